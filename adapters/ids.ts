@@ -1,0 +1,35 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+/**
+ * Generated values and the hashes of bearer secrets. A handle handed to a wallet
+ * (auth_session, pdis, code, access token, c_nonce) is `<sessionId>.<256 random bits>`:
+ * any node can route it to its stream, and the store keeps only its hash.
+ */
+const HANDLE = /^([A-Za-z0-9_-]{16,64})\.([A-Za-z0-9_-]{43})$/;
+
+export function newSessionId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function newEventId(): string {
+  return randomUUID();
+}
+
+/** A fresh unguessable value (nonce, state, request id): 256 bits, base64url. */
+export function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function newHandle(sessionId: string): string {
+  return `${sessionId}.${newSecret()}`;
+}
+
+/** The session a handle belongs to, or undefined if it is not one of ours. */
+export function sessionOfHandle(handle: string): string | undefined {
+  return HANDLE.exec(handle)?.[1];
+}
+
+/** base64url(SHA-256(value)): what the log stores instead of a bearer secret. */
+export function hashSecret(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}

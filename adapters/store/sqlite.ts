@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3';
+import { parseEvent, type SessionEvent } from '../../engine/events.js';
+import { VersionConflict, type AppendOptions, type EventStore } from '../../engine/store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  stream_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  event_id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (stream_id, version)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deadlines (
+  stream_id TEXT PRIMARY KEY,
+  deadline INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deadlines_by_time ON deadlines (deadline);
+`;
+
+/**
+ * The embedded default store: one SQLite file in WAL mode with synchronous=FULL, so an
+ * append is on disk when it returns. Each append is one IMMEDIATE transaction that
+ * checks the expected version; (stream_id, version) and event_id are unique, so no two
+ * writers, in this process or another, can both extend one version of a stream.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+  private readonly appendTx;
+
+  constructor(readonly path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      read: this.db.prepare<[string], { data: string }>('SELECT data FROM events WHERE stream_id = ? ORDER BY version'),
+      version: this.db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM events WHERE stream_id = ?'),
+      known: this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
+      insert: this.db.prepare('INSERT INTO events (stream_id, version, event_id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      setDeadline: this.db.prepare('INSERT OR REPLACE INTO deadlines (stream_id, deadline) VALUES (?, ?)'),
+      clearDeadline: this.db.prepare('DELETE FROM deadlines WHERE stream_id = ?'),
+      due: this.db.prepare<[number, number], { stream_id: string }>(
+        'SELECT stream_id FROM deadlines WHERE deadline <= ? ORDER BY deadline LIMIT ?',
+      ),
+    };
+    this.appendTx = this.db.transaction((streamId: string, expected: number, events: SessionEvent[], deadline: number | null) => {
+      const current = this.statements.version.get(streamId)?.v ?? 0;
+      if (events.some((event) => this.statements.known.get(event.id))) return { version: current, duplicate: true };
+      if (current !== expected) throw new VersionConflict(streamId, expected, current);
+      let version = current;
+      for (const event of events) {
+        version += 1;
+        this.statements.insert.run(streamId, version, event.id, event.type, event.at, JSON.stringify(event));
+      }
+      if (deadline === null) this.statements.clearDeadline.run(streamId);
+      else this.statements.setDeadline.run(streamId, deadline);
+      return { version, duplicate: false };
+    });
+  }
+
+  async read(streamId: string): Promise<SessionEvent[]> {
+    return this.statements.read.all(streamId).map((row) => parseEvent(JSON.parse(row.data)));
+  }
+
+  async append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions) {
+    return this.appendTx.immediate(streamId, expectedVersion, events, options.deadline);
+  }
+
+  async due(at: number, limit: number): Promise<string[]> {
+    return this.statements.due.all(at, limit).map((row) => row.stream_id);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

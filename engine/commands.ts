@@ -1,0 +1,112 @@
+import type { CallerProof } from './events.js';
+
+/**
+ * What a transport asks of the engine, after the adapters did the cryptography:
+ * every value is resolved (hashes of bearer secrets, key thumbprints, facts found
+ * in verified JWTs) and every generated value (event id, handles, nonces) is given.
+ * The engine adds deadlines from its configured lifetimes.
+ */
+interface Routed {
+  eventId: string;
+  sessionId: string;
+  at: number;
+}
+
+export interface NewPresentationRequest {
+  requestId: string;
+  nonce: string;
+  state: string;
+  verifierClientId: string;
+}
+
+export interface StartChallenge extends Routed {
+  type: 'StartChallenge';
+  clientId: string;
+  scope?: string;
+  credentialConfigurationIds: string[];
+  issuerState?: string;
+  dpopJkt: string;
+  attestationJkt?: string;
+  codeChallenge?: string;
+  redirectUri?: string;
+  authSessionHash: string;
+  request: NewPresentationRequest;
+}
+
+/** Every follow-up call to the challenge endpoint: with a pdis it asks for a code, without it retries. */
+export interface ContinueChallenge extends Routed {
+  type: 'ContinueChallenge';
+  caller: CallerProof;
+  pdisHash?: string;
+  codeHash: string;
+  /** Used only if the policy asks for a new presentation: the rotated auth_session and the new request. */
+  retry: { authSessionHash: string; request: NewPresentationRequest };
+}
+
+export interface RetrieveRequestObject extends Routed {
+  type: 'RetrieveRequestObject';
+  requestId: string;
+}
+
+export interface SubmitPresentation extends Routed {
+  type: 'SubmitPresentation';
+  requestId: string;
+  holderJkt: string;
+  kbNonce: string;
+  kbAud: string;
+  credentialDigest: string;
+  vct: string;
+  credentialIssuer: string;
+  sealedClaims: string;
+  pdisHash: string;
+}
+
+export interface SubmitWalletError extends Routed {
+  type: 'SubmitWalletError';
+  requestId: string;
+  error: string;
+  errorDescription?: string;
+}
+
+export interface RedeemCode extends Routed {
+  type: 'RedeemCode';
+  codeHash: string;
+  dpopJkt: string;
+  attestationJkt?: string;
+  verifierChallenge?: string;
+  redirectUri?: string;
+  tokenHash: string;
+}
+
+export interface IssueCNonce extends Routed {
+  type: 'IssueCNonce';
+  tokenHash: string;
+  dpopJkt: string;
+  nonceHash: string;
+}
+
+export interface IssueCredential extends Routed {
+  type: 'IssueCredential';
+  tokenHash: string;
+  dpopJkt: string;
+  credentialConfigurationId: string;
+  nonceHash: string;
+  holderJkts: string[];
+  credentialDigests: string[];
+}
+
+/** From the scheduler: end the session if its current deadline has passed. */
+export interface Expire extends Routed {
+  type: 'Expire';
+}
+
+export type Command =
+  | StartChallenge
+  | ContinueChallenge
+  | RetrieveRequestObject
+  | SubmitPresentation
+  | SubmitWalletError
+  | RedeemCode
+  | IssueCNonce
+  | IssueCredential
+  | Expire;

@@ -1,0 +1,60 @@
+import type { PresentationRequest } from './events.js';
+
+export interface Expiring {
+  hash: string;
+  expiresAt: number;
+}
+
+/** What the session knows after folding its events: facts only, no secrets in clear. */
+export interface SessionContext {
+  sessionId: string;
+  /** Time of the newest event: time never runs backwards inside a stream. */
+  lastAt: number;
+  clientId: string;
+  credentialConfigurationIds: string[];
+  issuerState?: string;
+  /** The keys that opened the session (FiPA §9.6.1, ABCA): every later call must prove the same. */
+  dpopJkt: string;
+  attestationJkt?: string;
+  codeChallenge?: string;
+  redirectUri?: string;
+  authSessionHash: string;
+  sessionExpiresAt: number;
+  holderContinuity: boolean;
+  maxPresentationAttempts: number;
+  /** The current OpenID4VP transaction; earlier ones are dead (their nonces refused). */
+  request: PresentationRequest & { retrieved: boolean };
+  presentationAttempts: number;
+  walletError?: { error: string; errorDescription?: string };
+  presentation?: {
+    holderJkt: string;
+    credentialDigest: string;
+    vct: string;
+    credentialIssuer: string;
+    sealedClaims: string;
+  };
+  pdis?: Expiring;
+  code?: Expiring;
+  token?: Expiring;
+  /** Outstanding c_nonces by hash → deadline; a used one is removed (single use). */
+  cNonces: Record<string, number>;
+  /** Credentials issued per credential configuration. */
+  issued: Record<string, number>;
+}
+
+/** The context before the first event; ChallengeReceived replaces every field. */
+export const EMPTY_CONTEXT: SessionContext = {
+  sessionId: '',
+  lastAt: 0,
+  clientId: '',
+  credentialConfigurationIds: [],
+  dpopJkt: '',
+  authSessionHash: '',
+  sessionExpiresAt: 0,
+  holderContinuity: false,
+  maxPresentationAttempts: 0,
+  request: { requestId: '', nonce: '', state: '', verifierClientId: '', expiresAt: 0, retrieved: false },
+  presentationAttempts: 0,
+  cNonces: {},
+  issued: {},
+};

@@ -1,0 +1,72 @@
+/**
+ * One error class per protocol error code. Each carries the HTTP status the
+ * transports answer with, a public `error_description`, and the requirement it
+ * enforces (seed 002 ids such as P-41, or a spec section), so a refusal can be
+ * traced to the rule that produced it. Transports map these mechanically.
+ */
+export abstract class EngineError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  constructor(
+    readonly description: string,
+    readonly rule: string,
+  ) {
+    super(description);
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+  toJSON(): { error: string; error_description: string } {
+    return { error: this.code, error_description: this.description };
+  }
+}
+
+export class InvalidRequest extends EngineError {
+  readonly code = 'invalid_request';
+  readonly status = 400;
+}
+export class InvalidSession extends EngineError {
+  readonly code = 'invalid_session';
+  readonly status = 400;
+}
+export class InvalidClient extends EngineError {
+  readonly code = 'invalid_client';
+  readonly status = 401;
+}
+export class InvalidGrant extends EngineError {
+  readonly code = 'invalid_grant';
+  readonly status = 400;
+}
+export class InvalidDpopProof extends EngineError {
+  readonly code = 'invalid_dpop_proof';
+  readonly status = 400;
+}
+export class InvalidToken extends EngineError {
+  readonly code = 'invalid_token';
+  readonly status = 401;
+}
+export class InvalidNonce extends EngineError {
+  readonly code = 'invalid_nonce';
+  readonly status = 400;
+}
+export class InvalidProof extends EngineError {
+  readonly code = 'invalid_proof';
+  readonly status = 400;
+}
+export class InvalidCredentialRequest extends EngineError {
+  readonly code = 'invalid_credential_request';
+  readonly status = 400;
+}
+export class AccessDenied extends EngineError {
+  readonly code = 'access_denied';
+  readonly status = 400;
+}
+export class RedirectToWeb extends EngineError {
+  readonly code = 'redirect_to_web';
+  readonly status = 400;
+}
+/** A concurrent writer won every retry: the caller may try again. */
+export class TemporarilyUnavailable extends EngineError {
+  readonly code = 'temporarily_unavailable';
+  readonly status = 503;
+}

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+/**
+ * The facts of one auth_session stream. Every event carries its schema version,
+ * its unique id, the time it happened (`at`, epoch ms) and every generated value,
+ * so folding a stream is deterministic. Bearer secrets (auth_session, pdis, code,
+ * access token, c_nonce) appear only as hashes; presented claims only sealed.
+ */
+export const SCHEMA_VERSION = 1;
+
+const id = z.string().min(1).max(256);
+const hash = z.string().min(16).max(128);
+const jkt = z.string().min(16).max(128);
+const time = z.number().int().nonnegative();
+
+const base = {
+  v: z.literal(SCHEMA_VERSION),
+  id,
+  sessionId: id,
+  at: time,
+};
+
+/** What a challenge-endpoint call proved: the auth_session it presented and the keys it used. */
+export const CallerProof = z.object({
+  authSessionHash: hash,
+  dpopJkt: jkt,
+  attestationJkt: jkt.optional(),
+});
+export type CallerProof = z.infer<typeof CallerProof>;
+
+/** One OpenID4VP transaction run by the issuer's verifier for this session. */
+export const PresentationRequest = z.object({
+  requestId: id,
+  nonce: z.string().min(16).max(256),
+  state: z.string().min(16).max(256),
+  verifierClientId: z.string().min(1).max(2048),
+  expiresAt: time,
+});
+export type PresentationRequest = z.infer<typeof PresentationRequest>;
+
+const expiring = z.object({ hash, expiresAt: time });
+
+export const ChallengeReceived = z.object({
+  ...base,
+  type: z.literal('ChallengeReceived'),
+  clientId: z.string().min(1).max(256),
+  scope: z.string().max(1024).optional(),
+  credentialConfigurationIds: z.array(id).min(1).max(16),
+  issuerState: z.string().max(1024).optional(),
+  dpopJkt: jkt,
+  attestationJkt: jkt.optional(),
+  codeChallenge: z.string().min(43).max(128).optional(),
+  redirectUri: z.string().max(2048).optional(),
+  authSessionHash: hash,
+  sessionExpiresAt: time,
+  policy: z.object({
+    holderContinuity: z.boolean(),
+    maxPresentationAttempts: z.number().int().min(1).max(10),
+  }),
+  request: PresentationRequest,
+});
+
+export const PresentationRequested = z.object({
+  ...base,
+  type: z.literal('PresentationRequested'),
+  caller: CallerProof,
+  rotatedAuthSessionHash: hash,
+  request: PresentationRequest,
+});
+
+export const RequestObjectRetrieved = z.object({
+  ...base,
+  type: z.literal('RequestObjectRetrieved'),
+  requestId: id,
+});
+
+export const PresentationVerified = z.object({
+  ...base,
+  type: z.literal('PresentationVerified'),
+  requestId: id,
+  holderJkt: jkt,
+  kbNonce: z.string().max(256),
+  kbAud: z.string().max(2048),
+  credentialDigest: hash,
+  vct: z.string().max(2048),
+  credentialIssuer: z.string().max(2048),
+  sealedClaims: z.string().max(65536),
+  pdis: expiring,
+});
+
+export const WalletErrorReceived = z.object({
+  ...base,
+  type: z.literal('WalletErrorReceived'),
+  requestId: id,
+  error: z.string().min(1).max(256),
+  errorDescription: z.string().max(1024).optional(),
+});
+
+export const RedirectedToWeb = z.object({
+  ...base,
+  type: z.literal('RedirectedToWeb'),
+  caller: CallerProof,
+});
+
+export const Denied = z.object({
+  ...base,
+  type: z.literal('Denied'),
+  caller: CallerProof,
+  reason: z.enum(['policy', 'attempts_exhausted']),
+});
+
+export const AuthorizationCodeIssued = z.object({
+  ...base,
+  type: z.literal('AuthorizationCodeIssued'),
+  caller: CallerProof,
+  pdisHash: hash,
+  code: expiring,
+});
+
+export const TokenIssued = z.object({
+  ...base,
+  type: z.literal('TokenIssued'),
+  codeHash: hash,
+  dpopJkt: jkt,
+  attestationJkt: jkt.optional(),
+  /** S256 of the presented code_verifier, computed by the adapter; absent when none was sent. */
+  verifierChallenge: z.string().min(43).max(128).optional(),
+  redirectUri: z.string().max(2048).optional(),
+  token: expiring,
+});
+
+export const GrantRevoked = z.object({
+  ...base,
+  type: z.literal('GrantRevoked'),
+  codeHash: hash,
+  reason: z.literal('code_replay'),
+});
+
+export const CNonceIssued = z.object({
+  ...base,
+  type: z.literal('CNonceIssued'),
+  tokenHash: hash,
+  dpopJkt: jkt,
+  nonce: expiring,
+});
+
+export const CredentialIssued = z.object({
+  ...base,
+  type: z.literal('CredentialIssued'),
+  tokenHash: hash,
+  dpopJkt: jkt,
+  credentialConfigurationId: id,
+  nonceHash: hash,
+  holderJkts: z.array(jkt).min(1).max(16),
+  credentialDigests: z.array(hash).min(1).max(16),
+});
+
+export const Expired = z.object({
+  ...base,
+  type: z.literal('Expired'),
+  deadline: z.enum(['session', 'pdis', 'code', 'token']),
+});
+
+export const SessionEvent = z.discriminatedUnion('type', [
+  ChallengeReceived,
+  PresentationRequested,
+  RequestObjectRetrieved,
+  PresentationVerified,
+  WalletErrorReceived,
+  RedirectedToWeb,
+  Denied,
+  AuthorizationCodeIssued,
+  TokenIssued,
+  GrantRevoked,
+  CNonceIssued,
+  CredentialIssued,
+  Expired,
+]);
+export type SessionEvent = z.infer<typeof SessionEvent>;
+export type EventType = SessionEvent['type'];
+export type EventOf<T extends EventType> = Extract<SessionEvent, { type: T }>;
+
+/** Parse an event read back from a store; throws on a record that is not a valid fact. */
+export function parseEvent(raw: unknown): SessionEvent {
+  return SessionEvent.parse(raw);
+}

@@ -1,0 +1,90 @@
+import type { SessionContext } from './context.js';
+import type { EventOf, EventType, SessionEvent } from './events.js';
+
+/** Outstanding c_nonces kept per session; the oldest is dropped beyond this. */
+export const MAX_OUTSTANDING_C_NONCES = 16;
+
+type Evolver<T extends EventType> = (context: SessionContext, event: EventOf<T>) => SessionContext;
+
+const evolvers: { [T in EventType]: Evolver<T> } = {
+  ChallengeReceived: (_, e) => ({
+    sessionId: e.sessionId,
+    lastAt: e.at,
+    clientId: e.clientId,
+    credentialConfigurationIds: e.credentialConfigurationIds,
+    ...(e.issuerState !== undefined && { issuerState: e.issuerState }),
+    dpopJkt: e.dpopJkt,
+    ...(e.attestationJkt !== undefined && { attestationJkt: e.attestationJkt }),
+    ...(e.codeChallenge !== undefined && { codeChallenge: e.codeChallenge }),
+    ...(e.redirectUri !== undefined && { redirectUri: e.redirectUri }),
+    authSessionHash: e.authSessionHash,
+    sessionExpiresAt: e.sessionExpiresAt,
+    holderContinuity: e.policy.holderContinuity,
+    maxPresentationAttempts: e.policy.maxPresentationAttempts,
+    request: { ...e.request, retrieved: false },
+    presentationAttempts: 1,
+    cNonces: {},
+    issued: {},
+  }),
+  PresentationRequested: (c, e) => {
+    const { walletError: _, ...rest } = c;
+    return {
+      ...rest,
+      authSessionHash: e.rotatedAuthSessionHash,
+      request: { ...e.request, retrieved: false },
+      presentationAttempts: c.presentationAttempts + 1,
+    };
+  },
+  RequestObjectRetrieved: (c) => ({ ...c, request: { ...c.request, retrieved: true } }),
+  PresentationVerified: (c, e) => ({
+    ...c,
+    presentation: {
+      holderJkt: e.holderJkt,
+      credentialDigest: e.credentialDigest,
+      vct: e.vct,
+      credentialIssuer: e.credentialIssuer,
+      sealedClaims: e.sealedClaims,
+    },
+    pdis: e.pdis,
+  }),
+  WalletErrorReceived: (c, e) => ({
+    ...c,
+    walletError: { error: e.error, ...(e.errorDescription !== undefined && { errorDescription: e.errorDescription }) },
+  }),
+  RedirectedToWeb: (c) => c,
+  Denied: (c) => c,
+  AuthorizationCodeIssued: (c, e) => {
+    const { pdis: _, ...rest } = c;
+    return { ...rest, code: e.code };
+  },
+  TokenIssued: (c, e) => ({ ...c, token: e.token }),
+  GrantRevoked: (c) => c,
+  CNonceIssued: (c, e) => ({ ...c, cNonces: withNonce(c.cNonces, e.nonce.hash, e.nonce.expiresAt, e.at) }),
+  CredentialIssued: (c, e) => {
+    const { [e.nonceHash]: _, ...cNonces } = c.cNonces;
+    const issued = { ...c.issued, [e.credentialConfigurationId]: (c.issued[e.credentialConfigurationId] ?? 0) + 1 };
+    return { ...c, cNonces, issued };
+  },
+  Expired: (c) => c,
+};
+
+function withNonce(nonces: Record<string, number>, hash: string, expiresAt: number, at: number) {
+  const live = Object.entries(nonces)
+    .filter(([, deadline]) => deadline > at)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, MAX_OUTSTANDING_C_NONCES - 1);
+  return Object.fromEntries([...live, [hash, expiresAt]]);
+}
+
+/** evolve(state, event) → state for the context; the machine chooses the state value. */
+export function evolve(context: SessionContext, event: SessionEvent): SessionContext {
+  const next = (evolvers[event.type] as Evolver<EventType>)(context, event);
+  return { ...next, lastAt: event.at };
+}
+
+/** Would this event complete the session: every authorized configuration issued at least once. */
+export function completesSession(context: SessionContext, event: SessionEvent): boolean {
+  if (event.type !== 'CredentialIssued') return false;
+  const issued = evolve(context, event).issued;
+  return context.credentialConfigurationIds.every((id) => (issued[id] ?? 0) > 0);
+}

@@ -1,0 +1,89 @@
+import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
+import { LruCache } from './cache.js';
+import type { Command } from './commands.js';
+import type { EngineConfig } from './config.js';
+import { decide, type Accepted } from './decide.js';
+import { TemporarilyUnavailable, type EngineError } from './errors.js';
+import type { SessionEvent } from './events.js';
+import { contextOf, fold, nextDeadline, type SessionState } from './state.js';
+import { VersionConflict, type EventStore } from './store.js';
+
+export interface EngineOptions {
+  store: EventStore;
+  config: EngineConfig;
+  /** Sessions kept folded in memory. */
+  cacheSize?: number;
+  /** Reload-and-decide rounds before a losing writer gives up. */
+  maxConflictRetries?: number;
+}
+
+/** The answer to a command: accepted (with the event appended, if any) or a typed error. */
+export type Outcome = Either<EngineError, Accepted & { replayed: boolean }>;
+
+/**
+ * The application service: load the stream (cache, else store), decide, append with
+ * the expected version, answer. A version conflict reloads and decides again, so two
+ * concurrent requests on one session can never both succeed. A refusal decided on a
+ * cached state is confirmed on a fresh read, so a cache that another process made
+ * stale never refuses what the stored log allows.
+ */
+export class Engine {
+  readonly store: EventStore;
+  readonly config: EngineConfig;
+  private readonly cache: LruCache<SessionState>;
+  private readonly maxConflictRetries: number;
+
+  constructor(options: EngineOptions) {
+    this.store = options.store;
+    this.config = options.config;
+    this.cache = new LruCache(options.cacheSize ?? 10_000);
+    this.maxConflictRetries = options.maxConflictRetries ?? 64;
+  }
+
+  async execute(command: Command): Promise<Outcome> {
+    const cached = this.cache.get(command.sessionId);
+    let state = cached ?? (await this.reload(command.sessionId));
+    let confirmed = cached === undefined;
+    for (let round = 0; round < this.maxConflictRetries; round++) {
+      if (state.eventIds.has(command.eventId)) return right({ event: null, state, replayed: true });
+      const at = Math.max(command.at, contextOf(state).lastAt);
+      const decision = decide(state, { ...command, at }, this.config);
+      const answer = (): Outcome => (isLeft(decision) ? left(decision.left.error) : right({ ...decision.right, replayed: false }));
+      const effect = isLeft(decision) ? decision.left.effect : decision.right.event && decision.right;
+      if (effect ? await this.commit(state, effect.event!, effect.state) : confirmed) return answer();
+      const latest = await this.reload(command.sessionId);
+      if (!effect && latest.version === state.version) return answer();
+      state = latest;
+      confirmed = true;
+    }
+    return left(new TemporarilyUnavailable('too many concurrent writers on this session', 'engine: optimistic concurrency'));
+  }
+
+  /** The folded state of one session, from the cache or the store. */
+  async load(sessionId: string): Promise<SessionState> {
+    return this.cache.get(sessionId) ?? this.reload(sessionId);
+  }
+
+  private async reload(sessionId: string): Promise<SessionState> {
+    const state = fold(await this.store.read(sessionId));
+    if (state.version > 0) this.cache.set(sessionId, state);
+    return state;
+  }
+
+  private async commit(before: SessionState, event: SessionEvent, after: SessionState): Promise<boolean> {
+    const sessionId = event.sessionId;
+    try {
+      const { duplicate } = await this.store.append(sessionId, before.version, [event], { deadline: nextDeadline(after)?.at ?? null });
+      if (duplicate) {
+        this.cache.delete(sessionId);
+        return false;
+      }
+      this.cache.set(sessionId, after);
+      return true;
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      this.cache.delete(sessionId);
+      return false;
+    }
+  }
+}

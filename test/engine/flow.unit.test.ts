@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { contextOf, engineConfig, fold, stateName } from '../../engine/index.js';
+import { Flow, SECOND } from '../support/flow.js';
+import { lastOutcome, runCommands } from '../support/run.js';
+
+const T0 = 1_800_000_000_000;
+
+describe('the seed flow, given / when / then', () => {
+  it('runs challenge → presentation → code → token → c_nonce → credential to completed', () => {
+    const flow = new Flow('session-happy-0001');
+    const { state, events, steps } = runCommands(flow.happyPath(T0));
+    expect(steps.map((s) => s.error?.code ?? 'ok')).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(events.map((e) => e.type)).toEqual([
+      'ChallengeReceived', 'RequestObjectRetrieved', 'PresentationVerified', 'AuthorizationCodeIssued', 'TokenIssued', 'CNonceIssued', 'CredentialIssued',
+    ]);
+    expect(stateName(state)).toBe('completed');
+    expect(fold(events).snapshot.context).toEqual(state.snapshot.context);
+  });
+
+  it('re-signals a pending presentation without an event, then a wallet error leads to a new request with a rotated auth_session', () => {
+    const flow = new Flow('session-retry-0001');
+    const { state, steps } = runCommands([
+      flow.start(T0), flow.continue(T0 + SECOND), flow.retrieve(T0 + 2 * SECOND),
+      flow.walletError(T0 + 3 * SECOND), flow.continue(T0 + 4 * SECOND),
+    ]);
+    expect(steps[1]).toMatchObject({ event: null });
+    expect(steps[4]?.event?.type).toBe('PresentationRequested');
+    expect(stateName(state)).toBe('presentationRequired');
+    expect(contextOf(state).authSessionHash).toBe(flow.value('auth_session', 2));
+    const old = runCommands([flow.continue(T0 + 5 * SECOND, { round: 1 })], engineConfig(), state);
+    expect(lastOutcome(old.steps)).toBe('invalid_session');
+  });
+
+  it('denies once the presentation attempts are exhausted, whatever the policy says', () => {
+    const flow = new Flow('session-deny-00001');
+    const config = engineConfig({ maxPresentationAttempts: 1, onRetry: () => 'new_request' });
+    const { state, events } = runCommands(
+      [flow.start(T0), flow.retrieve(T0 + SECOND), flow.walletError(T0 + 2 * SECOND), flow.continue(T0 + 3 * SECOND)],
+      config,
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'Denied', reason: 'attempts_exhausted' });
+    expect(stateName(state)).toBe('denied');
+  });
+
+  it('redirects to web when the policy says so', () => {
+    const flow = new Flow('session-redirect-01');
+    const { state } = runCommands(
+      [flow.start(T0), flow.retrieve(T0 + SECOND), flow.walletError(T0 + 2 * SECOND), flow.continue(T0 + 3 * SECOND)],
+      engineConfig({ onRetry: () => 'redirect_to_web' }),
+    );
+    expect(stateName(state)).toBe('redirectedToWeb');
+  });
+
+  it('expires a session whose auth_session deadline passed, and only then', () => {
+    const flow = new Flow('session-expire-001');
+    const early = runCommands([flow.start(T0), flow.expire(T0 + 60 * SECOND)]);
+    expect(lastOutcome(early.steps)).toBe('invalid_request');
+    const late = runCommands([flow.expire(T0 + 600 * SECOND)], engineConfig(), early.state);
+    expect(stateName(late.state)).toBe('expired');
+  });
+});

@@ -3,7 +3,7 @@ import type { Command, ContinueChallenge, RedeemCode } from './commands.js';
 import type { EngineConfig } from './config.js';
 import { EngineError, InvalidGrant, InvalidRequest, InvalidSession, InvalidToken } from './errors.js';
 import { SCHEMA_VERSION, SessionEvent } from './events.js';
-import { callerBinding, checkEvent } from './rules.js';
+import { callerBinding, checkEvent, monotonic } from './rules.js';
 import { contextOf, handles, nextDeadline, stateName, tryApply, type SessionState } from './state.js';
 
 /** An accepted command: the event to append (null when the answer needs none) and the state after it. */
@@ -142,6 +142,8 @@ const OUT_OF_ORDER: Record<Command['type'], () => EngineError> = {
 
 /** decide(command, state): the one event to append, or a typed rejection. Pure. */
 export function decide(state: SessionState, command: Command, config: EngineConfig): Decision {
+  const late = monotonic(contextOf(state), command.at);
+  if (late) return left({ error: late });
   const event = candidate(state, command, config);
   if (event instanceof EngineError) return left({ error: event });
   if (event === null) return right({ event: null, state });

@@ -180,12 +180,16 @@ export function deadlineAt(c: SessionContext, deadline: Deadline): number {
   }
 }
 
-/** Every event: same stream, and time never runs backwards inside a stream. */
+/** Time never runs backwards inside a stream: nothing dated before its newest event is accepted. */
+export function monotonic(c: SessionContext, at: number): EngineError | undefined {
+  return at < c.lastAt ? new InvalidRequest('request dated before the session\'s newest event', 'engine: monotonic time') : undefined;
+}
+
+/** Every event: same stream, and time never runs backwards. */
 function streamRules(c: SessionContext, e: SessionEvent): EngineError | undefined {
   if (e.type !== 'ChallengeReceived' && e.sessionId !== c.sessionId)
     return new InvalidSession('value belongs to another session', 'P-20 fixation');
-  if (e.at < c.lastAt) return new InvalidRequest('event time runs backwards', 'engine: monotonic time');
-  return undefined;
+  return monotonic(c, e.at);
 }
 
 export function checkEvent(c: SessionContext, e: SessionEvent): EngineError | undefined {

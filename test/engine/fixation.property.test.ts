@@ -88,9 +88,9 @@ describe('fixation', () => {
         const before = runCommands(path.slice(0, step)).state;
         let command = atStep(step);
         if (omit) {
-          command = command.type === 'ContinueChallenge'
-            ? { ...command, caller: { authSessionHash: command.caller.authSessionHash, dpopJkt: command.caller.dpopJkt } }
-            : { ...command, attestationJkt: undefined };
+          if (command.type === 'ContinueChallenge')
+            command = { ...command, caller: { authSessionHash: command.caller.authSessionHash, dpopJkt: command.caller.dpopJkt } };
+          if (command.type === 'RedeemCode') command = { ...command, attestationJkt: undefined };
         }
         const { steps, state } = runCommands([command], undefined, before);
         expect(steps[0]?.error?.code).toBe('invalid_client');

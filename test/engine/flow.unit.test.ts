@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contextOf, engineConfig, fold, stateName } from '../../engine/index.js';
-import { Flow, SECOND } from '../support/flow.js';
+import { Flow, SECOND, T0 } from '../support/flow.js';
 import { lastOutcome, runCommands } from '../support/run.js';
-
-const T0 = 1_800_000_000_000;
 
 describe('the seed flow, given / when / then', () => {
   it('runs challenge → presentation → code → token → c_nonce → credential to completed', () => {

@@ -1,8 +1,6 @@
 import fc from 'fast-check';
 import type { Command } from '../../engine/index.js';
-import { Flow, SECOND, VERIFIER, h } from './flow.js';
-
-export const T0 = 1_800_000_000_000;
+import { Flow, SECOND, T0, VERIFIER, h } from './flow.js';
 
 /** Times of the seven happy-path steps, each 0–20 s after the previous one (inside every default lifetime). */
 export const arbStepTimes = fc
@@ -94,4 +92,4 @@ export function arbSession(sessionId: string, flowKeys?: ConstructorParameters<t
     });
 }
 
-export { Flow, SECOND, VERIFIER };
+export { Flow, SECOND, T0, VERIFIER };

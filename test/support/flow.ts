@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { CallerProof, Command, NewPresentationRequest } from '../../engine/index.js';
+import type {
+  CallerProof, Command, ContinueChallenge, Expire, IssueCNonce, IssueCredential, NewPresentationRequest, RedeemCode,
+  RetrieveRequestObject, StartChallenge, SubmitPresentation, SubmitWalletError,
+} from '../../engine/index.js';
 
 /** A deterministic stand-in for a hash or thumbprint: long enough for the event schema. */
 export const h = (label: string): string => createHash('sha256').update(label).digest('base64url');
 
 export const VERIFIER = 'x509_san_dns:issuer.example';
 export const SECOND = 1000;
+/** The time every test flow starts at (2027-01-15). */
+export const T0 = 1_800_000_000_000;
 
 /**
  * Builds the commands of one session's flow with deterministic values, so tests can
@@ -35,27 +40,27 @@ export class Flow {
     return { eventId: this.eventId(), sessionId: this.sessionId, at };
   }
 
-  start(at: number, configs = ['pid_mdl']): Command {
+  start(at: number, configs = ['pid_mdl']): StartChallenge {
     return {
       type: 'StartChallenge', ...this.routed(at), clientId: 'wallet', credentialConfigurationIds: configs,
       dpopJkt: this.keys.dpop, ...(this.keys.attestation && { attestationJkt: this.keys.attestation }),
       authSessionHash: this.value('auth_session'), request: this.request(),
     };
   }
-  retrieve(at: number, round = 1): Command {
+  retrieve(at: number, round = 1): RetrieveRequestObject {
     return { type: 'RetrieveRequestObject', ...this.routed(at), requestId: this.value('request', round) };
   }
-  present(at: number, round = 1, facts: { nonce?: string; aud?: string } = {}): Command {
+  present(at: number, round = 1, facts: { nonce?: string; aud?: string } = {}): SubmitPresentation {
     return {
       type: 'SubmitPresentation', ...this.routed(at), requestId: this.value('request', round), holderJkt: this.keys.holder,
       kbNonce: facts.nonce ?? this.value('nonce', round), kbAud: facts.aud ?? VERIFIER, credentialDigest: this.value('vp'),
       vct: 'urn:eudi:pid:1', credentialIssuer: 'https://pid.example', sealedClaims: 'sealed', pdisHash: this.value('pdis', round),
     };
   }
-  walletError(at: number, round = 1, error = 'access_denied'): Command {
+  walletError(at: number, round = 1, error = 'access_denied'): SubmitWalletError {
     return { type: 'SubmitWalletError', ...this.routed(at), requestId: this.value('request', round), error };
   }
-  continue(at: number, opts: { round?: number; pdis?: string; caller?: CallerProof } = {}): Command {
+  continue(at: number, opts: { round?: number; pdis?: string; caller?: CallerProof } = {}): ContinueChallenge {
     const round = opts.round ?? 1;
     return {
       type: 'ContinueChallenge', ...this.routed(at), caller: opts.caller ?? this.caller(round),
@@ -63,23 +68,23 @@ export class Flow {
       retry: { authSessionHash: this.value('auth_session', round + 1), request: this.request(round + 1) },
     };
   }
-  redeem(at: number, opts: { code?: string; dpop?: string } = {}): Command {
+  redeem(at: number, opts: { code?: string; dpop?: string } = {}): RedeemCode {
     return {
       type: 'RedeemCode', ...this.routed(at), codeHash: opts.code ?? this.value('code'), dpopJkt: opts.dpop ?? this.keys.dpop,
       ...(this.keys.attestation && { attestationJkt: this.keys.attestation }), tokenHash: this.value('token'),
     };
   }
-  nonce(at: number, n = 1, opts: { token?: string; dpop?: string } = {}): Command {
+  nonce(at: number, n = 1, opts: { token?: string; dpop?: string } = {}): IssueCNonce {
     return { type: 'IssueCNonce', ...this.routed(at), tokenHash: opts.token ?? this.value('token'), dpopJkt: opts.dpop ?? this.keys.dpop, nonceHash: this.value('c_nonce', n) };
   }
-  credential(at: number, n = 1, opts: { token?: string; dpop?: string; holder?: string; config?: string } = {}): Command {
+  credential(at: number, n = 1, opts: { token?: string; dpop?: string; holder?: string; config?: string } = {}): IssueCredential {
     return {
       type: 'IssueCredential', ...this.routed(at), tokenHash: opts.token ?? this.value('token'), dpopJkt: opts.dpop ?? this.keys.dpop,
       credentialConfigurationId: opts.config ?? 'pid_mdl', nonceHash: this.value('c_nonce', n),
       holderJkts: [opts.holder ?? this.keys.holder], credentialDigests: [this.value('credential', n)],
     };
   }
-  expire(at: number): Command {
+  expire(at: number): Expire {
     return { type: 'Expire', ...this.routed(at) };
   }
 

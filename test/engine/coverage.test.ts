@@ -1,0 +1,83 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { getAdjacencyMap } from 'xstate/graph';
+import { describe, expect, it } from 'vitest';
+import { decide, engineConfig, sessionMachine, type Command, type SessionEvent, type SessionState } from '../../engine/index.js';
+import type { SessionSnapshot } from '../../engine/state.js';
+import { Flow, SECOND, T0 } from '../support/flow.js';
+
+const HOUR = 3600 * SECOND;
+/** Decide under each policy, so every policy outcome is explored. */
+const CONFIGS = [
+  engineConfig(),
+  engineConfig({ onRetry: () => 'redirect_to_web' }),
+  engineConfig({ onRetry: () => 'access_denied' }),
+  engineConfig({ maxPresentationAttempts: 1 }),
+];
+
+/** Every command a wallet or the scheduler could send next, dated after the snapshot's newest event. */
+function candidates(flow: Flow, t: number): Command[] {
+  const rounds = [1, 2, 3];
+  return [
+    flow.start(T0), flow.start(T0, ['pid_mdl', 'pid_sd_jwt']),
+    ...rounds.flatMap((r) => [
+      flow.retrieve(t + 1, r), flow.present(t + 1, r), flow.walletError(t + 1, r), flow.continue(t + 1, { round: r }),
+      flow.continue(t + 6 * 60 * SECOND, { round: r }), flow.continue(t + 1, { round: r, pdis: flow.value('pdis', r) }),
+    ]),
+    flow.redeem(t + 1), flow.nonce(t + 1), flow.credential(t + 1), flow.credential(t + 1, 1, { config: 'pid_sd_jwt' }),
+    flow.expire(t + HOUR),
+  ];
+}
+
+/** The events the engine would accept next: what `xstate/graph` explores from each snapshot. */
+function nextEvents(snapshot: SessionSnapshot): SessionEvent[] {
+  const state: SessionState = { snapshot, version: 0, eventIds: new Set() };
+  const flow = new Flow('session-coverage-01');
+  const events: SessionEvent[] = [];
+  for (const config of CONFIGS)
+    for (const command of candidates(flow, Math.max(snapshot.context.lastAt, T0))) {
+      const decision = decide(state, command, config);
+      const event = isLeft(decision) ? decision.left.effect?.event : decision.right.event;
+      if (event) events.push(event);
+    }
+  return events;
+}
+
+/** Every transition the machine declares, as `source:EventType→target`. */
+function declaredTransitions(): Set<string> {
+  const declared = new Set<string>();
+  for (const [name, node] of Object.entries(sessionMachine.states))
+    for (const [type, transitions] of node.transitions)
+      for (const transition of transitions) for (const target of transition.target ?? []) declared.add(`${name}:${type}→${target.key}`);
+  return declared;
+}
+
+describe('coverage of the machine (xstate/graph)', () => {
+  const adjacency = getAdjacencyMap(sessionMachine, {
+    events: nextEvents,
+    serializeState: (s) => {
+      const c = s.context;
+      return JSON.stringify([s.value, c.presentationAttempts, c.credentialConfigurationIds.length, Object.keys(c.issued).length, Object.keys(c.cNonces).length]);
+    },
+    serializeEvent: (e) => JSON.stringify(e),
+    limit: 5000,
+  });
+  const reached = new Set<string>();
+  const reachedStates = new Set<string>();
+  for (const { state, transitions } of Object.values(adjacency)) {
+    reachedStates.add(String(state.value));
+    for (const { event, state: next } of Object.values(transitions)) {
+      reached.add(`${String(state.value)}:${event.type}→${String(next.value)}`);
+      reachedStates.add(String(next.value));
+    }
+  }
+
+  it('reaches every state of the machine', () => {
+    expect([...reachedStates].sort()).toEqual(Object.keys(sessionMachine.states).sort());
+  });
+
+  it('takes every declared transition with an event the engine itself decided', () => {
+    const declared = declaredTransitions();
+    expect(declared.size).toBeGreaterThan(20);
+    expect([...declared].filter((t) => !reached.has(t))).toEqual([]);
+  });
+});

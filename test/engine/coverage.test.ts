@@ -65,7 +65,7 @@ describe('coverage of the machine (xstate/graph)', () => {
   const reachedStates = new Set<string>();
   for (const { state, transitions } of Object.values(adjacency)) {
     reachedStates.add(String(state.value));
-    for (const { event, state: next } of Object.values(transitions)) {
+    for (const { event, state: next } of Object.values(transitions) as Array<{ event: SessionEvent; state: SessionSnapshot }>) {
       reached.add(`${String(state.value)}:${event.type}→${String(next.value)}`);
       reachedStates.add(String(next.value));
     }

@@ -32,7 +32,7 @@ const script: Array<[string, Command]> = [
   }],
   ['6: the wallet fetches the OpenID4VP request object', { type: 'RetrieveRequestObject', ...step(), requestId: request.requestId }],
   ['7-9: the verifier accepts the presentation → presentation_during_issuance_session', {
-    type: 'SubmitPresentation', ...step(), requestId: request.requestId, holderJkt: wallet.holderJkt, kbNonce: request.nonce,
+    type: 'SubmitPresentation', ...step(), requestId: request.requestId, state: request.state, holderJkt: wallet.holderJkt, kbNonce: request.nonce,
     kbAud: verifierClientId, credentialDigest: hashSecret('demo PID presentation'), vct: 'urn:eudi:pid:1',
     credentialIssuer: 'https://pid.example', sealedClaims: 'demo-sealed-claims', pdisHash: hashSecret(secrets.pdis),
   }],

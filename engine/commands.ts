@@ -51,6 +51,7 @@ export interface RetrieveRequestObject extends Routed {
 export interface SubmitPresentation extends Routed {
   type: 'SubmitPresentation';
   requestId: string;
+  state: string;
   holderJkt: string;
   kbNonce: string;
   kbAud: string;
@@ -64,6 +65,7 @@ export interface SubmitPresentation extends Routed {
 export interface SubmitWalletError extends Routed {
   type: 'SubmitWalletError';
   requestId: string;
+  state: string;
   error: string;
   errorDescription?: string;
 }

@@ -78,6 +78,8 @@ export const PresentationVerified = z.object({
   ...base,
   type: z.literal('PresentationVerified'),
   requestId: id,
+  /** The `state` the wallet returned with its response. */
+  state: z.string().max(256),
   holderJkt: jkt,
   kbNonce: z.string().max(256),
   kbAud: z.string().max(2048),
@@ -92,6 +94,7 @@ export const WalletErrorReceived = z.object({
   ...base,
   type: z.literal('WalletErrorReceived'),
   requestId: id,
+  state: z.string().max(256),
   error: z.string().min(1).max(256),
   errorDescription: z.string().max(1024).optional(),
 });

@@ -59,6 +59,11 @@ function liveRequest(c: SessionContext, requestId: string, at: number): EngineEr
   return undefined;
 }
 
+/** OpenID4VP §5.3, P-40: a response carries the `state` of the request it answers. */
+function matchingState(c: SessionContext, state: string): EngineError | undefined {
+  return state === c.request.state ? undefined : new InvalidRequest('state does not match the presentation request', 'OpenID4VP §5.3; P-40');
+}
+
 /** RFC 9449 §7 and RFC 6750: the access token is this session's, live, and used with its DPoP key. */
 function liveToken(c: SessionContext, tokenHash: string, dpopJkt: string, at: number): EngineError | undefined {
   if (!c.token || tokenHash !== c.token.hash) return new InvalidToken('unknown access token', 'RFC 6750 §3.1');
@@ -86,6 +91,7 @@ const rules: { [T in EventType]: Rule<T> } = {
   PresentationVerified: (c, e) =>
     firstError(
       () => liveRequest(c, e.requestId, e.at),
+      () => matchingState(c, e.state),
       () =>
         e.kbNonce !== c.request.nonce
           ? new InvalidRequest('key-binding JWT nonce does not match the request', 'P-41; OpenID4VP §14.1')
@@ -96,7 +102,7 @@ const rules: { [T in EventType]: Rule<T> } = {
           : undefined,
       () => (e.pdis.expiresAt <= e.at ? new InvalidRequest('pdis deadline in the past', 'engine: deadlines') : undefined),
     ),
-  WalletErrorReceived: (c, e) => liveRequest(c, e.requestId, e.at),
+  WalletErrorReceived: (c, e) => firstError(() => liveRequest(c, e.requestId, e.at), () => matchingState(c, e.state)),
   RedirectedToWeb: (c, e) => firstError(() => callerBinding(c, e.caller, e.at), () => retryable(c, e.at)),
   Denied: (c, e) => firstError(() => callerBinding(c, e.caller, e.at), () => retryable(c, e.at)),
   AuthorizationCodeIssued: (c, e) =>

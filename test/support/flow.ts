@@ -52,13 +52,13 @@ export class Flow {
   }
   present(at: number, round = 1, facts: { nonce?: string; aud?: string } = {}): SubmitPresentation {
     return {
-      type: 'SubmitPresentation', ...this.routed(at), requestId: this.value('request', round), holderJkt: this.keys.holder,
+      type: 'SubmitPresentation', ...this.routed(at), requestId: this.value('request', round), state: this.value('state', round), holderJkt: this.keys.holder,
       kbNonce: facts.nonce ?? this.value('nonce', round), kbAud: facts.aud ?? VERIFIER, credentialDigest: this.value('vp'),
       vct: 'urn:eudi:pid:1', credentialIssuer: 'https://pid.example', sealedClaims: 'sealed', pdisHash: this.value('pdis', round),
     };
   }
   walletError(at: number, round = 1, error = 'access_denied'): SubmitWalletError {
-    return { type: 'SubmitWalletError', ...this.routed(at), requestId: this.value('request', round), error };
+    return { type: 'SubmitWalletError', ...this.routed(at), requestId: this.value('request', round), state: this.value('state', round), error };
   }
   continue(at: number, opts: { round?: number; pdis?: string; caller?: CallerProof } = {}): ContinueChallenge {
     const round = opts.round ?? 1;

@@ -24,6 +24,7 @@ export interface StartChallenge extends Routed {
   clientId: string;
   scope?: string;
   credentialConfigurationIds: string[];
+  authorizationDetails?: boolean;
   issuerState?: string;
   dpopJkt: string;
   attestationJkt?: string;

@@ -12,6 +12,7 @@ export interface SessionContext {
   lastAt: number;
   clientId: string;
   credentialConfigurationIds: string[];
+  authorizationDetails?: boolean;
   issuerState?: string;
   /** The keys that opened the session (FiPA §9.6.1, ABCA): every later call must prove the same. */
   dpopJkt: string;

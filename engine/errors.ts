@@ -25,6 +25,10 @@ export class InvalidRequest extends EngineError {
   readonly code = 'invalid_request';
   readonly status = 400;
 }
+export class InvalidScope extends EngineError {
+  readonly code = 'invalid_scope';
+  readonly status = 400;
+}
 export class InvalidSession extends EngineError {
   readonly code = 'invalid_session';
   readonly status = 400;
@@ -55,6 +59,18 @@ export class InvalidProof extends EngineError {
 }
 export class InvalidCredentialRequest extends EngineError {
   readonly code = 'invalid_credential_request';
+  readonly status = 400;
+}
+export class UnknownCredentialConfiguration extends EngineError {
+  readonly code = 'unknown_credential_configuration';
+  readonly status = 400;
+}
+export class UnknownCredentialIdentifier extends EngineError {
+  readonly code = 'unknown_credential_identifier';
+  readonly status = 400;
+}
+export class UnsupportedGrantType extends EngineError {
+  readonly code = 'unsupported_grant_type';
   readonly status = 400;
 }
 export class AccessDenied extends EngineError {

@@ -46,6 +46,8 @@ export const ChallengeReceived = z.object({
   clientId: z.string().min(1).max(256),
   scope: z.string().max(1024).optional(),
   credentialConfigurationIds: z.array(id).min(1).max(16),
+  /** The configurations were asked for with authorization_details (RFC 9396), so the token response lists them. */
+  authorizationDetails: z.boolean().optional(),
   issuerState: z.string().max(1024).optional(),
   dpopJkt: jkt,
   attestationJkt: jkt.optional(),

@@ -12,6 +12,7 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
     lastAt: e.at,
     clientId: e.clientId,
     credentialConfigurationIds: e.credentialConfigurationIds,
+    ...(e.authorizationDetails !== undefined && { authorizationDetails: e.authorizationDetails }),
     ...(e.issuerState !== undefined && { issuerState: e.issuerState }),
     dpopJkt: e.dpopJkt,
     ...(e.attestationJkt !== undefined && { attestationJkt: e.attestationJkt }),

@@ -1,0 +1,42 @@
+import Database from 'better-sqlite3';
+import { hashSecret } from '../ids.js';
+import type { ReplayCache } from './replay-cache.js';
+
+const SWEEP_EVERY = 1000;
+
+/**
+ * A replay cache in an SQLite file, shared by every connection (and process) on it:
+ * insert-if-absent under a primary key, so two uses of one key can never both win.
+ * Keys are stored hashed; expired rows count as absent and are swept as we go.
+ */
+export class SqliteReplayCache implements ReplayCache {
+  private readonly db: Database.Database;
+  private readonly useTx;
+  private inserts = 0;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS replay (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS replay_by_expiry ON replay (expires_at)`);
+    const purge = this.db.prepare('DELETE FROM replay WHERE key = ? AND expires_at <= ?');
+    const insert = this.db.prepare('INSERT OR IGNORE INTO replay (key, expires_at) VALUES (?, ?)');
+    const sweep = this.db.prepare('DELETE FROM replay WHERE expires_at <= ?');
+    this.useTx = this.db.transaction((key: string, expiresAt: number, now: number) => {
+      purge.run(key, now);
+      const fresh = insert.run(key, expiresAt).changes === 1;
+      if (fresh && ++this.inserts % SWEEP_EVERY === 0) sweep.run(now);
+      return fresh;
+    });
+  }
+
+  async useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.useTx.immediate(hashSecret(key), expiresAt, now);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { digest } from '@sd-jwt/crypto-nodejs';
+import { getClaims } from '@sd-jwt/decode';
+import { Disclosure } from '@sd-jwt/utils';
+import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { InvalidRequest } from '../../engine/errors.js';
+import type { TrustedIssuers } from '../trust/trusted-issuers.js';
+
+export interface VerifiedPresentation {
+  issuer: string;
+  vct: string;
+  holderJwk: JWK;
+  holderJkt: string;
+  /** What the key-binding JWT says; the engine compares them with the request (P-41). */
+  kbNonce: string;
+  kbAud: string;
+  /** The user claims, disclosed or always visible. */
+  claims: Record<string, unknown>;
+  /** base64url SHA-256 of the issuer-signed JWT: identifies the presented credential without keeping it. */
+  credentialDigest: string;
+}
+
+export interface PresentationPolicy {
+  trustedIssuers: TrustedIssuers;
+  acceptedVcts: string[];
+  requiredClaims: string[];
+  now: number;
+  maxKbAgeSeconds?: number;
+  maxFutureSeconds?: number;
+  /** From policy, never from what the wallet sent (OpenID4VP §14.1). */
+  requireKeyBinding: boolean;
+}
+
+const ALGORITHMS = ['ES256', 'ES384', 'EdDSA'];
+const RESERVED = ['iss', 'vct', 'iat', 'exp', 'nbf', 'cnf', 'status', 'sub', '_sd', '_sd_alg', 'vct#integrity'];
+const sha256 = (text: string) => createHash('sha256').update(text, 'ascii').digest('base64url');
+
+function fail(description: string, rule: string): never {
+  throw new InvalidRequest(description, rule);
+}
+
+async function verifyJwt(jwt: string, keys: JWK[], typs: string[], now: number): Promise<JWTPayload | undefined> {
+  let header;
+  try {
+    header = decodeProtectedHeader(jwt);
+  } catch {
+    return undefined;
+  }
+  if (!header.alg || !ALGORITHMS.includes(header.alg) || !typs.includes(String(header.typ))) return undefined;
+  for (const key of keys) {
+    try {
+      return (await jwtVerify(jwt, await importJWK(key, header.alg), { algorithms: ALGORITHMS, currentDate: new Date(now) })).payload;
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}
+
+/** Every digest the payload commits to: `_sd` arrays and `{"...": digest}` array elements, at any depth. */
+function committedDigests(value: unknown, into: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) committedDigests(item, into);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '_sd' && Array.isArray(item)) into.push(...item.filter((d): d is string => typeof d === 'string'));
+      else if (key === '...' && typeof item === 'string') into.push(item);
+      else committedDigests(item, into);
+    }
+  }
+  return into;
+}
+
+/** The issuer-signed part and its disclosures: signature by a trusted issuer (CF-10, E-30), integrity (CF-20). */
+async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[], policy: PresentationPolicy) {
+  let issuer: unknown;
+  try {
+    issuer = decodeJwt(issuerJwt).iss;
+  } catch {
+    fail('the credential is not a JWT', 'SD-JWT §4');
+  }
+  if (typeof issuer !== 'string') fail('the credential names no issuer', 'SD-JWT VC §3.2.2.2');
+  const payload = await verifyJwt(issuerJwt, await policy.trustedIssuers.keysFor(issuer), ['dc+sd-jwt', 'vc+sd-jwt'], policy.now);
+  if (!payload) fail('the credential is not signed by a trusted issuer, or is expired', 'CF-10; E-30; SD-JWT §7.1');
+  if (payload._sd_alg !== undefined && payload._sd_alg !== 'sha-256') fail('unsupported _sd_alg', 'SD-JWT §4.1.1');
+  const committed = new Set(committedDigests(payload));
+  const disclosures: Disclosure[] = [];
+  const seen = new Set<string>();
+  for (const encoded of encodedDisclosures) {
+    const digestOf = sha256(encoded);
+    // SD-JWT §7.1 step 3: every disclosure is referenced once by the signed payload.
+    if (!committed.has(digestOf) || seen.has(digestOf)) fail('a disclosure is not part of the credential', 'CF-20; SD-JWT §7.1');
+    seen.add(digestOf);
+    try {
+      disclosures.push(await Disclosure.fromEncode(encoded, { hasher: digest, alg: 'sha-256' }));
+    } catch {
+      fail('a disclosure is malformed', 'SD-JWT §4.2');
+    }
+  }
+  if (disclosures.some((d) => d.key === '_sd' || d.key === '...')) fail('a disclosure uses a reserved name', 'SD-JWT §7.1');
+  try {
+    const claims = await getClaims<Record<string, unknown>>(payload as Record<string, unknown>, disclosures, digest);
+    return { issuer, payload, claims };
+  } catch {
+    fail('the disclosures do not fit the credential', 'SD-JWT §7.1');
+  }
+}
+
+/** The key-binding JWT (CF-21, OpenID4VP App. B.3): signed by cnf.jwk, fresh, over this very presentation. */
+async function verifyKeyBinding(kbJwt: string, holderJwk: JWK, presented: string, policy: PresentationPolicy) {
+  const kb = await verifyJwt(kbJwt, [holderJwk], ['kb+jwt'], policy.now);
+  if (!kb) fail('the key-binding JWT is not signed by the credential holder key', 'CF-21; SD-JWT §7.3');
+  const nowSeconds = policy.now / 1000;
+  if (typeof kb.iat !== 'number' || kb.iat < nowSeconds - (policy.maxKbAgeSeconds ?? 300) || kb.iat > nowSeconds + (policy.maxFutureSeconds ?? 60))
+    fail('the key-binding JWT iat is not fresh', 'SD-JWT §7.3');
+  if (typeof kb.nonce !== 'string' || typeof kb.aud !== 'string') fail('the key-binding JWT lacks nonce or aud', 'SD-JWT §4.3');
+  if (kb.sd_hash !== sha256(presented)) fail('the key-binding JWT sd_hash does not match the presentation', 'SD-JWT §4.3.1');
+  return { kbNonce: kb.nonce, kbAud: kb.aud };
+}
+
+/** Verify an SD-JWT VC presentation (SD-JWT §7.1, §7.3; SD-JWT VC; OpenID4VP App. B.3). */
+export async function verifyPresentation(presentation: string, policy: PresentationPolicy): Promise<VerifiedPresentation> {
+  if (presentation.length > 32_768 || !presentation.includes('~')) fail('the presentation is not an SD-JWT', 'SD-JWT §4');
+  const parts = presentation.split('~');
+  const issuerJwt = parts[0]!;
+  const kbJwt = parts.at(-1)!;
+  const presented = presentation.slice(0, presentation.length - kbJwt.length);
+  const { issuer, payload, claims } = await verifyIssuerSigned(issuerJwt, parts.slice(1, -1).filter(Boolean), policy);
+  const vct = payload.vct;
+  if (typeof vct !== 'string' || !policy.acceptedVcts.includes(vct)) fail('the credential type is not the one requested', 'SD-JWT VC §3.2.2.2; OpenID4VP §6');
+  const missing = policy.requiredClaims.find((name) => claims[name] === undefined);
+  if (missing) fail(`the presentation does not disclose ${missing}`, 'OpenID4VP §6.4');
+  const holderJwk = (payload.cnf as { jwk?: JWK } | undefined)?.jwk;
+  if (!holderJwk || typeof holderJwk !== 'object') fail('the credential has no holder key', 'SD-JWT VC §3.2.2.2 (cnf)');
+  if (policy.requireKeyBinding && !kbJwt) fail('a key-binding JWT is required', 'CF-21; OpenID4VP §14.1');
+  const binding = kbJwt ? await verifyKeyBinding(kbJwt, holderJwk, presented, policy) : { kbNonce: '', kbAud: '' };
+  let holderJkt: string;
+  try {
+    holderJkt = await calculateJwkThumbprint(holderJwk, 'sha256');
+  } catch {
+    fail('the credential holder key is malformed', 'SD-JWT VC §3.2.2.2 (cnf)');
+  }
+  const userClaims = Object.fromEntries(Object.entries(claims).filter(([name]) => !RESERVED.includes(name)));
+  return { issuer, vct, holderJwk, holderJkt, ...binding, claims: userClaims, credentialDigest: sha256(issuerJwt) };
+}

@@ -1,0 +1,119 @@
+/**
+ * What a full presentation-during-issuance flow costs over HTTP on the SQLite store:
+ * requests, signatures and verifications per flow (counted, one instrumented flow in
+ * process), then flows per second with 1, 8 and 32 concurrent wallets against the
+ * issuer running in a separate process (`bin/start.ts`), all in one run.
+ *
+ *   npm run bench:flow [-- --flows 200]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
+import { generateWalletKey } from '../wallet/keys.js';
+import { ReferenceWallet } from '../wallet/reference-wallet.js';
+import { startIssuer } from '../test/support/issuer-server.js';
+
+const FLOW = { scope: 'membership', configurationId: 'demo_membership' };
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** One flow in process with every WebCrypto sign and verify counted (jose and @sd-jwt use WebCrypto). */
+export async function countOneFlow(): Promise<{ requests: number; signatures: number; verifications: number }> {
+  const server = await startIssuer();
+  const subtle = globalThis.crypto.subtle;
+  const counts = { requests: 0, signatures: 0, verifications: 0 };
+  const sign = subtle.sign.bind(subtle);
+  const verify = subtle.verify.bind(subtle);
+  try {
+    const wallet = await server.wallet();
+    const counting = await ReferenceWallet.create({
+      ...wallet.options, fetch: (input, init) => ((counts.requests += 1), fetch(input, init)),
+    });
+    subtle.sign = (...args: Parameters<SubtleCrypto['sign']>) => ((counts.signatures += 1), sign(...args));
+    subtle.verify = (...args: Parameters<SubtleCrypto['verify']>) => ((counts.verifications += 1), verify(...args));
+    await counting.runFlow(FLOW);
+  } finally {
+    subtle.sign = sign;
+    subtle.verify = verify;
+    await server.stop();
+  }
+  return counts;
+}
+
+async function startServerProcess(dataDir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
+    env: { ...process.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
+    child.once('exit', (code) => reject(new Error(`issuer exited with ${code}`)));
+  });
+  return child;
+}
+
+/** Flows per second with `concurrency` wallets sharing `flows` flows, against the issuer at `url`. */
+async function throughput(url: string, dataDir: string, concurrency: number, flows: number) {
+  const pidIssuer = await openDemoPidIssuer(dataDir);
+  const wallets = await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const holderKey = await generateWalletKey();
+      return ReferenceWallet.create({ issuerUrl: url, holderKey, pid: await pidIssuer.issuePid(holderKey.publicJwk, DEMO_PERSON, Date.now()) });
+    }),
+  );
+  let next = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    wallets.map(async (wallet) => {
+      while (next < flows) {
+        next += 1;
+        const t0 = performance.now();
+        await wallet.runFlow(FLOW);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { concurrency, flows: latencies.length, flowsPerSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+export async function runFlowBench(options: { flows: number; concurrencies: number[] }) {
+  const perFlow = await countOneFlow();
+  const dataDir = mkdtempSync(join(tmpdir(), 'pdi-bench-'));
+  const port = await freePort();
+  const child = await startServerProcess(dataDir, port);
+  try {
+    const rows = [];
+    for (const concurrency of options.concurrencies)
+      rows.push(await throughput(`http://127.0.0.1:${port}`, dataDir, concurrency, Math.max(options.flows, concurrency)));
+    return { perFlow, rows };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const flowsArg = process.argv.indexOf('--flows');
+  const flows = flowsArg > 0 ? Number(process.argv[flowsArg + 1]) : 200;
+  const result = await runFlowBench({ flows, concurrencies: [1, 8, 32] });
+  console.log(`per flow: ${result.perFlow.requests} HTTP requests, ${result.perFlow.signatures} signatures, ${result.perFlow.verifications} verifications (wallet and server)`);
+  console.log('wallets  flows  flows/s  p50 ms  p99 ms');
+  for (const row of result.rows)
+    console.log(`${String(row.concurrency).padStart(7)}  ${String(row.flows).padStart(5)}  ${row.flowsPerSecond.toFixed(1).padStart(7)}  ${row.p50Ms.toFixed(1).padStart(6)}  ${row.p99Ms.toFixed(1).padStart(6)}`);
+  console.log(`JSON ${JSON.stringify(result)}`);
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const seconds = z.number().int().positive();
+
+/** What the new credential is made of: the presentation it requires and how claims map into it. */
+export const CredentialConfiguration = z.object({
+  vct: z.string().min(1),
+  scope: z.string().min(1),
+  name: z.string().default('Credential'),
+  /** The credential the wallet must present first (by default an SD-JWT VC PID). */
+  requires: z.object({
+    vctValues: z.array(z.string().min(1)).min(1),
+    claims: z.array(z.string().min(1)).min(1),
+  }),
+  /** New claim name → claim name in the verified presentation. */
+  claimMapping: z.record(z.string(), z.string()),
+  /** Claims of the new credential that are selectively disclosable. */
+  disclosable: z.array(z.string()).default([]),
+  lifetimeSeconds: seconds.default(365 * 24 * 3600),
+});
+export type CredentialConfiguration = z.infer<typeof CredentialConfiguration>;
+
+const TrustedIssuerEntry = z.object({ issuer: z.string().min(1), jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) });
+
+export const Config = z.object({
+  port: z.number().int().min(0).max(65535).default(3000),
+  publicUrl: z.url().default('http://localhost:3000').transform((url) => url.replace(/\/+$/, '')),
+  dataDir: z.string().min(1).default('./data'),
+  /** Largest request body accepted by any endpoint. */
+  bodyLimitBytes: z.number().int().positive().default(64 * 1024),
+  /** Refuse request_uri, response_type, code_challenge and code_challenge_method on the challenge, as the seed says. */
+  strictSeedParameters: z.boolean().default(false),
+  walletAttestation: z
+    .object({ required: z.boolean().default(false), trustedAttesters: z.array(TrustedIssuerEntry).default([]) })
+    .default({ required: false, trustedAttesters: [] }),
+  /** Issuers whose credentials the verifier accepts: a JWKS file (re-read when it changes) and/or inline entries. */
+  trustedIssuers: z
+    .object({ file: z.string().optional(), issuers: z.array(TrustedIssuerEntry).default([]) })
+    .default({ issuers: [] }),
+  verifier: z
+    .object({
+      clientIdPrefix: z.enum(['x509_san_dns', 'x509_hash', 'redirect_uri']).default('x509_san_dns'),
+      responseMode: z.enum(['direct_post', 'direct_post.jwt']).default('direct_post'),
+    })
+    .default({ clientIdPrefix: 'x509_san_dns', responseMode: 'direct_post' }),
+  credentialConfigurations: z.record(z.string(), CredentialConfiguration),
+  lifetimes: z
+    .object({
+      session: seconds.default(600),
+      request: seconds.default(300),
+      pdis: seconds.default(300),
+      code: seconds.default(60),
+      token: seconds.default(300),
+      cNonce: seconds.default(60),
+      offer: seconds.default(600),
+    })
+    .default({ session: 600, request: 300, pdis: 300, code: 60, token: 300, cNonce: 60, offer: 600 }),
+  policy: z
+    .object({
+      holderContinuity: z.boolean().default(false),
+      maxPresentationAttempts: z.number().int().min(1).max(10).default(3),
+      afterWalletError: z.enum(['new_request', 'redirect_to_web', 'access_denied']).default('new_request'),
+    })
+    .default({ holderContinuity: false, maxPresentationAttempts: 3, afterWalletError: 'new_request' }),
+  dpop: z.object({ maxAgeSeconds: seconds.default(60) }).default({ maxAgeSeconds: 60 }),
+  /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
+  adminToken: z.string().min(16).optional(),
+});
+export type Config = z.infer<typeof Config>;
+export type ConfigInput = z.input<typeof Config>;

@@ -1,0 +1,104 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { z } from 'zod';
+import { hashSecret, newEventId, sessionOfHandle } from '../adapters/ids.js';
+import { verifyDpopProof } from '../adapters/jose/dpop.js';
+import { verifyProofJwt } from '../adapters/jose/proof.js';
+import { issueSdJwtVc } from '../adapters/sdjwt/issue-sd-jwt-vc.js';
+import {
+  InvalidCredentialRequest, InvalidNonce, InvalidProof, InvalidToken, UnknownCredentialConfiguration, UnknownCredentialIdentifier,
+  contextOf, type SessionContext,
+} from '../engine/index.js';
+import { endpoints, type IssuerContext } from './issuer-context.js';
+import { errorResponse, jsonResponse, type ProtocolRequest, type ProtocolResponse } from './messages.js';
+
+const CredentialRequest = z
+  .object({
+    credential_configuration_id: z.string().min(1).max(256).optional(),
+    credential_identifier: z.string().min(1).max(256).optional(),
+    proofs: z.object({ jwt: z.array(z.string().min(1).max(8192)).min(1).max(8) }).strict(),
+  })
+  .refine((r) => (r.credential_configuration_id === undefined) !== (r.credential_identifier === undefined), {
+    message: 'exactly one of credential_configuration_id and credential_identifier',
+  });
+
+function readRequest(request: ProtocolRequest) {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new InvalidCredentialRequest('content type must be application/json', 'OpenID4VCI §8.2');
+  let json: unknown;
+  try {
+    json = JSON.parse(request.body);
+  } catch {
+    throw new InvalidCredentialRequest('body is not valid JSON', 'OpenID4VCI §8.2');
+  }
+  const parsed = CredentialRequest.safeParse(json);
+  if (!parsed.success) throw new InvalidCredentialRequest(`malformed credential request: ${parsed.error.issues[0]?.message}`, 'OpenID4VCI §8.2');
+  return parsed.data;
+}
+
+/** RFC 9449 §7.1: `Authorization: DPoP <token>`; a DPoP-bound token is never accepted as a bearer token. */
+function accessToken(request: ProtocolRequest): string {
+  const match = /^DPoP ([A-Za-z0-9._~+/-]+=*)$/.exec(request.headers.get('authorization') ?? '');
+  if (!match) throw new InvalidToken('a DPoP access token is required', 'RFC 9449 §7.1');
+  return match[1]!;
+}
+
+/** The configuration asked for, which this session's token must cover (OpenID4VCI §8.2). */
+function configurationOf(ctx: IssuerContext, body: z.infer<typeof CredentialRequest>, session: SessionContext): string {
+  const id = body.credential_configuration_id ?? body.credential_identifier!;
+  if (!ctx.config.credentialConfigurations[id]) {
+    if (body.credential_identifier !== undefined) throw new UnknownCredentialIdentifier('unknown credential_identifier', 'OpenID4VCI §8.3.1.2');
+    throw new UnknownCredentialConfiguration('unknown credential_configuration_id', 'OpenID4VCI §8.3.1.2');
+  }
+  if (body.credential_identifier !== undefined && !session.authorizationDetails)
+    throw new InvalidCredentialRequest('credential_identifier is only for tokens issued with authorization_details', 'OpenID4VCI §8.2');
+  return id;
+}
+
+/** POST /credential (OpenID4VCI §8; seed 000 step 14): an SD-JWT VC per proof key, claims from the verified presentation. */
+export async function handleCredential(ctx: IssuerContext, request: ProtocolRequest): Promise<ProtocolResponse> {
+  const token = accessToken(request);
+  const sessionId = sessionOfHandle(token);
+  if (!sessionId) throw new InvalidToken('unknown access token', 'RFC 6750 §3.1');
+  const now = ctx.now();
+  const { config, replay } = ctx;
+  const dpop = await verifyDpopProof(request.headers.get('dpop'), {
+    method: request.method, url: endpoints(config).credential, now, replay, accessToken: token, maxAgeSeconds: config.dpop.maxAgeSeconds,
+  });
+  const body = readRequest(request);
+  const session = contextOf(await ctx.engine.load(sessionId));
+  const configurationId = configurationOf(ctx, body, session);
+  const proofs = await Promise.all(body.proofs.jwt.map((jwt) => verifyProofJwt(jwt, { audience: config.publicUrl, now })));
+  const nonce = proofs[0]!.nonce;
+  if (proofs.some((proof) => proof.nonce !== nonce)) throw new InvalidProof('every proof must carry the same c_nonce', 'OpenID4VCI §8.2');
+  const nonceExpiresAt = ctx.cNonces.check(nonce, now);
+  if (nonceExpiresAt === undefined) throw new InvalidNonce('c_nonce is unknown or expired', 'OpenID4VCI §7.2');
+  const base = { sessionId, at: now, tokenHash: hashSecret(token), dpopJkt: dpop.jkt };
+  const bound = await ctx.engine.execute({ type: 'IssueCNonce', eventId: newEventId(), ...base, nonceHash: hashSecret(nonce) });
+  if (isLeft(bound)) return errorResponse(bound.left);
+  // OpenID4VCI §13.8: a c_nonce is accepted once, cluster-wide.
+  if (!(await replay.useOnce(`c_nonce:${nonce}`, nonceExpiresAt, now))) throw new InvalidNonce('c_nonce was already used', 'OpenID4VCI §13.8');
+  const credentials = await Promise.all(proofs.map((proof) => buildCredential(ctx, session, configurationId, proof.jwk, now)));
+  const outcome = await ctx.engine.execute({
+    type: 'IssueCredential', eventId: newEventId(), ...base, credentialConfigurationId: configurationId, nonceHash: hashSecret(nonce),
+    holderJkts: proofs.map((proof) => proof.jkt), credentialDigests: credentials.map((credential) => hashSecret(credential)),
+  });
+  if (isLeft(outcome)) return errorResponse(outcome.left);
+  return jsonResponse(200, { credentials: credentials.map((credential) => ({ credential })) });
+}
+
+/** I-20: the new credential's claims come only from the verified presentation, through the configured mapping. */
+async function buildCredential(ctx: IssuerContext, session: SessionContext, configurationId: string, holderJwk: object, now: number) {
+  const configuration = ctx.config.credentialConfigurations[configurationId]!;
+  const presented = session.presentation && ctx.sealer.unseal(session.sessionId, session.presentation.sealedClaims);
+  if (!presented) throw new InvalidToken('the session holds no presented claims', 'seed 002 §3.3');
+  const claims = Object.fromEntries(
+    Object.entries(configuration.claimMapping)
+      .filter(([, source]) => presented[source] !== undefined)
+      .map(([target, source]) => [target, presented[source]]),
+  );
+  const key = ctx.keyRing.current();
+  return issueSdJwtVc({
+    issuer: ctx.config.publicUrl, signingKey: { kid: key.kid, privateKey: key.privateKey, alg: 'ES256' }, vct: configuration.vct, claims,
+    disclosable: configuration.disclosable, holderJwk, now, lifetimeSeconds: configuration.lifetimeSeconds,
+  });
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { InvalidRequest, UnknownCredentialConfiguration } from '../engine/index.js';
+import { endpoints, type IssuerContext } from './issuer-context.js';
+import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from './messages.js';
+
+export interface OfferLinks {
+  offerUri: string;
+  issuerState: string;
+  credentialOfferUri?: string;
+}
+
+/** OpenID4VCI §4.1: an offer with an authorization_code grant carrying issuer_state, by value or by reference. */
+export function createOffer(ctx: Pick<IssuerContext, 'config' | 'offers' | 'now'>, credentialConfigurationIds: string[], byReference: boolean): OfferLinks {
+  for (const id of credentialConfigurationIds)
+    if (!ctx.config.credentialConfigurations[id]) throw new UnknownCredentialConfiguration(`unknown credential configuration ${id}`, 'OpenID4VCI §4.1.1');
+  const body = (issuerState: string) => ({
+    credential_issuer: ctx.config.publicUrl,
+    credential_configuration_ids: credentialConfigurationIds,
+    grants: { authorization_code: { issuer_state: issuerState } },
+  });
+  const offer = ctx.offers.create(credentialConfigurationIds, ctx.now(), ctx.config.lifetimes.offer, (o) => body(o.issuerState));
+  if (!byReference)
+    return { offerUri: `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(body(offer.issuerState)))}`, issuerState: offer.issuerState };
+  const credentialOfferUri = endpoints(ctx.config).offer(offer.offerId);
+  return { offerUri: `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(credentialOfferUri)}`, issuerState: offer.issuerState, credentialOfferUri };
+}
+
+/** GET credential_offer_uri: the offer JSON, served once. */
+export function handleOfferFetch(ctx: IssuerContext, offerId: string): ProtocolResponse {
+  const body = ctx.offers.serveOnce(offerId, ctx.now());
+  if (body === undefined) return jsonResponse(404, { error: 'invalid_request', error_description: 'unknown, expired or already served offer' });
+  return { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body };
+}
+
+const OfferRequest = z.object({
+  credential_configuration_ids: z.array(z.string().min(1)).min(1).max(16),
+  by_reference: z.boolean().default(true),
+});
+
+/** POST /admin/offers (Bearer admin token): the API behind the CLI's `offer` command. */
+export function handleOfferCreate(ctx: IssuerContext, request: ProtocolRequest): ProtocolResponse {
+  const admin = ctx.config.adminToken;
+  if (!admin || request.headers.get('authorization') !== `Bearer ${admin}`)
+    return jsonResponse(401, { error: 'invalid_token', error_description: 'the admin API needs the admin bearer token' }, { 'WWW-Authenticate': 'Bearer' });
+  let json: unknown;
+  try {
+    json = JSON.parse(request.body);
+  } catch {
+    throw new InvalidRequest('body is not valid JSON', 'admin API');
+  }
+  const parsed = OfferRequest.safeParse(json);
+  if (!parsed.success) throw new InvalidRequest('credential_configuration_ids is required', 'admin API');
+  const links = createOffer(ctx, parsed.data.credential_configuration_ids, parsed.data.by_reference);
+  return jsonResponse(201, { offer_uri: links.offerUri, ...(links.credentialOfferUri && { credential_offer_uri: links.credentialOfferUri }) });
+}

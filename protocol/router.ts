@@ -1,0 +1,79 @@
+import { EngineError } from '../engine/index.js';
+import { handleChallenge } from './challenge.js';
+import { handleCredential } from './credential.js';
+import type { IssuerContext } from './issuer-context.js';
+import { errorResponse, jsonResponse, type ProtocolRequest, type ProtocolResponse } from './messages.js';
+import { authorizationServerMetadata, credentialIssuerMetadata, jwtVcIssuerMetadata, metadataResponse } from './metadata.js';
+import { handleNonce } from './nonce.js';
+import { handleOfferCreate, handleOfferFetch } from './offers.js';
+import { handleToken } from './token.js';
+import { handleAuthorizationResponse, handleRequestObject } from './verifier.js';
+
+type Handler = (ctx: IssuerContext, request: ProtocolRequest, param: string) => Promise<ProtocolResponse> | ProtocolResponse;
+interface Route {
+  methods: string[];
+  /** The path below the issuer's base path; a trailing `:param` matches one segment. */
+  path: string;
+  handler: Handler;
+}
+
+const ROUTES: Route[] = [
+  { methods: ['GET'], path: '/.well-known/openid-credential-issuer', handler: (ctx) => metadataResponse(credentialIssuerMetadata(ctx.config)) },
+  { methods: ['GET'], path: '/.well-known/oauth-authorization-server', handler: (ctx) => metadataResponse(authorizationServerMetadata(ctx.config)) },
+  { methods: ['GET'], path: '/.well-known/jwt-vc-issuer', handler: (ctx) => metadataResponse(jwtVcIssuerMetadata(ctx)) },
+  { methods: ['POST'], path: '/authorize-challenge', handler: handleChallenge },
+  { methods: ['GET', 'POST'], path: '/verifier/request/:requestId', handler: handleRequestObject },
+  { methods: ['POST'], path: '/verifier/response/:requestId', handler: handleAuthorizationResponse },
+  { methods: ['POST'], path: '/token', handler: handleToken },
+  { methods: ['POST'], path: '/nonce', handler: handleNonce },
+  { methods: ['POST'], path: '/credential', handler: handleCredential },
+  { methods: ['GET'], path: '/offers/:offerId', handler: (ctx, _, offerId) => handleOfferFetch(ctx, offerId) },
+  { methods: ['POST'], path: '/admin/offers', handler: handleOfferCreate },
+];
+
+const SEGMENT = /^[A-Za-z0-9._~-]{1,200}$/;
+
+/**
+ * The well-known paths of an issuer URL with a path are `/.well-known/<name><path>`
+ * (RFC 8414 §3.1, OpenID4VCI §12.2.2); every other endpoint lives under the base path.
+ */
+function relativePath(pathname: string, basePath: string): string | undefined {
+  if (pathname.startsWith('/.well-known/')) {
+    const rest = pathname.slice('/.well-known/'.length);
+    const name = rest.split('/')[0]!;
+    return rest.slice(name.length) === basePath ? `/.well-known/${name}` : undefined;
+  }
+  return pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : undefined;
+}
+
+function match(path: string): { route: Route; param: string } | undefined {
+  for (const route of ROUTES) {
+    if (!route.path.includes('/:')) {
+      if (route.path === path) return { route, param: '' };
+      continue;
+    }
+    const prefix = route.path.slice(0, route.path.lastIndexOf('/') + 1);
+    const param = path.slice(prefix.length);
+    if (path.startsWith(prefix) && SEGMENT.test(param)) return { route, param };
+  }
+  return undefined;
+}
+
+/** One protocol request → one response; every refusal as the spec's error JSON, never a crash. */
+export function createProtocolHandler(ctx: IssuerContext, log: (message: string, error: unknown) => void = console.error) {
+  const basePath = new URL(ctx.config.publicUrl).pathname.replace(/\/$/, '');
+  return async (request: ProtocolRequest): Promise<ProtocolResponse> => {
+    const path = relativePath(request.url.pathname, basePath);
+    const found = path === undefined ? undefined : match(path);
+    if (!found) return jsonResponse(404, { error: 'invalid_request', error_description: 'no such endpoint' });
+    if (!found.route.methods.includes(request.method))
+      return jsonResponse(405, { error: 'invalid_request', error_description: `use ${found.route.methods.join(' or ')}` }, { Allow: found.route.methods.join(', ') });
+    try {
+      return await found.route.handler(ctx, request, found.param);
+    } catch (error) {
+      if (error instanceof EngineError) return errorResponse(error);
+      log(`unexpected failure on ${request.method} ${path}`, error);
+      return jsonResponse(500, { error: 'server_error', error_description: 'the server could not process the request' });
+    }
+  };
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CNonceCodec } from '../../adapters/jose/c-nonce.js';
+import { verifyProofJwt } from '../../adapters/jose/proof.js';
+import { OfferStore } from '../../adapters/offers/offer-store.js';
+import { ClaimSealer } from '../../adapters/seal/claim-sealer.js';
+import { InvalidProof } from '../../engine/errors.js';
+import { generateWalletKey, keyProof } from '../../wallet/keys.js';
+
+const NOW = 1_800_000_000_000;
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pdi-state-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('claim sealing (seed 002 §3.3)', () => {
+  it('seals claims so that the sealed form shows no claim value, and unseals them for the same session only', () => {
+    const sealer = new ClaimSealer(join(dir, 'state.sqlite'));
+    const sealed = sealer.seal('session-a', { given_name: 'Erika', birthdate: '1984-01-26' });
+    expect(sealed).not.toContain('Erika');
+    expect(sealer.unseal('session-a', sealed)).toEqual({ given_name: 'Erika', birthdate: '1984-01-26' });
+    sealer.seal('session-b', {});
+    expect(() => sealer.unseal('session-b', sealed)).toThrow();
+    sealer.close();
+  });
+
+  it('erasing a session key makes its sealed claims unreadable for good, and the file holds no clear value', () => {
+    const path = join(dir, 'state.sqlite');
+    const sealer = new ClaimSealer(path);
+    const sealed = sealer.seal('session-a', { family_name: 'Mustermann' });
+    sealer.erase('session-a');
+    expect(sealer.unseal('session-a', sealed)).toBeUndefined();
+    sealer.close();
+    expect(readFileSync(path).includes('Mustermann')).toBe(false);
+  });
+});
+
+describe('c_nonce codec (OpenID4VCI §7)', () => {
+  const codec = new CNonceCodec(Buffer.alloc(32, 7));
+  it('accepts its own live nonce and refuses it after expiry', () => {
+    const { nonce, expiresAt } = codec.issue(NOW, 60);
+    expect(codec.check(nonce, NOW + 59_999)).toBe(expiresAt);
+    expect(codec.check(nonce, NOW + 60_000)).toBeUndefined();
+  });
+  it('refuses a nonce made with another secret, a tampered one, and garbage', () => {
+    const { nonce } = new CNonceCodec(Buffer.alloc(32, 8)).issue(NOW, 60);
+    expect(codec.check(nonce, NOW)).toBeUndefined();
+    const own = codec.issue(NOW, 60).nonce;
+    expect(codec.check(`${own.slice(0, -2)}AA`, NOW)).toBeUndefined();
+    expect(codec.check('not-a-nonce', NOW)).toBeUndefined();
+  });
+});
+
+describe('credential offers (OpenID4VCI §4.1)', () => {
+  it('serves an offer by reference once and binds its issuer_state to one challenge before expiry', () => {
+    const offers = new OfferStore(join(dir, 'state.sqlite'));
+    const offer = offers.create(['demo_membership'], NOW, 600, (o) => ({ issuer_state: o.issuerState }));
+    expect(JSON.parse(offers.serveOnce(offer.offerId, NOW)!)).toEqual({ issuer_state: offer.issuerState });
+    expect(offers.serveOnce(offer.offerId, NOW)).toBeUndefined();
+    expect(offers.consume(offer.issuerState, NOW)).toEqual(['demo_membership']);
+    expect(offers.consume(offer.issuerState, NOW)).toBeUndefined();
+    const late = offers.create(['demo_membership'], NOW, 600, () => ({}));
+    expect(offers.consume(late.issuerState, NOW + 600_000)).toBeUndefined();
+    offers.close();
+  });
+});
+
+describe('key proofs (OpenID4VCI App. F.4)', () => {
+  const audience = 'https://issuer.example';
+  it('accepts a proof for our audience and returns its key and c_nonce', async () => {
+    const key = await generateWalletKey();
+    const proof = await verifyProofJwt(await keyProof(key, { audience, nonce: 'n-1', now: NOW }), { audience, now: NOW });
+    expect(proof).toMatchObject({ jkt: key.jkt, nonce: 'n-1' });
+  });
+  it('App. F.4: refuses another audience, a stale iat, a wrong typ, and no nonce', async () => {
+    const key = await generateWalletKey();
+    await expect(verifyProofJwt(await keyProof(key, { audience: 'https://other.example', nonce: 'n', now: NOW }), { audience, now: NOW })).rejects.toThrow(InvalidProof);
+    await expect(verifyProofJwt(await keyProof(key, { audience, nonce: 'n', now: NOW - 3_600_000 }), { audience, now: NOW })).rejects.toThrow(InvalidProof);
+    const wrongTyp = await new SignJWT({ aud: audience, nonce: 'n', iat: NOW / 1000 }).setProtectedHeader({ alg: 'ES256', typ: 'JWT', jwk: key.publicJwk }).sign(key.privateKey);
+    await expect(verifyProofJwt(wrongTyp, { audience, now: NOW })).rejects.toThrow(InvalidProof);
+    const noNonce = await new SignJWT({ aud: audience, iat: NOW / 1000 }).setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: key.publicJwk }).sign(key.privateKey);
+    await expect(verifyProofJwt(noNonce, { audience, now: NOW })).rejects.toThrow(InvalidProof);
+    await expect(verifyProofJwt('garbage', { audience, now: NOW })).rejects.toThrow(InvalidProof);
+  });
+});

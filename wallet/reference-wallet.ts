@@ -1,0 +1,156 @@
+import { CompactEncrypt, importJWK } from 'jose';
+import { dpopProof, generateWalletKey, keyProof, type WalletKey } from './keys.js';
+import { presentSdJwtVc } from './presentation.js';
+import { fetchRequestObject, type WalletRequest } from './request-object.js';
+
+/** What an endpoint answered. */
+export interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+}
+
+export interface WalletOptions {
+  issuerUrl: string;
+  clientId?: string;
+  /** The PID (an SD-JWT VC bound to `holderKey`) the wallet presents. */
+  pid: string;
+  holderKey: WalletKey;
+  dpopKey?: WalletKey;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/** Per-call deviations, so tests can make the wallet misbehave on purpose. */
+export interface CallOptions {
+  dpopKey?: WalletKey | null;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The reference wallet: a client of the issuer's own endpoints that holds a PID and runs
+ * the seed's flow step by step (each step a method, so tests can reorder, replay or
+ * tamper), or all at once with `runFlow`.
+ */
+export class ReferenceWallet {
+  readonly issuerUrl: string;
+  readonly clientId: string;
+  readonly dpopKey: WalletKey;
+  private readonly fetcher: typeof fetch;
+  readonly now: () => number;
+
+  private constructor(readonly options: WalletOptions, dpopKey: WalletKey) {
+    this.issuerUrl = options.issuerUrl.replace(/\/$/, '');
+    this.clientId = options.clientId ?? 'reference-wallet';
+    this.dpopKey = dpopKey;
+    this.fetcher = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
+  }
+
+  static async create(options: WalletOptions): Promise<ReferenceWallet> {
+    return new ReferenceWallet(options, options.dpopKey ?? (await generateWalletKey()));
+  }
+
+  private async call(method: string, url: string, body: string | undefined, contentType: string | undefined, options: CallOptions & { accessToken?: string } = {}): Promise<Answer> {
+    const headers: Record<string, string> = contentType ? { 'Content-Type': contentType } : {};
+    const key = options.dpopKey === undefined ? this.dpopKey : options.dpopKey;
+    if (key) headers.DPoP = await dpopProof(key, { method, url, now: this.now(), ...(options.accessToken && { accessToken: options.accessToken }) });
+    if (options.accessToken) headers.Authorization = `DPoP ${options.accessToken}`;
+    const response = await this.fetcher(url, { method, headers: { ...headers, ...options.headers }, ...(body !== undefined && { body }) });
+    const text = await response.text();
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      parsed = { raw: text };
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  }
+
+  form(url: string, params: Record<string, string>, options?: CallOptions & { accessToken?: string }): Promise<Answer> {
+    return this.call('POST', url, new URLSearchParams(params).toString(), 'application/x-www-form-urlencoded', options);
+  }
+
+  async metadata(): Promise<{ issuer: Answer; authorizationServer: Answer }> {
+    const [issuer, authorizationServer] = await Promise.all([
+      this.call('GET', `${this.issuerUrl}/.well-known/openid-credential-issuer`, undefined, undefined, { dpopKey: null }),
+      this.call('GET', `${this.issuerUrl}/.well-known/oauth-authorization-server`, undefined, undefined, { dpopKey: null }),
+    ]);
+    return { issuer, authorizationServer };
+  }
+
+  /** Seed step 4 (first call) or 10 (with auth_session and pdis). */
+  challenge(params: Record<string, string>, options?: CallOptions): Promise<Answer> {
+    return this.form(`${this.issuerUrl}/authorize-challenge`, { client_id: this.clientId, ...params }, options);
+  }
+
+  /** Seed step 6: fetch and verify the request object behind `presentation`. */
+  requestObject(presentation: string): Promise<WalletRequest> {
+    return fetchRequestObject(this.fetcher, presentation);
+  }
+
+  /** Seed steps 7–8: the presentation (or, with `error`, the wallet's refusal) to the response_uri. */
+  async respond(request: WalletRequest, deviation: { error?: string; nonce?: string; audience?: string; state?: string; vpToken?: string } = {}): Promise<Answer> {
+    const state = deviation.state ?? request.state;
+    if (deviation.error) return this.form(request.responseUri, { error: deviation.error, state }, { dpopKey: null });
+    const presentation =
+      deviation.vpToken ??
+      (await presentSdJwtVc(this.options.pid, this.options.holderKey, {
+        nonce: deviation.nonce ?? request.nonce, audience: deviation.audience ?? request.clientId, claims: request.claims, now: this.now(),
+      }));
+    const vpToken = { pid: [presentation] };
+    if (request.responseMode !== 'direct_post.jwt')
+      return this.form(request.responseUri, { vp_token: JSON.stringify(vpToken), state }, { dpopKey: null });
+    const jwk = request.encryptionJwk!;
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ vp_token: vpToken, state })))
+      .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', ...(typeof jwk.kid === 'string' && { kid: jwk.kid }) })
+      .encrypt(await importJWK(jwk, 'ECDH-ES'));
+    return this.form(request.responseUri, { response: jwe }, { dpopKey: null });
+  }
+
+  /** Seed step 12: the authorization code for a DPoP-bound access token. */
+  token(code: string, params: Record<string, string> = {}, options?: CallOptions): Promise<Answer> {
+    return this.form(`${this.issuerUrl}/token`, { grant_type: 'authorization_code', code, client_id: this.clientId, ...params }, options);
+  }
+
+  async nonce(): Promise<string> {
+    const answer = await this.call('POST', `${this.issuerUrl}/nonce`, undefined, undefined, { dpopKey: null });
+    return String(answer.body.c_nonce);
+  }
+
+  /** Seed step 14: one credential per proof key. */
+  async credential(
+    accessToken: string,
+    request: { configurationId: string; cNonce: string; proofKeys?: WalletKey[]; identifier?: boolean },
+    options: CallOptions = {},
+  ): Promise<Answer> {
+    const keys = request.proofKeys ?? [this.options.holderKey];
+    const proofs = await Promise.all(keys.map((key) => keyProof(key, { audience: this.issuerUrl, nonce: request.cNonce, now: this.now(), clientId: this.clientId })));
+    const body = { [request.identifier ? 'credential_identifier' : 'credential_configuration_id']: request.configurationId, proofs: { jwt: proofs } };
+    return this.call('POST', `${this.issuerUrl}/credential`, JSON.stringify(body), 'application/json', { ...options, accessToken });
+  }
+
+  /** The whole flow (seed steps 4–15), reporting each step; throws on the first unexpected answer. */
+  async runFlow(options: { scope: string; configurationId: string; issuerState?: string; onStep?: (step: string, detail: unknown) => void }) {
+    const report = options.onStep ?? (() => undefined);
+    const expect = (answer: Answer, status: number, step: string) => {
+      if (answer.status !== status) throw new Error(`${step}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+      report(step, answer.body);
+    };
+    const first = await this.challenge({ scope: options.scope, ...(options.issuerState && { issuer_state: options.issuerState }) });
+    expect(first, 400, '4-5 authorization challenge → insufficient_authorization');
+    const request = await this.requestObject(String(first.body.presentation));
+    report('6 request object verified', { client_id: request.clientId, response_mode: request.responseMode, claims: request.claims });
+    const presented = await this.respond(request);
+    expect(presented, 200, '7-9 presentation accepted → presentation_during_issuance_session');
+    const second = await this.challenge({ auth_session: String(first.body.auth_session), presentation_during_issuance_session: String(presented.body.presentation_during_issuance_session) });
+    expect(second, 200, '10-11 authorization challenge with pdis → authorization_code');
+    const token = await this.token(String(second.body.authorization_code));
+    expect(token, 200, '12-13 token request → DPoP-bound access token');
+    const cNonce = await this.nonce();
+    report('14 nonce endpoint → c_nonce', { c_nonce: cNonce });
+    const credential = await this.credential(String(token.body.access_token), { configurationId: options.configurationId, cNonce });
+    expect(credential, 200, '14-15 credential request → credential');
+    return String((credential.body.credentials as Array<{ credential: string }>)[0]!.credential);
+  }
+}

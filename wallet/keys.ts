@@ -36,3 +36,18 @@ export async function keyProof(key: WalletKey, proof: { audience: string; nonce:
     .setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: key.publicJwk })
     .sign(key.privateKey);
 }
+
+/** A wallet provider's attestation of a wallet instance key (ABCA §5.1), for tests and the demo. */
+export async function walletAttestation(provider: WalletKey & { issuer: string }, instance: WalletKey, clientId: string, now: number): Promise<string> {
+  const iat = Math.floor(now / 1000);
+  return new SignJWT({ iss: provider.issuer, sub: clientId, iat, exp: iat + 3600, cnf: { jwk: instance.publicJwk } })
+    .setProtectedHeader({ alg: 'ES256', typ: 'oauth-client-attestation+jwt' })
+    .sign(provider.privateKey);
+}
+
+/** The wallet instance's proof of possession for one request to `audience` (ABCA §5.2). */
+export async function attestationPop(instance: WalletKey, audience: string, now: number, jti: string = randomUUID()): Promise<string> {
+  return new SignJWT({ aud: audience, jti, iat: Math.floor(now / 1000) })
+    .setProtectedHeader({ alg: 'ES256', typ: 'oauth-client-attestation-pop+jwt' })
+    .sign(instance.privateKey);
+}

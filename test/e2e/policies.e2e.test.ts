@@ -16,7 +16,10 @@ describe('configurable policies, keys and offers', () => {
     server = await startIssuer({ strictSeedParameters: true });
     const wallet = await server.wallet();
     expect((await wallet.challenge({ scope: 'membership' })).body.error).toBe('insufficient_authorization');
-    for (const [name, value] of [['response_type', 'code'], ['code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'], ['code_challenge_method', 'S256'], ['request_uri', 'urn:x']])
+    const forbidden: Array<[string, string]> = [
+      ['response_type', 'code'], ['code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'], ['code_challenge_method', 'S256'], ['request_uri', 'urn:x'],
+    ];
+    for (const [name, value] of forbidden)
       expect((await wallet.challenge({ scope: 'membership', [name]: value })).body.error, name).toBe('invalid_request');
   });
 

@@ -1,0 +1,114 @@
+/**
+ * The engine's own costs, side by side in one run: the pure fold, a bare XState
+ * `transition()`, `decide`, and decide+append through the runtime on the in-memory and
+ * the SQLite store (sequential and 16 sessions interleaved), and loading one session
+ * from SQLite.
+ *
+ *   npm run bench:engine [-- --sessions 2000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { transition } from 'xstate';
+import { MemoryEventStore } from '../adapters/store/memory.js';
+import { SqliteEventStore } from '../adapters/store/sqlite.js';
+import { Engine, INITIAL_STATE, decide, engineConfig, fold, sessionMachine, type Command, type EventStore, type SessionEvent } from '../engine/index.js';
+import { Flow, T0 } from '../test/support/flow.js';
+
+const config = engineConfig();
+
+function flows(count: number, tag: string): Command[][] {
+  return Array.from({ length: count }, (_, i) => new Flow(`bench-${tag}-${i.toString().padStart(8, '0')}`).happyPath(T0));
+}
+
+/** The events of each happy path, decided purely. */
+function eventsOf(commandLists: Command[][]): SessionEvent[][] {
+  return commandLists.map((commands) => {
+    let state = INITIAL_STATE;
+    return commands.map((command) => {
+      const decision = decide(state, command, config);
+      if (isLeft(decision) || !decision.right.event) throw new Error(`bench flow refused: ${command.type}`);
+      state = decision.right.state;
+      return decision.right.event;
+    });
+  });
+}
+
+function timed(run: () => void): number {
+  const start = performance.now();
+  run();
+  return (performance.now() - start) / 1000;
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function throughputOf(store: EventStore, commandLists: Command[][], interleaved: number): Promise<number> {
+  const engine = new Engine({ store, config });
+  const total = commandLists.reduce((sum, list) => sum + list.length, 0);
+  const start = performance.now();
+  for (let i = 0; i < commandLists.length; i += interleaved) {
+    await Promise.all(
+      commandLists.slice(i, i + interleaved).map(async (commands) => {
+        for (const command of commands) if (isLeft(await engine.execute(command))) throw new Error(`bench command refused: ${command.type}`);
+      }),
+    );
+  }
+  return total / ((performance.now() - start) / 1000);
+}
+
+export async function runEngineBench(options: { sessions: number }): Promise<Record<string, number>> {
+  const streams = eventsOf(flows(options.sessions, 'fold'));
+  const eventCount = streams.reduce((sum, events) => sum + events.length, 0);
+  const foldSeconds = timed(() => streams.forEach((events) => fold(events)));
+
+  const snapshots = streams.map((events) => fold(events.slice(0, -1)).snapshot);
+  const lastEvents = streams.map((events) => events.at(-1)!);
+  const transitionSeconds = timed(() => snapshots.forEach((snapshot, i) => transition(sessionMachine, snapshot, lastEvents[i]!)));
+
+  const commandLists = flows(options.sessions, 'decide');
+  const decideSeconds = timed(() => eventsOf(commandLists));
+
+  const dir = mkdtempSync(join(tmpdir(), 'pdi-bench-engine-'));
+  try {
+    const memorySequential = await throughputOf(new MemoryEventStore(), flows(options.sessions, 'mem-seq'), 1);
+    const memoryInterleaved = await throughputOf(new MemoryEventStore(), flows(options.sessions, 'mem-par'), 16);
+    const sqlite = new SqliteEventStore(join(dir, 'events.sqlite'));
+    const sqliteSequential = await throughputOf(sqlite, flows(options.sessions, 'sql-seq'), 1);
+    const sqliteInterleaved = await throughputOf(sqlite, flows(options.sessions, 'sql-par'), 16);
+    const loads: number[] = [];
+    for (let i = 0; i < Math.min(options.sessions, 1000); i++) {
+      const id = `bench-sql-seq-${Math.floor(Math.random() * options.sessions).toString().padStart(8, '0')}`;
+      const start = performance.now();
+      fold(await sqlite.read(id));
+      loads.push((performance.now() - start) * 1000);
+    }
+    await sqlite.close();
+    loads.sort((a, b) => a - b);
+    return {
+      eventsFolded: eventCount,
+      foldEventsPerSecond: eventCount / foldSeconds,
+      foldMicrosPerEvent: (foldSeconds * 1e6) / eventCount,
+      bareTransitionMicros: (transitionSeconds * 1e6) / snapshots.length,
+      decideCommandsPerSecond: eventCount / decideSeconds,
+      memoryAppendEventsPerSecondSequential: memorySequential,
+      memoryAppendEventsPerSecondInterleaved16: memoryInterleaved,
+      sqliteAppendEventsPerSecondSequential: sqliteSequential,
+      sqliteAppendEventsPerSecondInterleaved16: sqliteInterleaved,
+      sqliteLoadSessionP50Micros: percentile(loads, 0.5),
+      sqliteLoadSessionP99Micros: percentile(loads, 0.99),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const arg = process.argv.indexOf('--sessions');
+  const figures = await runEngineBench({ sessions: arg > 0 ? Number(process.argv[arg + 1]) : 2000 });
+  for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(42)} ${value.toFixed(value < 100 ? 2 : 0).padStart(12)}`);
+  console.log(`JSON ${JSON.stringify(figures)}`);
+}

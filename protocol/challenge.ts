@@ -5,7 +5,7 @@ import { verifyDpopProof } from '../adapters/jose/dpop.js';
 import { clientIdFor, presentationUri } from '../adapters/verifier/request-object.js';
 import { AccessDenied, InvalidClient, InvalidSession, RedirectToWeb, contextOf, type NewPresentationRequest, type Outcome } from '../engine/index.js';
 import { readAuthorizationRequest } from './authorization-request.js';
-import { endpoints, type IssuerContext } from './issuer-context.js';
+import { checkClientId, endpoints, type IssuerContext } from './issuer-context.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 
 /** What proves the caller: its DPoP key (always) and its wallet attestation (when sent or required). */
@@ -67,6 +67,7 @@ async function followUp(ctx: IssuerContext, request: ProtocolRequest, params: Ma
   const authSession = params.get('auth_session')!;
   const sessionId = sessionOfHandle(authSession);
   if (!sessionId) throw new InvalidSession('auth_session is unknown', 'FiPA §5.3.1');
+  await checkClientId(ctx, sessionId, params.get('client_id'));
   const caller = await proveCaller(ctx, request, now);
   const pdis = params.get('presentation_during_issuance_session');
   const code = newHandle(sessionId);

@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import type { Config } from '../config/schema.js';
-import type { Engine } from '../engine/index.js';
+import { InvalidClient, contextOf, type Engine } from '../engine/index.js';
 import type { CNonceCodec } from '../adapters/jose/c-nonce.js';
 import type { KeyRing } from '../adapters/jose/keyring.js';
 import type { ReplayCache } from '../adapters/replay/replay-cache.js';
@@ -35,4 +35,12 @@ export function endpoints(config: Config) {
     response: (requestId: string) => `${base}/verifier/response/${requestId}`,
     offer: (offerId: string) => `${base}/offers/${offerId}`,
   };
+}
+
+/** FiPA §5.1, RFC 6749 §3.2.1: a client_id sent on a later call must be the session's client. */
+export async function checkClientId(ctx: IssuerContext, sessionId: string, clientId: string | undefined): Promise<void> {
+  if (clientId === undefined) return;
+  const state = await ctx.engine.load(sessionId);
+  if (state.version > 0 && contextOf(state).clientId !== clientId)
+    throw new InvalidClient('client_id differs from the client that opened the session', 'FiPA §5.1; RFC 6749 §3.2.1');
 }

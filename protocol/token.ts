@@ -4,7 +4,7 @@ import { hashSecret, newEventId, newHandle, sessionOfHandle } from '../adapters/
 import { verifyClientAttestation } from '../adapters/jose/attestation.js';
 import { verifyDpopProof } from '../adapters/jose/dpop.js';
 import { InvalidGrant, InvalidRequest, UnsupportedGrantType, contextOf } from '../engine/index.js';
-import { endpoints, type IssuerContext } from './issuer-context.js';
+import { checkClientId, endpoints, type IssuerContext } from './issuer-context.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -25,6 +25,7 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
   if (code === undefined) throw new InvalidRequest('code is required', 'RFC 6749 §4.1.3');
   const sessionId = sessionOfHandle(code);
   if (!sessionId) throw new InvalidGrant('unknown authorization code', 'RFC 6749 §5.2');
+  await checkClientId(ctx, sessionId, params.get('client_id'));
   const now = ctx.now();
   const { config, replay } = ctx;
   // RFC 9449 §5, FiPA §9.5.1: the token request proves the key the session (and so the code) is bound to.

@@ -55,6 +55,12 @@ describe('the Authorization Challenge Endpoint refuses what it must (FiPA §5, s
     expect((await wallet.challenge({ auth_session: forged })).body.error).toBe('invalid_session');
   });
 
+  it('FiPA §5.1: a follow-up call with another client_id is invalid_client', async () => {
+    const wallet = await server.wallet();
+    const { authSession } = await untilPresentation(wallet);
+    expect((await wallet.challenge({ auth_session: authSession, client_id: 'another-client' })).body.error).toBe('invalid_client');
+  });
+
   it('PDI-DE: a retry while the presentation is pending re-signals the same presentation', async () => {
     const wallet = await server.wallet();
     const { authSession, presentation } = await untilPresentation(wallet);

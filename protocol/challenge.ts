@@ -1,27 +1,18 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { hashSecret, newEventId, newHandle, newSecret, newSessionId, sessionOfHandle } from '../adapters/ids.js';
-import { verifyClientAttestation } from '../adapters/jose/attestation.js';
-import { verifyDpopProof } from '../adapters/jose/dpop.js';
 import { clientIdFor, presentationUri } from '../adapters/verifier/request-object.js';
 import { AccessDenied, InvalidClient, InvalidSession, RedirectToWeb, contextOf, type NewPresentationRequest, type Outcome } from '../engine/index.js';
 import { readAuthorizationRequest } from './authorization-request.js';
+import { proveClient } from './client-proof.js';
 import { checkClientId, endpoints, type IssuerContext } from './issuer-context.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 
-/** What proves the caller: its DPoP key (always) and its wallet attestation (when sent or required). */
+/** The caller's keys; seed 000 step 4: when the issuer requires a wallet attestation, the challenge must carry it. */
 async function proveCaller(ctx: IssuerContext, request: ProtocolRequest, now: number) {
-  const { config, replay } = ctx;
-  const dpop = await verifyDpopProof(request.headers.get('dpop'), {
-    method: request.method, url: endpoints(config).challenge, now, replay, maxAgeSeconds: config.dpop.maxAgeSeconds,
-  });
-  const attestation = await verifyClientAttestation(
-    { attestation: request.headers.get('oauth-client-attestation'), pop: request.headers.get('oauth-client-attestation-pop') },
-    { now, issuer: config.publicUrl, trustedAttesters: ctx.trustedAttesters, replay },
-  );
-  // Seed 000 step 4: when the issuer requires a wallet attestation, the challenge must carry it.
-  if (!attestation && config.walletAttestation.required)
+  const caller = await proveClient(ctx, request, endpoints(ctx.config).challenge, now);
+  if (!caller.attestationJkt && ctx.config.walletAttestation.required)
     throw new InvalidClient('a wallet attestation is required', 'seed 000 step 4; ABCA §5');
-  return { dpopJkt: dpop.jkt, ...(attestation && { attestationJkt: attestation.jkt, attestedClientId: attestation.clientId }) };
+  return caller;
 }
 
 /** A fresh OpenID4VP transaction for `sessionId`: its request id doubles as the unguessable part of its URLs. */

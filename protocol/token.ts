@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { hashSecret, newEventId, newHandle, sessionOfHandle } from '../adapters/ids.js';
-import { verifyClientAttestation } from '../adapters/jose/attestation.js';
-import { verifyDpopProof } from '../adapters/jose/dpop.js';
 import { InvalidGrant, InvalidRequest, UnsupportedGrantType, contextOf } from '../engine/index.js';
+import { proveClient } from './client-proof.js';
 import { checkClientId, endpoints, type IssuerContext } from './issuer-context.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 
@@ -27,21 +26,14 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
   if (!sessionId) throw new InvalidGrant('unknown authorization code', 'RFC 6749 §5.2');
   await checkClientId(ctx, sessionId, params.get('client_id'));
   const now = ctx.now();
-  const { config, replay } = ctx;
   // RFC 9449 §5, FiPA §9.5.1: the token request proves the key the session (and so the code) is bound to.
-  const dpop = await verifyDpopProof(request.headers.get('dpop'), {
-    method: request.method, url: endpoints(config).token, now, replay, maxAgeSeconds: config.dpop.maxAgeSeconds,
-  });
-  const attestation = await verifyClientAttestation(
-    { attestation: request.headers.get('oauth-client-attestation'), pop: request.headers.get('oauth-client-attestation-pop') },
-    { now, issuer: config.publicUrl, trustedAttesters: ctx.trustedAttesters, replay },
-  );
+  const caller = await proveClient(ctx, request, endpoints(ctx.config).token, now);
   const verifier = params.get('code_verifier');
   const redirectUri = params.get('redirect_uri');
   const token = newHandle(sessionId);
   const outcome = await ctx.engine.execute({
-    type: 'RedeemCode', eventId: newEventId(), sessionId, at: now, codeHash: hashSecret(code), dpopJkt: dpop.jkt,
-    ...(attestation && { attestationJkt: attestation.jkt }),
+    type: 'RedeemCode', eventId: newEventId(), sessionId, at: now, codeHash: hashSecret(code), dpopJkt: caller.dpopJkt,
+    ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }),
     ...(verifier !== undefined && { verifierChallenge: s256(verifier) }),
     ...(redirectUri !== undefined && { redirectUri }),
     tokenHash: hashSecret(token),

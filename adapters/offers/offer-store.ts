@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../sqlite-file.js';
 import { hashSecret, newSecret } from '../ids.js';
 
 export interface CreatedOffer {
@@ -19,10 +20,7 @@ export class OfferStore {
   private readonly statements;
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     this.db.exec(`CREATE TABLE IF NOT EXISTS offers (
       offer_id TEXT PRIMARY KEY, state_hash TEXT NOT NULL UNIQUE, config_ids TEXT NOT NULL,
       expires_at INTEGER NOT NULL, body TEXT, consumed INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`);

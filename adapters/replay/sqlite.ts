@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../sqlite-file.js';
 import { hashSecret } from '../ids.js';
 import type { ReplayCache } from './replay-cache.js';
 
@@ -15,10 +16,7 @@ export class SqliteReplayCache implements ReplayCache {
   private inserts = 0;
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     this.db.exec(`CREATE TABLE IF NOT EXISTS replay (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS replay_by_expiry ON replay (expires_at)`);
     const purge = this.db.prepare('DELETE FROM replay WHERE key = ? AND expires_at <= ?');

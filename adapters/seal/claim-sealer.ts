@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../sqlite-file.js';
 
 /**
  * Seals the claims a session needs for its new credential under a key of that session
@@ -12,10 +13,7 @@ export class ClaimSealer {
   private readonly statements;
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     this.db.exec('CREATE TABLE IF NOT EXISTS session_keys (session_id TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID');
     this.statements = {
       insert: this.db.prepare('INSERT OR IGNORE INTO session_keys (session_id, key) VALUES (?, ?)'),

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../sqlite-file.js';
 import { parseEvent, type SessionEvent } from '../../engine/events.js';
 import { VersionConflict, type AppendOptions, type EventStore } from '../../engine/store.js';
 
@@ -31,10 +32,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTx;
 
   constructor(readonly path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     this.db.exec(SCHEMA);
     this.statements = {
       read: this.db.prepare<[string], { data: string }>('SELECT data FROM events WHERE stream_id = ? ORDER BY version'),

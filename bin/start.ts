@@ -5,10 +5,10 @@ import { startNodeServer } from '../transports/http/node-server.js';
 import { openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
 
 const base = loadConfig();
-const demo = !base.trustedIssuers.file && base.trustedIssuers.issuers.length === 0;
+const demo = !base.trustedIssuers.file && !base.trustedIssuers.url && base.trustedIssuers.issuers.length === 0;
 const pidIssuer = demo ? await openDemoPidIssuer(base.dataDir) : undefined;
 const config = pidIssuer
-  ? { ...base, trustedIssuers: { issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }] } }
+  ? { ...base, trustedIssuers: { ...base.trustedIssuers, issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }] } }
   : base;
 const issuer = await openIssuer(config);
 const server = await startNodeServer(issuer.fetch, config.port, process.env.HOST ?? '127.0.0.1');

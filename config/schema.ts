@@ -33,10 +33,15 @@ export const Config = z.object({
   walletAttestation: z
     .object({ required: z.boolean().default(false), trustedAttesters: z.array(TrustedIssuerEntry).default([]) })
     .default({ required: false, trustedAttesters: [] }),
-  /** Issuers whose credentials the verifier accepts: a JWKS file (re-read when it changes) and/or inline entries. */
+  /** Issuers whose credentials the verifier accepts: a JWKS file (re-read when it changes), a URL (re-fetched after urlMaxAgeSeconds), inline entries. */
   trustedIssuers: z
-    .object({ file: z.string().optional(), issuers: z.array(TrustedIssuerEntry).default([]) })
-    .default({ issuers: [] }),
+    .object({
+      file: z.string().optional(),
+      url: z.url().optional(),
+      urlMaxAgeSeconds: z.number().int().nonnegative().default(60),
+      issuers: z.array(TrustedIssuerEntry).default([]),
+    })
+    .default({ issuers: [], urlMaxAgeSeconds: 60 }),
   verifier: z
     .object({
       clientIdPrefix: z.enum(['x509_san_dns', 'x509_hash', 'redirect_uri']).default('x509_san_dns'),

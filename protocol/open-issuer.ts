@@ -8,7 +8,7 @@ import { OfferStore } from '../adapters/offers/offer-store.js';
 import { SqliteReplayCache } from '../adapters/replay/sqlite.js';
 import { ClaimSealer } from '../adapters/seal/claim-sealer.js';
 import { SqliteEventStore } from '../adapters/store/sqlite.js';
-import { JwksFileTrustedIssuers, StaticTrustedIssuers, type TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
+import { JwksFileTrustedIssuers, StaticTrustedIssuers, UrlTrustedIssuers, type TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import type { Config } from '../config/schema.js';
 import { Engine, engineConfig, expireDue, type EventStore } from '../engine/index.js';
 import { createFetchHandler } from '../transports/http/fetch-handler.js';
@@ -26,10 +26,12 @@ export interface Issuer {
 
 const SECOND = 1000;
 
-/** Trusted by any of the sources: the configured JWKS file and the inline list. */
-function trustedIssuersOf(config: Config): TrustedIssuers {
-  const sources: TrustedIssuers[] = [new StaticTrustedIssuers(config.trustedIssuers.issuers as never)];
-  if (config.trustedIssuers.file) sources.push(new JwksFileTrustedIssuers(config.trustedIssuers.file));
+/** Trusted by any of the sources: the inline list, the JWKS file, the JWKS URL. */
+function trustedIssuersOf(config: Config, now: () => number): TrustedIssuers {
+  const { issuers, file, url, urlMaxAgeSeconds } = config.trustedIssuers;
+  const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers as never)];
+  if (file) sources.push(new JwksFileTrustedIssuers(file));
+  if (url) sources.push(new UrlTrustedIssuers(url, { maxAgeMs: urlMaxAgeSeconds * SECOND, now }));
   return { keysFor: async (issuer) => (await Promise.all(sources.map((source) => source.keysFor(issuer)))).flat() };
 }
 
@@ -59,7 +61,7 @@ export async function openIssuer(config: Config, options: { now?: () => number; 
   const offers = new OfferStore(statePath);
   const context: IssuerContext = {
     config, engine, keyRing, replay, sealer, offers, now,
-    trustedIssuers: trustedIssuersOf(config),
+    trustedIssuers: trustedIssuersOf(config, now),
     trustedAttesters: (issuer: string) => attesters.keysFor(issuer) as Promise<JWK[]>,
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),
   };

@@ -56,3 +56,36 @@ export class JwksFileTrustedIssuers implements TrustedIssuers {
     return this.current().keysFor(issuer);
   }
 }
+
+/**
+ * A JWKS document of the same shape served at a URL, fetched again once `maxAgeMs` has
+ * passed (so removing an issuer there stops acceptance within that time; 0 = every
+ * time). A failed or invalid fetch trusts nobody until the next successful one.
+ */
+export class UrlTrustedIssuers implements TrustedIssuers {
+  private loaded: { at: number; issuers: StaticTrustedIssuers } | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly options: { maxAgeMs: number; now: () => number; fetch?: typeof fetch },
+  ) {}
+
+  private async current(): Promise<StaticTrustedIssuers> {
+    const now = this.options.now();
+    if (this.loaded && now - this.loaded.at < this.options.maxAgeMs) return this.loaded.issuers;
+    let list: TrustedIssuerList = [];
+    try {
+      const response = await (this.options.fetch ?? fetch)(this.url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(5000) });
+      const parsed = z.object({ issuers: TrustedIssuerList }).safeParse(await response.json());
+      if (response.ok && parsed.success) list = parsed.data.issuers;
+    } catch {
+      list = [];
+    }
+    this.loaded = { at: now, issuers: new StaticTrustedIssuers(list) };
+    return this.loaded.issuers;
+  }
+
+  async keysFor(issuer: string): Promise<JWK[]> {
+    return (await this.current()).keysFor(issuer);
+  }
+}

@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { issueSdJwtVc } from '../../adapters/sdjwt/issue-sd-jwt-vc.js';
 import { verifyPresentation, type PresentationPolicy } from '../../adapters/sdjwt/verify-presentation.js';
-import { JwksFileTrustedIssuers, StaticTrustedIssuers } from '../../adapters/trust/trusted-issuers.js';
+import { JwksFileTrustedIssuers, StaticTrustedIssuers, UrlTrustedIssuers } from '../../adapters/trust/trusted-issuers.js';
 import { InvalidRequest } from '../../engine/errors.js';
 import { generateWalletKey, type WalletKey } from '../../wallet/keys.js';
 import { presentSdJwtVc } from '../../wallet/presentation.js';
@@ -56,6 +58,22 @@ describe('SD-JWT VC issue and verify', () => {
     writeFileSync(file, JSON.stringify({ issuers: [] }));
     await expect(verifyPresentation(presentation, policy({ trustedIssuers }))).rejects.toThrow(InvalidRequest);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('E-40: an issuer removed from the trusted JWKS URL is refused once the cached copy is older than its max age', async () => {
+    let served = { issuers: [{ issuer: ISSUER, jwks: { keys: [issuerKey.publicJwk] } }] };
+    const server = createServer((_, res) => res.end(JSON.stringify(served)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const clock = { now: NOW };
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trusted.json`;
+    const trustedIssuers = new UrlTrustedIssuers(url, { maxAgeMs: 60_000, now: () => clock.now });
+    const presentation = await present(await pid());
+    await expect(verifyPresentation(presentation, policy({ trustedIssuers }))).resolves.toBeDefined();
+    served = { issuers: [] };
+    await expect(verifyPresentation(presentation, policy({ trustedIssuers }))).resolves.toBeDefined();
+    clock.now += 60_000;
+    await expect(verifyPresentation(presentation, policy({ trustedIssuers }))).rejects.toThrow(InvalidRequest);
+    await new Promise((resolve) => server.close(resolve));
   });
 
   it('CF-20: a tampered disclosure is refused', async () => {

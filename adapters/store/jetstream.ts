@@ -1,0 +1,119 @@
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { parseEvent, type SessionEvent } from '../../engine/events.js';
+import { VersionConflict, type AppendOptions, type EventStore } from '../../engine/store.js';
+
+export interface JetStreamStoreNames {
+  /** The stream holding every session's events. */
+  stream: string;
+  /** Subjects are `<prefix>.<sessionId>`, one per auth_session. */
+  subjectPrefix: string;
+  /** The KV bucket holding each session's next deadline, for the expiry scheduler. */
+  deadlines: string;
+}
+
+export const DEFAULT_NAMES: JetStreamStoreNames = { stream: 'PDI_EVENTS', subjectPrefix: 'pdi.events', deadlines: 'pdi-deadlines' };
+const STREAM_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+interface Position {
+  version: number;
+  lastSeq: number;
+  ids: Set<string>;
+}
+
+/**
+ * The event store on NATS JetStream (nats-server 2.9+), for several engine processes:
+ * one subject per session; an append publishes each event with `expect.lastSubjectSequence`
+ * (optimistic concurrency, the same conflict-and-retry as SQLite) and `msgID` = event id
+ * (idempotent retries). A session is read with direct gets by subject. Published events
+ * are also what other backends subscribe to (`<prefix>.>`).
+ */
+export class JetStreamEventStore implements EventStore {
+  private readonly positions = new Map<string, Position>();
+
+  private constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly deadlines: KV,
+    readonly names: JetStreamStoreNames,
+  ) {}
+
+  static async open(nc: NatsConnection, names: JetStreamStoreNames = DEFAULT_NAMES): Promise<JetStreamEventStore> {
+    const jsm = await jetstreamManager(nc);
+    const config = { name: names.stream, subjects: [`${names.subjectPrefix}.>`], allow_direct: true, duplicate_window: 120_000_000_000 };
+    try {
+      await jsm.streams.info(names.stream);
+    } catch {
+      await jsm.streams.add(config);
+    }
+    const deadlines = await new Kvm(nc).create(names.deadlines, { history: 1 });
+    return new JetStreamEventStore(jetstream(nc), jsm, deadlines, names);
+  }
+
+  private subject(streamId: string): string {
+    if (!STREAM_ID.test(streamId)) throw new Error(`stream id ${JSON.stringify(streamId)} cannot name a subject`);
+    return `${this.names.subjectPrefix}.${streamId}`;
+  }
+
+  private async load(streamId: string): Promise<{ events: SessionEvent[]; position: Position }> {
+    const subject = this.subject(streamId);
+    const events: SessionEvent[] = [];
+    let lastSeq = 0;
+    for (;;) {
+      const message = await this.jsm.direct.getMessage(this.names.stream, { seq: lastSeq + 1, next_by_subj: subject });
+      if (!message) break;
+      events.push(parseEvent(message.json()));
+      lastSeq = message.seq;
+    }
+    const position = { version: events.length, lastSeq, ids: new Set(events.map((event) => event.id)) };
+    this.positions.set(streamId, position);
+    return { events, position };
+  }
+
+  async read(streamId: string): Promise<SessionEvent[]> {
+    return (await this.load(streamId)).events;
+  }
+
+  async append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions) {
+    const subject = this.subject(streamId);
+    let position = this.positions.get(streamId) ?? (await this.load(streamId)).position;
+    if (position.version !== expectedVersion || events.some((event) => position.ids.has(event.id))) position = (await this.load(streamId)).position;
+    if (events.some((event) => position.ids.has(event.id))) return { version: position.version, duplicate: true };
+    if (position.version !== expectedVersion) throw new VersionConflict(streamId, expectedVersion, position.version);
+    let { version, lastSeq } = position;
+    for (const event of events) {
+      try {
+        const ack = await this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { lastSubjectSequence: lastSeq } });
+        if (ack.duplicate) return { version, duplicate: true };
+        lastSeq = ack.seq;
+        version += 1;
+        position.ids.add(event.id);
+      } catch (error) {
+        this.positions.delete(streamId);
+        const conflict = error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence;
+        if (conflict) throw new VersionConflict(streamId, expectedVersion, -1);
+        throw error;
+      }
+    }
+    this.positions.set(streamId, { version, lastSeq, ids: position.ids });
+    if (options.deadline === null) await this.deadlines.delete(streamId);
+    else await this.deadlines.put(streamId, String(options.deadline));
+    return { version, duplicate: false };
+  }
+
+  /** Streams whose deadline is due. This scans the deadline bucket: fine for thousands of live sessions. */
+  async due(at: number, limit: number): Promise<string[]> {
+    const due: Array<[string, number]> = [];
+    for await (const key of await this.deadlines.keys()) {
+      const entry = await this.deadlines.get(key);
+      const deadline = entry && entry.operation === 'PUT' ? Number(entry.string()) : Number.NaN;
+      if (deadline <= at) due.push([key, deadline]);
+    }
+    return due.sort(([, a], [, b]) => a - b).slice(0, limit).map(([key]) => key);
+  }
+
+  async close(): Promise<void> {
+    this.positions.clear();
+  }
+}

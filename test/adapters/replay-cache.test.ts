@@ -1,39 +1,62 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JetStreamReplayCache } from '../../adapters/replay/jetstream.js';
 import { MemoryReplayCache } from '../../adapters/replay/memory.js';
 import type { ReplayCache } from '../../adapters/replay/replay-cache.js';
 import { SqliteReplayCache } from '../../adapters/replay/sqlite.js';
+import { startNatsServer, type RunningNats } from '../support/nats-server.js';
 
 const NOW = 1_800_000_000_000;
+let nats: RunningNats;
+beforeAll(async () => {
+  nats = await startNatsServer();
+});
+afterAll(() => nats.stop());
 
-const caches: Record<string, () => { cache: ReplayCache; another?: () => ReplayCache; dispose: () => void }> = {
-  memory: () => ({ cache: new MemoryReplayCache(), dispose: () => undefined }),
-  sqlite: () => {
+interface OpenedCache {
+  /** Several handles on one shared cache (one per process), or one where the cache is per process. */
+  handles: ReplayCache[];
+  dispose: () => Promise<void>;
+}
+let buckets = 0;
+
+const caches: Record<string, () => Promise<OpenedCache>> = {
+  memory: async () => ({ handles: [new MemoryReplayCache()], dispose: async () => undefined }),
+  sqlite: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pdi-replay-'));
     const path = join(dir, 'state.sqlite');
-    return { cache: new SqliteReplayCache(path), another: () => new SqliteReplayCache(path), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+    const handles = [new SqliteReplayCache(path), new SqliteReplayCache(path), new SqliteReplayCache(path)];
+    return { handles, dispose: async () => {
+      for (const handle of handles) await handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    } };
+  },
+  jetstream: async () => {
+    const bucket = `pdi-replay-test-${++buckets}`;
+    const connections = await Promise.all([nats.connect(), nats.connect(), nats.connect()]);
+    const handles = await Promise.all(connections.map((nc) => JetStreamReplayCache.open(nc, bucket)));
+    return { handles, dispose: async () => {
+      for (const nc of connections) await nc.close();
+    } };
   },
 };
 
 describe.each(Object.keys(caches))('replay cache (%s)', (name) => {
   it('RFC 9449 §11.1: a key is accepted once until it expires', async () => {
-    const { cache, dispose } = caches[name]!();
+    const { handles, dispose } = await caches[name]!();
+    const cache = handles[0]!;
     expect(await cache.useOnce('jti-1', NOW + 60_000, NOW)).toBe(true);
     expect(await cache.useOnce('jti-1', NOW + 60_000, NOW + 59_999)).toBe(false);
     expect(await cache.useOnce('jti-1', NOW + 120_000, NOW + 60_000)).toBe(true);
-    await cache.close();
-    dispose();
+    await dispose();
   });
 
-  it('of 32 concurrent uses of one key exactly one wins, across connections where there are several', async () => {
-    const { cache, another, dispose } = caches[name]!();
-    const others = another ? [another(), another()] : [];
-    const all = [cache, ...others];
-    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => all[i % all.length]!.useOnce('jti-race', NOW + 60_000, NOW)));
+  it('of 32 concurrent uses of one key exactly one wins, across every handle on the cache', async () => {
+    const { handles, dispose } = await caches[name]!();
+    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => handles[i % handles.length]!.useOnce('jti-race', NOW + 60_000, NOW)));
     expect(results.filter(Boolean)).toHaveLength(1);
-    for (const c of all) await c.close();
-    dispose();
+    await dispose();
   });
 });

@@ -3,7 +3,7 @@
  * (OpenID4VCI §4.1) on the issuer's data directory and print its URI.
  */
 import { join } from 'node:path';
-import { OfferStore } from '../adapters/offers/offer-store.js';
+import { SqliteOfferStore } from '../adapters/offers/sqlite-offer-store.js';
 import { loadConfig } from '../config/load.js';
 import { createOffer } from '../protocol/offers.js';
 
@@ -11,13 +11,13 @@ const args = process.argv.slice(2);
 const byValue = args.includes('--by-value');
 const ids = args.filter((arg) => !arg.startsWith('--'));
 const config = loadConfig();
-const offers = new OfferStore(join(config.dataDir, 'state.sqlite'));
+const offers = new SqliteOfferStore(join(config.dataDir, 'state.sqlite'));
 try {
-  const links = createOffer({ config, offers, now: Date.now }, ids.length > 0 ? ids : Object.keys(config.credentialConfigurations).slice(0, 1), !byValue);
+  const links = await createOffer({ config, offers, now: Date.now }, ids.length > 0 ? ids : Object.keys(config.credentialConfigurations).slice(0, 1), !byValue);
   console.log(links.offerUri);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 } finally {
-  offers.close();
+  await offers.close();
 }

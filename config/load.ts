@@ -15,7 +15,7 @@ export const DEMO_CREDENTIALS: ConfigInput['credentialConfigurations'] = {
 
 /**
  * The configuration: a JSON file (CONFIG_FILE) if given, then the environment
- * (PORT, PUBLIC_URL, DATA_DIR, ADMIN_TOKEN), then defaults, validated as one.
+ * (PORT, PUBLIC_URL, DATA_DIR, ADMIN_TOKEN, NATS_URL), then defaults, validated as one.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ConfigInput> = {}): Config {
   const file: Partial<ConfigInput> = env.CONFIG_FILE ? JSON.parse(readFileSync(env.CONFIG_FILE, 'utf8')) : {};
@@ -24,6 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...(env.PUBLIC_URL !== undefined && { publicUrl: env.PUBLIC_URL }),
     ...(env.DATA_DIR !== undefined && { dataDir: env.DATA_DIR }),
     ...(env.ADMIN_TOKEN !== undefined && { adminToken: env.ADMIN_TOKEN }),
+    ...(env.NATS_URL !== undefined && { nats: { ...file.nats, url: env.NATS_URL } }),
   };
   return Config.parse({ credentialConfigurations: DEMO_CREDENTIALS, ...file, ...fromEnv, ...overrides });
 }

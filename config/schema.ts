@@ -68,6 +68,23 @@ export const Config = z.object({
     })
     .default({ holderContinuity: false, maxPresentationAttempts: 3, afterWalletError: 'new_request' }),
   dpop: z.object({ maxAgeSeconds: seconds.default(60) }).default({ maxAgeSeconds: 60 }),
+  /**
+   * NATS: with `url` set, the event log, replay cache, session keys and offers live in
+   * JetStream (several engine processes serve one flow); with `serveRequests` the engine
+   * also answers protocol requests over NATS request/reply in a queue group.
+   */
+  nats: z
+    .object({
+      url: z.string().min(1),
+      user: z.string().optional(),
+      pass: z.string().optional(),
+      token: z.string().optional(),
+      subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pdi'),
+      queue: z.string().default('pdi-engine'),
+      stream: z.string().regex(/^[A-Za-z0-9_-]+$/).default('PDI_EVENTS'),
+      serveRequests: z.boolean().default(true),
+    })
+    .optional(),
   /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
   adminToken: z.string().min(16).optional(),
 });

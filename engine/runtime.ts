@@ -15,6 +15,8 @@ export interface EngineOptions {
   cacheSize?: number;
   /** Reload-and-decide rounds before a losing writer gives up. */
   maxConflictRetries?: number;
+  /** Told of every event once it is durably appended (never on a rebuild): domain events for other backends. */
+  onAccepted?: (event: SessionEvent) => void;
 }
 
 /** The answer to a command: accepted (with the event appended, if any) or a typed error. */
@@ -32,12 +34,14 @@ export class Engine {
   readonly config: EngineConfig;
   private readonly cache: LruCache<SessionState>;
   private readonly maxConflictRetries: number;
+  private readonly onAccepted: (event: SessionEvent) => void;
 
   constructor(options: EngineOptions) {
     this.store = options.store;
     this.config = options.config;
     this.cache = new LruCache(options.cacheSize ?? 10_000);
     this.maxConflictRetries = options.maxConflictRetries ?? 64;
+    this.onAccepted = options.onAccepted ?? (() => undefined);
   }
 
   async execute(command: Command): Promise<Outcome> {
@@ -79,6 +83,7 @@ export class Engine {
         return false;
       }
       this.cache.set(sessionId, after);
+      this.onAccepted(event);
       return true;
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;

@@ -36,7 +36,7 @@ async function firstCall(ctx: IssuerContext, request: ProtocolRequest, params: M
   const authorization = readAuthorizationRequest(params, ctx.config, caller.attestedClientId);
   if (authorization.issuerState !== undefined) {
     // OpenID4VCI §5.1.3: issuer_state binds this challenge to one live offer, once.
-    const offered = ctx.offers.consume(authorization.issuerState, now);
+    const offered = await ctx.offers.consume(authorization.issuerState, now);
     if (!offered || authorization.credentialConfigurationIds.some((id) => !offered.includes(id)))
       throw new AccessDenied('issuer_state is unknown, used, expired, or does not offer this credential', 'OpenID4VCI §5.1.3');
   }

@@ -89,7 +89,7 @@ export async function handleCredential(ctx: IssuerContext, request: ProtocolRequ
 /** I-20: the new credential's claims come only from the verified presentation, through the configured mapping. */
 async function buildCredential(ctx: IssuerContext, session: SessionContext, configurationId: string, holderJwk: object, now: number) {
   const configuration = ctx.config.credentialConfigurations[configurationId]!;
-  const presented = session.presentation && ctx.sealer.unseal(session.sessionId, session.presentation.sealedClaims);
+  const presented = session.presentation && (await ctx.sealer.unseal(session.sessionId, session.presentation.sealedClaims));
   if (!presented) throw new InvalidToken('the session holds no presented claims', 'seed 002 §3.3');
   const claims = Object.fromEntries(
     Object.entries(configuration.claimMapping)

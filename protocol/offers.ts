@@ -10,7 +10,7 @@ export interface OfferLinks {
 }
 
 /** OpenID4VCI §4.1: an offer with an authorization_code grant carrying issuer_state, by value or by reference. */
-export function createOffer(ctx: Pick<IssuerContext, 'config' | 'offers' | 'now'>, credentialConfigurationIds: string[], byReference: boolean): OfferLinks {
+export async function createOffer(ctx: Pick<IssuerContext, 'config' | 'offers' | 'now'>, credentialConfigurationIds: string[], byReference: boolean): Promise<OfferLinks> {
   for (const id of credentialConfigurationIds)
     if (!ctx.config.credentialConfigurations[id]) throw new UnknownCredentialConfiguration(`unknown credential configuration ${id}`, 'OpenID4VCI §4.1.1');
   const body = (issuerState: string) => ({
@@ -18,7 +18,7 @@ export function createOffer(ctx: Pick<IssuerContext, 'config' | 'offers' | 'now'
     credential_configuration_ids: credentialConfigurationIds,
     grants: { authorization_code: { issuer_state: issuerState } },
   });
-  const offer = ctx.offers.create(credentialConfigurationIds, ctx.now(), ctx.config.lifetimes.offer, (o) => body(o.issuerState));
+  const offer = await ctx.offers.create(credentialConfigurationIds, ctx.now(), ctx.config.lifetimes.offer, (o) => body(o.issuerState));
   if (!byReference)
     return { offerUri: `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(body(offer.issuerState)))}`, issuerState: offer.issuerState };
   const credentialOfferUri = endpoints(ctx.config).offer(offer.offerId);
@@ -26,8 +26,8 @@ export function createOffer(ctx: Pick<IssuerContext, 'config' | 'offers' | 'now'
 }
 
 /** GET credential_offer_uri: the offer JSON, served once. */
-export function handleOfferFetch(ctx: IssuerContext, offerId: string): ProtocolResponse {
-  const body = ctx.offers.serveOnce(offerId, ctx.now());
+export async function handleOfferFetch(ctx: IssuerContext, offerId: string): Promise<ProtocolResponse> {
+  const body = await ctx.offers.serveOnce(offerId, ctx.now());
   if (body === undefined) return jsonResponse(404, { error: 'invalid_request', error_description: 'unknown, expired or already served offer' });
   return { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body };
 }
@@ -38,7 +38,7 @@ const OfferRequest = z.object({
 });
 
 /** POST /admin/offers (Bearer admin token): the API behind the CLI's `offer` command. */
-export function handleOfferCreate(ctx: IssuerContext, request: ProtocolRequest): ProtocolResponse {
+export async function handleOfferCreate(ctx: IssuerContext, request: ProtocolRequest): Promise<ProtocolResponse> {
   const admin = ctx.config.adminToken;
   if (!admin || request.headers.get('authorization') !== `Bearer ${admin}`)
     return jsonResponse(401, { error: 'invalid_token', error_description: 'the admin API needs the admin bearer token' }, { 'WWW-Authenticate': 'Bearer' });
@@ -50,6 +50,6 @@ export function handleOfferCreate(ctx: IssuerContext, request: ProtocolRequest):
   }
   const parsed = OfferRequest.safeParse(json);
   if (!parsed.success) throw new InvalidRequest('credential_configuration_ids is required', 'admin API');
-  const links = createOffer(ctx, parsed.data.credential_configuration_ids, parsed.data.by_reference);
+  const links = await createOffer(ctx, parsed.data.credential_configuration_ids, parsed.data.by_reference);
   return jsonResponse(201, { offer_uri: links.offerUri, ...(links.credentialOfferUri && { credential_offer_uri: links.credentialOfferUri }) });
 }

@@ -1,19 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { CNonceCodec } from '../adapters/jose/c-nonce.js';
 import { KeyRing } from '../adapters/jose/keyring.js';
 import { newEventId } from '../adapters/ids.js';
-import { OfferStore } from '../adapters/offers/offer-store.js';
-import { SqliteReplayCache } from '../adapters/replay/sqlite.js';
 import { ClaimSealer } from '../adapters/seal/claim-sealer.js';
-import { SqliteEventStore } from '../adapters/store/sqlite.js';
 import { JwksFileTrustedIssuers, StaticTrustedIssuers, UrlTrustedIssuers, type TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import type { Config } from '../config/schema.js';
-import { Engine, engineConfig, expireDue, type EventStore } from '../engine/index.js';
+import { Engine, engineConfig, expireDue } from '../engine/index.js';
 import { createFetchHandler } from '../transports/http/fetch-handler.js';
+import { publishDomainEvents } from '../transports/nats/domain-events.js';
+import { serveProtocolOverNats } from '../transports/nats/protocol-service.js';
 import type { IssuerContext } from './issuer-context.js';
 import { createProtocolHandler } from './router.js';
+import { openStateBackends } from './state-backends.js';
 
 export interface Issuer {
   context: IssuerContext;
@@ -35,47 +34,50 @@ function trustedIssuersOf(config: Config, now: () => number): TrustedIssuers {
   return { keysFor: async (issuer) => (await Promise.all(sources.map((source) => source.keysFor(issuer)))).flat() };
 }
 
+function engineConfigOf(config: Config) {
+  const { lifetimes, policy } = config;
+  return engineConfig({
+    lifetimes: Object.fromEntries(Object.entries(lifetimes).map(([name, seconds]) => [name, seconds * SECOND])),
+    holderContinuity: policy.holderContinuity,
+    maxPresentationAttempts: policy.maxPresentationAttempts,
+    onRetry: ({ attempts, maxAttempts }) => (policy.afterWalletError === 'new_request' && attempts >= maxAttempts ? 'access_denied' : policy.afterWalletError),
+  });
+}
+
 /**
- * The issuer on the embedded default: SQLite event log and state files and the key ring
- * in `config.dataDir`. `now` is injectable so tests can move time.
+ * The issuer: on the embedded SQLite default (files and key ring in `config.dataDir`), or,
+ * with `config.nats`, on JetStream, answering protocol requests over NATS too and
+ * publishing domain events. `now` is injectable so tests can move time.
  */
-export async function openIssuer(config: Config, options: { now?: () => number; store?: EventStore } = {}): Promise<Issuer> {
+export async function openIssuer(config: Config, options: { now?: () => number } = {}): Promise<Issuer> {
   const now = options.now ?? Date.now;
   mkdirSync(config.dataDir, { recursive: true });
-  const statePath = join(config.dataDir, 'state.sqlite');
-  const store = options.store ?? new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+  const backends = await openStateBackends(config);
   const keyRing = await KeyRing.open(config.dataDir, { now: now(), subjectDns: new URL(config.publicUrl).hostname });
-  const { lifetimes, policy } = config;
+  const prefix = config.nats?.subjectPrefix ?? 'pdi';
   const engine = new Engine({
-    store,
-    config: engineConfig({
-      lifetimes: Object.fromEntries(Object.entries(lifetimes).map(([name, seconds]) => [name, seconds * SECOND])),
-      holderContinuity: policy.holderContinuity,
-      maxPresentationAttempts: policy.maxPresentationAttempts,
-      onRetry: ({ attempts, maxAttempts }) => (policy.afterWalletError === 'new_request' && attempts >= maxAttempts ? 'access_denied' : policy.afterWalletError),
-    }),
+    store: backends.store,
+    config: engineConfigOf(config),
+    ...(backends.nats && { onAccepted: publishDomainEvents(backends.nats, prefix) }),
   });
   const attesters = new StaticTrustedIssuers(config.walletAttestation.trustedAttesters as never);
-  const replay = new SqliteReplayCache(statePath);
-  const sealer = new ClaimSealer(statePath);
-  const offers = new OfferStore(statePath);
   const context: IssuerContext = {
-    config, engine, keyRing, replay, sealer, offers, now,
+    config, engine, keyRing, now, replay: backends.replay, offers: backends.offers,
+    sealer: new ClaimSealer(backends.sessionKeys),
     trustedIssuers: trustedIssuersOf(config, now),
     trustedAttesters: (issuer: string) => attesters.keysFor(issuer) as Promise<JWK[]>,
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),
   };
   const handle = createProtocolHandler(context);
+  const service = backends.nats && config.nats?.serveRequests ? serveProtocolOverNats(backends.nats, handle, { prefix, queue: config.nats.queue }) : undefined;
   return {
     context,
     handle,
     fetch: createFetchHandler(handle, { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes }),
     expireDue: () => expireDue(engine, now(), newEventId),
     close: async () => {
-      await store.close();
-      await replay.close();
-      sealer.close();
-      offers.close();
+      service?.unsubscribe();
+      await backends.close();
     },
   };
 }

@@ -76,7 +76,7 @@ export async function handleAuthorizationResponse(ctx: IssuerContext, request: P
   const outcome = await ctx.engine.execute({
     type: 'SubmitPresentation', ...base, holderJkt: verified.holderJkt, kbNonce: verified.kbNonce, kbAud: verified.kbAud,
     credentialDigest: verified.credentialDigest, vct: verified.vct, credentialIssuer: verified.issuer,
-    sealedClaims: ctx.sealer.seal(sessionId, claims), pdisHash: hashSecret(pdis),
+    sealedClaims: await ctx.sealer.seal(sessionId, claims), pdisHash: hashSecret(pdis),
   });
   if (isLeft(outcome)) return errorResponse(outcome.left);
   return jsonResponse(200, { presentation_during_issuance_session: pdis });

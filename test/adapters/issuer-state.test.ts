@@ -5,8 +5,9 @@ import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CNonceCodec } from '../../adapters/jose/c-nonce.js';
 import { verifyProofJwt } from '../../adapters/jose/proof.js';
-import { OfferStore } from '../../adapters/offers/offer-store.js';
+import { SqliteOfferStore } from '../../adapters/offers/sqlite-offer-store.js';
 import { ClaimSealer } from '../../adapters/seal/claim-sealer.js';
+import { SqliteSessionKeys } from '../../adapters/seal/sqlite-session-keys.js';
 import { InvalidProof } from '../../engine/errors.js';
 import { generateWalletKey, keyProof } from '../../wallet/keys.js';
 
@@ -18,23 +19,25 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('claim sealing (seed 002 §3.3)', () => {
-  it('seals claims so that the sealed form shows no claim value, and unseals them for the same session only', () => {
-    const sealer = new ClaimSealer(join(dir, 'state.sqlite'));
-    const sealed = sealer.seal('session-a', { given_name: 'Erika', birthdate: '1984-01-26' });
+  it('seals claims so that the sealed form shows no claim value, and unseals them for the same session only', async () => {
+    const keys = new SqliteSessionKeys(join(dir, 'state.sqlite'));
+    const sealer = new ClaimSealer(keys);
+    const sealed = await sealer.seal('session-a', { given_name: 'Erika', birthdate: '1984-01-26' });
     expect(sealed).not.toContain('Erika');
-    expect(sealer.unseal('session-a', sealed)).toEqual({ given_name: 'Erika', birthdate: '1984-01-26' });
-    sealer.seal('session-b', {});
-    expect(() => sealer.unseal('session-b', sealed)).toThrow();
-    sealer.close();
+    expect(await sealer.unseal('session-a', sealed)).toEqual({ given_name: 'Erika', birthdate: '1984-01-26' });
+    await sealer.seal('session-b', {});
+    await expect(sealer.unseal('session-b', sealed)).rejects.toThrow();
+    await keys.close();
   });
 
-  it('erasing a session key makes its sealed claims unreadable for good, and the file holds no clear value', () => {
+  it('erasing a session key makes its sealed claims unreadable for good, and the file holds no clear value', async () => {
     const path = join(dir, 'state.sqlite');
-    const sealer = new ClaimSealer(path);
-    const sealed = sealer.seal('session-a', { family_name: 'Mustermann' });
-    sealer.erase('session-a');
-    expect(sealer.unseal('session-a', sealed)).toBeUndefined();
-    sealer.close();
+    const keys = new SqliteSessionKeys(path);
+    const sealer = new ClaimSealer(keys);
+    const sealed = await sealer.seal('session-a', { family_name: 'Mustermann' });
+    await sealer.erase('session-a');
+    expect(await sealer.unseal('session-a', sealed)).toBeUndefined();
+    await keys.close();
     expect(readFileSync(path).includes('Mustermann')).toBe(false);
   });
 });
@@ -56,16 +59,16 @@ describe('c_nonce codec (OpenID4VCI §7)', () => {
 });
 
 describe('credential offers (OpenID4VCI §4.1)', () => {
-  it('serves an offer by reference once and binds its issuer_state to one challenge before expiry', () => {
-    const offers = new OfferStore(join(dir, 'state.sqlite'));
-    const offer = offers.create(['demo_membership'], NOW, 600, (o) => ({ issuer_state: o.issuerState }));
-    expect(JSON.parse(offers.serveOnce(offer.offerId, NOW)!)).toEqual({ issuer_state: offer.issuerState });
-    expect(offers.serveOnce(offer.offerId, NOW)).toBeUndefined();
-    expect(offers.consume(offer.issuerState, NOW)).toEqual(['demo_membership']);
-    expect(offers.consume(offer.issuerState, NOW)).toBeUndefined();
-    const late = offers.create(['demo_membership'], NOW, 600, () => ({}));
-    expect(offers.consume(late.issuerState, NOW + 600_000)).toBeUndefined();
-    offers.close();
+  it('serves an offer by reference once and binds its issuer_state to one challenge before expiry', async () => {
+    const offers = new SqliteOfferStore(join(dir, 'state.sqlite'));
+    const offer = await offers.create(['demo_membership'], NOW, 600, (o) => ({ issuer_state: o.issuerState }));
+    expect(JSON.parse((await offers.serveOnce(offer.offerId, NOW))!)).toEqual({ issuer_state: offer.issuerState });
+    expect(await offers.serveOnce(offer.offerId, NOW)).toBeUndefined();
+    expect(await offers.consume(offer.issuerState, NOW)).toEqual(['demo_membership']);
+    expect(await offers.consume(offer.issuerState, NOW)).toBeUndefined();
+    const late = await offers.create(['demo_membership'], NOW, 600, () => ({}));
+    expect(await offers.consume(late.issuerState, NOW + 600_000)).toBeUndefined();
+    await offers.close();
   });
 });
 

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { ProtocolRequest, ProtocolResponse } from '../../protocol/messages.js';
+
+/** A protocol request as it travels over NATS: what HTTP carried, so a gateway can forward blindly. */
+const WireRequest = z.object({
+  method: z.string().max(16),
+  url: z.url(),
+  headers: z.array(z.tuple([z.string(), z.string()])).max(100),
+  body: z.string(),
+});
+const WireResponse = z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()), body: z.string() });
+
+/** The operation a path stands for, which names the request subject `<prefix>.rpc.<operation>`. */
+export function operationOf(pathname: string): string {
+  const segments = pathname.split('/').filter(Boolean);
+  if (segments[0] === '.well-known') return 'metadata';
+  if (segments[0] === 'verifier') return segments[1] === 'response' ? 'wallet-response' : 'request-object';
+  const known = ['authorize-challenge', 'token', 'nonce', 'credential', 'offers', 'admin'];
+  return known.includes(segments[0] ?? '') ? segments[0]! : 'other';
+}
+
+export function encodeRequest(request: ProtocolRequest): string {
+  return JSON.stringify({ method: request.method, url: request.url.href, headers: [...request.headers], body: request.body });
+}
+
+export function decodeRequest(data: string): ProtocolRequest | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const parsed = WireRequest.safeParse(json);
+  if (!parsed.success) return undefined;
+  return { method: parsed.data.method, url: new URL(parsed.data.url), headers: new Headers(parsed.data.headers), body: parsed.data.body };
+}
+
+export function encodeResponse(response: ProtocolResponse): string {
+  return JSON.stringify(response);
+}
+
+export function decodeResponse(data: string): ProtocolResponse {
+  return WireResponse.parse(JSON.parse(data));
+}

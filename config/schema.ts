@@ -83,6 +83,8 @@ export const Config = z.object({
       queue: z.string().default('pdi-engine'),
       stream: z.string().regex(/^[A-Za-z0-9_-]+$/).default('PDI_EVENTS'),
       serveRequests: z.boolean().default(true),
+      /** This process's name in replies (`X-Engine-Instance`). */
+      instance: z.string().default(`engine-${process.pid}`),
     })
     .optional(),
   /** Bearer token for the admin API (credential offers); the admin API is off when unset. */

@@ -69,7 +69,7 @@ export async function openIssuer(config: Config, options: { now?: () => number }
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),
   };
   const handle = createProtocolHandler(context);
-  const service = backends.nats && config.nats?.serveRequests ? serveProtocolOverNats(backends.nats, handle, { prefix, queue: config.nats.queue }) : undefined;
+  const service = backends.nats && config.nats?.serveRequests ? serveProtocolOverNats(backends.nats, handle, { prefix, queue: config.nats.queue, instance: config.nats.instance }) : undefined;
   return {
     context,
     handle,

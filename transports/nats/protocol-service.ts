@@ -6,9 +6,9 @@ import { decodeRequest, encodeResponse } from './wire.js';
 /**
  * The engine's protocol over NATS request/reply: `<prefix>.rpc.<operation>` for every
  * operation, served in a queue group so load spreads over the instances. Replies carry
- * status, headers and body as HTTP would.
+ * status, headers and body as HTTP would, and name the instance that answered.
  */
-export function serveProtocolOverNats(nc: NatsConnection, handle: ProtocolHandler, options: { prefix: string; queue: string }): Subscription {
+export function serveProtocolOverNats(nc: NatsConnection, handle: ProtocolHandler, options: { prefix: string; queue: string; instance: string }): Subscription {
   return nc.subscribe(`${options.prefix}.rpc.*`, {
     queue: options.queue,
     callback: (error, message) => {
@@ -17,7 +17,7 @@ export function serveProtocolOverNats(nc: NatsConnection, handle: ProtocolHandle
       const answer = request
         ? handle(request)
         : Promise.resolve(jsonResponse(400, { error: 'invalid_request', error_description: 'not a protocol request' }));
-      void answer.then((response) => message.respond(encodeResponse(response)));
+      void answer.then((response) => message.respond(encodeResponse({ ...response, headers: { ...response.headers, 'X-Engine-Instance': options.instance } })));
     },
   });
 }

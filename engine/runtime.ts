@@ -63,9 +63,13 @@ export class Engine {
     return left(new TemporarilyUnavailable('too many concurrent writers on this session', 'engine: optimistic concurrency'));
   }
 
-  /** The folded state of one session, from the cache or the store. */
-  async load(sessionId: string): Promise<SessionState> {
-    return this.cache.get(sessionId) ?? this.reload(sessionId);
+  /**
+   * The folded state of one session, from the cache or the store. With several engine
+   * processes the cache may lag behind the store: ask for `fresh` where a stale view
+   * would matter (facts that change after the session started).
+   */
+  async load(sessionId: string, options: { fresh?: boolean } = {}): Promise<SessionState> {
+    return (!options.fresh && this.cache.get(sessionId)) || this.reload(sessionId);
   }
 
   private async reload(sessionId: string): Promise<SessionState> {

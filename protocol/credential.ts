@@ -77,7 +77,9 @@ export async function handleCredential(ctx: IssuerContext, request: ProtocolRequ
   if (isLeft(bound)) return errorResponse(bound.left);
   // OpenID4VCI §13.8: a c_nonce is accepted once, cluster-wide.
   if (!(await replay.useOnce(`c_nonce:${nonce}`, nonceExpiresAt, now))) throw new InvalidNonce('c_nonce was already used', 'OpenID4VCI §13.8');
-  const credentials = await Promise.all(proofs.map((proof) => buildCredential(ctx, session, configurationId, proof.jwk, now)));
+  // The state this append was decided on is current even where this instance's cache lagged.
+  const current = contextOf(bound.right.state);
+  const credentials = await Promise.all(proofs.map((proof) => buildCredential(ctx, current, configurationId, proof.jwk, now)));
   const outcome = await ctx.engine.execute({
     type: 'IssueCredential', eventId: newEventId(), ...base, credentialConfigurationId: configurationId, nonceHash: hashSecret(nonce),
     holderJkts: proofs.map((proof) => proof.jkt), credentialDigests: credentials.map((credential) => hashSecret(credential)),

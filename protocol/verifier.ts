@@ -63,7 +63,7 @@ export async function handleAuthorizationResponse(ctx: IssuerContext, request: P
   }
   const presented = response.presentations[QUERY_ID];
   if (!presented || presented.length !== 1) throw new InvalidRequest('exactly one presentation is expected', 'OpenID4VP §8.1');
-  const session = contextOf(await ctx.engine.load(sessionId));
+  const session = contextOf(await ctx.engine.load(sessionId, { fresh: true }));
   if (session.request.requestId !== requestId) throw new InvalidRequest('unknown or superseded presentation request', 'P-40');
   const needed = requirements(ctx, session);
   const verified = await verifyPresentation(presented[0]!, {

@@ -19,7 +19,7 @@ import { startIssuer } from '../test/support/issuer-server.js';
 
 const FLOW = { scope: 'membership', configurationId: 'demo_membership' };
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
@@ -50,7 +50,7 @@ export async function countOneFlow(): Promise<{ requests: number; signatures: nu
   return counts;
 }
 
-async function startServerProcess(dataDir: string, port: number): Promise<ChildProcess> {
+export async function startServerProcess(dataDir: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
     env: { ...process.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -63,7 +63,7 @@ async function startServerProcess(dataDir: string, port: number): Promise<ChildP
 }
 
 /** Flows per second with `concurrency` wallets sharing `flows` flows, against the issuer at `url`. */
-async function throughput(url: string, dataDir: string, concurrency: number, flows: number) {
+export async function throughput(url: string, dataDir: string, concurrency: number, flows: number) {
   const pidIssuer = await openDemoPidIssuer(dataDir);
   const wallets = await Promise.all(
     Array.from({ length: concurrency }, async () => {

@@ -38,6 +38,16 @@ async function runOne(wallet: ReferenceWallet): Promise<FlowResult> {
   }
 }
 
+/** Wait (bounded) until the cluster answers through the gateway again, after a fault. */
+async function answering(cluster: Cluster): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const response = await fetch(`${cluster.publicUrl}/nonce`, { method: 'POST' }).catch(() => undefined);
+    if (response?.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the cluster did not answer again within 10 s');
+}
+
 /** Every acknowledged step is in the log, every log folds (no state it cannot explain), nothing is issued twice. */
 async function checkLogs(cluster: Cluster, results: FlowResult[]) {
   const nc = await cluster.nats.connect();
@@ -68,6 +78,7 @@ describe('faults with real processes', () => {
     const results = await batch;
     for (const result of results) expect(result.credential ?? result.error).toMatch(result.credential ? /~/ : /\b[45]\d\d\b/);
     await checkLogs(cluster, results);
+    await answering(cluster);
     const retried = await Promise.all(results.filter((r) => r.error).map(async () => runOne(await cluster!.wallet())));
     expect(retried.every((r) => r.credential)).toBe(true);
   }, 90_000);
@@ -81,6 +92,7 @@ describe('faults with real processes', () => {
     const results = await batch;
     for (const result of results) expect(result.credential ?? result.error).toMatch(result.credential ? /~/ : /\b[45]\d\d\b/);
     await checkLogs(cluster, results);
+    await answering(cluster);
     const after = await runOne(await cluster.wallet());
     expect(after.credential).toContain('~');
   }, 90_000);

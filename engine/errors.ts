@@ -73,6 +73,10 @@ export class UnsupportedGrantType extends EngineError {
   readonly code = 'unsupported_grant_type';
   readonly status = 400;
 }
+export class CredentialRequestDenied extends EngineError {
+  readonly code = 'credential_request_denied';
+  readonly status = 400;
+}
 export class AccessDenied extends EngineError {
   readonly code = 'access_denied';
   readonly status = 400;

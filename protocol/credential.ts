@@ -5,7 +5,7 @@ import { verifyDpopProof } from '../adapters/jose/dpop.js';
 import { verifyProofJwt } from '../adapters/jose/proof.js';
 import { issueSdJwtVc } from '../adapters/sdjwt/issue-sd-jwt-vc.js';
 import {
-  InvalidCredentialRequest, InvalidNonce, InvalidProof, InvalidToken, UnknownCredentialConfiguration, UnknownCredentialIdentifier,
+  CredentialRequestDenied, InvalidCredentialRequest, InvalidNonce, InvalidProof, InvalidToken, UnknownCredentialConfiguration, UnknownCredentialIdentifier,
   contextOf, type SessionContext,
 } from '../engine/index.js';
 import { endpoints, type IssuerContext } from './issuer-context.js';
@@ -92,7 +92,7 @@ export async function handleCredential(ctx: IssuerContext, request: ProtocolRequ
 async function buildCredential(ctx: IssuerContext, session: SessionContext, configurationId: string, holderJwk: object, now: number) {
   const configuration = ctx.config.credentialConfigurations[configurationId]!;
   const presented = session.presentation && (await ctx.sealer.unseal(session.sessionId, session.presentation.sealedClaims));
-  if (!presented) throw new InvalidToken('the session holds no presented claims', 'seed 002 §3.3');
+  if (!presented) throw new CredentialRequestDenied('the presented claims of this session are erased', 'seed 002 §3.3');
   const claims = Object.fromEntries(
     Object.entries(configuration.claimMapping)
       .filter(([, source]) => presented[source] !== undefined)

@@ -1,6 +1,7 @@
 import { EngineError } from '../engine/index.js';
 import { handleChallenge } from './challenge.js';
 import { handleCredential } from './credential.js';
+import { handleErase } from './erasure.js';
 import type { IssuerContext } from './issuer-context.js';
 import { errorResponse, jsonResponse, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 import { authorizationServerMetadata, credentialIssuerMetadata, jwtVcIssuerMetadata, metadataResponse } from './metadata.js';
@@ -29,6 +30,7 @@ const ROUTES: Route[] = [
   { methods: ['POST'], path: '/credential', handler: handleCredential },
   { methods: ['GET'], path: '/offers/:offerId', handler: (ctx, _, offerId) => handleOfferFetch(ctx, offerId) },
   { methods: ['POST'], path: '/admin/offers', handler: handleOfferCreate },
+  { methods: ['POST'], path: '/admin/erase/:sessionId', handler: handleErase },
 ];
 
 const SEGMENT = /^[A-Za-z0-9._~-]{1,200}$/;

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dpopProof } from '../../wallet/keys.js';
 import { startCluster, type Cluster } from '../support/cluster.js';
@@ -26,6 +28,15 @@ describe('two engine processes on one JetStream stream behind an HTTP front forw
     expect(JSON.parse(issued[0]!)).toMatchObject({ type: 'CredentialIssued', credentialConfigurationId: 'demo_membership' });
     subscription.unsubscribe();
     await listener.close();
+  });
+
+  it('seed 002 §3.3: no JetStream file holds a presented claim value', () => {
+    const files = readdirSync(cluster.nats.storeDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const bytes = readFileSync(join(file.parentPath, file.name));
+      for (const value of ['Erika', 'Mustermann', '1984-01-26']) expect(bytes.includes(value), `${value} in ${file.name}`).toBe(false);
+    }
   });
 
   it('P-20, PDI-DE: the same second challenge sent to both instances at once yields exactly one authorization code', async () => {

@@ -8,6 +8,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 
 export interface RunningNats {
   url: string;
+  /** Where the server keeps JetStream's files. */
+  storeDir: string;
   connect: () => Promise<NatsConnection>;
   /** Stop and start the server again on the same port and storage (clients reconnect). */
   restart: () => Promise<void>;
@@ -58,6 +60,7 @@ export async function startNatsServer(): Promise<RunningNats> {
   await launch();
   return {
     url,
+    storeDir,
     connect: () => connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 }),
     restart: async () => {
       await halt();

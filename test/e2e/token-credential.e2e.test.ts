@@ -36,6 +36,32 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     expect(credential.body.error).toBe('invalid_token');
   });
 
+  it('RFC 9449 §11.1: a DPoP proof replayed (same jti) is refused', async () => {
+    const wallet = await server.wallet();
+    const { code } = await untilCode(wallet);
+    const url = `${server.url}/token`;
+    const proof = await dpopProof(wallet.dpopKey, { method: 'POST', url, now: server.clock.now });
+    const send = () => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', DPoP: proof }, body: new URLSearchParams({ grant_type: 'authorization_code', code }).toString() });
+    expect((await send()).status).toBe(200);
+    expect((await (await send()).json()).error).toBe('invalid_dpop_proof');
+  });
+
+  it('a deeply nested or huge JSON body at the credential endpoint is a clear 4xx', async () => {
+    const wallet = await server.wallet();
+    const { accessToken } = await untilToken(wallet);
+    const url = `${server.url}/credential`;
+    for (const body of ['['.repeat(100_000), JSON.stringify({ proofs: { jwt: ['x'.repeat(70_000)] } })]) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `DPoP ${accessToken}`, DPoP: await dpopProof(wallet.dpopKey, { method: 'POST', url, accessToken, now: server.clock.now }) },
+        body,
+      });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(typeof (await response.json()).error).toBe('string');
+    }
+  });
+
   it('RFC 6749 §5.2: an unsupported grant type is refused', async () => {
     const wallet = await server.wallet();
     const answer = await wallet.form(`${server.url}/token`, { grant_type: 'client_credentials' });

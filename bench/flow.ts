@@ -6,26 +6,18 @@
  *
  *   npm run bench:flow [-- --flows 200]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
 import { generateWalletKey } from '../wallet/keys.js';
 import { ReferenceWallet } from '../wallet/reference-wallet.js';
+import { freePort } from '../test/support/cluster.js';
+import { spawnIssuer } from '../test/support/issuer-process.js';
 import { startIssuer } from '../test/support/issuer-server.js';
 
 const FLOW = { scope: 'membership', configurationId: 'demo_membership' };
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** One flow in process with every WebCrypto sign and verify counted (jose and @sd-jwt use WebCrypto). */
 export async function countOneFlow(): Promise<{ requests: number; signatures: number; verifications: number }> {
@@ -50,16 +42,9 @@ export async function countOneFlow(): Promise<{ requests: number; signatures: nu
   return counts;
 }
 
-export async function startServerProcess(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
-    env: { ...process.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
-    child.once('exit', (code) => reject(new Error(`issuer exited with ${code}`)));
-  });
-  return child;
+/** The issuer (`bin/start.ts`) in its own process on the SQLite default. */
+export function startServerProcess(dataDir: string, port: number) {
+  return spawnIssuer({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir });
 }
 
 /** Flows per second with `concurrency` wallets sharing `flows` flows, against the issuer at `url`. */

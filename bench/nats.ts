@@ -13,11 +13,11 @@ import { pathToFileURL } from 'node:url';
 import { JetStreamEventStore } from '../adapters/store/jetstream.js';
 import { SqliteEventStore } from '../adapters/store/sqlite.js';
 import type { EventStore } from '../engine/index.js';
-import { startCluster } from '../test/support/cluster.js';
+import { freePort, startCluster } from '../test/support/cluster.js';
 import { Flow, T0 } from '../test/support/flow.js';
 import { startNatsServer } from '../test/support/nats-server.js';
 import { runCommands } from '../test/support/run.js';
-import { freePort, startServerProcess, throughput } from './flow.js';
+import { startServerProcess, throughput } from './flow.js';
 
 const CONCURRENCY = 8;
 

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,16 +7,11 @@ import { DEMO_PERSON, openDemoPidIssuer } from '../../wallet/demo-pid-issuer.js'
 import { generateWalletKey } from '../../wallet/keys.js';
 import { ReferenceWallet } from '../../wallet/reference-wallet.js';
 import { freePort } from '../support/cluster.js';
+import { spawnIssuer } from '../support/issuer-process.js';
 import { answering, checkLogs, expectCompleteOrClear, runOne, type FlowResult } from '../support/fault-checks.js';
 
-async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const env = { ...process.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
-    child.once('exit', (code) => reject(new Error(`issuer exited with ${code}`)));
-  });
-  return child;
+function startServer(dataDir: string, port: number) {
+  return spawnIssuer({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir });
 }
 
 async function wallets(dataDir: string, url: string, count: number): Promise<ReferenceWallet[]> {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import { forwardOverNats } from '../../transports/nats/gateway.js';
 import { DEMO_PERSON, openDemoPidIssuer } from '../../wallet/demo-pid-issuer.js';
 import { generateWalletKey } from '../../wallet/keys.js';
 import { ReferenceWallet } from '../../wallet/reference-wallet.js';
+import { spawnIssuer } from './issuer-process.js';
 import { startNatsServer, type RunningNats } from './nats-server.js';
 
 export async function freePort(): Promise<number> {
@@ -43,15 +44,11 @@ export async function startCluster(instances: number, gatewayTimeoutMs = 10_000)
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-cluster-'));
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, NATS_URL: nats.url, PUBLIC_URL: publicUrl, DATA_DIR: dataDir };
+  const env = { NATS_URL: nats.url, PUBLIC_URL: publicUrl, DATA_DIR: dataDir };
   const engines: EngineProcess[] = [];
   const startEngine = async () => {
     const enginePort = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], { env: { ...env, PORT: String(enginePort) }, stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
-      child.once('exit', (code) => reject(new Error(`engine exited with ${code}`)));
-    });
+    const child = await spawnIssuer({ ...env, PORT: String(enginePort) });
     const engine = { child, url: `http://127.0.0.1:${enginePort}` };
     engines.push(engine);
     return engine;

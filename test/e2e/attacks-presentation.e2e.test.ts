@@ -92,6 +92,20 @@ describe('timeouts over HTTP, with the server clock moved (FiPA §9.6.2, OpenID4
     expect((await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis })).body.error).toBe('invalid_session');
   });
 
+  it('an auth_session used after its 600 s lifetime is invalid_session', async () => {
+    const wallet = await server.wallet();
+    const { authSession } = await untilPresentation(wallet);
+    server.clock.now += 601_000;
+    expect((await wallet.challenge({ auth_session: authSession })).body.error).toBe('invalid_session');
+  });
+
+  it('an access token used after its 300 s lifetime is invalid_token', async () => {
+    const wallet = await server.wallet();
+    const { accessToken } = await untilToken(wallet);
+    server.clock.now += 301_000;
+    expect((await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() })).body.error).toBe('invalid_token');
+  });
+
   it('a c_nonce used after its 60 s lifetime is invalid_nonce', async () => {
     const wallet = await server.wallet();
     const { accessToken } = await untilToken(wallet);

@@ -20,16 +20,30 @@ CREATE TABLE IF NOT EXISTS deadlines (
 CREATE INDEX IF NOT EXISTS deadlines_by_time ON deadlines (deadline);
 `;
 
+type AppendResult = { version: number; duplicate: boolean };
+
+interface PendingAppend {
+  streamId: string;
+  expected: number;
+  events: SessionEvent[];
+  deadline: number | null;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * The embedded default store: one SQLite file in WAL mode with synchronous=FULL, so an
- * append is on disk when it returns. Each append is one IMMEDIATE transaction that
- * checks the expected version; (stream_id, version) and event_id are unique, so no two
- * writers, in this process or another, can both extend one version of a stream.
+ * append is on disk when it resolves. Appends that arrive in the same turn of the event
+ * loop are group-committed: one IMMEDIATE transaction (one fsync) checks and writes each
+ * of them in order, and each is answered on its own (written, duplicate, or conflict).
+ * (stream_id, version) and event_id are unique, so no two writers, in this process or
+ * another, can both extend one version of a stream.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly statements;
-  private readonly appendTx;
+  private readonly commitBatch;
+  private pending: PendingAppend[] = [];
 
   constructor(readonly path: string) {
     this.db = openSqliteFile(path);
@@ -45,18 +59,39 @@ export class SqliteEventStore implements EventStore {
         'SELECT stream_id FROM deadlines WHERE deadline <= ? ORDER BY deadline LIMIT ?',
       ),
     };
-    this.appendTx = this.db.transaction((streamId: string, expected: number, events: SessionEvent[], deadline: number | null) => {
-      const current = this.statements.version.get(streamId)?.v ?? 0;
-      if (events.some((event) => this.statements.known.get(event.id))) return { version: current, duplicate: true };
-      if (current !== expected) throw new VersionConflict(streamId, expected, current);
-      let version = current;
-      for (const event of events) {
-        version += 1;
-        this.statements.insert.run(streamId, version, event.id, event.type, event.at, JSON.stringify(event));
-      }
-      if (deadline === null) this.statements.clearDeadline.run(streamId);
-      else this.statements.setDeadline.run(streamId, deadline);
-      return { version, duplicate: false };
+    this.commitBatch = this.db.transaction((batch: PendingAppend[]) => batch.map((append) => this.appendOne(append)));
+  }
+
+  /** One append inside the batch's transaction: its result, or the conflict it met (which spoils nothing else). */
+  private appendOne({ streamId, expected, events, deadline }: PendingAppend): AppendResult | VersionConflict {
+    const current = this.statements.version.get(streamId)?.v ?? 0;
+    if (events.some((event) => this.statements.known.get(event.id))) return { version: current, duplicate: true };
+    if (current !== expected) return new VersionConflict(streamId, expected, current);
+    let version = current;
+    for (const event of events) {
+      version += 1;
+      this.statements.insert.run(streamId, version, event.id, event.type, event.at, JSON.stringify(event));
+    }
+    if (deadline === null) this.statements.clearDeadline.run(streamId);
+    else this.statements.setDeadline.run(streamId, deadline);
+    return { version, duplicate: false };
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    let outcomes: Array<AppendResult | VersionConflict>;
+    try {
+      outcomes = this.commitBatch.immediate(batch);
+    } catch (error) {
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    batch.forEach((append, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof VersionConflict) append.reject(outcome);
+      else append.resolve(outcome);
     });
   }
 
@@ -64,8 +99,10 @@ export class SqliteEventStore implements EventStore {
     return this.statements.read.all(streamId).map((row) => parseEvent(JSON.parse(row.data)));
   }
 
-  async append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions) {
-    return this.appendTx.immediate(streamId, expectedVersion, events, options.deadline);
+  append(streamId: string, expected: number, events: SessionEvent[], options: AppendOptions): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.push({ streamId, expected, events, deadline: options.deadline, resolve, reject }) === 1) setImmediate(() => this.flush());
+    });
   }
 
   async due(at: number, limit: number): Promise<string[]> {
@@ -73,6 +110,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    this.flush();
     this.db.close();
   }
 }

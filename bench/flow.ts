@@ -4,6 +4,8 @@
  * process), then flows per second with 1, 8 and 32 concurrent wallets against the
  * issuer running in a separate process (`bin/start.ts`), all in one run.
  *
+ * The crypto-only baseline (`bench/crypto-baseline.ts`) runs in the same run for the ratio.
+ *
  *   npm run bench:flow [-- --flows 200]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
 import { generateWalletKey } from '../wallet/keys.js';
 import { ReferenceWallet } from '../wallet/reference-wallet.js';
+import { cryptoBaseline } from './crypto-baseline.js';
 import { freePort } from '../test/support/cluster.js';
 import { spawnIssuer } from '../test/support/issuer-process.js';
 import { startIssuer } from '../test/support/issuer-server.js';
@@ -84,7 +87,8 @@ export async function runFlowBench(options: { flows: number; concurrencies: numb
     const rows = [];
     for (const concurrency of options.concurrencies)
       rows.push(await throughput(`http://127.0.0.1:${port}`, dataDir, concurrency, Math.max(options.flows, concurrency)));
-    return { perFlow, rows };
+    const baseline = await cryptoBaseline(3);
+    return { perFlow, baseline, rows: rows.map((row) => ({ ...row, ratioToCrypto: row.flowsPerSecond / baseline.flowsPerSecond })) };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -97,8 +101,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const flows = flowsArg > 0 ? Number(process.argv[flowsArg + 1]) : 200;
   const result = await runFlowBench({ flows, concurrencies: [1, 8, 32] });
   console.log(`per flow: ${result.perFlow.requests} HTTP requests, ${result.perFlow.signatures} signatures, ${result.perFlow.verifications} verifications (wallet and server)`);
-  console.log('wallets  flows  flows/s  p50 ms  p99 ms');
+  console.log(`crypto-only baseline (same run): ${result.baseline.flowsPerSecond.toFixed(1)} flows/s on ${result.baseline.processes} processes`);
+  console.log('wallets  flows  flows/s  p50 ms  p99 ms  of baseline');
   for (const row of result.rows)
-    console.log(`${String(row.concurrency).padStart(7)}  ${String(row.flows).padStart(5)}  ${row.flowsPerSecond.toFixed(1).padStart(7)}  ${row.p50Ms.toFixed(1).padStart(6)}  ${row.p99Ms.toFixed(1).padStart(6)}`);
+    console.log(`${String(row.concurrency).padStart(7)}  ${String(row.flows).padStart(5)}  ${row.flowsPerSecond.toFixed(1).padStart(7)}  ${row.p50Ms.toFixed(1).padStart(6)}  ${row.p99Ms.toFixed(1).padStart(6)}  ${(row.ratioToCrypto * 100).toFixed(1).padStart(9)} %`);
   console.log(`JSON ${JSON.stringify(result)}`);
 }

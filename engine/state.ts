@@ -1,8 +1,9 @@
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { initialTransition, type SnapshotFrom } from 'xstate';
 import type { SessionContext } from './context.js';
 import type { EventType, SessionEvent } from './events.js';
 import { EXPIRY, sessionMachine, type StateName } from './machine.js';
 import { deadlineAt, type Deadline } from './rules.js';
+import { step } from './step.js';
 
 export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
 
@@ -47,7 +48,7 @@ const HANDLED = Object.fromEntries(
 
 /** Try one event against the machine: the next state, or undefined when the machine refuses it. */
 export function tryApply(state: SessionState, event: SessionEvent): SessionState | undefined {
-  const [next] = transition(sessionMachine, state.snapshot, event);
+  const next = step(state.snapshot, event);
   if (next === state.snapshot) return undefined;
   return { snapshot: next, version: state.version + 1, eventIds: new Set(state.eventIds).add(event.id) };
 }
@@ -64,7 +65,7 @@ export function fold(events: readonly SessionEvent[], from: SessionState = INITI
   let state = from;
   const ids = new Set(from.eventIds);
   for (const event of events) {
-    const [next] = transition(sessionMachine, state.snapshot, event);
+    const next = step(state.snapshot, event);
     if (next === state.snapshot) throw new CorruptStream(event.sessionId, state.version + 1, event.type);
     ids.add(event.id);
     state = { snapshot: next, version: state.version + 1, eventIds: ids };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import { InvalidDpopProof } from '../../engine/errors.js';
 import type { ReplayCache } from '../replay/replay-cache.js';
+import { importPublicJwk } from './key-cache.js';
 
 export interface DpopOptions {
   method: string;
@@ -54,7 +55,7 @@ export async function verifyDpopProof(proof: string | null | undefined, options:
   if (PRIVATE_MEMBERS.some((member) => member in jwk)) fail('the DPoP proof jwk must be a public key', 'RFC 9449 §4.3 (7)');
   let payload;
   try {
-    ({ payload } = await jwtVerify(proof, await importJWK(jwk, header.alg), { algorithms, typ: 'dpop+jwt', currentDate: new Date(options.now) }));
+    ({ payload } = await jwtVerify(proof, await importPublicJwk(jwk, header.alg), { algorithms, typ: 'dpop+jwt', currentDate: new Date(options.now) }));
   } catch {
     fail('the DPoP proof signature is not valid', 'RFC 9449 §4.3 (6)');
   }

@@ -49,7 +49,9 @@ export async function handleRequestObject(ctx: IssuerContext, request: ProtocolR
 export async function handleAuthorizationResponse(ctx: IssuerContext, request: ProtocolRequest, requestId: string): Promise<ProtocolResponse> {
   const sessionId = sessionOf(requestId);
   const form = new URLSearchParams([...readForm(request)]);
-  const response = await parseAuthorizationResponse(form, { keyRing: ctx.keyRing, requestId, expectedQueryIds: [QUERY_ID] });
+  const response = await parseAuthorizationResponse(form, {
+    keyRing: ctx.keyRing, requestId, expectedQueryIds: [QUERY_ID], responseMode: ctx.config.verifier.responseMode,
+  });
   if (response.state === undefined) throw new InvalidRequest('state is required', 'OpenID4VP §5.3; P-40');
   const now = ctx.now();
   const base = { eventId: newEventId(), sessionId, at: now, requestId, state: response.state };

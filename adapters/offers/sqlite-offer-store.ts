@@ -1,25 +1,25 @@
-import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../sqlite-file.js';
+import { SqliteFile } from '../sqlite-file.js';
 import { hashSecret } from '../ids.js';
 import { newOffer, type CreatedOffer, type OfferStore } from './offer-store.js';
 
 /** Credential offers in the embedded SQLite state file. */
 export class SqliteOfferStore implements OfferStore {
-  private readonly db: Database.Database;
+  private readonly file: SqliteFile;
   private readonly statements;
 
   constructor(path: string) {
-    this.db = openSqliteFile(path);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS offers (
+    this.file = new SqliteFile(path);
+    const db = this.file.db;
+    db.exec(`CREATE TABLE IF NOT EXISTS offers (
       offer_id TEXT PRIMARY KEY, state_hash TEXT NOT NULL UNIQUE, config_ids TEXT NOT NULL,
       expires_at INTEGER NOT NULL, body TEXT, consumed INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`);
     this.statements = {
-      insert: this.db.prepare('INSERT INTO offers (offer_id, state_hash, config_ids, expires_at, body) VALUES (?, ?, ?, ?, ?)'),
-      unserved: this.db.prepare<[string, number], { body: string }>(
+      insert: db.prepare('INSERT INTO offers (offer_id, state_hash, config_ids, expires_at, body) VALUES (?, ?, ?, ?, ?)'),
+      unserved: db.prepare<[string, number], { body: string }>(
         'SELECT body FROM offers WHERE offer_id = ? AND body IS NOT NULL AND expires_at > ?',
       ),
-      markServed: this.db.prepare('UPDATE offers SET body = NULL WHERE offer_id = ?'),
-      consume: this.db.prepare<[string, number], { config_ids: string }>(
+      markServed: db.prepare('UPDATE offers SET body = NULL WHERE offer_id = ?'),
+      consume: db.prepare<[string, number], { config_ids: string }>(
         'UPDATE offers SET consumed = 1 WHERE state_hash = ? AND consumed = 0 AND expires_at > ? RETURNING config_ids',
       ),
     };
@@ -30,23 +30,27 @@ export class SqliteOfferStore implements OfferStore {
     const offer = newOffer(credentialConfigurationIds, now, lifetimeSeconds);
     const json = JSON.stringify(body(offer));
     this.statements.insert.run(offer.offerId, hashSecret(offer.issuerState), JSON.stringify(credentialConfigurationIds), offer.expiresAt, json);
+    await this.file.durable();
     return offer;
   }
 
   async serveOnce(offerId: string, now: number): Promise<string | undefined> {
-    return this.db.transaction(() => {
-      const body = this.statements.unserved.get(offerId, now)?.body;
-      if (body !== undefined) this.statements.markServed.run(offerId);
-      return body;
+    const body = this.file.db.transaction(() => {
+      const unserved = this.statements.unserved.get(offerId, now)?.body;
+      if (unserved !== undefined) this.statements.markServed.run(offerId);
+      return unserved;
     }).immediate();
+    if (body !== undefined) await this.file.durable();
+    return body;
   }
 
   async consume(issuerState: string, now: number): Promise<string[] | undefined> {
     const row = this.statements.consume.get(hashSecret(issuerState), now);
+    if (row) await this.file.durable();
     return row ? (JSON.parse(row.config_ids) as string[]) : undefined;
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    await this.file.close();
   }
 }

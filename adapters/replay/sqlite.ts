@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../sqlite-file.js';
+import { SqliteFile } from '../sqlite-file.js';
 import { hashSecret } from '../ids.js';
 import type { ReplayCache } from './replay-cache.js';
 
@@ -11,18 +10,19 @@ const SWEEP_EVERY = 1000;
  * Keys are stored hashed; expired rows count as absent and are swept as we go.
  */
 export class SqliteReplayCache implements ReplayCache {
-  private readonly db: Database.Database;
+  private readonly file: SqliteFile;
   private readonly useTx;
   private inserts = 0;
 
   constructor(path: string) {
-    this.db = openSqliteFile(path);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS replay (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+    this.file = new SqliteFile(path);
+    const db = this.file.db;
+    db.exec(`CREATE TABLE IF NOT EXISTS replay (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS replay_by_expiry ON replay (expires_at)`);
-    const purge = this.db.prepare('DELETE FROM replay WHERE key = ? AND expires_at <= ?');
-    const insert = this.db.prepare('INSERT OR IGNORE INTO replay (key, expires_at) VALUES (?, ?)');
-    const sweep = this.db.prepare('DELETE FROM replay WHERE expires_at <= ?');
-    this.useTx = this.db.transaction((key: string, expiresAt: number, now: number) => {
+    const purge = db.prepare('DELETE FROM replay WHERE key = ? AND expires_at <= ?');
+    const insert = db.prepare('INSERT OR IGNORE INTO replay (key, expires_at) VALUES (?, ?)');
+    const sweep = db.prepare('DELETE FROM replay WHERE expires_at <= ?');
+    this.useTx = db.transaction((key: string, expiresAt: number, now: number) => {
       purge.run(key, now);
       const fresh = insert.run(key, expiresAt).changes === 1;
       if (fresh && ++this.inserts % SWEEP_EVERY === 0) sweep.run(now);
@@ -31,10 +31,12 @@ export class SqliteReplayCache implements ReplayCache {
   }
 
   async useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
-    return this.useTx.immediate(hashSecret(key), expiresAt, now);
+    const fresh: boolean = this.useTx.immediate(hashSecret(key), expiresAt, now);
+    await this.file.durable();
+    return fresh;
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    await this.file.close();
   }
 }

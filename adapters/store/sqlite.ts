@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../sqlite-file.js';
+import { SqliteFile } from '../sqlite-file.js';
 import { parseEvent, type SessionEvent } from '../../engine/events.js';
 import { VersionConflict, type AppendOptions, type EventStore } from '../../engine/store.js';
 
@@ -32,34 +31,36 @@ interface PendingAppend {
 }
 
 /**
- * The embedded default store: one SQLite file in WAL mode with synchronous=FULL, so an
- * append is on disk when it resolves. Appends that arrive in the same turn of the event
- * loop are group-committed: one IMMEDIATE transaction (one fsync) checks and writes each
- * of them in order, and each is answered on its own (written, duplicate, or conflict).
+ * The embedded default store: one SQLite file in WAL mode; an append resolves once it is
+ * on disk (`SqliteFile.durable`, an fsync off the event loop). Appends that arrive in the
+ * same turn of the event loop share one IMMEDIATE transaction that checks and writes each
+ * of them in order, and each is answered on its own (written, duplicate, or conflict);
+ * transactions committed while an fsync runs share the next one (group commit).
  * (stream_id, version) and event_id are unique, so no two writers, in this process or
  * another, can both extend one version of a stream.
  */
 export class SqliteEventStore implements EventStore {
-  private readonly db: Database.Database;
+  private readonly file: SqliteFile;
   private readonly statements;
   private readonly commitBatch;
   private pending: PendingAppend[] = [];
 
   constructor(readonly path: string) {
-    this.db = openSqliteFile(path);
-    this.db.exec(SCHEMA);
+    this.file = new SqliteFile(path);
+    const db = this.file.db;
+    db.exec(SCHEMA);
     this.statements = {
-      read: this.db.prepare<[string], { data: string }>('SELECT data FROM events WHERE stream_id = ? ORDER BY version'),
-      version: this.db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM events WHERE stream_id = ?'),
-      known: this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
-      insert: this.db.prepare('INSERT INTO events (stream_id, version, event_id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)'),
-      setDeadline: this.db.prepare('INSERT OR REPLACE INTO deadlines (stream_id, deadline) VALUES (?, ?)'),
-      clearDeadline: this.db.prepare('DELETE FROM deadlines WHERE stream_id = ?'),
-      due: this.db.prepare<[number, number], { stream_id: string }>(
+      read: db.prepare<[string], { data: string }>('SELECT data FROM events WHERE stream_id = ? ORDER BY version'),
+      version: db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM events WHERE stream_id = ?'),
+      known: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
+      insert: db.prepare('INSERT INTO events (stream_id, version, event_id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      setDeadline: db.prepare('INSERT OR REPLACE INTO deadlines (stream_id, deadline) VALUES (?, ?)'),
+      clearDeadline: db.prepare('DELETE FROM deadlines WHERE stream_id = ?'),
+      due: db.prepare<[number, number], { stream_id: string }>(
         'SELECT stream_id FROM deadlines WHERE deadline <= ? ORDER BY deadline LIMIT ?',
       ),
     };
-    this.commitBatch = this.db.transaction((batch: PendingAppend[]) => batch.map((append) => this.appendOne(append)));
+    this.commitBatch = db.transaction((batch: PendingAppend[]) => batch.map((append) => this.appendOne(append)));
   }
 
   /** One append inside the batch's transaction: its result, or the conflict it met (which spoils nothing else). */
@@ -88,11 +89,16 @@ export class SqliteEventStore implements EventStore {
       for (const append of batch) append.reject(error);
       return;
     }
-    batch.forEach((append, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome instanceof VersionConflict) append.reject(outcome);
-      else append.resolve(outcome);
-    });
+    // Every outcome waits for the fsync: even a conflict or a duplicate was decided on what this batch wrote.
+    this.file.durable().then(
+      () =>
+        batch.forEach((append, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome instanceof VersionConflict) append.reject(outcome);
+          else append.resolve(outcome);
+        }),
+      (error: unknown) => batch.forEach((append) => append.reject(error)),
+    );
   }
 
   async read(streamId: string): Promise<SessionEvent[]> {
@@ -111,6 +117,6 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.flush();
-    this.db.close();
+    await this.file.close();
   }
 }

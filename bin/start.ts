@@ -11,7 +11,7 @@ const config = pidIssuer
   ? { ...base, trustedIssuers: { ...base.trustedIssuers, issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }] } }
   : base;
 const issuer = await openIssuer(config);
-const server = await startNodeServer(issuer.fetch, config.port, process.env.HOST ?? '127.0.0.1');
+const server = await startNodeServer(issuer.handle, { port: config.port, host: process.env.HOST ?? '127.0.0.1', publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes });
 const expiry = setInterval(() => void issuer.expireDue().catch((error) => console.error('expiry failed', error)), 5000);
 
 console.log(`issuer ${config.publicUrl} listening on port ${config.port}, data in ${config.dataDir}`);

@@ -5,7 +5,6 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { createFetchHandler } from '../../transports/http/fetch-handler.js';
 import { startNodeServer } from '../../transports/http/node-server.js';
 import { forwardOverNats } from '../../transports/nats/gateway.js';
 import { DEMO_PERSON, openDemoPidIssuer } from '../../wallet/demo-pid-issuer.js';
@@ -55,10 +54,7 @@ export async function startCluster(instances: number, gatewayTimeoutMs = 10_000)
   };
   for (let i = 0; i < instances; i++) await startEngine();
   const gatewayNc: NatsConnection = await nats.connect();
-  const gateway: Server = await startNodeServer(
-    createFetchHandler(forwardOverNats(gatewayNc, { prefix: 'pdi', timeoutMs: gatewayTimeoutMs }), { publicUrl, bodyLimitBytes: 65536 }),
-    port,
-  );
+  const gateway: Server = await startNodeServer(forwardOverNats(gatewayNc, { prefix: 'pdi', timeoutMs: gatewayTimeoutMs }), { port, publicUrl, bodyLimitBytes: 65536 });
   return {
     nats, dataDir, publicUrl, engines, startEngine,
     wallet: async (seen) => {

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import type { ConfigInput } from '../../config/schema.js';
 import { openIssuer, type Issuer } from '../../protocol/open-issuer.js';
 import { startNodeServer } from '../../transports/http/node-server.js';
+import { freePort } from './cluster.js';
 import { DEMO_PERSON, openDemoPidIssuer, type DemoPidIssuer } from '../../wallet/demo-pid-issuer.js';
 import { generateWalletKey } from '../../wallet/keys.js';
 import { ReferenceWallet } from '../../wallet/reference-wallet.js';
@@ -27,9 +27,7 @@ export async function startIssuer(overrides: Partial<ConfigInput> = {}): Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-issuer-'));
   const pidIssuer = await openDemoPidIssuer(dataDir);
   const clock = { now: Date.now() };
-  let serve: (request: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
-  const server = await startNodeServer((request) => serve(request), 0);
-  const port = (server.address() as AddressInfo).port;
+  const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({}, {
     port, publicUrl: url, dataDir,
@@ -37,7 +35,7 @@ export async function startIssuer(overrides: Partial<ConfigInput> = {}): Promise
     ...overrides,
   });
   const issuer = await openIssuer(config, { now: () => clock.now });
-  serve = issuer.fetch;
+  const server = await startNodeServer(issuer.handle, { port, publicUrl: url, bodyLimitBytes: config.bodyLimitBytes });
   return {
     url, issuer, pidIssuer, dataDir, clock,
     wallet: async (options = {}) => {

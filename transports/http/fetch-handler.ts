@@ -1,8 +1,6 @@
-import type { ProtocolRequest, ProtocolResponse } from '../../protocol/messages.js';
+import { BodyTooLarge, publicRequestUrl, unreadableBody, type HttpEdgeOptions, type ProtocolHandler } from './http-edge.js';
 
-export type ProtocolHandler = (request: ProtocolRequest) => Promise<ProtocolResponse>;
-
-class BodyTooLarge extends Error {}
+export type { ProtocolHandler } from './http-edge.js';
 
 /** The body as text, refusing more than `limit` bytes without buffering them all (seed rule: size limit on bodies). */
 async function readBody(request: Request, limit: number): Promise<string> {
@@ -21,25 +19,21 @@ async function readBody(request: Request, limit: number): Promise<string> {
 
 /**
  * The engine as a Fetch-API handler, `(Request) => Promise<Response>`, to mount in any
- * server (Node, Express, Fastify, Hono, Next.js). `publicUrl` is the issuer's public base
- * URL: requests are routed, and DPoP `htu` checked, against it, whatever host a proxy used.
+ * server (Express, Fastify, Hono, Next.js, Deno, Bun). Requests are routed against
+ * `publicUrl`, whatever host a proxy used.
  */
-export function createFetchHandler(handle: ProtocolHandler, options: { publicUrl: string; bodyLimitBytes: number }) {
-  const base = new URL(options.publicUrl);
+export function createFetchHandler(handle: ProtocolHandler, options: HttpEdgeOptions) {
+  const origin = new URL(options.publicUrl).origin;
   return async (request: Request): Promise<Response> => {
     const incoming = new URL(request.url);
-    const url = new URL(`${incoming.pathname}${incoming.search}`, base.origin);
     let body: string;
     try {
       body = await readBody(request, options.bodyLimitBytes);
     } catch (error) {
-      const tooLarge = error instanceof BodyTooLarge;
-      return Response.json(
-        { error: 'invalid_request', error_description: tooLarge ? `body larger than ${options.bodyLimitBytes} bytes` : 'body could not be read' },
-        { status: tooLarge ? 413 : 400, headers: { 'Cache-Control': 'no-store' } },
-      );
+      const refusal = unreadableBody(error, options.bodyLimitBytes);
+      return new Response(refusal.body, { status: refusal.status, headers: refusal.headers });
     }
-    const response = await handle({ method: request.method, url, headers: request.headers, body });
+    const response = await handle({ method: request.method, url: publicRequestUrl(`${incoming.pathname}${incoming.search}`, origin), headers: request.headers, body });
     return new Response(response.body, { status: response.status, headers: response.headers });
   };
 }

@@ -1,42 +1,65 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import type { ProtocolResponse } from '../../protocol/messages.js';
+import { BodyTooLarge, publicRequestUrl, unreadableBody, type HttpEdgeOptions, type ProtocolHandler } from './http-edge.js';
 
-type FetchHandler = (request: Request) => Promise<Response>;
+const UNREADABLE: ProtocolResponse = {
+  status: 400,
+  headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+  body: JSON.stringify({ error: 'invalid_request', error_description: 'the request could not be read' }),
+};
 
-function toRequest(req: IncomingMessage): Request {
+/** The body as text, refusing more than `limit` bytes without buffering them (seed rule: size limit on bodies). */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? '0') > limit) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else reject(new BodyTooLarge());
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+function headersOf(req: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.set(name, value);
   }
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
-    method,
-    headers,
-    ...(hasBody && { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' }),
-  } as RequestInit);
+  return headers;
 }
 
-async function send(res: ServerResponse, response: Response): Promise<void> {
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => res.setHeader(name, value));
-  res.end(Buffer.from(await response.arrayBuffer()));
+function send(res: ServerResponse, response: ProtocolResponse): void {
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
 }
 
-/** A ready Node HTTP server around a Fetch-API handler. */
-export function startNodeServer(handler: FetchHandler, port: number, host = '127.0.0.1'): Promise<Server> {
+/**
+ * A ready Node HTTP server around a protocol handler: it reads the body itself (within
+ * the limit) and writes the handler's answer, without building Fetch-API objects on the
+ * way (the Fetch-API handler, `createFetchHandler`, is for embedding in other servers).
+ */
+export function startNodeServer(handle: ProtocolHandler, options: HttpEdgeOptions & { port: number; host?: string }): Promise<Server> {
+  const origin = new URL(options.publicUrl).origin;
   const server = createServer((req, res) => {
-    handler(toRequest(req))
-      .then((response) => send(res, response))
-      .catch(() => {
-        res.statusCode = 400;
-        res.setHeader('Content-Type', 'application/json');
-        res.end(JSON.stringify({ error: 'invalid_request', error_description: 'the request could not be read' }));
-      });
+    readBody(req, options.bodyLimitBytes)
+      .then(
+        (body) => handle({ method: req.method ?? 'GET', url: publicRequestUrl(req.url ?? '/', origin), headers: headersOf(req), body }),
+        (error: unknown) => {
+          // The rest of an oversized body is not read: close the connection after answering.
+          res.setHeader('Connection', 'close');
+          return unreadableBody(error, options.bodyLimitBytes);
+        },
+      )
+      .catch(() => UNREADABLE)
+      .then((response) => send(res, response));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve(server));
   });
 }

@@ -1,0 +1,29 @@
+import type { ProtocolRequest, ProtocolResponse } from '../../protocol/messages.js';
+
+/** What both HTTP front ends (Fetch API, Node server) hand a request to. */
+export type ProtocolHandler = (request: ProtocolRequest) => Promise<ProtocolResponse>;
+
+export interface HttpEdgeOptions {
+  /** The issuer's public base URL: requests are routed, and DPoP `htu` checked, against it, whatever host a proxy used. */
+  publicUrl: string;
+  /** Seed rule: bodies above this size are refused (413) without being buffered. */
+  bodyLimitBytes: number;
+}
+
+export class BodyTooLarge extends Error {}
+
+/** The URL a client used, on the public origin (path and query as sent). */
+export function publicRequestUrl(pathAndQuery: string, publicOrigin: string): URL {
+  const incoming = new URL(pathAndQuery, 'http://localhost');
+  return new URL(`${incoming.pathname}${incoming.search}`, publicOrigin);
+}
+
+/** The answer to a body that could not be read: 413 when over the limit, else 400, as the spec's error JSON. */
+export function unreadableBody(error: unknown, limit: number): ProtocolResponse {
+  const tooLarge = error instanceof BodyTooLarge;
+  return {
+    status: tooLarge ? 413 : 400,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    body: JSON.stringify({ error: 'invalid_request', error_description: tooLarge ? `body larger than ${limit} bytes` : 'body could not be read' }),
+  };
+}

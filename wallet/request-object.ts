@@ -17,6 +17,19 @@ function pem(der: string): string {
   return `-----BEGIN CERTIFICATE-----\n${der.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----`;
 }
 
+const signers = new Map<string, Promise<{ key: CryptoKey; certificate: X509Certificate }>>();
+
+/** The parsed leaf certificate and its public key, parsed once per certificate this wallet has met. */
+function signerOf(leaf: string): Promise<{ key: CryptoKey; certificate: X509Certificate }> {
+  let signer = signers.get(leaf);
+  if (!signer) {
+    signer = importX509(pem(leaf), 'ES256').then((key) => ({ key: key as CryptoKey, certificate: new X509Certificate(Buffer.from(leaf, 'base64')) }));
+    signer.catch(() => signers.delete(leaf));
+    signers.set(leaf, signer);
+  }
+  return signer;
+}
+
 /** Checks the request's signature against its client identifier prefix, as a wallet must before presenting. */
 async function verifySigner(jws: string, clientId: string, responseUri: string): Promise<void> {
   const header = decodeProtectedHeader(jws);
@@ -27,8 +40,8 @@ async function verifySigner(jws: string, clientId: string, responseUri: string):
   }
   const leaf = header.x5c?.[0];
   if (!leaf || header.alg !== 'ES256') throw new Error('signed request object needs x5c and ES256');
-  await compactVerify(jws, await importX509(pem(leaf), 'ES256'));
-  const certificate = new X509Certificate(Buffer.from(leaf, 'base64'));
+  const { key, certificate } = await signerOf(leaf);
+  await compactVerify(jws, key);
   const [prefix, value] = [clientId.slice(0, clientId.indexOf(':')), clientId.slice(clientId.indexOf(':') + 1)];
   if (prefix === 'x509_san_dns') {
     if (!(certificate.subjectAltName ?? '').split(', ').includes(`DNS:${value}`)) throw new Error('certificate SAN does not name the client');

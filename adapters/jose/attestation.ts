@@ -1,4 +1,6 @@
-import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { importPublicJwk } from './key-cache.js';
+import { jwkThumbprint } from './thumbprint.js';
 import { InvalidClient } from '../../engine/errors.js';
 import type { ReplayCache } from '../replay/replay-cache.js';
 
@@ -29,7 +31,7 @@ async function verifyWith(jwt: string, keys: JWK[], typ: string, now: number): P
   if (!alg || !ALGORITHMS.includes(alg)) return undefined;
   for (const key of keys) {
     try {
-      return (await jwtVerify(jwt, await importJWK(key, alg), { algorithms: ALGORITHMS, typ, currentDate: new Date(now) })).payload;
+      return (await jwtVerify(jwt, await importPublicJwk(key, alg), { algorithms: ALGORITHMS, typ, currentDate: new Date(now) })).payload;
     } catch {
       continue;
     }
@@ -78,7 +80,7 @@ export async function verifyClientAttestation(
   if (typeof proof.iat !== 'number' || proof.iat < nowSeconds - maxAge || proof.iat > nowSeconds + 60)
     fail('the attestation PoP iat is outside the accepted window', 'ABCA §5.2');
   if (typeof proof.jti !== 'string' || proof.jti.length === 0 || proof.jti.length > 256) fail('the attestation PoP needs a jti', 'ABCA §5.2');
-  const jkt = await calculateJwkThumbprint(cnf, 'sha256');
+  const jkt = jwkThumbprint(cnf);
   if (!(await options.replay.useOnce(`attestation-pop:${jkt}:${proof.jti}`, (proof.iat + maxAge) * 1000 + 1, options.now)))
     fail('the attestation PoP was already used', 'ABCA §12.1 (replay)');
   return { clientId: sub, jkt };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
+import { decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import { InvalidDpopProof } from '../../engine/errors.js';
 import type { ReplayCache } from '../replay/replay-cache.js';
-import { importPublicJwk } from './key-cache.js';
+import { PRIVATE_JWK_MEMBERS, importPublicJwk } from './key-cache.js';
+import { jwkThumbprint } from './thumbprint.js';
 
 export interface DpopOptions {
   method: string;
@@ -17,7 +18,6 @@ export interface DpopOptions {
 }
 
 const DEFAULT_ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'PS256'];
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
 function fail(description: string, rule: string): never {
   throw new InvalidDpopProof(description, rule);
@@ -52,7 +52,7 @@ export async function verifyDpopProof(proof: string | null | undefined, options:
   if (!header.alg || !algorithms.includes(header.alg)) fail('the DPoP proof alg is not supported', 'RFC 9449 §4.3 (5)');
   const jwk = header.jwk;
   if (!jwk || typeof jwk !== 'object') fail('the DPoP proof carries no jwk', 'RFC 9449 §4.3 (7)');
-  if (PRIVATE_MEMBERS.some((member) => member in jwk)) fail('the DPoP proof jwk must be a public key', 'RFC 9449 §4.3 (7)');
+  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) fail('the DPoP proof jwk must be a public key', 'RFC 9449 §4.3 (7)');
   let payload;
   try {
     ({ payload } = await jwtVerify(proof, await importPublicJwk(jwk, header.alg), { algorithms, typ: 'dpop+jwt', currentDate: new Date(options.now) }));
@@ -73,7 +73,7 @@ export async function verifyDpopProof(proof: string | null | undefined, options:
   if (typeof payload.iat !== 'number' || payload.iat < nowSeconds - maxAge || payload.iat > nowSeconds + (options.maxFutureSeconds ?? 10))
     fail('the DPoP proof iat is outside the accepted window', 'RFC 9449 §4.3 (10)');
   if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) fail('the DPoP proof needs a jti', 'RFC 9449 §4.2');
-  const jkt = await calculateJwkThumbprint(jwk, 'sha256');
+  const jkt = jwkThumbprint(jwk);
   // §11.1: a jti is accepted once while its proof could be accepted; checked last so garbage cannot fill the cache.
   const fresh = await options.replay.useOnce(`dpop:${jkt}:${payload.jti}`, (payload.iat + maxAge) * 1000 + 1, options.now);
   if (!fresh) fail('the DPoP proof was already used', 'RFC 9449 §11.1');

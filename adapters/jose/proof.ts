@@ -1,4 +1,6 @@
-import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
+import { decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
+import { PRIVATE_JWK_MEMBERS, importPublicJwk } from './key-cache.js';
+import { jwkThumbprint } from './thumbprint.js';
 import { InvalidProof } from '../../engine/errors.js';
 
 export interface VerifiedProof {
@@ -7,7 +9,6 @@ export interface VerifiedProof {
   nonce: string;
 }
 
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
 /**
  * A key proof of type `jwt` (OpenID4VCI 1.0 App. F.1, checks of App. F.4): the holder
@@ -31,10 +32,10 @@ export async function verifyProofJwt(
   const jwk = header.jwk;
   if (!jwk || header.kid !== undefined || header.x5c !== undefined)
     throw new InvalidProof('proof must carry exactly one key, as jwk', 'OpenID4VCI App. F.1');
-  if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new InvalidProof('proof jwk must be a public key', 'OpenID4VCI App. F.4');
+  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) throw new InvalidProof('proof jwk must be a public key', 'OpenID4VCI App. F.4');
   let payload;
   try {
-    const key = await importJWK(jwk, header.alg);
+    const key = await importPublicJwk(jwk, header.alg);
     ({ payload } = await jwtVerify(jwt, key, { algorithms, audience: options.audience, currentDate: new Date(options.now) }));
   } catch {
     throw new InvalidProof('proof signature or audience is not valid', 'OpenID4VCI App. F.4');
@@ -45,5 +46,5 @@ export async function verifyProofJwt(
     throw new InvalidProof('proof iat is missing or outside the accepted window', 'OpenID4VCI §13.8');
   if (typeof payload.nonce !== 'string' || payload.nonce.length === 0)
     throw new InvalidProof('proof carries no c_nonce', 'OpenID4VCI §8.3.1.2');
-  return { jwk, jkt: await calculateJwkThumbprint(jwk, 'sha256'), nonce: payload.nonce };
+  return { jwk, jkt: jwkThumbprint(jwk), nonce: payload.nonce };
 }

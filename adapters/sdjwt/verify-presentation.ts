@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { digest } from '@sd-jwt/crypto-nodejs';
 import { getClaims } from '@sd-jwt/decode';
 import { Disclosure } from '@sd-jwt/utils';
-import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { importPublicJwk } from '../jose/key-cache.js';
+import { jwkThumbprint } from '../jose/thumbprint.js';
 import { InvalidRequest } from '../../engine/errors.js';
 import type { TrustedIssuers } from '../trust/trusted-issuers.js';
 
@@ -49,7 +51,7 @@ async function verifyJwt(jwt: string, keys: JWK[], typs: string[], now: number):
   if (!header.alg || !ALGORITHMS.includes(header.alg) || !typs.includes(String(header.typ))) return undefined;
   for (const key of keys) {
     try {
-      return (await jwtVerify(jwt, await importJWK(key, header.alg), { algorithms: ALGORITHMS, currentDate: new Date(now) })).payload;
+      return (await jwtVerify(jwt, await importPublicJwk(key, header.alg), { algorithms: ALGORITHMS, currentDate: new Date(now) })).payload;
     } catch {
       continue;
     }
@@ -135,7 +137,7 @@ export async function verifyPresentation(presentation: string, policy: Presentat
   const binding = kbJwt ? await verifyKeyBinding(kbJwt, holderJwk, presented, policy) : { kbNonce: '', kbAud: '' };
   let holderJkt: string;
   try {
-    holderJkt = await calculateJwkThumbprint(holderJwk, 'sha256');
+    holderJkt = jwkThumbprint(holderJwk);
   } catch {
     fail('the credential holder key is malformed', 'SD-JWT VC §3.2.2.2 (cnf)');
   }

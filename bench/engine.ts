@@ -16,6 +16,7 @@ import { MemoryEventStore } from '../adapters/store/memory.js';
 import { SqliteEventStore } from '../adapters/store/sqlite.js';
 import { Engine, INITIAL_STATE, decide, engineConfig, fold, sessionMachine, type Command, type EventStore, type SessionEvent } from '../engine/index.js';
 import { Flow, T0 } from '../test/support/flow.js';
+import { numberArg, percentile } from './stats.js';
 
 const config = engineConfig();
 
@@ -42,9 +43,6 @@ function timed(run: () => void): number {
   return (performance.now() - start) / 1000;
 }
 
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 async function throughputOf(store: EventStore, commandLists: Command[][], interleaved: number): Promise<number> {
   const engine = new Engine({ store, config });
@@ -107,8 +105,7 @@ export async function runEngineBench(options: { sessions: number }): Promise<Rec
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const arg = process.argv.indexOf('--sessions');
-  const figures = await runEngineBench({ sessions: arg > 0 ? Number(process.argv[arg + 1]) : 2000 });
+  const figures = await runEngineBench({ sessions: numberArg('--sessions', 2000) });
   for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(42)} ${value.toFixed(value < 100 ? 2 : 0).padStart(12)}`);
   console.log(`JSON ${JSON.stringify(figures)}`);
 }

@@ -1,26 +1,25 @@
 /**
- * What a full presentation-during-issuance flow costs over HTTP on the SQLite store:
- * requests, signatures and verifications per flow (counted, one instrumented flow in
- * process), then flows per second with 1, 8 and 32 concurrent wallets against the
- * issuer running in a separate process (`bin/start.ts`), all in one run.
+ * The full presentation-during-issuance flow over HTTP on the SQLite store, beside the two
+ * floors it cannot go below, all in one run: requests, signatures and verifications per
+ * flow (counted once in process); flows/s and p50/p99 latency (per flow and per endpoint)
+ * with 1, 8, 32 and 128 concurrent wallets against the issuer in its own process; the
+ * crypto-only baseline (`bench/crypto-baseline.ts`) and the HTTP floor
+ * (`bench/http-floor.ts`). Each figure is the median of `--runs` runs, with its range.
  *
- * The crypto-only baseline (`bench/crypto-baseline.ts`) runs in the same run for the ratio.
- *
- *   npm run bench:flow [-- --flows 200]
+ *   npm run bench:flow [-- --flows 300 --runs 3]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
-import { generateWalletKey } from '../wallet/keys.js';
 import { ReferenceWallet } from '../wallet/reference-wallet.js';
-import { cryptoBaseline } from './crypto-baseline.js';
 import { freePort } from '../test/support/cluster.js';
 import { spawnIssuer } from '../test/support/issuer-process.js';
 import { startIssuer } from '../test/support/issuer-server.js';
-
-const FLOW = { scope: 'membership', configurationId: 'demo_membership' };
+import { cryptoBaseline } from './crypto-baseline.js';
+import { httpFloor } from './http-floor.js';
+import { BENCH_FLOW, createWallets, runLoad, type LoadResult } from './load-generator.js';
+import { median, numberArg, summary } from './stats.js';
 
 /** One flow in process with every WebCrypto sign and verify counted (jose and @sd-jwt use WebCrypto). */
 export async function countOneFlow(): Promise<{ requests: number; signatures: number; verifications: number }> {
@@ -36,7 +35,7 @@ export async function countOneFlow(): Promise<{ requests: number; signatures: nu
     });
     subtle.sign = (...args: Parameters<SubtleCrypto['sign']>) => ((counts.signatures += 1), sign(...args));
     subtle.verify = (...args: Parameters<SubtleCrypto['verify']>) => ((counts.verifications += 1), verify(...args));
-    await counting.runFlow(FLOW);
+    await counting.runFlow(BENCH_FLOW);
   } finally {
     subtle.sign = sign;
     subtle.verify = verify;
@@ -50,45 +49,50 @@ export function startServerProcess(dataDir: string, port: number) {
   return spawnIssuer({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir });
 }
 
-/** Flows per second with `concurrency` wallets sharing `flows` flows, against the issuer at `url`. */
-export async function throughput(url: string, dataDir: string, concurrency: number, flows: number) {
-  const pidIssuer = await openDemoPidIssuer(dataDir);
-  const wallets = await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      const holderKey = await generateWalletKey();
-      return ReferenceWallet.create({ issuerUrl: url, holderKey, pid: await pidIssuer.issuePid(holderKey.publicJwk, DEMO_PERSON, Date.now()) });
-    }),
-  );
-  let next = 0;
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    wallets.map(async (wallet) => {
-      while (next < flows) {
-        next += 1;
-        const t0 = performance.now();
-        await wallet.runFlow(FLOW);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { concurrency, flows: latencies.length, flowsPerSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+/** Several runs of one setup summarised: median flows/s with its range, median latencies. */
+export function summariseRuns(runs: LoadResult[]) {
+  const endpointNames = Object.keys(runs[0]!.endpoints);
+  return {
+    concurrency: runs[0]!.concurrency,
+    flowsPerRun: runs[0]!.flows,
+    flowsPerSecond: summary(runs.map((run) => run.flowsPerSecond)),
+    p50Ms: median(runs.map((run) => run.p50Ms)),
+    p99Ms: median(runs.map((run) => run.p99Ms)),
+    endpoints: Object.fromEntries(endpointNames.map((name) => [name, {
+      p50Ms: median(runs.map((run) => run.endpoints[name]!.p50Ms)),
+      p99Ms: median(runs.map((run) => run.endpoints[name]!.p99Ms)),
+    }])),
+  };
 }
 
-export async function runFlowBench(options: { flows: number; concurrencies: number[] }) {
+export async function runFlowBench(options: { flows: number; concurrencies: number[]; runs: number; cryptoSeconds: number }) {
   const perFlow = await countOneFlow();
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-bench-'));
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const child = await startServerProcess(dataDir, port);
   try {
-    const rows = [];
-    for (const concurrency of options.concurrencies)
-      rows.push(await throughput(`http://127.0.0.1:${port}`, dataDir, concurrency, Math.max(options.flows, concurrency)));
-    const baseline = await cryptoBaseline(3);
-    return { perFlow, baseline, rows: rows.map((row) => ({ ...row, ratioToCrypto: row.flowsPerSecond / baseline.flowsPerSecond })) };
+    const pools = [];
+    for (const concurrency of options.concurrencies) pools.push(await createWallets(url, dataDir, concurrency));
+    await runLoad(pools.at(-1)!, Math.max(20, pools.at(-1)!.wallets.length));
+    const results: LoadResult[][] = pools.map(() => []);
+    const crypto: number[] = [];
+    const http: number[] = [];
+    // Rounds interleave every figure, so a noisy neighbour hits them alike.
+    for (let round = 0; round < options.runs; round++) {
+      crypto.push((await cryptoBaseline(options.cryptoSeconds)).flowsPerSecond);
+      http.push((await httpFloor(32, Math.max(options.flows, 200))).flowsPerSecond);
+      for (const [i, pool] of pools.entries()) results[i]!.push(await runLoad(pool, Math.max(options.flows, 2 * pool.wallets.length)));
+    }
+    const baseline = summary(crypto);
+    const floor = summary(http);
+    // Crypto and HTTP cannot overlap on two cores any better than their costs add up.
+    const ceiling = 1 / (1 / baseline.median + 1 / floor.median);
+    const rows = results.map((runs) => {
+      const row = summariseRuns(runs);
+      return { ...row, ratioToCrypto: row.flowsPerSecond.median / baseline.median, ratioToCryptoPlusHttp: row.flowsPerSecond.median / ceiling };
+    });
+    return { perFlow, cryptoBaseline: baseline, httpFloor: floor, cryptoPlusHttpCeiling: ceiling, rows };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -96,14 +100,20 @@ export async function runFlowBench(options: { flows: number; concurrencies: numb
   }
 }
 
+const range = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const flowsArg = process.argv.indexOf('--flows');
-  const flows = flowsArg > 0 ? Number(process.argv[flowsArg + 1]) : 200;
-  const result = await runFlowBench({ flows, concurrencies: [1, 8, 32] });
-  console.log(`per flow: ${result.perFlow.requests} HTTP requests, ${result.perFlow.signatures} signatures, ${result.perFlow.verifications} verifications (wallet and server)`);
-  console.log(`crypto-only baseline (same run): ${result.baseline.flowsPerSecond.toFixed(1)} flows/s on ${result.baseline.processes} processes`);
-  console.log('wallets  flows  flows/s  p50 ms  p99 ms  of baseline');
+  const runs = numberArg('--runs', 3);
+  const result = await runFlowBench({ flows: numberArg('--flows', 300), concurrencies: [1, 8, 32, 128], runs, cryptoSeconds: 3 });
+  const { perFlow } = result;
+  console.log(`per flow: ${perFlow.requests} HTTP requests, ${perFlow.signatures} signatures, ${perFlow.verifications} verifications (wallet and server); median of ${runs} runs (min–max)`);
+  console.log(`crypto-only baseline: ${range(result.cryptoBaseline)} flows/s; HTTP floor (7 bare requests, 32 loops): ${range(result.httpFloor)} flows/s; both together: ${result.cryptoPlusHttpCeiling.toFixed(1)} flows/s`);
+  console.log('wallets  flows/s                 p50 ms  p99 ms  of crypto  of crypto+HTTP');
   for (const row of result.rows)
-    console.log(`${String(row.concurrency).padStart(7)}  ${String(row.flows).padStart(5)}  ${row.flowsPerSecond.toFixed(1).padStart(7)}  ${row.p50Ms.toFixed(1).padStart(6)}  ${row.p99Ms.toFixed(1).padStart(6)}  ${(row.ratioToCrypto * 100).toFixed(1).padStart(9)} %`);
+    console.log(`${String(row.concurrency).padStart(7)}  ${range(row.flowsPerSecond).padEnd(22)}  ${row.p50Ms.toFixed(0).padStart(6)}  ${row.p99Ms.toFixed(0).padStart(6)}  ${(row.ratioToCrypto * 100).toFixed(1).padStart(7)} %  ${(row.ratioToCryptoPlusHttp * 100).toFixed(1).padStart(11)} %`);
+  const names = Object.keys(result.rows[0]!.endpoints);
+  console.log(`per endpoint, p50 / p99 ms: ${''.padEnd(1)}${names.map((name) => name.padStart(20)).join('')}`);
+  for (const row of result.rows)
+    console.log(`${String(row.concurrency).padStart(7)} wallets${''.padEnd(20)}${names.map((name) => `${row.endpoints[name]!.p50Ms.toFixed(1)} / ${row.endpoints[name]!.p99Ms.toFixed(1)}`.padStart(20)).join('')}`);
   console.log(`JSON ${JSON.stringify(result)}`);
 }

@@ -1,68 +1,102 @@
 /**
- * The NATS figures beside the SQLite ones, in one run: durable append latency (p50/p99)
- * of the JetStream and SQLite stores, and full-flow throughput over HTTP with the issuer
- * on SQLite (one process) and on JetStream behind a NATS gateway (one and two engine
- * processes).
+ * The NATS figures beside the SQLite ones, in one run: durable append latency (p50/p99,
+ * one append at a time) and throughput (16 sessions appending at once) of the JetStream
+ * and SQLite stores; full flows with the issuer on SQLite over HTTP, on JetStream over
+ * HTTP, and on JetStream behind the HTTP gateway over the NATS transport with one and two
+ * engine processes. Flow figures are the median of `--runs` runs, with their range.
  *
- *   npm run bench:nats [-- --flows 100 --appends 1000]
+ *   npm run bench:nats [-- --flows 200 --appends 1000 --runs 3]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { JetStreamEventStore } from '../adapters/store/jetstream.js';
 import { SqliteEventStore } from '../adapters/store/sqlite.js';
-import type { EventStore } from '../engine/index.js';
+import type { EventStore, SessionEvent } from '../engine/index.js';
 import { freePort, startCluster } from '../test/support/cluster.js';
 import { Flow, T0 } from '../test/support/flow.js';
+import { spawnIssuer } from '../test/support/issuer-process.js';
 import { startNatsServer } from '../test/support/nats-server.js';
 import { runCommands } from '../test/support/run.js';
-import { startServerProcess, throughput } from './flow.js';
+import { createWallets, runLoad, type LoadResult } from './load-generator.js';
+import { numberArg, percentile, sortedCopy } from './stats.js';
+import { summariseRuns } from './flow.js';
 
-const CONCURRENCY = 8;
+const CONCURRENCY = 32;
+const INTERLEAVED = 16;
 
-/** Latency of single-event durable appends, one session after another (7 events each). */
-async function appendLatency(store: EventStore, appends: number, tag: string) {
+function happyPaths(count: number, tag: string): SessionEvent[][] {
+  return Array.from({ length: count }, (_, i) => runCommands(new Flow(`bench-${tag}-${i}`).happyPath(T0)).events);
+}
+
+/** Single-event durable appends, one at a time (latency), then `INTERLEAVED` sessions at once (throughput). */
+async function appendFigures(store: EventStore, appends: number, tag: string) {
   const latencies: number[] = [];
-  for (let session = 0; latencies.length < appends; session++) {
-    const events = runCommands(new Flow(`bench-${tag}-${session}`).happyPath(T0)).events;
+  for (const events of happyPaths(Math.ceil(appends / 7), `${tag}-seq`)) {
     for (const [version, event] of events.entries()) {
       const start = performance.now();
       await store.append(event.sessionId, version, [event], { deadline: null });
       latencies.push(performance.now() - start);
     }
   }
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { appends: latencies.length, p50Ms: at(0.5), p99Ms: at(0.99) };
+  const streams = happyPaths(Math.ceil(appends / 7), `${tag}-par`);
+  const start = performance.now();
+  for (let i = 0; i < streams.length; i += INTERLEAVED)
+    await Promise.all(streams.slice(i, i + INTERLEAVED).map(async (events) => {
+      for (const [version, event] of events.entries()) await store.append(event.sessionId, version, [event], { deadline: null });
+    }));
+  const appended = streams.reduce((sum, events) => sum + events.length, 0);
+  const sorted = sortedCopy(latencies);
+  return { appends: latencies.length, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), interleavedEventsPerSecond: appended / ((performance.now() - start) / 1000) };
 }
 
-export async function runNatsBench(options: { flows: number; appends: number }) {
+/** One setup: `runs` load runs of `flows` flows with `CONCURRENCY` wallets against `url`. */
+async function flowRuns(url: string, dataDir: string, flows: number, runs: number) {
+  const pool = await createWallets(url, dataDir, CONCURRENCY);
+  await runLoad(pool, CONCURRENCY);
+  const results: LoadResult[] = [];
+  for (let run = 0; run < runs; run++) results.push(await runLoad(pool, flows));
+  return summariseRuns(results);
+}
+
+async function stopped(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+export async function runNatsBench(options: { flows: number; appends: number; runs: number }) {
   const dir = mkdtempSync(join(tmpdir(), 'pdi-bench-nats-'));
   const nats = await startNatsServer();
   const nc = await nats.connect();
   try {
     const sqliteStore = new SqliteEventStore(join(dir, 'events.sqlite'));
-    const sqliteAppend = await appendLatency(sqliteStore, options.appends, 'sqlite');
+    const sqlite = await appendFigures(sqliteStore, options.appends, 'sqlite');
     await sqliteStore.close();
-    const jetstreamAppend = await appendLatency(await JetStreamEventStore.open(nc), options.appends, 'jetstream');
+    const jetstream = await appendFigures(await JetStreamEventStore.open(nc), options.appends, 'jetstream');
 
-    const port = await freePort();
-    const sqliteDir = join(dir, 'sqlite-issuer');
-    const child = await startServerProcess(sqliteDir, port);
-    const sqliteFlow = await throughput(`http://127.0.0.1:${port}`, sqliteDir, CONCURRENCY, options.flows);
-    child.kill('SIGTERM');
-
-    const rows = [{ setup: 'SQLite, 1 process, HTTP', ...sqliteFlow }];
+    const rows = [];
+    for (const backend of ['SQLite', 'JetStream'] as const) {
+      const port = await freePort();
+      const dataDir = join(dir, `${backend}-issuer`);
+      const url = `http://127.0.0.1:${port}`;
+      const child = await spawnIssuer({ PORT: String(port), PUBLIC_URL: url, DATA_DIR: dataDir, ...(backend === 'JetStream' && { NATS_URL: nats.url }) });
+      try {
+        rows.push({ setup: `${backend} store, HTTP, 1 engine process`, ...(await flowRuns(url, dataDir, options.flows, options.runs)) });
+      } finally {
+        await stopped(child);
+      }
+    }
     for (const instances of [1, 2]) {
       const cluster = await startCluster(instances);
       try {
-        rows.push({ setup: `JetStream, ${instances} process(es), HTTP gateway over NATS`, ...(await throughput(cluster.publicUrl, cluster.dataDir, CONCURRENCY, options.flows)) });
+        rows.push({ setup: `JetStream store, NATS transport (gateway), ${instances} engine process${instances > 1 ? 'es' : ''}`, ...(await flowRuns(cluster.publicUrl, cluster.dataDir, options.flows, options.runs)) });
       } finally {
         await cluster.stop();
       }
     }
-    return { appendLatency: { sqlite: sqliteAppend, jetstream: jetstreamAppend }, flows: rows };
+    return { appends: { sqlite, jetstream }, flows: rows };
   } finally {
     await nc.close();
     await nats.stop();
@@ -71,14 +105,15 @@ export async function runNatsBench(options: { flows: number; appends: number }) 
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
-  const result = await runNatsBench({ flows: arg('--flows', 100), appends: arg('--appends', 1000) });
-  const { sqlite, jetstream } = result.appendLatency;
-  console.log(`durable append, ms      p50     p99   (${sqlite.appends} single-event appends each)`);
-  console.log(`  SQLite            ${sqlite.p50Ms.toFixed(3).padStart(7)} ${sqlite.p99Ms.toFixed(3).padStart(7)}`);
-  console.log(`  JetStream         ${jetstream.p50Ms.toFixed(3).padStart(7)} ${jetstream.p99Ms.toFixed(3).padStart(7)}`);
-  console.log(`full flow, ${CONCURRENCY} wallets            flows/s  p50 ms  p99 ms`);
-  for (const row of result.flows)
-    console.log(`  ${row.setup.padEnd(46)} ${row.flowsPerSecond.toFixed(1).padStart(6)} ${row.p50Ms.toFixed(0).padStart(7)} ${row.p99Ms.toFixed(0).padStart(7)}`);
+  const runs = numberArg('--runs', 3);
+  const result = await runNatsBench({ flows: numberArg('--flows', 200), appends: numberArg('--appends', 1000), runs });
+  console.log(`durable appends      p50 ms  p99 ms  events/s with ${INTERLEAVED} sessions at once`);
+  for (const [name, figures] of Object.entries(result.appends))
+    console.log(`  ${name.padEnd(16)} ${figures.p50Ms.toFixed(3).padStart(7)} ${figures.p99Ms.toFixed(3).padStart(7)}  ${figures.interleavedEventsPerSecond.toFixed(0).padStart(8)}`);
+  console.log(`full flow, ${CONCURRENCY} wallets, median of ${runs} runs                      flows/s (min–max)     p50 ms  p99 ms`);
+  for (const row of result.flows) {
+    const { median, min, max } = row.flowsPerSecond;
+    console.log(`  ${row.setup.padEnd(62)} ${`${median.toFixed(1)} (${min.toFixed(1)}–${max.toFixed(1)})`.padEnd(20)} ${row.p50Ms.toFixed(0).padStart(6)} ${row.p99Ms.toFixed(0).padStart(7)}`);
+  }
   console.log(`JSON ${JSON.stringify(result)}`);
 }

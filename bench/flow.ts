@@ -16,6 +16,7 @@ import { ReferenceWallet } from '../wallet/reference-wallet.js';
 import { freePort } from '../test/support/cluster.js';
 import { spawnIssuer } from '../test/support/issuer-process.js';
 import { startIssuer } from '../test/support/issuer-server.js';
+import { cpuPerUnit } from './cpu-time.js';
 import { cryptoBaseline } from './crypto-baseline.js';
 import { httpFloor } from './http-floor.js';
 import { BENCH_FLOW, createWallets, runLoad, type LoadResult } from './load-generator.js';
@@ -76,23 +77,34 @@ export async function runFlowBench(options: { flows: number; concurrencies: numb
     for (const concurrency of options.concurrencies) pools.push(await createWallets(url, dataDir, concurrency));
     await runLoad(pools.at(-1)!, Math.max(20, pools.at(-1)!.wallets.length));
     const results: LoadResult[][] = pools.map(() => []);
+    const cpuPerFlow: Array<Array<Record<string, number>>> = pools.map(() => []);
     const crypto: number[] = [];
     const http: number[] = [];
+    const httpCpu: Array<Record<string, number>> = [];
     // Rounds interleave every figure, so a noisy neighbour hits them alike.
     for (let round = 0; round < options.runs; round++) {
       crypto.push((await cryptoBaseline(options.cryptoSeconds)).flowsPerSecond);
-      http.push((await httpFloor(32, Math.max(options.flows, 200))).flowsPerSecond);
-      for (const [i, pool] of pools.entries()) results[i]!.push(await runLoad(pool, Math.max(options.flows, 2 * pool.wallets.length)));
+      const floor = await httpFloor(32, 10 * options.flows);
+      http.push(floor.flowsPerSecond);
+      httpCpu.push(floor.cpuMsPerFlow);
+      for (const [i, pool] of pools.entries()) {
+        const flows = Math.max(options.flows, 2 * pool.wallets.length);
+        const { result, cpuMs } = await cpuPerUnit({ server: child.pid!, wallets: process.pid }, (load: LoadResult) => load.flows, () => runLoad(pool, flows));
+        results[i]!.push(result);
+        cpuPerFlow[i]!.push(cpuMs);
+      }
     }
     const baseline = summary(crypto);
     const floor = summary(http);
     // Crypto and HTTP cannot overlap on two cores any better than their costs add up.
     const ceiling = 1 / (1 / baseline.median + 1 / floor.median);
-    const rows = results.map((runs) => {
+    const rows = results.map((runs, i) => {
       const row = summariseRuns(runs);
-      return { ...row, ratioToCrypto: row.flowsPerSecond.median / baseline.median, ratioToCryptoPlusHttp: row.flowsPerSecond.median / ceiling };
+      const cpuMsPerFlow = { server: median(cpuPerFlow[i]!.map((cpu) => cpu.server!)), wallets: median(cpuPerFlow[i]!.map((cpu) => cpu.wallets!)) };
+      return { ...row, cpuMsPerFlow, ratioToCrypto: row.flowsPerSecond.median / baseline.median, ratioToCryptoPlusHttp: row.flowsPerSecond.median / ceiling };
     });
-    return { perFlow, cryptoBaseline: baseline, httpFloor: floor, cryptoPlusHttpCeiling: ceiling, rows };
+    const httpFloorCpuMsPerFlow = { server: median(httpCpu.map((cpu) => cpu.server!)), client: median(httpCpu.map((cpu) => cpu.client!)) };
+    return { perFlow, cryptoBaseline: baseline, httpFloor: floor, httpFloorCpuMsPerFlow, cryptoPlusHttpCeiling: ceiling, rows };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -108,9 +120,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { perFlow } = result;
   console.log(`per flow: ${perFlow.requests} HTTP requests, ${perFlow.signatures} signatures, ${perFlow.verifications} verifications (wallet and server); median of ${runs} runs (min–max)`);
   console.log(`crypto-only baseline: ${range(result.cryptoBaseline)} flows/s; HTTP floor (7 bare requests, 32 loops): ${range(result.httpFloor)} flows/s; both together: ${result.cryptoPlusHttpCeiling.toFixed(1)} flows/s`);
-  console.log('wallets  flows/s                 p50 ms  p99 ms  of crypto  of crypto+HTTP');
+  console.log(`HTTP floor CPU ms per flow: server ${result.httpFloorCpuMsPerFlow.server.toFixed(2)}, client ${result.httpFloorCpuMsPerFlow.client.toFixed(2)}`);
+  console.log('wallets  flows/s                 p50 ms  p99 ms  of crypto  of crypto+HTTP  CPU ms/flow: server  wallets');
   for (const row of result.rows)
-    console.log(`${String(row.concurrency).padStart(7)}  ${range(row.flowsPerSecond).padEnd(22)}  ${row.p50Ms.toFixed(0).padStart(6)}  ${row.p99Ms.toFixed(0).padStart(6)}  ${(row.ratioToCrypto * 100).toFixed(1).padStart(7)} %  ${(row.ratioToCryptoPlusHttp * 100).toFixed(1).padStart(11)} %`);
+    console.log(`${String(row.concurrency).padStart(7)}  ${range(row.flowsPerSecond).padEnd(22)}  ${row.p50Ms.toFixed(0).padStart(6)}  ${row.p99Ms.toFixed(0).padStart(6)}  ${(row.ratioToCrypto * 100).toFixed(1).padStart(7)} %  ${(row.ratioToCryptoPlusHttp * 100).toFixed(1).padStart(11)} %  ${row.cpuMsPerFlow.server.toFixed(2).padStart(18)}  ${row.cpuMsPerFlow.wallets.toFixed(2).padStart(7)}`);
   const names = Object.keys(result.rows[0]!.endpoints);
   console.log(`per endpoint, p50 / p99 ms: ${''.padEnd(1)}${names.map((name) => name.padStart(20)).join('')}`);
   for (const row of result.rows)

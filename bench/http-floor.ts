@@ -10,6 +10,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { keepAliveFetch } from '../wallet/keep-alive-fetch.js';
+import { cpuPerUnit } from './cpu-time.js';
 import { numberArg } from './stats.js';
 
 /** Request body sizes of one flow: challenge, request object (GET), presentation, challenge with pdis, token, nonce, credential. */
@@ -35,7 +36,7 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
 }
 
 /** Bare HTTP "flows" per second: seven keep-alive requests each, `concurrency` at a time. */
-export async function httpFloor(concurrency: number, flows: number): Promise<{ concurrency: number; flowsPerSecond: number }> {
+export async function httpFloor(concurrency: number, flows: number) {
   const { child, url } = await startServer();
   const fetch = keepAliveFetch();
   const bodies = FLOW_BODIES.map((size) => (size === 0 ? undefined : 'a='.padEnd(size, 'x')));
@@ -53,13 +54,14 @@ export async function httpFloor(concurrency: number, flows: number): Promise<{ c
     for (let i = 0; i < 50; i++) await oneFlow();
     let next = 0;
     const start = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < flows) {
-        next += 1;
-        await oneFlow();
-      }
-    }));
-    return { concurrency, flowsPerSecond: flows / ((performance.now() - start) / 1000) };
+    const { cpuMs } = await cpuPerUnit({ server: child.pid!, client: process.pid }, () => flows, () =>
+      Promise.all(Array.from({ length: concurrency }, async () => {
+        while (next < flows) {
+          next += 1;
+          await oneFlow();
+        }
+      })));
+    return { concurrency, flowsPerSecond: flows / ((performance.now() - start) / 1000), cpuMsPerFlow: cpuMs };
   } finally {
     child.kill();
   }
@@ -68,6 +70,7 @@ export async function httpFloor(concurrency: number, flows: number): Promise<{ c
 if (process.argv.includes('--serve')) serve();
 else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await httpFloor(numberArg('--concurrency', 32), numberArg('--flows', 3000));
-  console.log(`HTTP floor: ${result.flowsPerSecond.toFixed(0)} flows/s of 7 bare requests with ${result.concurrency} concurrent loops`);
+  const { server, client } = result.cpuMsPerFlow;
+  console.log(`HTTP floor: ${result.flowsPerSecond.toFixed(0)} flows/s of 7 bare requests with ${result.concurrency} concurrent loops; CPU ms per flow: server ${server!.toFixed(2)}, client ${client!.toFixed(2)}`);
   console.log(`JSON ${JSON.stringify(result)}`);
 }

@@ -5,7 +5,7 @@
  * records every flow's latency and every request's latency by endpoint.
  */
 import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
-import { keepAliveFetch } from '../wallet/keep-alive-fetch.js';
+import { keepAliveFetch, type WalletFetch } from '../wallet/keep-alive-fetch.js';
 import { generateWalletKey } from '../wallet/keys.js';
 import { ReferenceWallet } from '../wallet/reference-wallet.js';
 import { percentile, sortedCopy } from './stats.js';
@@ -22,10 +22,10 @@ function endpointOf(url: URL, body: string): string {
 }
 
 /** A keep-alive fetch that records each request's latency (it resolves once the whole body is in) under its endpoint. */
-function timedFetch(latencies: Map<string, number[]>): typeof fetch {
+function timedFetch(latencies: Map<string, number[]>): WalletFetch {
   const inner = keepAliveFetch();
   return async (input, init) => {
-    const name = endpointOf(new URL(input instanceof Request ? input.url : String(input)), typeof init?.body === 'string' ? init.body : '');
+    const name = endpointOf(new URL(input), init?.body ?? '');
     const start = performance.now();
     const response = await inner(input, init);
     const list = latencies.get(name) ?? [];

@@ -1,13 +1,14 @@
 import { CompactEncrypt, importJWK } from 'jose';
 import { dpopProof, generateWalletKey, keyProof, type WalletKey } from './keys.js';
 import { presentSdJwtVc } from './presentation.js';
+import type { WalletFetch, WalletResponse } from './keep-alive-fetch.js';
 import { fetchRequestObject, type WalletRequest } from './request-object.js';
 
 /** What an endpoint answered. */
 export interface Answer {
   status: number;
   body: Record<string, unknown>;
-  headers: Headers;
+  headers: WalletResponse['headers'];
 }
 
 export interface WalletOptions {
@@ -17,7 +18,8 @@ export interface WalletOptions {
   pid: string;
   holderKey: WalletKey;
   dpopKey?: WalletKey;
-  fetch?: typeof fetch;
+  /** The global fetch by default. */
+  fetch?: WalletFetch;
   now?: () => number;
 }
 
@@ -36,7 +38,7 @@ export class ReferenceWallet {
   readonly issuerUrl: string;
   readonly clientId: string;
   readonly dpopKey: WalletKey;
-  private readonly fetcher: typeof fetch;
+  private readonly fetcher: WalletFetch;
   readonly now: () => number;
 
   private constructor(readonly options: WalletOptions, dpopKey: WalletKey) {

@@ -1,4 +1,5 @@
 import { X509Certificate, createHash } from 'node:crypto';
+import type { WalletFetch } from './keep-alive-fetch.js';
 import { compactVerify, decodeJwt, decodeProtectedHeader, importX509, type JWTPayload } from 'jose';
 
 /** A verified OpenID4VP request object, as a wallet sees it (OpenID4VP §5, §5.9.3). */
@@ -52,7 +53,7 @@ async function verifySigner(jws: string, clientId: string, responseUri: string):
 }
 
 /** Fetch and verify the request object behind a `presentation` URI (openid4vp://?client_id=…&request_uri=…). */
-export async function fetchRequestObject(fetcher: typeof fetch, presentation: string): Promise<WalletRequest> {
+export async function fetchRequestObject(fetcher: WalletFetch, presentation: string): Promise<WalletRequest> {
   const uri = new URL(presentation);
   const clientId = uri.searchParams.get('client_id');
   const requestUri = uri.searchParams.get('request_uri');

@@ -27,15 +27,14 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
     cNonces: {},
     issued: {},
   }),
-  PresentationRequested: (c, e) => {
-    const { walletError: _, ...rest } = c;
-    return {
-      ...rest,
-      authSessionHash: e.rotatedAuthSessionHash,
-      request: { ...e.request, retrieved: false },
-      presentationAttempts: c.presentationAttempts + 1,
-    };
-  },
+  // XState's assign merges the result into the context: a fact that ends is set to undefined, never just left out.
+  PresentationRequested: (c, e) => ({
+    ...c,
+    walletError: undefined,
+    authSessionHash: e.rotatedAuthSessionHash,
+    request: { ...e.request, retrieved: false },
+    presentationAttempts: c.presentationAttempts + 1,
+  }),
   RequestObjectRetrieved: (c) => ({ ...c, request: { ...c.request, retrieved: true } }),
   PresentationVerified: (c, e) => ({
     ...c,
@@ -54,10 +53,7 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
   }),
   RedirectedToWeb: (c) => c,
   Denied: (c) => c,
-  AuthorizationCodeIssued: (c, e) => {
-    const { pdis: _, ...rest } = c;
-    return { ...rest, code: e.code };
-  },
+  AuthorizationCodeIssued: (c, e) => ({ ...c, pdis: undefined, code: e.code }),
   TokenIssued: (c, e) => ({ ...c, token: e.token }),
   GrantRevoked: (c) => c,
   CNonceIssued: (c, e) => ({ ...c, cNonces: withNonce(c.cNonces, e.nonce.hash, e.nonce.expiresAt, e.at) }),

@@ -29,6 +29,25 @@ describe('the seed flow, given / when / then', () => {
     expect(lastOutcome(old.steps)).toBe('invalid_session');
   });
 
+  it('after a wallet error, the new request is pending: a re-signal appends nothing and spends no attempt (found by the model test)', () => {
+    const flow = new Flow('session-retry-0002');
+    const { state, steps } = runCommands([
+      flow.start(T0), flow.retrieve(T0 + SECOND), flow.walletError(T0 + 2 * SECOND),
+      flow.continue(T0 + 3 * SECOND), flow.continue(T0 + 4 * SECOND, { round: 2 }), flow.retrieve(T0 + 5 * SECOND, 2),
+    ]);
+    expect(steps[4]).toMatchObject({ event: null });
+    expect(steps[5]?.event?.type).toBe('RequestObjectRetrieved');
+    expect(contextOf(state).walletError).toBeUndefined();
+    expect(contextOf(state).presentationAttempts).toBe(2);
+  });
+
+  it('PDI-DE single use: the pdis hash leaves the session once the code is issued', () => {
+    const flow = new Flow('session-pdis-00001');
+    const { state } = runCommands(flow.happyPath(T0).slice(0, 4));
+    expect(stateName(state)).toBe('codeIssued');
+    expect(contextOf(state).pdis).toBeUndefined();
+  });
+
   it('denies once the presentation attempts are exhausted, whatever the policy says', () => {
     const flow = new Flow('session-deny-00001');
     const config = engineConfig({ maxPresentationAttempts: 1, onRetry: () => 'new_request' });

@@ -1,5 +1,5 @@
 /**
- * The engine's own costs, side by side in one run: the pure fold, a bare XState
+ * The engine's own costs, side by side in one run: the pure fold, one engine step beside a bare XState
  * `transition()`, `decide`, and decide+append through the runtime on the in-memory and
  * the SQLite store (sequential and 16 sessions interleaved), and loading one session
  * from SQLite.
@@ -15,6 +15,7 @@ import { transition } from 'xstate';
 import { MemoryEventStore } from '../adapters/store/memory.js';
 import { SqliteEventStore } from '../adapters/store/sqlite.js';
 import { Engine, INITIAL_STATE, decide, engineConfig, fold, sessionMachine, type Command, type EventStore, type SessionEvent } from '../engine/index.js';
+import { step } from '../engine/step.js';
 import { Flow, T0 } from '../test/support/flow.js';
 import { numberArg, percentile } from './stats.js';
 
@@ -66,6 +67,7 @@ export async function runEngineBench(options: { sessions: number }): Promise<Rec
   const snapshots = streams.map((events) => fold(events.slice(0, -1)).snapshot);
   const lastEvents = streams.map((events) => events.at(-1)!);
   const transitionSeconds = timed(() => snapshots.forEach((snapshot, i) => transition(sessionMachine, snapshot, lastEvents[i]!)));
+  const stepSeconds = timed(() => snapshots.forEach((snapshot, i) => step(snapshot, lastEvents[i]!)));
 
   const commandLists = flows(options.sessions, 'decide');
   const decideSeconds = timed(() => eventsOf(commandLists));
@@ -91,6 +93,7 @@ export async function runEngineBench(options: { sessions: number }): Promise<Rec
       foldEventsPerSecond: eventCount / foldSeconds,
       foldMicrosPerEvent: (foldSeconds * 1e6) / eventCount,
       bareTransitionMicros: (transitionSeconds * 1e6) / snapshots.length,
+      engineStepMicros: (stepSeconds * 1e6) / snapshots.length,
       decideCommandsPerSecond: eventCount / decideSeconds,
       memoryAppendEventsPerSecondSequential: memorySequential,
       memoryAppendEventsPerSecondInterleaved16: memoryInterleaved,

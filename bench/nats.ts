@@ -3,7 +3,8 @@
  * one append at a time) and throughput (16 sessions appending at once) of the JetStream
  * and SQLite stores; full flows with the issuer on SQLite over HTTP, on JetStream over
  * HTTP, and on JetStream behind the HTTP gateway over the NATS transport with one and two
- * engine processes. Flow figures are the median of `--runs` runs, with their range.
+ * engine processes, each with 1, 8, 32 and 128 wallets: flows/s, p50/p99 per flow and per
+ * endpoint, the median of `--runs` runs with its range.
  *
  *   npm run bench:nats [-- --flows 200 --appends 1000 --runs 3]
  */
@@ -24,7 +25,6 @@ import { createWallets, runLoad, type LoadResult } from './load-generator.js';
 import { numberArg, percentile, sortedCopy } from './stats.js';
 import { summariseRuns } from './flow.js';
 
-const CONCURRENCY = 32;
 const INTERLEAVED = 16;
 
 function happyPaths(count: number, tag: string): SessionEvent[][] {
@@ -52,13 +52,17 @@ async function appendFigures(store: EventStore, appends: number, tag: string) {
   return { appends: latencies.length, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), interleavedEventsPerSecond: appended / ((performance.now() - start) / 1000) };
 }
 
-/** One setup: `runs` load runs of `flows` flows with `CONCURRENCY` wallets against `url`. */
-async function flowRuns(url: string, dataDir: string, flows: number, runs: number) {
-  const pool = await createWallets(url, dataDir, CONCURRENCY);
-  await runLoad(pool, CONCURRENCY);
-  const results: LoadResult[] = [];
-  for (let run = 0; run < runs; run++) results.push(await runLoad(pool, flows));
-  return summariseRuns(results);
+/** One setup: for each number of wallets, `runs` load runs of `flows` flows against `url`. */
+async function flowRuns(setup: string, url: string, dataDir: string, options: { flows: number; runs: number; concurrencies: number[] }) {
+  const rows = [];
+  for (const concurrency of options.concurrencies) {
+    const pool = await createWallets(url, dataDir, concurrency);
+    await runLoad(pool, concurrency);
+    const results: LoadResult[] = [];
+    for (let run = 0; run < options.runs; run++) results.push(await runLoad(pool, Math.max(options.flows, 2 * concurrency)));
+    rows.push({ setup, ...summariseRuns(results) });
+  }
+  return rows;
 }
 
 async function stopped(child: ChildProcess): Promise<void> {
@@ -66,7 +70,7 @@ async function stopped(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
-export async function runNatsBench(options: { flows: number; appends: number; runs: number }) {
+export async function runNatsBench(options: { flows: number; appends: number; runs: number; concurrencies: number[] }) {
   const dir = mkdtempSync(join(tmpdir(), 'pdi-bench-nats-'));
   const nats = await startNatsServer();
   const nc = await nats.connect();
@@ -83,7 +87,7 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
       const url = `http://127.0.0.1:${port}`;
       const child = await spawnIssuer({ PORT: String(port), PUBLIC_URL: url, DATA_DIR: dataDir, ...(backend === 'JetStream' && { NATS_URL: nats.url }) });
       try {
-        rows.push({ setup: `${backend} store, HTTP, 1 engine process`, ...(await flowRuns(url, dataDir, options.flows, options.runs)) });
+        rows.push(...(await flowRuns(`${backend} store, HTTP, 1 engine process`, url, dataDir, options)));
       } finally {
         await stopped(child);
       }
@@ -91,7 +95,8 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
     for (const instances of [1, 2]) {
       const cluster = await startCluster(instances);
       try {
-        rows.push({ setup: `JetStream store, NATS transport (gateway), ${instances} engine process${instances > 1 ? 'es' : ''}`, ...(await flowRuns(cluster.publicUrl, cluster.dataDir, options.flows, options.runs)) });
+        const setup = `JetStream store, NATS transport (gateway), ${instances} engine process${instances > 1 ? 'es' : ''}`;
+        rows.push(...(await flowRuns(setup, cluster.publicUrl, cluster.dataDir, options)));
       } finally {
         await cluster.stop();
       }
@@ -106,14 +111,18 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const runs = numberArg('--runs', 3);
-  const result = await runNatsBench({ flows: numberArg('--flows', 200), appends: numberArg('--appends', 1000), runs });
+  const result = await runNatsBench({ flows: numberArg('--flows', 200), appends: numberArg('--appends', 1000), runs, concurrencies: [1, 8, 32, 128] });
   console.log(`durable appends      p50 ms  p99 ms  events/s with ${INTERLEAVED} sessions at once`);
   for (const [name, figures] of Object.entries(result.appends))
     console.log(`  ${name.padEnd(16)} ${figures.p50Ms.toFixed(3).padStart(7)} ${figures.p99Ms.toFixed(3).padStart(7)}  ${figures.interleavedEventsPerSecond.toFixed(0).padStart(8)}`);
-  console.log(`full flow, ${CONCURRENCY} wallets, median of ${runs} runs                      flows/s (min–max)     p50 ms  p99 ms`);
+  console.log(`full flow, median of ${runs} runs                                         wallets  flows/s (min–max)     p50 ms  p99 ms`);
   for (const row of result.flows) {
     const { median, min, max } = row.flowsPerSecond;
-    console.log(`  ${row.setup.padEnd(62)} ${`${median.toFixed(1)} (${min.toFixed(1)}–${max.toFixed(1)})`.padEnd(20)} ${row.p50Ms.toFixed(0).padStart(6)} ${row.p99Ms.toFixed(0).padStart(7)}`);
+    console.log(`  ${row.setup.padEnd(62)} ${String(row.concurrency).padStart(7)}  ${`${median.toFixed(1)} (${min.toFixed(1)}–${max.toFixed(1)})`.padEnd(20)} ${row.p50Ms.toFixed(0).padStart(6)} ${row.p99Ms.toFixed(0).padStart(7)}`);
   }
+  const names = Object.keys(result.flows[0]!.endpoints);
+  console.log(`per endpoint p50 / p99 ms: ${names.join(', ')}`);
+  for (const row of result.flows)
+    console.log(`  ${row.setup.padEnd(62)} ${String(row.concurrency).padStart(7)}  ${names.map((name) => `${row.endpoints[name]!.p50Ms.toFixed(1)}/${row.endpoints[name]!.p99Ms.toFixed(1)}`).join('  ')}`);
   console.log(`JSON ${JSON.stringify(result)}`);
 }

@@ -1,5 +1,5 @@
 /**
- * The SQLite event store at scale, in one run: fill one file with `events` real
+ * The event store at scale, in one run: fill one file with `events` real
  * happy-path events (decided by the engine, 7 per session, random session ids as the
  * issuer makes them) in large group-committed batches, and report the fill rate; the time
  * to load one random session from it (read + fold), p50/p99/max; and the time from
@@ -7,7 +7,9 @@
  * first listening line, metadata answer, authorization challenge and full flow, beside
  * the same restart on an empty data directory (median of `restarts` rounds each).
  *
- *   npx tsx bench/store.ts [--events 1000000 --samples 10000 --restarts 3]
+ * The fill and the loads again on a JetStream store (`--jetstream-events`, 0 to skip).
+ *
+ *   npm run bench:store [-- --events 1000000 --samples 10000 --restarts 3 --jetstream-events 1000000]
  */
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -15,13 +17,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { newSessionId } from '../adapters/ids.js';
+import { JetStreamEventStore } from '../adapters/store/jetstream.js';
 import { SqliteEventStore } from '../adapters/store/sqlite.js';
-import { fold, nextDeadline } from '../engine/index.js';
+import { fold, nextDeadline, type EventStore } from '../engine/index.js';
 import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
 import { generateWalletKey } from '../wallet/keys.js';
 import { ReferenceWallet } from '../wallet/reference-wallet.js';
 import { freePort } from '../test/support/cluster.js';
 import { Flow, T0 } from '../test/support/flow.js';
+import { startNatsServer } from '../test/support/nats-server.js';
 import { runCommands } from '../test/support/run.js';
 import { startServerProcess } from './flow.js';
 import { BENCH_FLOW } from './load-generator.js';
@@ -38,8 +42,7 @@ const EVENT_LOG = 'events.sqlite';
  * the session ids, and events per second overall (building and deciding the commands
  * too) and of the durable appends alone.
  */
-async function fill(path: string, sessions: number) {
-  const store = new SqliteEventStore(path);
+async function fill(store: EventStore, sessions: number) {
   const ids: string[] = [];
   let decideMs = 0;
   let appendMs = 0;
@@ -57,14 +60,12 @@ async function fill(path: string, sessions: number) {
     decideMs += appended - decided;
     for (const { sessionId } of batch) ids.push(sessionId);
   }
-  await store.close();
   const events = sessions * EVENTS_PER_SESSION;
   return { ids, eventsPerSecond: events / ((decideMs + appendMs) / 1000), appendEventsPerSecond: events / (appendMs / 1000) };
 }
 
-/** Microseconds to read and fold one random stored session, sorted, on a freshly opened store. */
-async function loadTimes(path: string, ids: string[], samples: number): Promise<number[]> {
-  const store = new SqliteEventStore(path);
+/** Microseconds to read and fold one random stored session, sorted (give it a freshly opened store). */
+async function loadTimes(store: EventStore, ids: string[], samples: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
     const sessionId = ids[Math.floor(Math.random() * ids.length)]!;
@@ -73,7 +74,6 @@ async function loadTimes(path: string, ids: string[], samples: number): Promise<
     times.push((performance.now() - start) * 1000);
     if (state.version !== EVENTS_PER_SESSION) throw new Error(`session ${sessionId} folded to version ${state.version}`);
   }
-  await store.close();
   return times.sort((a, b) => a - b);
 }
 
@@ -113,15 +113,38 @@ async function restarts(dirs: { empty: string; full: string }, rounds: number) {
   return { empty: medians(runs.empty), full: medians(runs.full) };
 }
 
-export async function runStoreBench(options: { events: number; samples: number; restarts: number }): Promise<Record<string, number>> {
+/** The same fill and loads on a JetStream store (a fresh nats-server -js on loopback); no restart figure. */
+async function jetstreamFigures(events: number, samples: number) {
+  const nats = await startNatsServer();
+  const connections = [await nats.connect(), await nats.connect()];
+  try {
+    const filled = await fill(await JetStreamEventStore.open(connections[0]!), Math.ceil(events / EVENTS_PER_SESSION));
+    const loads = await loadTimes(await JetStreamEventStore.open(connections[1]!), filled.ids, samples);
+    return {
+      jetstreamEventsStored: filled.ids.length * EVENTS_PER_SESSION,
+      jetstreamFillAppendEventsPerSecond: filled.appendEventsPerSecond,
+      jetstreamLoadSessionP50Micros: percentile(loads, 0.5),
+      jetstreamLoadSessionP99Micros: percentile(loads, 0.99),
+    };
+  } finally {
+    for (const nc of connections) await nc.close();
+    await nats.stop();
+  }
+}
+
+export async function runStoreBench(options: { events: number; samples: number; restarts: number; jetstreamEvents: number }): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'pdi-bench-store-'));
   try {
     const dirs = { empty: join(dir, 'empty'), full: join(dir, 'full') };
     mkdirSync(dirs.full);
     const path = join(dirs.full, EVENT_LOG);
     const sessions = Math.ceil(options.events / EVENTS_PER_SESSION);
-    const filled = await fill(path, sessions);
-    const loads = await loadTimes(path, filled.ids, options.samples);
+    const filling = new SqliteEventStore(path);
+    const filled = await fill(filling, sessions);
+    await filling.close();
+    const reopened = new SqliteEventStore(path);
+    const loads = await loadTimes(reopened, filled.ids, options.samples);
+    await reopened.close();
     const restarted = await restarts(dirs, options.restarts);
     return {
       eventsStored: sessions * EVENTS_PER_SESSION,
@@ -142,6 +165,7 @@ export async function runStoreBench(options: { events: number; samples: number; 
       restartFullFirstChallengeMs: restarted.full.challengeMs,
       restartFullFirstFlowMs: restarted.full.flowMs,
       restartFirstFlowFullToEmpty: restarted.full.flowMs / restarted.empty.flowMs,
+      ...(options.jetstreamEvents > 0 && (await jetstreamFigures(options.jetstreamEvents, options.samples))),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -149,7 +173,10 @@ export async function runStoreBench(options: { events: number; samples: number; 
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const figures = await runStoreBench({ events: numberArg('--events', 1_000_000), samples: numberArg('--samples', 10_000), restarts: numberArg('--restarts', 3) });
+  const figures = await runStoreBench({
+    events: numberArg('--events', 1_000_000), samples: numberArg('--samples', 10_000), restarts: numberArg('--restarts', 3),
+    jetstreamEvents: numberArg('--jetstream-events', 1_000_000),
+  });
   for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(42)} ${value.toFixed(value < 100 ? 2 : 0).padStart(12)}`);
   console.log(`JSON ${JSON.stringify(figures)}`);
 }

@@ -1,6 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { LruCache } from '../../engine/cache.js';
 import { parseEvent, type SessionEvent } from '../../engine/events.js';
 import { VersionConflict, type AppendOptions, type EventStore } from '../../engine/store.js';
 
@@ -30,7 +31,8 @@ interface Position {
  * are also what other backends subscribe to (`<prefix>.>`).
  */
 export class JetStreamEventStore implements EventStore {
-  private readonly positions = new Map<string, Position>();
+  /** Where each recently appended stream ends; a stream not here is read again (bounded, like the engine's cache). */
+  private readonly positions = new LruCache<Position>(10_000);
 
   private constructor(
     private readonly js: JetStreamClient,

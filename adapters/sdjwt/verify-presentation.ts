@@ -5,6 +5,7 @@ import { Disclosure } from '@sd-jwt/utils';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { importPublicJwk } from '../jose/key-cache.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
+import { VerifiedJwts } from './verified-jwts.js';
 import { InvalidRequest } from '../../engine/errors.js';
 import type { TrustedIssuers } from '../trust/trusted-issuers.js';
 
@@ -36,12 +37,15 @@ export interface PresentationPolicy {
 const ALGORITHMS = ['ES256', 'ES384', 'EdDSA'];
 const RESERVED = ['iss', 'vct', 'iat', 'exp', 'nbf', 'cnf', 'status', 'sub', '_sd', '_sd_alg', 'vct#integrity'];
 const sha256 = (text: string) => createHash('sha256').update(text, 'ascii').digest('base64url');
+/** PIDs already verified: a wallet presents the same one again and again. */
+const issuerJwts = new VerifiedJwts();
 
 function fail(description: string, rule: string): never {
   throw new InvalidRequest(description, rule);
 }
 
-async function verifyJwt(jwt: string, keys: JWK[], typs: string[], now: number): Promise<JWTPayload | undefined> {
+/** The payload of `jwt` and the key among `keys` that verified it. */
+async function verifyJwt(jwt: string, keys: JWK[], typs: string[], now: number): Promise<{ payload: JWTPayload; key: JWK } | undefined> {
   let header;
   try {
     header = decodeProtectedHeader(jwt);
@@ -51,7 +55,7 @@ async function verifyJwt(jwt: string, keys: JWK[], typs: string[], now: number):
   if (!header.alg || !ALGORITHMS.includes(header.alg) || !typs.includes(String(header.typ))) return undefined;
   for (const key of keys) {
     try {
-      return (await jwtVerify(jwt, await importPublicJwk(key, header.alg), { algorithms: ALGORITHMS, currentDate: new Date(now) })).payload;
+      return { payload: (await jwtVerify(jwt, await importPublicJwk(key, header.alg), { algorithms: ALGORITHMS, currentDate: new Date(now) })).payload, key };
     } catch {
       continue;
     }
@@ -81,7 +85,14 @@ async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[
     fail('the credential is not a JWT', 'SD-JWT §4');
   }
   if (typeof issuer !== 'string') fail('the credential names no issuer', 'SD-JWT VC §3.2.2.2');
-  const payload = await verifyJwt(issuerJwt, await policy.trustedIssuers.keysFor(issuer), ['dc+sd-jwt', 'vc+sd-jwt'], policy.now);
+  const keys = await policy.trustedIssuers.keysFor(issuer);
+  const jwtDigest = sha256(issuerJwt);
+  let payload = issuerJwts.lookup(jwtDigest, keys, policy.now);
+  if (!payload) {
+    const verified = await verifyJwt(issuerJwt, keys, ['dc+sd-jwt', 'vc+sd-jwt'], policy.now);
+    if (verified) issuerJwts.remember(jwtDigest, verified.key, verified.payload);
+    payload = verified?.payload;
+  }
   if (!payload) fail('the credential is not signed by a trusted issuer, or is expired', 'CF-10; E-30; SD-JWT §7.1');
   if (payload._sd_alg !== undefined && payload._sd_alg !== 'sha-256') fail('unsupported _sd_alg', 'SD-JWT §4.1.1');
   const committed = new Set(committedDigests(payload));
@@ -109,7 +120,7 @@ async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[
 
 /** The key-binding JWT (CF-21, OpenID4VP App. B.3): signed by cnf.jwk, fresh, over this very presentation. */
 async function verifyKeyBinding(kbJwt: string, holderJwk: JWK, presented: string, policy: PresentationPolicy) {
-  const kb = await verifyJwt(kbJwt, [holderJwk], ['kb+jwt'], policy.now);
+  const kb = (await verifyJwt(kbJwt, [holderJwk], ['kb+jwt'], policy.now))?.payload;
   if (!kb) fail('the key-binding JWT is not signed by the credential holder key', 'CF-21; SD-JWT §7.3');
   const nowSeconds = policy.now / 1000;
   if (typeof kb.iat !== 'number' || kb.iat < nowSeconds - (policy.maxKbAgeSeconds ?? 300) || kb.iat > nowSeconds + (policy.maxFutureSeconds ?? 60))

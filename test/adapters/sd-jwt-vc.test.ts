@@ -123,3 +123,39 @@ describe('SD-JWT VC issue and verify', () => {
     );
   });
 });
+
+describe('an issuer-signed PID verified once', () => {
+  async function verificationsOf(run: () => Promise<unknown>): Promise<number> {
+    const subtle = globalThis.crypto.subtle;
+    const verify = subtle.verify.bind(subtle);
+    let count = 0;
+    subtle.verify = (...args: Parameters<SubtleCrypto['verify']>) => ((count += 1), verify(...args));
+    try {
+      await run();
+    } finally {
+      subtle.verify = verify;
+    }
+    return count;
+  }
+
+  it('is not verified again in a later presentation: only the fresh KB-JWT is', async () => {
+    const credential = await pid();
+    expect(await verificationsOf(async () => verifyPresentation(await present(credential), policy()))).toBe(2);
+    expect(await verificationsOf(async () => verifyPresentation(await present(credential), policy()))).toBe(1);
+  });
+
+  it('E-40, CF-10: once its issuer key is no longer trusted, a remembered PID is refused', async () => {
+    const credential = await pid();
+    await verifyPresentation(await present(credential), policy());
+    const otherKey = await generateWalletKey();
+    const rotated = new StaticTrustedIssuers([{ issuer: ISSUER, jwks: { keys: [otherKey.publicJwk as Record<string, unknown>] } }]);
+    await expect(verifyPresentation(await present(credential), policy({ trustedIssuers: rotated }))).rejects.toThrow(InvalidRequest);
+  });
+
+  it('SD-JWT VC expiry: a remembered PID is refused once it has expired', async () => {
+    const credential = await pid({ lifetime: 60 });
+    await verifyPresentation(await present(credential), policy());
+    const later = NOW + 61_000;
+    await expect(verifyPresentation(await present(credential, undefined, later), policy({ now: later }))).rejects.toThrow(InvalidRequest);
+  });
+});

@@ -21,7 +21,9 @@ export class SqliteFile {
 
   constructor(readonly path: string) {
     this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
+    const mode = this.db.pragma('journal_mode = WAL', { simple: true });
+    // Without WAL, synchronous = NORMAL would not be durable and there would be no WAL to fsync.
+    if (mode !== 'wal') throw new Error(`${path}: SQLite could not use WAL mode here (journal_mode is ${String(mode)})`);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
   }

@@ -1,17 +1,25 @@
+import { GroupCommit } from '../group-commit.js';
 import { SqliteFile } from '../sqlite-file.js';
 import { hashSecret } from '../ids.js';
 import type { ReplayCache } from './replay-cache.js';
 
 const SWEEP_EVERY = 1000;
 
+interface Use {
+  keyHash: string;
+  expiresAt: number;
+  now: number;
+}
+
 /**
  * A replay cache in an SQLite file, shared by every connection (and process) on it:
  * insert-if-absent under a primary key, so two uses of one key can never both win.
- * Keys are stored hashed; expired rows count as absent and are swept as we go.
+ * Keys are stored hashed; expired rows count as absent and are swept as we go. Uses in
+ * one event-loop turn are group-committed; each is answered once durable.
  */
 export class SqliteReplayCache implements ReplayCache {
   private readonly file: SqliteFile;
-  private readonly useTx;
+  private readonly uses: GroupCommit<Use, boolean>;
   private inserts = 0;
 
   constructor(path: string) {
@@ -22,21 +30,20 @@ export class SqliteReplayCache implements ReplayCache {
     const purge = db.prepare('DELETE FROM replay WHERE key = ? AND expires_at <= ?');
     const insert = db.prepare('INSERT OR IGNORE INTO replay (key, expires_at) VALUES (?, ?)');
     const sweep = db.prepare('DELETE FROM replay WHERE expires_at <= ?');
-    this.useTx = db.transaction((key: string, expiresAt: number, now: number) => {
-      purge.run(key, now);
-      const fresh = insert.run(key, expiresAt).changes === 1;
+    this.uses = new GroupCommit(this.file, ({ keyHash, expiresAt, now }) => {
+      purge.run(keyHash, now);
+      const fresh = insert.run(keyHash, expiresAt).changes === 1;
       if (fresh && ++this.inserts % SWEEP_EVERY === 0) sweep.run(now);
       return fresh;
     });
   }
 
-  async useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
-    const fresh: boolean = this.useTx.immediate(hashSecret(key), expiresAt, now);
-    await this.file.durable();
-    return fresh;
+  useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.uses.submit({ keyHash: hashSecret(key), expiresAt, now });
   }
 
   async close(): Promise<void> {
+    this.uses.flush();
     await this.file.close();
   }
 }

@@ -1,3 +1,4 @@
+import { GroupCommit } from '../group-commit.js';
 import { SqliteFile } from '../sqlite-file.js';
 import { parseEvent, type SessionEvent } from '../../engine/events.js';
 import { VersionConflict, type AppendOptions, type EventStore } from '../../engine/store.js';
@@ -21,29 +22,25 @@ CREATE INDEX IF NOT EXISTS deadlines_by_time ON deadlines (deadline);
 
 type AppendResult = { version: number; duplicate: boolean };
 
-interface PendingAppend {
+interface Append {
   streamId: string;
   expected: number;
   events: SessionEvent[];
   deadline: number | null;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
 }
 
 /**
  * The embedded default store: one SQLite file in WAL mode; an append resolves once it is
- * on disk (`SqliteFile.durable`, an fsync off the event loop). Appends that arrive in the
- * same turn of the event loop share one IMMEDIATE transaction that checks and writes each
- * of them in order, and each is answered on its own (written, duplicate, or conflict);
- * transactions committed while an fsync runs share the next one (group commit).
+ * on disk. Appends that arrive in the same turn of the event loop are group-committed
+ * (`GroupCommit`): one IMMEDIATE transaction checks and writes each of them in order, and
+ * each is answered on its own (written, duplicate, or conflict) once it is durable.
  * (stream_id, version) and event_id are unique, so no two writers, in this process or
  * another, can both extend one version of a stream.
  */
 export class SqliteEventStore implements EventStore {
   private readonly file: SqliteFile;
   private readonly statements;
-  private readonly commitBatch;
-  private pending: PendingAppend[] = [];
+  private readonly commits: GroupCommit<Append, AppendResult | VersionConflict>;
 
   constructor(readonly path: string) {
     this.file = new SqliteFile(path);
@@ -60,11 +57,11 @@ export class SqliteEventStore implements EventStore {
         'SELECT stream_id FROM deadlines WHERE deadline <= ? ORDER BY deadline LIMIT ?',
       ),
     };
-    this.commitBatch = db.transaction((batch: PendingAppend[]) => batch.map((append) => this.appendOne(append)));
+    this.commits = new GroupCommit(this.file, (append) => this.appendOne(append));
   }
 
   /** One append inside the batch's transaction: its result, or the conflict it met (which spoils nothing else). */
-  private appendOne({ streamId, expected, events, deadline }: PendingAppend): AppendResult | VersionConflict {
+  private appendOne({ streamId, expected, events, deadline }: Append): AppendResult | VersionConflict {
     const current = this.statements.version.get(streamId)?.v ?? 0;
     if (events.some((event) => this.statements.known.get(event.id))) return { version: current, duplicate: true };
     if (current !== expected) return new VersionConflict(streamId, expected, current);
@@ -78,37 +75,15 @@ export class SqliteEventStore implements EventStore {
     return { version, duplicate: false };
   }
 
-  private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    let outcomes: Array<AppendResult | VersionConflict>;
-    try {
-      outcomes = this.commitBatch.immediate(batch);
-    } catch (error) {
-      for (const append of batch) append.reject(error);
-      return;
-    }
-    // Every outcome waits for the fsync: even a conflict or a duplicate was decided on what this batch wrote.
-    this.file.durable().then(
-      () =>
-        batch.forEach((append, i) => {
-          const outcome = outcomes[i]!;
-          if (outcome instanceof VersionConflict) append.reject(outcome);
-          else append.resolve(outcome);
-        }),
-      (error: unknown) => batch.forEach((append) => append.reject(error)),
-    );
-  }
-
   async read(streamId: string): Promise<SessionEvent[]> {
     return this.statements.read.all(streamId).map((row) => parseEvent(JSON.parse(row.data)));
   }
 
-  append(streamId: string, expected: number, events: SessionEvent[], options: AppendOptions): Promise<AppendResult> {
-    return new Promise((resolve, reject) => {
-      if (this.pending.push({ streamId, expected, events, deadline: options.deadline, resolve, reject }) === 1) setImmediate(() => this.flush());
-    });
+  async append(streamId: string, expected: number, events: SessionEvent[], options: AppendOptions): Promise<AppendResult> {
+    // Even a conflict or a duplicate is answered only once durable: it was decided on what the batch wrote.
+    const outcome = await this.commits.submit({ streamId, expected, events, deadline: options.deadline });
+    if (outcome instanceof VersionConflict) throw outcome;
+    return outcome;
   }
 
   async due(at: number, limit: number): Promise<string[]> {
@@ -116,7 +91,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    this.flush();
+    this.commits.flush();
     await this.file.close();
   }
 }

@@ -34,8 +34,9 @@ function headersOf(req: IncomingMessage): Headers {
 }
 
 function send(res: ServerResponse, response: ProtocolResponse): void {
-  res.writeHead(response.status, response.headers);
-  res.end(response.body);
+  const body = Buffer.from(response.body, 'utf8');
+  res.writeHead(response.status, { ...response.headers, 'Content-Length': body.length });
+  res.end(body);
 }
 
 /**

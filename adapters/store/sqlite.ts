@@ -51,7 +51,10 @@ export class SqliteEventStore implements EventStore {
       version: db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM events WHERE stream_id = ?'),
       known: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
       insert: db.prepare('INSERT INTO events (stream_id, version, event_id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)'),
-      setDeadline: db.prepare('INSERT OR REPLACE INTO deadlines (stream_id, deadline) VALUES (?, ?)'),
+      // An unchanged deadline writes nothing (no table or index page dirtied in the WAL).
+      setDeadline: db.prepare(
+        'INSERT INTO deadlines (stream_id, deadline) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET deadline = excluded.deadline WHERE deadline <> excluded.deadline',
+      ),
       clearDeadline: db.prepare('DELETE FROM deadlines WHERE stream_id = ?'),
       due: db.prepare<[number, number], { stream_id: string }>(
         'SELECT stream_id FROM deadlines WHERE deadline <= ? ORDER BY deadline LIMIT ?',

@@ -1,6 +1,6 @@
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { LruCache } from '../../engine/cache.js';
 import { parseEvent, type SessionEvent } from '../../engine/events.js';
 import { VersionConflict, type AppendOptions, type EventStore } from '../../engine/store.js';
@@ -21,7 +21,13 @@ interface Position {
   version: number;
   lastSeq: number;
   ids: Set<string>;
+  /** The stream sequence of each event of the session, in order. */
+  seqs: number[];
 }
+
+/** Carried by every event: the stream sequences of the session's earlier events (`none` for the first), so a load needs no walk. */
+const EARLIER_SEQS = 'Pdi-Earlier-Seqs';
+const NO_EARLIER = 'none';
 
 /**
  * The event store on NATS JetStream (nats-server 2.9+), for several engine processes:
@@ -58,19 +64,40 @@ export class JetStreamEventStore implements EventStore {
     return `${this.names.subjectPrefix}.${streamId}`;
   }
 
+  /**
+   * A session's events: its last message (`last_by_subj`) names the sequences of the earlier
+   * ones, which are fetched at once, in one round trip instead of one per event. A message
+   * without that header (written before it existed) or anything inconsistent falls back to
+   * walking the subject with `next_by_subj`.
+   */
   private async load(streamId: string): Promise<{ events: SessionEvent[]; position: Position }> {
     const subject = this.subject(streamId);
-    const events: SessionEvent[] = [];
-    let lastSeq = 0;
-    for (;;) {
-      const message = await this.jsm.direct.getMessage(this.names.stream, { seq: lastSeq + 1, next_by_subj: subject });
-      if (!message) break;
-      events.push(parseEvent(message.json()));
-      lastSeq = message.seq;
-    }
-    const position = { version: events.length, lastSeq, ids: new Set(events.map((event) => event.id)) };
+    const last = await this.jsm.direct.getMessage(this.names.stream, { last_by_subj: subject });
+    let messages: StoredMsg[] = [];
+    if (last) messages = (await this.byIndex(subject, last)) ?? (await this.walk(subject));
+    const events = messages.map((message) => parseEvent(message.json()));
+    const position = { version: events.length, lastSeq: messages.at(-1)?.seq ?? 0, ids: new Set(events.map((event) => event.id)), seqs: messages.map((message) => message.seq) };
     this.positions.set(streamId, position);
     return { events, position };
+  }
+
+  private async byIndex(subject: string, last: StoredMsg): Promise<StoredMsg[] | undefined> {
+    const earlier = last.header?.get(EARLIER_SEQS);
+    if (!earlier) return undefined;
+    const seqs = earlier === NO_EARLIER ? [] : earlier.split(',').map(Number);
+    if (seqs.some((seq, i) => !Number.isSafeInteger(seq) || seq <= (seqs[i - 1] ?? 0) || seq >= last.seq)) return undefined;
+    const messages = await Promise.all(seqs.map((seq) => this.jsm.direct.getMessage(this.names.stream, { seq })));
+    return messages.every((message) => message?.subject === subject) ? [...(messages as StoredMsg[]), last] : undefined;
+  }
+
+  private async walk(subject: string): Promise<StoredMsg[]> {
+    const messages: StoredMsg[] = [];
+    for (let lastSeq = 0; ; ) {
+      const message = await this.jsm.direct.getMessage(this.names.stream, { seq: lastSeq + 1, next_by_subj: subject });
+      if (!message) return messages;
+      messages.push(message);
+      lastSeq = message.seq;
+    }
   }
 
   async read(streamId: string): Promise<SessionEvent[]> {
@@ -84,11 +111,15 @@ export class JetStreamEventStore implements EventStore {
     if (events.some((event) => position.ids.has(event.id))) return { version: position.version, duplicate: true };
     if (position.version !== expectedVersion) throw new VersionConflict(streamId, expectedVersion, position.version);
     let { version, lastSeq } = position;
+    const seqs = [...position.seqs];
     for (const event of events) {
       try {
-        const ack = await this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { lastSubjectSequence: lastSeq } });
+        const header = headers();
+        header.set(EARLIER_SEQS, seqs.join(',') || NO_EARLIER);
+        const ack = await this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { lastSubjectSequence: lastSeq }, headers: header });
         if (ack.duplicate) return { version, duplicate: true };
         lastSeq = ack.seq;
+        seqs.push(ack.seq);
         version += 1;
         position.ids.add(event.id);
       } catch (error) {
@@ -98,7 +129,7 @@ export class JetStreamEventStore implements EventStore {
         throw error;
       }
     }
-    this.positions.set(streamId, { version, lastSeq, ids: position.ids });
+    this.positions.set(streamId, { version, lastSeq, ids: position.ids, seqs });
     if (options.deadline === null) await this.deadlines.delete(streamId);
     else await this.deadlines.put(streamId, String(options.deadline));
     return { version, duplicate: false };

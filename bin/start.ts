@@ -12,7 +12,10 @@ const config = pidIssuer
   : base;
 const issuer = await openIssuer(config);
 const server = await startNodeServer(issuer.handle, { port: config.port, host: process.env.HOST ?? '127.0.0.1', publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes });
-const expiry = setInterval(() => void issuer.expireDue().catch((error) => console.error('expiry failed', error)), 5000);
+let expiring: Promise<unknown> = Promise.resolve();
+const expiry = setInterval(() => {
+  expiring = issuer.expireDue().catch((error) => console.error('expiry failed', error));
+}, 5000);
 
 console.log(`issuer ${config.publicUrl} listening on port ${config.port}, data in ${config.dataDir}`);
 console.log(`  metadata: ${config.publicUrl}/.well-known/openid-credential-issuer`);
@@ -22,6 +25,8 @@ if (pidIssuer) console.log(`  demo mode: trusts the demo PID provider ${pidIssue
 async function stop() {
   clearInterval(expiry);
   server.close();
+  // An expiry run in flight finishes before the stores close under it.
+  await expiring;
   await issuer.close();
   process.exit(0);
 }

@@ -1,9 +1,6 @@
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill.
-import 'reflect-metadata';
-import { createECDH, createHash, createPrivateKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { X509Certificate, createECDH, createHash, createPrivateKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type JWK } from 'jose';
 import { z } from 'zod';
 
@@ -61,8 +58,16 @@ function serialNumber(): string {
   return bytes.toString('hex');
 }
 
+/** The certificate generator, loaded only when a certificate is made (a first start, a rotation, a renewal): it costs a fifth of a second to import. */
+async function x509Generator() {
+  // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill first.
+  await import('reflect-metadata');
+  return import('@peculiar/x509');
+}
+
 async function certify(privateJwk: EcPrivateJwk, now: number, subjectDns: string): Promise<Pick<StoredKey, 'certificate' | 'subjectDns'>> {
   const { kty, crv, x, y } = privateJwk;
+  const x509 = await x509Generator();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
     name: [{ CN: [subjectDns] }],
@@ -87,7 +92,7 @@ async function newKey(now: number, subjectDns: string): Promise<StoredKey> {
 }
 
 function certificateFits(stored: StoredKey, now: number, subjectDns: string): boolean {
-  const notAfter = new x509.X509Certificate(Buffer.from(stored.certificate, 'base64')).notAfter.getTime();
+  const notAfter = Date.parse(new X509Certificate(Buffer.from(stored.certificate, 'base64')).validTo);
   return stored.subjectDns === subjectDns && notAfter - now > CERTIFICATE_RENEWAL;
 }
 

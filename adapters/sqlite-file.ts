@@ -18,6 +18,14 @@ export class SqliteFile {
   private walFd: Promise<number> | undefined;
   private running: Promise<void> | undefined;
   private following: Promise<void> | undefined;
+  private references = 1;
+
+  /** A connection of its own for a path, or one more user of a shared file (each user closes it once). */
+  static from(source: string | SqliteFile): SqliteFile {
+    if (typeof source === 'string') return new SqliteFile(source);
+    source.references += 1;
+    return source;
+  }
 
   constructor(readonly path: string) {
     this.db = new Database(path);
@@ -51,7 +59,10 @@ export class SqliteFile {
     return run;
   }
 
+  /** The connection closes when its last user closes it. */
   async close(): Promise<void> {
+    this.references -= 1;
+    if (this.references > 0) return;
     await Promise.allSettled([this.running, this.following]);
     this.db.close();
     const fd = await this.walFd?.catch(() => undefined);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { OfferStore } from '../adapters/offers/offer-store.js';
 import { SqliteOfferStore } from '../adapters/offers/sqlite-offer-store.js';
+import { SqliteFile } from '../adapters/sqlite-file.js';
 import type { ReplayCache } from '../adapters/replay/replay-cache.js';
 import { SqliteReplayCache } from '../adapters/replay/sqlite.js';
 import type { SessionKeys } from '../adapters/seal/session-keys.js';
@@ -20,15 +21,17 @@ export interface StateBackends {
   close: () => Promise<void>;
 }
 
-/** The embedded default: two SQLite files in the data directory. */
-function sqliteBackends(config: Config): StateBackends {
-  const statePath = join(config.dataDir, 'state.sqlite');
+/** The embedded default: two SQLite files in the data directory; the three state stores share one connection (one WAL fsync stream). */
+async function sqliteBackends(config: Config): Promise<StateBackends> {
+  const state = new SqliteFile(join(config.dataDir, 'state.sqlite'));
   const parts = {
     store: new SqliteEventStore(join(config.dataDir, 'events.sqlite')),
-    replay: new SqliteReplayCache(statePath),
-    sessionKeys: new SqliteSessionKeys(statePath),
-    offers: new SqliteOfferStore(statePath),
+    replay: new SqliteReplayCache(state),
+    sessionKeys: new SqliteSessionKeys(state),
+    offers: new SqliteOfferStore(state),
   };
+  // Each store holds the file now; it closes with the last of them.
+  await state.close();
   return { ...parts, close: async () => void (await Promise.all(Object.values(parts).map((part) => part.close()))) };
 }
 

@@ -7,8 +7,9 @@ export class SqliteOfferStore implements OfferStore {
   private readonly file: SqliteFile;
   private readonly statements;
 
-  constructor(path: string) {
-    this.file = new SqliteFile(path);
+  /** A path of its own, or an `SqliteFile` shared with the other state stores. */
+  constructor(source: string | SqliteFile) {
+    this.file = SqliteFile.from(source);
     const db = this.file.db;
     db.exec(`CREATE TABLE IF NOT EXISTS offers (
       offer_id TEXT PRIMARY KEY, state_hash TEXT NOT NULL UNIQUE, config_ids TEXT NOT NULL,

@@ -22,8 +22,9 @@ export class SqliteReplayCache implements ReplayCache {
   private readonly uses: GroupCommit<Use, boolean>;
   private inserts = 0;
 
-  constructor(path: string) {
-    this.file = new SqliteFile(path);
+  /** A path of its own, or an `SqliteFile` shared with the other state stores. */
+  constructor(source: string | SqliteFile) {
+    this.file = SqliteFile.from(source);
     const db = this.file.db;
     db.exec(`CREATE TABLE IF NOT EXISTS replay (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS replay_by_expiry ON replay (expires_at)`);

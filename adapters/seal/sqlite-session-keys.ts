@@ -7,8 +7,9 @@ export class SqliteSessionKeys implements SessionKeys {
   private readonly file: SqliteFile;
   private readonly statements;
 
-  constructor(path: string) {
-    this.file = new SqliteFile(path);
+  /** A path of its own, or an `SqliteFile` shared with the other state stores. */
+  constructor(source: string | SqliteFile) {
+    this.file = SqliteFile.from(source);
     const db = this.file.db;
     db.exec('CREATE TABLE IF NOT EXISTS session_keys (session_id TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID');
     this.statements = {

@@ -46,3 +46,16 @@ it('close waits for the fsyncs in flight and leaves a file that reopens with eve
   expect(reopened.db.prepare('SELECT COUNT(*) AS c FROM t').get()).toEqual({ c: 1 });
   await reopened.close();
 });
+
+it('a file shared by several stores stays open until the last of them closes it', async () => {
+  const file = open();
+  const shared = [SqliteFile.from(file), SqliteFile.from(file)];
+  expect(shared.every((user) => user === file)).toBe(true);
+  await file.close();
+  await shared[0]!.close();
+  file.db.prepare('INSERT INTO t (n) VALUES (1)').run();
+  await file.durable();
+  expect(file.db.open).toBe(true);
+  await shared[1]!.close();
+  expect(file.db.open).toBe(false);
+});

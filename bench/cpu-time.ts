@@ -11,10 +11,11 @@ export function processCpuSeconds(pid: number = process.pid): number {
 }
 
 /** CPU milliseconds per unit of work each process spent while `work` ran. */
-export async function cpuPerUnit<T>(pids: Record<string, number>, units: (result: T) => number, work: () => Promise<T>): Promise<{ result: T; cpuMs: Record<string, number> }> {
-  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuSeconds(pid)]));
+export async function cpuPerUnit<T, K extends string>(pids: Record<K, number>, units: (result: T) => number, work: () => Promise<T>): Promise<{ result: T; cpuMs: Record<K, number> }> {
+  const names = Object.keys(pids) as K[];
+  const before = names.map((name) => processCpuSeconds(pids[name]));
   const result = await work();
   const count = units(result);
-  const cpuMs = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, ((processCpuSeconds(pid) - before[name]!) * 1000) / count]));
+  const cpuMs = Object.fromEntries(names.map((name, i) => [name, ((processCpuSeconds(pids[name]) - before[i]!) * 1000) / count])) as Record<K, number>;
   return { result, cpuMs };
 }

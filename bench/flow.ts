@@ -20,7 +20,7 @@ import { cpuPerUnit } from './cpu-time.js';
 import { cryptoBaseline } from './crypto-baseline.js';
 import { httpFloor } from './http-floor.js';
 import { BENCH_FLOW, createWallets, runLoad, type LoadResult } from './load-generator.js';
-import { median, numberArg, summary } from './stats.js';
+import { median, medianByKey, numberArg, summary } from './stats.js';
 
 /** One flow in process with every WebCrypto sign and verify counted (jose and @sd-jwt use WebCrypto). */
 export async function countOneFlow(): Promise<{ requests: number; signatures: number; verifications: number }> {
@@ -77,10 +77,10 @@ export async function runFlowBench(options: { flows: number; concurrencies: numb
     for (const concurrency of options.concurrencies) pools.push(await createWallets(url, dataDir, concurrency));
     await runLoad(pools.at(-1)!, Math.max(20, pools.at(-1)!.wallets.length));
     const results: LoadResult[][] = pools.map(() => []);
-    const cpuPerFlow: Array<Array<Record<string, number>>> = pools.map(() => []);
+    const cpuPerFlow: Array<Array<Record<'server' | 'wallets', number>>> = pools.map(() => []);
     const crypto: number[] = [];
     const http: number[] = [];
-    const httpCpu: Array<Record<string, number>> = [];
+    const httpCpu: Array<Record<'server' | 'client', number>> = [];
     // Rounds interleave every figure, so a noisy neighbour hits them alike.
     for (let round = 0; round < options.runs; round++) {
       crypto.push((await cryptoBaseline(options.cryptoSeconds)).flowsPerSecond);
@@ -100,11 +100,9 @@ export async function runFlowBench(options: { flows: number; concurrencies: numb
     const ceiling = 1 / (1 / baseline.median + 1 / floor.median);
     const rows = results.map((runs, i) => {
       const row = summariseRuns(runs);
-      const cpuMsPerFlow = { server: median(cpuPerFlow[i]!.map((cpu) => cpu.server!)), wallets: median(cpuPerFlow[i]!.map((cpu) => cpu.wallets!)) };
-      return { ...row, cpuMsPerFlow, ratioToCrypto: row.flowsPerSecond.median / baseline.median, ratioToCryptoPlusHttp: row.flowsPerSecond.median / ceiling };
+      return { ...row, cpuMsPerFlow: medianByKey(cpuPerFlow[i]!), ratioToCrypto: row.flowsPerSecond.median / baseline.median, ratioToCryptoPlusHttp: row.flowsPerSecond.median / ceiling };
     });
-    const httpFloorCpuMsPerFlow = { server: median(httpCpu.map((cpu) => cpu.server!)), client: median(httpCpu.map((cpu) => cpu.client!)) };
-    return { perFlow, cryptoBaseline: baseline, httpFloor: floor, httpFloorCpuMsPerFlow, cryptoPlusHttpCeiling: ceiling, rows };
+    return { perFlow, cryptoBaseline: baseline, httpFloor: floor, httpFloorCpuMsPerFlow: medianByKey(httpCpu), cryptoPlusHttpCeiling: ceiling, rows };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

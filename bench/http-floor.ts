@@ -71,6 +71,6 @@ if (process.argv.includes('--serve')) serve();
 else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await httpFloor(numberArg('--concurrency', 32), numberArg('--flows', 3000));
   const { server, client } = result.cpuMsPerFlow;
-  console.log(`HTTP floor: ${result.flowsPerSecond.toFixed(0)} flows/s of 7 bare requests with ${result.concurrency} concurrent loops; CPU ms per flow: server ${server!.toFixed(2)}, client ${client!.toFixed(2)}`);
+  console.log(`HTTP floor: ${result.flowsPerSecond.toFixed(0)} flows/s of 7 bare requests with ${result.concurrency} concurrent loops; CPU ms per flow: server ${server.toFixed(2)}, client ${client.toFixed(2)}`);
   console.log(`JSON ${JSON.stringify(result)}`);
 }

@@ -13,6 +13,12 @@ export function median(values: number[]): number {
   return percentile(sortedCopy(values), 0.5);
 }
 
+/** The median of each figure over several runs' records (all with the same keys). */
+export function medianByKey<K extends string>(records: Array<Record<K, number>>): Record<K, number> {
+  const keys = Object.keys(records[0]!) as K[];
+  return Object.fromEntries(keys.map((key) => [key, median(records.map((record) => record[key]))])) as Record<K, number>;
+}
+
 /** The median of several runs with their range: what the benchmark pages quote. */
 export function summary(values: number[]): { median: number; min: number; max: number; runs: number } {
   const sorted = sortedCopy(values);

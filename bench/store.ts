@@ -20,15 +20,12 @@ import { newSessionId } from '../adapters/ids.js';
 import { JetStreamEventStore } from '../adapters/store/jetstream.js';
 import { SqliteEventStore } from '../adapters/store/sqlite.js';
 import { fold, nextDeadline, type EventStore } from '../engine/index.js';
-import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
-import { generateWalletKey } from '../wallet/keys.js';
-import { ReferenceWallet } from '../wallet/reference-wallet.js';
 import { freePort } from '../test/support/cluster.js';
 import { Flow, T0 } from '../test/support/flow.js';
 import { startNatsServer } from '../test/support/nats-server.js';
 import { runCommands } from '../test/support/run.js';
 import { startServerProcess } from './flow.js';
-import { BENCH_FLOW } from './load-generator.js';
+import { BENCH_FLOW, createWallets } from './load-generator.js';
 import { median, numberArg, percentile } from './stats.js';
 
 /** Sessions appended in one event-loop turn, so the group commit writes them in one transaction. */
@@ -81,9 +78,7 @@ async function loadTimes(store: EventStore, ids: string[], samples: number): Pro
 async function restart(dataDir: string) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const pidIssuer = await openDemoPidIssuer(dataDir);
-  const holderKey = await generateWalletKey();
-  const wallet = await ReferenceWallet.create({ issuerUrl: url, holderKey, pid: await pidIssuer.issuePid(holderKey.publicJwk, DEMO_PERSON, Date.now()) });
+  const [wallet] = (await createWallets(url, dataDir, 1)).wallets;
   const start = performance.now();
   const child = await startServerProcess(dataDir, port);
   try {
@@ -92,7 +87,7 @@ async function restart(dataDir: string) {
     if (!metadata.ok) throw new Error(`metadata: HTTP ${metadata.status}`);
     const metadataMs = performance.now() - start;
     let challengeMs = 0;
-    await wallet.runFlow({ ...BENCH_FLOW, onStep: () => (challengeMs ||= performance.now() - start) });
+    await wallet!.runFlow({ ...BENCH_FLOW, onStep: () => (challengeMs ||= performance.now() - start) });
     return { listeningMs, metadataMs, challengeMs, flowMs: performance.now() - start };
   } finally {
     child.kill('SIGTERM');

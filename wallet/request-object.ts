@@ -1,6 +1,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import type { WalletFetch } from './keep-alive-fetch.js';
 import { compactVerify, decodeJwt, decodeProtectedHeader, importX509, type JWTPayload } from 'jose';
+import { LruCache } from '../engine/cache.js';
+import type { WalletFetch } from './keep-alive-fetch.js';
 
 /** A verified OpenID4VP request object, as a wallet sees it (OpenID4VP §5, §5.9.3). */
 export interface WalletRequest {
@@ -18,7 +19,7 @@ function pem(der: string): string {
   return `-----BEGIN CERTIFICATE-----\n${der.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----`;
 }
 
-const signers = new Map<string, Promise<{ key: CryptoKey; certificate: X509Certificate }>>();
+const signers = new LruCache<Promise<{ key: CryptoKey; certificate: X509Certificate }>>(256);
 
 /** The parsed leaf certificate and its public key, parsed once per certificate this wallet has met. */
 function signerOf(leaf: string): Promise<{ key: CryptoKey; certificate: X509Certificate }> {

@@ -1,8 +1,9 @@
 import { X509Certificate, createECDH, createHash, createPrivateKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
+import { jwkThumbprint } from './thumbprint.js';
 
 const EcPrivateJwk = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), d: z.string() });
 type EcPrivateJwk = z.infer<typeof EcPrivateJwk>;
@@ -87,7 +88,7 @@ async function certify(privateJwk: EcPrivateJwk, now: number, subjectDns: string
 async function newKey(now: number, subjectDns: string): Promise<StoredKey> {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const privateJwk = EcPrivateJwk.parse(await exportJWK(privateKey));
-  const kid = (await calculateJwkThumbprint(privateJwk, 'sha256')).slice(0, 16);
+  const kid = jwkThumbprint(privateJwk).slice(0, 16);
   return { kid, privateJwk, ...(await certify(privateJwk, now, subjectDns)) };
 }
 

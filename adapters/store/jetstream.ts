@@ -18,10 +18,8 @@ export const DEFAULT_NAMES: JetStreamStoreNames = { stream: 'PDI_EVENTS', subjec
 const STREAM_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 interface Position {
-  version: number;
-  lastSeq: number;
   ids: Set<string>;
-  /** The stream sequence of each event of the session, in order. */
+  /** The stream sequence of each event of the session, in order: its length is the stream's version. */
   seqs: number[];
 }
 
@@ -76,7 +74,7 @@ export class JetStreamEventStore implements EventStore {
     let messages: StoredMsg[] = [];
     if (last) messages = (await this.byIndex(subject, last)) ?? (await this.walk(subject));
     const events = messages.map((message) => parseEvent(message.json()));
-    const position = { version: events.length, lastSeq: messages.at(-1)?.seq ?? 0, ids: new Set(events.map((event) => event.id)), seqs: messages.map((message) => message.seq) };
+    const position = { ids: new Set(events.map((event) => event.id)), seqs: messages.map((message) => message.seq) };
     this.positions.set(streamId, position);
     return { events, position };
   }
@@ -107,20 +105,17 @@ export class JetStreamEventStore implements EventStore {
   async append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions) {
     const subject = this.subject(streamId);
     let position = this.positions.get(streamId) ?? (await this.load(streamId)).position;
-    if (position.version !== expectedVersion || events.some((event) => position.ids.has(event.id))) position = (await this.load(streamId)).position;
-    if (events.some((event) => position.ids.has(event.id))) return { version: position.version, duplicate: true };
-    if (position.version !== expectedVersion) throw new VersionConflict(streamId, expectedVersion, position.version);
-    let { version, lastSeq } = position;
+    if (position.seqs.length !== expectedVersion || events.some((event) => position.ids.has(event.id))) position = (await this.load(streamId)).position;
+    if (events.some((event) => position.ids.has(event.id))) return { version: position.seqs.length, duplicate: true };
+    if (position.seqs.length !== expectedVersion) throw new VersionConflict(streamId, expectedVersion, position.seqs.length);
     const seqs = [...position.seqs];
     for (const event of events) {
       try {
         const header = headers();
         header.set(EARLIER_SEQS, seqs.join(',') || NO_EARLIER);
-        const ack = await this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { lastSubjectSequence: lastSeq }, headers: header });
-        if (ack.duplicate) return { version, duplicate: true };
-        lastSeq = ack.seq;
+        const ack = await this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { lastSubjectSequence: seqs.at(-1) ?? 0 }, headers: header });
+        if (ack.duplicate) return { version: seqs.length, duplicate: true };
         seqs.push(ack.seq);
-        version += 1;
         position.ids.add(event.id);
       } catch (error) {
         this.positions.delete(streamId);
@@ -129,10 +124,10 @@ export class JetStreamEventStore implements EventStore {
         throw error;
       }
     }
-    this.positions.set(streamId, { version, lastSeq, ids: position.ids, seqs });
+    this.positions.set(streamId, { ids: position.ids, seqs });
     if (options.deadline === null) await this.deadlines.delete(streamId);
     else await this.deadlines.put(streamId, String(options.deadline));
-    return { version, duplicate: false };
+    return { version: seqs.length, duplicate: false };
   }
 
   /** Streams whose deadline is due. This scans the deadline bucket: fine for thousands of live sessions. */

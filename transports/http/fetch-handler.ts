@@ -25,7 +25,6 @@ async function readBody(request: Request, limit: number): Promise<string> {
 export function createFetchHandler(handle: ProtocolHandler, options: HttpEdgeOptions) {
   const origin = new URL(options.publicUrl).origin;
   return async (request: Request): Promise<Response> => {
-    const incoming = new URL(request.url);
     let body: string;
     try {
       body = await readBody(request, options.bodyLimitBytes);
@@ -33,7 +32,7 @@ export function createFetchHandler(handle: ProtocolHandler, options: HttpEdgeOpt
       const refusal = unreadableBody(error, options.bodyLimitBytes);
       return new Response(refusal.body, { status: refusal.status, headers: refusal.headers });
     }
-    const response = await handle({ method: request.method, url: publicRequestUrl(`${incoming.pathname}${incoming.search}`, origin), headers: request.headers, body });
+    const response = await handle({ method: request.method, url: publicRequestUrl(request.url, origin), headers: request.headers, body });
     return new Response(response.body, { status: response.status, headers: response.headers });
   };
 }

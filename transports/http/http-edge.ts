@@ -1,4 +1,4 @@
-import type { ProtocolRequest, ProtocolResponse } from '../../protocol/messages.js';
+import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from '../../protocol/messages.js';
 
 /** What both HTTP front ends (Fetch API, Node server) hand a request to. */
 export type ProtocolHandler = (request: ProtocolRequest) => Promise<ProtocolResponse>;
@@ -12,18 +12,14 @@ export interface HttpEdgeOptions {
 
 export class BodyTooLarge extends Error {}
 
-/** The URL a client used, on the public origin (path and query as sent). */
-export function publicRequestUrl(pathAndQuery: string, publicOrigin: string): URL {
-  const incoming = new URL(pathAndQuery, 'http://localhost');
+/** The URL a client used, on the public origin: the path and query of `target` (a request-target or an absolute URL) as sent. */
+export function publicRequestUrl(target: string, publicOrigin: string): URL {
+  const incoming = new URL(target, 'http://localhost');
   return new URL(`${incoming.pathname}${incoming.search}`, publicOrigin);
 }
 
 /** The answer to a body that could not be read: 413 when over the limit, else 400, as the spec's error JSON. */
 export function unreadableBody(error: unknown, limit: number): ProtocolResponse {
   const tooLarge = error instanceof BodyTooLarge;
-  return {
-    status: tooLarge ? 413 : 400,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-    body: JSON.stringify({ error: 'invalid_request', error_description: tooLarge ? `body larger than ${limit} bytes` : 'body could not be read' }),
-  };
+  return jsonResponse(tooLarge ? 413 : 400, { error: 'invalid_request', error_description: tooLarge ? `body larger than ${limit} bytes` : 'body could not be read' });
 }

@@ -1,12 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { ProtocolResponse } from '../../protocol/messages.js';
+import { jsonResponse, type ProtocolResponse } from '../../protocol/messages.js';
 import { BodyTooLarge, publicRequestUrl, unreadableBody, type HttpEdgeOptions, type ProtocolHandler } from './http-edge.js';
 
-const UNREADABLE: ProtocolResponse = {
-  status: 400,
-  headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-  body: JSON.stringify({ error: 'invalid_request', error_description: 'the request could not be read' }),
-};
+const UNREADABLE = jsonResponse(400, { error: 'invalid_request', error_description: 'the request could not be read' });
 
 /** The body as text, refusing more than `limit` bytes without buffering them (seed rule: size limit on bodies). */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {

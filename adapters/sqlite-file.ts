@@ -1,4 +1,4 @@
-import { close, fsync, open } from 'node:fs';
+import { close, closeSync, fsync, open, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 /**
@@ -28,6 +28,8 @@ export class SqliteFile {
   }
 
   constructor(readonly path: string) {
+    // Owner-only from the first byte: SQLite gives the -wal and -shm files the database file's mode (rule 3).
+    closeSync(openSync(path, 'a', 0o600));
     this.db = new Database(path);
     const mode = this.db.pragma('journal_mode = WAL', { simple: true });
     // Without WAL, synchronous = NORMAL would not be durable and there would be no WAL to fsync.

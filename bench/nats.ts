@@ -8,6 +8,7 @@
  *
  *   npm run bench:nats [-- --flows 200 --appends 1000 --runs 3]
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,9 @@ import { runCommands } from '../test/support/run.js';
 import { createWallets, runLoad, type LoadResult } from './load-generator.js';
 import { numberArg, percentile, sortedCopy } from './stats.js';
 import { summariseRuns } from './flow.js';
+import { RecordMac } from '../adapters/seal/record-mac.js';
+
+const mac = new RecordMac(randomBytes(32));
 
 const INTERLEAVED = 16;
 
@@ -78,14 +82,14 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
     const sqliteStore = new SqliteEventStore(join(dir, 'events.sqlite'));
     const sqlite = await appendFigures(sqliteStore, options.appends, 'sqlite');
     await sqliteStore.close();
-    const jetstream = await appendFigures(await JetStreamEventStore.open(nc), options.appends, 'jetstream');
+    const jetstream = await appendFigures(await JetStreamEventStore.open(nc, mac), options.appends, 'jetstream');
 
     const rows = [];
     for (const backend of ['SQLite', 'JetStream'] as const) {
       const port = await freePort();
       const dataDir = join(dir, `${backend}-issuer`);
       const url = `http://127.0.0.1:${port}`;
-      const child = await spawnIssuer({ PORT: String(port), PUBLIC_URL: url, DATA_DIR: dataDir, ...(backend === 'JetStream' && { NATS_URL: nats.url }) });
+      const child = await spawnIssuer({ PORT: String(port), PUBLIC_URL: url, DATA_DIR: dataDir, ...(backend === 'JetStream' && nats.env('engine')) });
       try {
         rows.push(...(await flowRuns(`${backend} store, HTTP, 1 engine process`, url, dataDir, options)));
       } finally {

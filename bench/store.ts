@@ -11,6 +11,7 @@
  *
  *   npm run bench:store [-- --events 1000000 --samples 10000 --restarts 3 --jetstream-events 1000000]
  */
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,9 @@ import { runCommands } from '../test/support/run.js';
 import { startServerProcess } from './flow.js';
 import { BENCH_FLOW, createWallets } from './load-generator.js';
 import { median, numberArg, percentile } from './stats.js';
+import { RecordMac } from '../adapters/seal/record-mac.js';
+
+const mac = new RecordMac(randomBytes(32));
 
 /** Sessions appended in one event-loop turn, so the group commit writes them in one transaction. */
 const SESSIONS_PER_COMMIT = 2000;
@@ -113,8 +117,8 @@ async function jetstreamFigures(events: number, samples: number) {
   const nats = await startNatsServer();
   const connections = [await nats.connect(), await nats.connect()];
   try {
-    const filled = await fill(await JetStreamEventStore.open(connections[0]!), Math.ceil(events / EVENTS_PER_SESSION));
-    const loads = await loadTimes(await JetStreamEventStore.open(connections[1]!), filled.ids, samples);
+    const filled = await fill(await JetStreamEventStore.open(connections[0]!, mac), Math.ceil(events / EVENTS_PER_SESSION));
+    const loads = await loadTimes(await JetStreamEventStore.open(connections[1]!, mac), filled.ids, samples);
     return {
       jetstreamEventsStored: filled.ids.length * EVENTS_PER_SESSION,
       jetstreamFillAppendEventsPerSecond: filled.appendEventsPerSecond,

@@ -1,34 +1,62 @@
-/** `npm start`: the issuer on the embedded SQLite default, with the demo configuration unless configured otherwise. */
-import { loadConfig } from '../config/load.js';
+/**
+ * `npm start` (which passes --demo): the issuer on the embedded SQLite default. Without
+ * --demo (or `demo: true` in the configuration) it trusts only the PID issuers configured.
+ * Every start-up failure is one line on stderr and a non-zero exit.
+ */
+import { parseArgs } from 'node:util';
+import { prepareDataDir } from '../adapters/data-dir.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { openIssuer } from '../protocol/open-issuer.js';
-import { startNodeServer } from '../transports/http/node-server.js';
+import { closeGracefully } from '../transports/http/close-gracefully.js';
+import { listen } from '../transports/http/listen.js';
 import { openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
 
-const base = loadConfig();
-const demo = !base.trustedIssuers.file && !base.trustedIssuers.url && base.trustedIssuers.issuers.length === 0;
-const pidIssuer = demo ? await openDemoPidIssuer(base.dataDir) : undefined;
-const config = pidIssuer
-  ? { ...base, trustedIssuers: { ...base.trustedIssuers, issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }] } }
-  : base;
-const issuer = await openIssuer(config);
-const server = await startNodeServer(issuer.handle, { port: config.port, host: process.env.HOST ?? '127.0.0.1', publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes });
-let expiring: Promise<unknown> = Promise.resolve();
-const expiry = setInterval(() => {
-  expiring = issuer.expireDue().catch((error) => console.error('expiry failed', error));
-}, 5000);
-
-console.log(`issuer ${config.publicUrl} listening on port ${config.port}, data in ${config.dataDir}`);
-console.log(`  metadata: ${config.publicUrl}/.well-known/openid-credential-issuer`);
-console.log(`  credential signing key: ${issuer.context.keyRing.current().kid} (published at ${config.publicUrl}/.well-known/jwt-vc-issuer)`);
-if (pidIssuer) console.log(`  demo mode: trusts the demo PID provider ${pidIssuer.issuer}; run \`npm run wallet\` in another terminal`);
-
-async function stop() {
-  clearInterval(expiry);
-  server.close();
-  // An expiry run in flight finishes before the stores close under it.
-  await expiring;
-  await issuer.close();
-  process.exit(0);
+function trustsSomeone(config: Config): boolean {
+  return Boolean(config.trustedIssuers.file || config.trustedIssuers.url || config.trustedIssuers.issuers.length > 0);
 }
-process.once('SIGINT', () => void stop());
-process.once('SIGTERM', () => void stop());
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { demo: { type: 'boolean', default: false } }, strict: true });
+  const base = loadConfig(process.env, values.demo ? { demo: true } : {});
+  if (!base.demo && !trustsSomeone(base))
+    throw new ConfigError('no trusted PID issuer configured: set trustedIssuers (issuers, file or url) in CONFIG_FILE, or start with --demo to trust the demo PID provider');
+  prepareDataDir(base.dataDir);
+  const pidIssuer = base.demo ? await openDemoPidIssuer(base.dataDir) : undefined;
+  const config = pidIssuer
+    ? { ...base, trustedIssuers: { ...base.trustedIssuers, issuers: [...base.trustedIssuers.issuers, { issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }] } }
+    : base;
+  const issuer = await openIssuer(config);
+  const host = process.env.HOST ?? '127.0.0.1';
+  const server = await listen(issuer.handle, { port: config.port, host, publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes }).catch(async (error: unknown) => {
+    await issuer.close();
+    throw error;
+  });
+  let expiring: Promise<unknown> = Promise.resolve();
+  const expiry = setInterval(() => {
+    expiring = issuer.expireDue().catch((error) => console.error('expiry failed', error));
+  }, 5000);
+
+  console.log(`issuer ${config.publicUrl} listening on ${host}:${config.port}, data in ${config.dataDir}`);
+  console.log(`  metadata: ${config.publicUrl}/.well-known/openid-credential-issuer`);
+  console.log(`  credential signing key: ${issuer.context.keyRing.current().kid} (published at ${config.publicUrl}/.well-known/jwt-vc-issuer)`);
+  if (pidIssuer) console.log(`  DEMO MODE: trusts the demo PID provider ${pidIssuer.issuer} whose key is in ${config.dataDir}; never use this in production. Run \`npm run wallet\` in another terminal`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(expiry);
+      // Requests in flight are answered before the stores close under them; an expiry run in flight finishes too.
+      await closeGracefully(server);
+      await expiring;
+      await issuer.close();
+      process.exit(0);
+    })());
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(`pdi-engine: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

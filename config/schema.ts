@@ -1,14 +1,15 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const seconds = z.number().int().positive();
 
 /** What the new credential is made of: the presentation it requires and how claims map into it. */
-export const CredentialConfiguration = z.object({
+export const CredentialConfiguration = z.strictObject({
   vct: z.string().min(1),
   scope: z.string().min(1),
   name: z.string().default('Credential'),
   /** The credential the wallet must present first (by default an SD-JWT VC PID). */
-  requires: z.object({
+  requires: z.strictObject({
     vctValues: z.array(z.string().min(1)).min(1),
     claims: z.array(z.string().min(1)).min(1),
   }),
@@ -20,22 +21,65 @@ export const CredentialConfiguration = z.object({
 });
 export type CredentialConfiguration = z.infer<typeof CredentialConfiguration>;
 
-const TrustedIssuerEntry = z.object({ issuer: z.string().min(1), jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) });
+const TrustedIssuerEntry = z.strictObject({ issuer: z.string().min(1), jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) }) });
 
-export const Config = z.object({
+/**
+ * NATS: with `url` set, the event log, replay cache, session keys and offers live in
+ * JetStream (several engine processes serve one flow); with `serveRequests` the engine
+ * also answers protocol requests over NATS request/reply in a queue group. A connection
+ * must authenticate (token, user/pass, NKey seed file or creds file) unless
+ * `allowUnauthenticated` says otherwise; `tls` adds a CA and an optional client certificate.
+ */
+export const NatsSettings = z
+  .strictObject({
+    /** One server URL, or several separated by commas. */
+    url: z.string().min(1),
+    user: z.string().min(1).optional(),
+    pass: z.string().min(1).optional(),
+    token: z.string().min(1).optional(),
+    /** A file holding an NKey seed (`SU…`). */
+    nkeySeedFile: z.string().min(1).optional(),
+    /** A `.creds` file (user JWT and NKey seed, decentralised auth). */
+    credsFile: z.string().min(1).optional(),
+    tls: z.strictObject({ caFile: z.string().min(1), certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional() }).optional(),
+    allowUnauthenticated: z.boolean().default(false),
+    /** How long start-up keeps retrying an unreachable server (with backoff) before it fails. */
+    connectTimeoutSeconds: z.number().positive().max(3600).default(30),
+    subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pdi'),
+    queue: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('pdi-engine'),
+    stream: z.string().regex(/^[A-Za-z0-9_-]+$/).default('PDI_EVENTS'),
+    serveRequests: z.boolean().default(true),
+    /** This process's name in NATS replies (the `Pdi-Engine-Instance` header); defaults to host name and pid. */
+    instance: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/).default(`${hostname()}-${process.pid}`),
+  })
+  .refine((nats) => (nats.user === undefined) === (nats.pass === undefined), { message: 'user and pass go together', path: ['pass'] })
+  .refine((nats) => (nats.tls?.certFile === undefined) === (nats.tls?.keyFile === undefined), { message: 'certFile and keyFile go together', path: ['tls', 'keyFile'] })
+  .refine((nats) => [nats.user, nats.token, nats.nkeySeedFile, nats.credsFile].filter((x) => x !== undefined).length <= 1, { message: 'use one of user/pass, token, nkeySeedFile, credsFile' })
+  .refine((nats) => nats.allowUnauthenticated || [nats.user, nats.token, nats.nkeySeedFile, nats.credsFile, nats.tls?.certFile].some((x) => x !== undefined), {
+    message: 'no NATS credentials: set user/pass, token, nkeySeedFile, credsFile or a TLS client certificate (or allowUnauthenticated: true for a closed test network)',
+  });
+export type NatsSettings = z.infer<typeof NatsSettings>;
+
+export const Config = z.strictObject({
   port: z.number().int().min(0).max(65535).default(3000),
-  publicUrl: z.url().default('http://localhost:3000').transform((url) => url.replace(/\/+$/, '')),
+  /** The issuer identifier: an absolute http(s) URL without query or fragment (OpenID4VCI §12.2.1); defaults to http://localhost:<port>. */
+  publicUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as https://issuer.example' })
+    .refine((url) => !url.includes('?') && !url.includes('#'), 'must have no query or fragment')
+    .transform((url) => url.replace(/\/+$/, '')),
+  /** Trust the demo PID provider whose key is kept in the data directory: only when asked for (`npm start` passes --demo). */
+  demo: z.boolean().default(false),
   dataDir: z.string().min(1).default('./data'),
   /** Largest request body accepted by any endpoint. */
   bodyLimitBytes: z.number().int().positive().default(64 * 1024),
   /** Refuse request_uri, response_type, code_challenge and code_challenge_method on the challenge, as the seed says. */
   strictSeedParameters: z.boolean().default(false),
   walletAttestation: z
-    .object({ required: z.boolean().default(false), trustedAttesters: z.array(TrustedIssuerEntry).default([]) })
+    .strictObject({ required: z.boolean().default(false), trustedAttesters: z.array(TrustedIssuerEntry).default([]) })
     .default({ required: false, trustedAttesters: [] }),
   /** Issuers whose credentials the verifier accepts: a JWKS file (re-read when it changes), a URL (re-fetched after urlMaxAgeSeconds), inline entries. */
   trustedIssuers: z
-    .object({
+    .strictObject({
       file: z.string().optional(),
       url: z.url().optional(),
       urlMaxAgeSeconds: z.number().int().nonnegative().default(60),
@@ -43,14 +87,14 @@ export const Config = z.object({
     })
     .default({ issuers: [], urlMaxAgeSeconds: 60 }),
   verifier: z
-    .object({
+    .strictObject({
       clientIdPrefix: z.enum(['x509_san_dns', 'x509_hash', 'redirect_uri']).default('x509_san_dns'),
       responseMode: z.enum(['direct_post', 'direct_post.jwt']).default('direct_post'),
     })
     .default({ clientIdPrefix: 'x509_san_dns', responseMode: 'direct_post' }),
   credentialConfigurations: z.record(z.string(), CredentialConfiguration),
   lifetimes: z
-    .object({
+    .strictObject({
       session: seconds.default(600),
       request: seconds.default(300),
       pdis: seconds.default(300),
@@ -61,32 +105,19 @@ export const Config = z.object({
     })
     .default({ session: 600, request: 300, pdis: 300, code: 60, token: 300, cNonce: 60, offer: 600 }),
   policy: z
-    .object({
+    .strictObject({
       holderContinuity: z.boolean().default(false),
       maxPresentationAttempts: z.number().int().min(1).max(10).default(3),
       afterWalletError: z.enum(['new_request', 'redirect_to_web', 'access_denied']).default('new_request'),
     })
     .default({ holderContinuity: false, maxPresentationAttempts: 3, afterWalletError: 'new_request' }),
-  dpop: z.object({ maxAgeSeconds: seconds.default(60) }).default({ maxAgeSeconds: 60 }),
+  dpop: z.strictObject({ maxAgeSeconds: seconds.default(60) }).default({ maxAgeSeconds: 60 }),
   /**
    * NATS: with `url` set, the event log, replay cache, session keys and offers live in
    * JetStream (several engine processes serve one flow); with `serveRequests` the engine
    * also answers protocol requests over NATS request/reply in a queue group.
    */
-  nats: z
-    .object({
-      url: z.string().min(1),
-      user: z.string().optional(),
-      pass: z.string().optional(),
-      token: z.string().optional(),
-      subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pdi'),
-      queue: z.string().default('pdi-engine'),
-      stream: z.string().regex(/^[A-Za-z0-9_-]+$/).default('PDI_EVENTS'),
-      serveRequests: z.boolean().default(true),
-      /** This process's name in replies (`X-Engine-Instance`). */
-      instance: z.string().default(`engine-${process.pid}`),
-    })
-    .optional(),
+  nats: NatsSettings.optional(),
   /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
   adminToken: z.string().min(16).optional(),
 });

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import type { JWK } from 'jose';
+import { prepareDataDir } from '../adapters/data-dir.js';
 import { CNonceCodec } from '../adapters/jose/c-nonce.js';
 import { KeyRing } from '../adapters/jose/keyring.js';
 import { newEventId } from '../adapters/ids.js';
@@ -12,7 +12,7 @@ import { publishDomainEvents } from '../transports/nats/domain-events.js';
 import { serveProtocolOverNats } from '../transports/nats/protocol-service.js';
 import type { IssuerContext } from './issuer-context.js';
 import { createProtocolHandler } from './router.js';
-import { openStateBackends } from './state-backends.js';
+import { openStateBackends, stateProtection } from './state-backends.js';
 
 export interface Issuer {
   context: IssuerContext;
@@ -51,9 +51,9 @@ function engineConfigOf(config: Config) {
  */
 export async function openIssuer(config: Config, options: { now?: () => number } = {}): Promise<Issuer> {
   const now = options.now ?? Date.now;
-  mkdirSync(config.dataDir, { recursive: true });
-  const backends = await openStateBackends(config);
+  prepareDataDir(config.dataDir);
   const keyRing = await KeyRing.open(config.dataDir, { now: now(), subjectDns: new URL(config.publicUrl).hostname });
+  const backends = await openStateBackends(config, stateProtection(keyRing));
   const prefix = config.nats?.subjectPrefix ?? 'pdi';
   const engine = new Engine({
     store: backends.store,
@@ -69,14 +69,17 @@ export async function openIssuer(config: Config, options: { now?: () => number }
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),
   };
   const handle = createProtocolHandler(context);
-  const service = backends.nats && config.nats?.serveRequests ? serveProtocolOverNats(backends.nats, handle, { prefix, queue: config.nats.queue, instance: config.nats.instance }) : undefined;
+  const service =
+    backends.nats && config.nats?.serveRequests
+      ? serveProtocolOverNats(backends.nats, handle, { prefix, queue: config.nats.queue, instance: config.nats.instance, bodyLimitBytes: config.bodyLimitBytes })
+      : undefined;
   return {
     context,
     handle,
     fetch: createFetchHandler(handle, { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes }),
     expireDue: () => expireDue(engine, now(), newEventId),
     close: async () => {
-      service?.unsubscribe();
+      await service?.close();
       await backends.close();
     },
   };

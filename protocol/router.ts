@@ -1,4 +1,5 @@
-import { EngineError } from '../engine/index.js';
+import { TamperedRecord } from '../adapters/seal/record-mac.js';
+import { CorruptStream, EngineError } from '../engine/index.js';
 import { handleChallenge } from './challenge.js';
 import { handleCredential } from './credential.js';
 import { handleErase } from './erasure.js';
@@ -74,6 +75,11 @@ export function createProtocolHandler(ctx: IssuerContext, log: (message: string,
       return await found.route.handler(ctx, request, found.param);
     } catch (error) {
       if (error instanceof EngineError) return errorResponse(error);
+      // Rule 3: a stored record that fails its authentication (or that the machine cannot explain) is never used; the session cannot go on.
+      if (error instanceof CorruptStream || error instanceof TamperedRecord) {
+        log(`refused on ${request.method} ${path}: ${error.message}`, undefined);
+        return jsonResponse(400, { error: 'invalid_request', error_description: 'this session cannot be continued' });
+      }
       log(`unexpected failure on ${request.method} ${path}`, error);
       return jsonResponse(500, { error: 'server_error', error_description: 'the server could not process the request' });
     }

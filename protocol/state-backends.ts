@@ -5,6 +5,9 @@ import { SqliteOfferStore } from '../adapters/offers/sqlite-offer-store.js';
 import { SqliteFile } from '../adapters/sqlite-file.js';
 import type { ReplayCache } from '../adapters/replay/replay-cache.js';
 import { SqliteReplayCache } from '../adapters/replay/sqlite.js';
+import type { KeyRing } from '../adapters/jose/keyring.js';
+import { KeyWrap } from '../adapters/seal/key-wrap.js';
+import { RecordMac } from '../adapters/seal/record-mac.js';
 import type { SessionKeys } from '../adapters/seal/session-keys.js';
 import { SqliteSessionKeys } from '../adapters/seal/sqlite-session-keys.js';
 import { SqliteEventStore } from '../adapters/store/sqlite.js';
@@ -21,13 +24,23 @@ export interface StateBackends {
   close: () => Promise<void>;
 }
 
+/** The keys that protect state at rest, derived from the key ring's master secret: session keys are wrapped, bus records authenticated. */
+export interface StateProtection {
+  wrap: KeyWrap;
+  mac: RecordMac;
+}
+
+export function stateProtection(keyRing: KeyRing): StateProtection {
+  return { wrap: new KeyWrap(keyRing.derivedSecret('session-key-wrap')), mac: new RecordMac(keyRing.derivedSecret('jetstream-record-mac')) };
+}
+
 /** The embedded default: two SQLite files in the data directory; the three state stores share one connection (one WAL fsync stream). */
-async function sqliteBackends(config: Config): Promise<StateBackends> {
+async function sqliteBackends(config: Config, protection: StateProtection): Promise<StateBackends> {
   const state = new SqliteFile(join(config.dataDir, 'state.sqlite'));
   const parts = {
     store: new SqliteEventStore(join(config.dataDir, 'events.sqlite')),
     replay: new SqliteReplayCache(state),
-    sessionKeys: new SqliteSessionKeys(state),
+    sessionKeys: new SqliteSessionKeys(state, protection.wrap),
     offers: new SqliteOfferStore(state),
   };
   // Each store holds the file now; it closes with the last of them.
@@ -36,8 +49,8 @@ async function sqliteBackends(config: Config): Promise<StateBackends> {
 }
 
 /** SQLite by default; with `config.nats`, JetStream (its client libraries are loaded only then). */
-export async function openStateBackends(config: Config): Promise<StateBackends> {
-  if (!config.nats) return sqliteBackends(config);
+export async function openStateBackends(config: Config, protection: StateProtection): Promise<StateBackends> {
+  if (!config.nats) return sqliteBackends(config, protection);
   const { natsBackends } = await import('./nats-backends.js');
-  return natsBackends(config.nats);
+  return natsBackends(config.nats, protection);
 }

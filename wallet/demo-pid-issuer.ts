@@ -17,7 +17,7 @@ export interface DemoPidIssuer {
 export async function openDemoPidIssuer(dataDir: string): Promise<DemoPidIssuer> {
   const path = join(dataDir, FILE);
   if (!existsSync(path)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     writeFileSync(path, JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'demo-pid-1' }), { mode: 0o600 });
   }

@@ -1,23 +1,43 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { hashSecret } from '../ids.js';
+import { TamperedRecord, type RecordMac } from '../seal/record-mac.js';
 import { newOffer, type CreatedOffer, type OfferStore } from './offer-store.js';
 
 /**
  * Credential offers in a JetStream KV bucket shared by every instance: serving and
  * consuming take an entry with a revision-checked delete, so only one instance can.
+ * Entries are signed (`RecordMac`): one that fails its MAC is never served or consumed.
  */
 export class JetStreamOfferStore implements OfferStore {
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    private readonly mac: RecordMac,
+    private readonly warn: (line: string) => void,
+  ) {}
 
-  static async open(nc: NatsConnection, bucket = 'pdi-offers'): Promise<JetStreamOfferStore> {
-    return new JetStreamOfferStore(await new Kvm(nc).create(bucket, { history: 1 }));
+  static async open(nc: NatsConnection, mac: RecordMac, bucket = 'pdi-offers', warn: (line: string) => void = console.error): Promise<JetStreamOfferStore> {
+    return new JetStreamOfferStore(await new Kvm(nc).create(bucket, { history: 1 }), mac, warn);
+  }
+
+  private put(key: string, value: unknown) {
+    return this.kv.put(key, this.mac.sign(`offer\n${key}`, JSON.stringify(value)));
+  }
+
+  private read<T>(key: string, signed: string): (T & { expiresAt: number }) | undefined {
+    try {
+      return JSON.parse(this.mac.open(`offer\n${key}`, signed)) as T & { expiresAt: number };
+    } catch (error) {
+      if (!(error instanceof TamperedRecord)) throw error;
+      this.warn(`JetStream: offer entry ${key} fails its MAC; refused`);
+      return undefined;
+    }
   }
 
   async create(credentialConfigurationIds: string[], now: number, lifetimeSeconds: number, body: (offer: CreatedOffer) => unknown): Promise<CreatedOffer> {
     const offer = newOffer(credentialConfigurationIds, now, lifetimeSeconds);
-    await this.kv.put(`body.${offer.offerId}`, JSON.stringify({ body: JSON.stringify(body(offer)), expiresAt: offer.expiresAt }));
-    await this.kv.put(`state.${hashSecret(offer.issuerState)}`, JSON.stringify({ ids: credentialConfigurationIds, expiresAt: offer.expiresAt }));
+    await this.put(`body.${offer.offerId}`, { body: JSON.stringify(body(offer)), expiresAt: offer.expiresAt });
+    await this.put(`state.${hashSecret(offer.issuerState)}`, { ids: credentialConfigurationIds, expiresAt: offer.expiresAt });
     return offer;
   }
 
@@ -25,8 +45,8 @@ export class JetStreamOfferStore implements OfferStore {
   private async take<T>(key: string, now: number): Promise<T | undefined> {
     const entry = await this.kv.get(key);
     if (!entry || entry.operation !== 'PUT') return undefined;
-    const value = entry.json<T & { expiresAt: number }>();
-    if (value.expiresAt <= now) return undefined;
+    const value = this.read<T>(key, entry.string());
+    if (!value || value.expiresAt <= now) return undefined;
     try {
       await this.kv.delete(key, { previousSeq: entry.revision });
       return value;

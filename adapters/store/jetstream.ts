@@ -3,6 +3,8 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { LruCache } from '../../engine/cache.js';
 import { parseEvent, type SessionEvent } from '../../engine/events.js';
+import { CorruptStream } from '../../engine/state.js';
+import type { RecordMac } from '../seal/record-mac.js';
 import { VersionConflict, type AppendOptions, type EventStore } from '../../engine/store.js';
 
 export interface JetStreamStoreNames {
@@ -26,6 +28,11 @@ interface Position {
 /** Carried by every event: the stream sequences of the session's earlier events (`none` for the first), so a load needs no walk. */
 const EARLIER_SEQS = 'Pdi-Earlier-Seqs';
 const NO_EARLIER = 'none';
+/** The event's MAC over its subject, its earlier sequences and its payload (rule 3: nothing on the bus is trusted unless an engine wrote it). */
+const MAC = 'Pdi-Mac';
+
+const eventContext = (subject: string, earlier: string) => `event\n${subject}\n${earlier}`;
+const deadlineContext = (streamId: string) => `deadline\n${streamId}`;
 
 /**
  * The event store on NATS JetStream (nats-server 2.9+), for several engine processes:
@@ -42,10 +49,13 @@ export class JetStreamEventStore implements EventStore {
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly deadlines: KV,
+    private readonly mac: RecordMac,
     readonly names: JetStreamStoreNames,
+    private readonly warn: (line: string) => void,
   ) {}
 
-  static async open(nc: NatsConnection, names: JetStreamStoreNames = DEFAULT_NAMES): Promise<JetStreamEventStore> {
+  /** `mac` authenticates every message and deadline this store writes and reads back. */
+  static async open(nc: NatsConnection, mac: RecordMac, names: JetStreamStoreNames = DEFAULT_NAMES, warn: (line: string) => void = console.error): Promise<JetStreamEventStore> {
     const jsm = await jetstreamManager(nc);
     const config = { name: names.stream, subjects: [`${names.subjectPrefix}.>`], allow_direct: true, duplicate_window: 120_000_000_000 };
     try {
@@ -54,7 +64,7 @@ export class JetStreamEventStore implements EventStore {
       await jsm.streams.add(config);
     }
     const deadlines = await new Kvm(nc).create(names.deadlines, { history: 1 });
-    return new JetStreamEventStore(jetstream(nc), jsm, deadlines, names);
+    return new JetStreamEventStore(jetstream(nc), jsm, deadlines, mac, names, warn);
   }
 
   private subject(streamId: string): string {
@@ -64,38 +74,43 @@ export class JetStreamEventStore implements EventStore {
 
   /**
    * A session's events: its last message (`last_by_subj`) names the sequences of the earlier
-   * ones, which are fetched at once, in one round trip instead of one per event. A message
-   * without that header (written before it existed) or anything inconsistent falls back to
-   * walking the subject with `next_by_subj`.
+   * ones, which are fetched at once, in one round trip instead of one per event. Every message
+   * must carry a valid MAC, and the index it names must be there, in order, on this subject:
+   * anything else is a stream someone other than an engine wrote to or deleted from, and is
+   * refused (rule 3), never read around.
    */
   private async load(streamId: string): Promise<{ events: SessionEvent[]; position: Position }> {
     const subject = this.subject(streamId);
     const last = await this.jsm.direct.getMessage(this.names.stream, { last_by_subj: subject });
-    let messages: StoredMsg[] = [];
-    if (last) messages = (await this.byIndex(subject, last)) ?? (await this.walk(subject));
-    const events = messages.map((message) => parseEvent(message.json()));
+    const messages = last ? await this.indexed(streamId, subject, last) : [];
+    const events = messages.map((message, index) => this.authenticated(streamId, index, message));
     const position = { ids: new Set(events.map((event) => event.id)), seqs: messages.map((message) => message.seq) };
     this.positions.set(streamId, position);
     return { events, position };
   }
 
-  private async byIndex(subject: string, last: StoredMsg): Promise<StoredMsg[] | undefined> {
-    const earlier = last.header?.get(EARLIER_SEQS);
-    if (!earlier) return undefined;
-    const seqs = earlier === NO_EARLIER ? [] : earlier.split(',').map(Number);
-    if (seqs.some((seq, i) => !Number.isSafeInteger(seq) || seq <= (seqs[i - 1] ?? 0) || seq >= last.seq)) return undefined;
-    const messages = await Promise.all(seqs.map((seq) => this.jsm.direct.getMessage(this.names.stream, { seq })));
-    return messages.every((message) => message?.subject === subject) ? [...(messages as StoredMsg[]), last] : undefined;
+  private refuse(streamId: string, version: number, why: string): never {
+    this.warn(`JetStream: session ${streamId}: ${why}; the session is refused`);
+    throw new CorruptStream(streamId, version, why);
   }
 
-  private async walk(subject: string): Promise<StoredMsg[]> {
-    const messages: StoredMsg[] = [];
-    for (let lastSeq = 0; ; ) {
-      const message = await this.jsm.direct.getMessage(this.names.stream, { seq: lastSeq + 1, next_by_subj: subject });
-      if (!message) return messages;
-      messages.push(message);
-      lastSeq = message.seq;
-    }
+  /** A message is folded only if an engine wrote it: its MAC must hold. */
+  private authenticated(streamId: string, index: number, message: StoredMsg): SessionEvent {
+    const earlier = message.header?.get(EARLIER_SEQS) ?? '';
+    if (!this.mac.verify(eventContext(message.subject, earlier), message.data, message.header?.get(MAC) || undefined))
+      this.refuse(streamId, index + 1, `message ${message.seq} fails its MAC`);
+    return parseEvent(message.json());
+  }
+
+  private async indexed(streamId: string, subject: string, last: StoredMsg): Promise<StoredMsg[]> {
+    const earlier = last.header?.get(EARLIER_SEQS) ?? '';
+    const seqs = earlier === NO_EARLIER ? [] : earlier.split(',').map(Number);
+    this.authenticated(streamId, seqs.length, last);
+    if (seqs.some((seq, i) => !Number.isSafeInteger(seq) || seq <= (seqs[i - 1] ?? 0) || seq >= last.seq)) this.refuse(streamId, seqs.length + 1, 'its index is malformed');
+    const messages = await Promise.all(seqs.map((seq) => this.jsm.direct.getMessage(this.names.stream, { seq })));
+    const missing = messages.findIndex((message) => message?.subject !== subject);
+    if (missing >= 0) this.refuse(streamId, missing + 1, `message ${seqs[missing]} is missing`);
+    return [...(messages as StoredMsg[]), last];
   }
 
   async read(streamId: string): Promise<SessionEvent[]> {
@@ -112,8 +127,11 @@ export class JetStreamEventStore implements EventStore {
     for (const event of events) {
       try {
         const header = headers();
-        header.set(EARLIER_SEQS, seqs.join(',') || NO_EARLIER);
-        const ack = await this.js.publish(subject, JSON.stringify(event), { msgID: event.id, expect: { lastSubjectSequence: seqs.at(-1) ?? 0 }, headers: header });
+        const earlier = seqs.join(',') || NO_EARLIER;
+        const payload = JSON.stringify(event);
+        header.set(EARLIER_SEQS, earlier);
+        header.set(MAC, this.mac.tag(eventContext(subject, earlier), payload));
+        const ack = await this.js.publish(subject, payload, { msgID: event.id, expect: { lastSubjectSequence: seqs.at(-1) ?? 0 }, headers: header });
         if (ack.duplicate) return { version: seqs.length, duplicate: true };
         seqs.push(ack.seq);
         position.ids.add(event.id);
@@ -126,8 +144,18 @@ export class JetStreamEventStore implements EventStore {
     }
     this.positions.set(streamId, { ids: position.ids, seqs });
     if (options.deadline === null) await this.deadlines.delete(streamId);
-    else await this.deadlines.put(streamId, String(options.deadline));
+    else await this.deadlines.put(streamId, this.mac.sign(deadlineContext(streamId), String(options.deadline)));
     return { version: seqs.length, duplicate: false };
+  }
+
+  /** A deadline entry's time, or NaN when absent or failing its MAC (logged; such an entry is never acted on). */
+  private deadlineOf(key: string, signed: string): number {
+    try {
+      return Number(this.mac.open(deadlineContext(key), signed));
+    } catch {
+      this.warn(`JetStream: the deadline of session ${key} fails its MAC; ignored`);
+      return Number.NaN;
+    }
   }
 
   /** Streams whose deadline is due. This scans the deadline bucket: fine for thousands of live sessions. */
@@ -135,7 +163,7 @@ export class JetStreamEventStore implements EventStore {
     const due: Array<[string, number]> = [];
     for await (const key of await this.deadlines.keys()) {
       const entry = await this.deadlines.get(key);
-      const deadline = entry && entry.operation === 'PUT' ? Number(entry.string()) : Number.NaN;
+      const deadline = entry && entry.operation === 'PUT' ? this.deadlineOf(key, entry.string()) : Number.NaN;
       if (deadline <= at) due.push([key, deadline]);
     }
     return due.sort(([, a], [, b]) => a - b).slice(0, limit).map(([key]) => key);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { ClaimSealer } from '../../adapters/seal/claim-sealer.js';
 import { SqliteSessionKeys } from '../../adapters/seal/sqlite-session-keys.js';
 import { InvalidProof } from '../../engine/errors.js';
 import { generateWalletKey, keyProof } from '../../wallet/keys.js';
+import { KeyWrap } from '../../adapters/seal/key-wrap.js';
 
 const NOW = 1_800_000_000_000;
 let dir: string;
@@ -20,7 +22,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('claim sealing (seed 002 §3.3)', () => {
   it('seals claims so that the sealed form shows no claim value, and unseals them for the same session only', async () => {
-    const keys = new SqliteSessionKeys(join(dir, 'state.sqlite'));
+    const keys = new SqliteSessionKeys(join(dir, 'state.sqlite'), new KeyWrap(randomBytes(32)));
     const sealer = new ClaimSealer(keys);
     const sealed = await sealer.seal('session-a', { given_name: 'Erika', birthdate: '1984-01-26' });
     expect(sealed).not.toContain('Erika');
@@ -32,7 +34,7 @@ describe('claim sealing (seed 002 §3.3)', () => {
 
   it('erasing a session key makes its sealed claims unreadable for good, and the file holds no clear value', async () => {
     const path = join(dir, 'state.sqlite');
-    const keys = new SqliteSessionKeys(path);
+    const keys = new SqliteSessionKeys(path, new KeyWrap(randomBytes(32)));
     const sealer = new ClaimSealer(keys);
     const sealed = await sealer.seal('session-a', { family_name: 'Mustermann' });
     await sealer.erase('session-a');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,9 @@ import { MemoryReplayCache } from '../../adapters/replay/memory.js';
 import type { ReplayCache } from '../../adapters/replay/replay-cache.js';
 import { SqliteReplayCache } from '../../adapters/replay/sqlite.js';
 import { startNatsServer, type RunningNats } from '../support/nats-server.js';
+import { RecordMac } from '../../adapters/seal/record-mac.js';
+
+const mac = new RecordMac(randomBytes(32));
 
 const NOW = 1_800_000_000_000;
 let nats: RunningNats;
@@ -36,7 +40,7 @@ const caches: Record<string, () => Promise<OpenedCache>> = {
   jetstream: async () => {
     const bucket = `pdi-replay-test-${++buckets}`;
     const connections = await Promise.all([nats.connect(), nats.connect(), nats.connect()]);
-    const handles = await Promise.all(connections.map((nc) => JetStreamReplayCache.open(nc, bucket)));
+    const handles = await Promise.all(connections.map((nc) => JetStreamReplayCache.open(nc, mac, bucket)));
     return { handles, dispose: async () => {
       for (const nc of connections) await nc.close();
     } };

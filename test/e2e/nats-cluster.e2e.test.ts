@@ -12,20 +12,23 @@ describe('two engine processes on one JetStream stream behind an HTTP front forw
   }, 60_000);
   afterAll(() => cluster.stop());
 
-  it('completes flows whose steps land on different instances, and publishes a domain event per credential', async () => {
-    const seen = new Set<string>();
-    const issued: string[] = [];
-    const listener = await cluster.nats.connect();
-    const subscription = listener.subscribe('pdi.domain.CredentialIssued', { callback: (_, message) => void issued.push(message.string()) });
+  it('completes flows whose steps land on different instances, and publishes domain events a backend user may read, without sealed claims (rule 3)', async () => {
+    const events: Array<Record<string, unknown>> = [];
+    const listener = await cluster.nats.connect('backend');
+    const subscription = listener.subscribe('pdi.domain.>', { callback: (_, message) => void events.push(message.json()) });
     await listener.flush();
+    cluster.answeredBy.clear();
     for (let i = 0; i < 6; i++) {
-      const wallet = await cluster.wallet(seen);
+      const wallet = await cluster.wallet();
       expect(await wallet.runFlow({ scope: 'membership', configurationId: 'demo_membership' })).toContain('~');
     }
-    expect(seen.size).toBe(2);
+    expect(cluster.answeredBy.size).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 200));
+    const issued = events.filter((event) => event.type === 'CredentialIssued');
     expect(issued).toHaveLength(6);
-    expect(JSON.parse(issued[0]!)).toMatchObject({ type: 'CredentialIssued', credentialConfigurationId: 'demo_membership' });
+    expect(issued[0]).toMatchObject({ type: 'CredentialIssued', credentialConfigurationId: 'demo_membership' });
+    expect(events.filter((event) => event.type === 'PresentationVerified')).toHaveLength(6);
+    expect(events.some((event) => 'sealedClaims' in event)).toBe(false);
     subscription.unsubscribe();
     await listener.close();
   });

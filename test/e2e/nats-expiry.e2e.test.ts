@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JetStreamEventStore } from '../../adapters/store/jetstream.js';
 import { Engine, engineConfig, expireDue } from '../../engine/index.js';
 import { Flow, T0 } from '../support/flow.js';
 import { startNatsServer, type RunningNats } from '../support/nats-server.js';
+import { RecordMac } from '../../adapters/seal/record-mac.js';
+
+const mac = new RecordMac(randomBytes(32));
 
 let nats: RunningNats;
 beforeAll(async () => {
@@ -13,7 +17,7 @@ afterAll(() => nats.stop());
 it('the expiry scheduler on two instances sharing JetStream expires every due session exactly once', async () => {
   const [a, b] = await Promise.all([nats.connect(), nats.connect()]);
   const names = { stream: 'PDI_EXPIRY', subjectPrefix: 'pdi.expiry', deadlines: 'pdi-expiry-deadlines' };
-  const [storeA, storeB] = await Promise.all([JetStreamEventStore.open(a!, names), JetStreamEventStore.open(b!, names)]);
+  const [storeA, storeB] = await Promise.all([JetStreamEventStore.open(a!, mac, names), JetStreamEventStore.open(b!, mac, names)]);
   const engineA = new Engine({ store: storeA, config: engineConfig() });
   const engineB = new Engine({ store: storeB, config: engineConfig() });
   const sessions = Array.from({ length: 20 }, (_, i) => new Flow(`expiry-session-${i.toString().padStart(4, '0')}`));

@@ -5,7 +5,7 @@ import { answering, checkLogs, expectCompleteOrClear, runOne } from '../support/
 
 async function checkJetStreamLogs(cluster: Cluster, results: Awaited<ReturnType<typeof runOne>>[]) {
   const nc = await cluster.nats.connect();
-  const store = await JetStreamEventStore.open(nc);
+  const store = await JetStreamEventStore.open(nc, (await cluster.protection()).mac);
   await checkLogs((sessionId) => store.read(sessionId), results);
   await nc.close();
 }

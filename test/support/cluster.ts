@@ -5,7 +5,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { KeyRing } from '../../adapters/jose/keyring.js';
+import { stateProtection, type StateProtection } from '../../protocol/state-backends.js';
 import { startNodeServer } from '../../transports/http/node-server.js';
+import { GATEWAY_INBOX_PREFIX } from '../../transports/nats/connection.js';
 import { forwardOverNats } from '../../transports/nats/gateway.js';
 import { DEMO_PERSON, openDemoPidIssuer } from '../../wallet/demo-pid-issuer.js';
 import { generateWalletKey } from '../../wallet/keys.js';
@@ -33,8 +36,12 @@ export interface Cluster {
   publicUrl: string;
   engines: EngineProcess[];
   startEngine: () => Promise<EngineProcess>;
-  /** A wallet with a demo PID that talks to the gateway, reporting which instance answered each call. */
-  wallet: (seen?: Set<string>) => Promise<ReferenceWallet>;
+  /** The engine instances that answered the gateway so far (from the NATS reply header; HTTP clients never see it). */
+  answeredBy: Set<string>;
+  /** The record MAC and key wrap the engines derive from the shared keys.json, for tests that read JetStream directly. */
+  protection: () => Promise<StateProtection>;
+  /** A wallet with a demo PID that talks to the gateway. */
+  wallet: () => Promise<ReferenceWallet>;
   stop: () => Promise<void>;
 }
 
@@ -43,7 +50,7 @@ export async function startCluster(instances: number, gatewayTimeoutMs = 10_000)
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-cluster-'));
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  const env = { NATS_URL: nats.url, PUBLIC_URL: publicUrl, DATA_DIR: dataDir };
+  const env = { ...nats.env('engine'), PUBLIC_URL: publicUrl, DATA_DIR: dataDir };
   const engines: EngineProcess[] = [];
   const startEngine = async () => {
     const enginePort = await freePort();
@@ -53,21 +60,18 @@ export async function startCluster(instances: number, gatewayTimeoutMs = 10_000)
     return engine;
   };
   for (let i = 0; i < instances; i++) await startEngine();
-  const gatewayNc: NatsConnection = await nats.connect();
-  const gateway: Server = await startNodeServer(forwardOverNats(gatewayNc, { prefix: 'pdi', timeoutMs: gatewayTimeoutMs }), { port, publicUrl, bodyLimitBytes: 65536 });
+  const gatewayNc: NatsConnection = await nats.connect('gateway', { inboxPrefix: GATEWAY_INBOX_PREFIX });
+  const answeredBy = new Set<string>();
+  const forward = forwardOverNats(gatewayNc, { prefix: 'pdi', timeoutMs: gatewayTimeoutMs, onAnswered: (_, instance) => instance && answeredBy.add(instance) });
+  const gateway: Server = await startNodeServer(forward, { port, publicUrl, bodyLimitBytes: 65536 });
   return {
-    nats, dataDir, publicUrl, engines, startEngine,
-    wallet: async (seen) => {
+    nats, dataDir, publicUrl, engines, startEngine, answeredBy,
+    protection: async () => stateProtection(await KeyRing.open(dataDir, { now: Date.now(), subjectDns: new URL(publicUrl).hostname })),
+    wallet: async () => {
       const pidIssuer = await openDemoPidIssuer(dataDir);
       const holderKey = await generateWalletKey();
       const pid = await pidIssuer.issuePid(holderKey.publicJwk, DEMO_PERSON, Date.now());
-      const recording: typeof fetch = async (input, init) => {
-        const response = await fetch(input, init);
-        const instance = response.headers.get('x-engine-instance');
-        if (instance) seen?.add(instance);
-        return response;
-      };
-      return ReferenceWallet.create({ issuerUrl: publicUrl, pid, holderKey, fetch: recording });
+      return ReferenceWallet.create({ issuerUrl: publicUrl, pid, holderKey });
     },
     stop: async () => {
       await new Promise((resolve) => gateway.close(resolve));

@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { headers } from '@nats-io/nats-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSecret, newEventId, newHandle, sessionOfHandle } from '../../adapters/ids.js';
+import { encodeRequest } from '../../transports/nats/wire.js';
+import { startCluster, type Cluster } from '../support/cluster.js';
+import { untilPdis, untilPresentation } from '../support/flow-steps.js';
+
+const run = promisify(execFile);
+const subject = (sessionId: string) => `pdi.events.${sessionId}`;
+
+/** What any client that reaches the bus may try (hardening §1): the cluster runs nats-server with the shipped permission layout. */
+describe('NATS mode does not trust the bus', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster(1);
+  }, 60_000);
+  afterAll(() => cluster.stop());
+
+  it('hardening §1, P-20: a PresentationVerified forged into pdi.events.<session> by a client without the master secret never advances the session', async () => {
+    const attacker = await cluster.wallet();
+    const { authSession } = await untilPresentation(attacker);
+    const sessionId = sessionOfHandle(authSession)!;
+    // A client with publish rights on the bus but no keys.json: it reads the session's facts and forges the decisive one.
+    const nc = await cluster.nats.connect('engine');
+    const jsm = await jetstreamManager(nc);
+    const opened = (await jsm.direct.getMessage('PDI_EVENTS', { seq: 1, next_by_subj: subject(sessionId) }))!.json<Record<string, any>>();
+    const pdis = newHandle(sessionId);
+    const forged = {
+      v: 1, id: newEventId(), sessionId, at: Date.now(), type: 'PresentationVerified', requestId: opened.request.requestId, state: opened.request.state,
+      holderJkt: opened.dpopJkt, kbNonce: opened.request.nonce, kbAud: opened.request.verifierClientId, credentialDigest: hashSecret('no PID at all'),
+      vct: 'urn:eudi:pid:1', credentialIssuer: 'https://pid-provider.demo.example', sealedClaims: 'v1.chosen.by.attacker', pdis: { hash: hashSecret(pdis), expiresAt: Date.now() + 60_000 },
+    };
+    // It even writes the index header an engine would, so only the MAC can tell.
+    const last = (await jsm.direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!;
+    const header = headers();
+    header.set('Pdi-Earlier-Seqs', [...last.header!.get('Pdi-Earlier-Seqs').split(','), String(last.seq)].join(','));
+    await jetstream(nc).publish(subject(sessionId), JSON.stringify(forged), { msgID: forged.id, headers: header });
+    await nc.close();
+    const answer = await attacker.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis });
+    expect(answer.status).toBe(400);
+    expect(answer.body.authorization_code).toBeUndefined();
+    expect(answer.body.error).toBe('invalid_request');
+  });
+
+  it('hardening §1: a backend user can neither publish to pdi.events.> nor read pdi.rpc.> or the gateway inbox; the gateway cannot read pdi.rpc.>', async () => {
+    const wallet = await cluster.wallet();
+    const { authSession } = await untilPresentation(wallet);
+    const sessionId = sessionOfHandle(authSession)!;
+    const engine = await cluster.nats.connect('engine');
+    const jsm = await jetstreamManager(engine);
+    const before = (await jsm.direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!.seq;
+    const backend = await cluster.nats.connect('backend');
+    const gateway = await cluster.nats.connect('gateway');
+    const refused: string[] = [];
+    for (const [who, nc, target] of [['backend', backend, 'pdi.rpc.>'], ['backend', backend, '_INBOX_pdi_gateway.>'], ['gateway', gateway, 'pdi.rpc.>'], ['gateway', gateway, '_INBOX.>']] as const) {
+      const sub = nc.subscribe(target);
+      void sub.closed.then((error) => error && refused.push(`${who} ${target}`));
+    }
+    backend.publish(subject(sessionId), JSON.stringify({ type: 'Expired' }));
+    await Promise.all([backend.flush(), gateway.flush()]).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(refused.sort()).toEqual(['backend _INBOX_pdi_gateway.>', 'backend pdi.rpc.>', 'gateway _INBOX.>', 'gateway pdi.rpc.>']);
+    expect((await jsm.direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!.seq).toBe(before);
+    await Promise.all([engine.close(), backend.close(), gateway.close()]);
+  });
+
+  it('hardening §1: session keys in KV are wrapped: the stored value is not the key that sealed the claims', async () => {
+    const wallet = await cluster.wallet();
+    const { authSession } = await untilPdis(wallet);
+    const sessionId = sessionOfHandle(authSession)!;
+    const nc = await cluster.nats.connect('engine');
+    const entry = await (await new Kvm(nc).open('pdi-session-keys')).get(sessionId);
+    expect(entry?.value.length).toBe(12 + 32 + 16);
+    const verified = (await (await jetstreamManager(nc)).direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!.json<{ sealedClaims: string }>();
+    const { createDecipheriv } = await import('node:crypto');
+    const [, iv, body, tag] = verified.sealedClaims.split('.');
+    for (const key of [entry!.value.subarray(0, 32), entry!.value.subarray(12, 44)]) {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url')).setAAD(Buffer.from(sessionId));
+      decipher.setAuthTag(Buffer.from(tag!, 'base64url'));
+      expect(() => Buffer.concat([decipher.update(Buffer.from(body!, 'base64url')), decipher.final()])).toThrow();
+    }
+    await nc.close();
+  });
+
+  it('seed rule (body size), hardening §1: a 600 kB body over NATS is refused with 413 like on HTTP', async () => {
+    const nc = await cluster.nats.connect('gateway', { inboxPrefix: '_INBOX_pdi_gateway' });
+    const request = { method: 'POST', url: new URL(`${cluster.publicUrl}/token`), headers: new Headers({ 'content-type': 'application/x-www-form-urlencoded' }), body: `a=${'x'.repeat(600_000)}` };
+    const reply = await nc.request('pdi.rpc.token', encodeRequest(request), { timeout: 5000 });
+    expect(reply.json<{ status: number }>().status).toBe(413);
+    await nc.close();
+  });
+
+  it('hardening §1: the answering instance is never named to HTTP clients', async () => {
+    const response = await fetch(`${cluster.publicUrl}/.well-known/openid-credential-issuer`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-engine-instance')).toBeNull();
+    expect(cluster.answeredBy.size).toBeGreaterThan(0);
+  });
+
+  it('rule 3: the engine and the gateway refuse to start on NATS without credentials, in one line', async () => {
+    for (const script of ['bin/start.ts', 'bin/gateway.ts']) {
+      const failure = await run(process.execPath, ['--import', 'tsx', script, '--demo'].slice(0, script === 'bin/start.ts' ? 4 : 3), {
+        env: { ...process.env, NATS_URL: cluster.nats.url, PUBLIC_URL: 'http://127.0.0.1:1', DATA_DIR: cluster.dataDir },
+      }).then(() => undefined, (error: { code: number; stderr: string }) => error);
+      expect(failure?.code, script).toBe(1);
+      expect(failure?.stderr.trim().split('\n'), script).toHaveLength(1);
+      expect(failure?.stderr, script).toContain('no NATS credentials');
+    }
+  });
+});

@@ -3,6 +3,8 @@
  * (OpenID4VCI §4.1) on the issuer's data directory and print its URI.
  */
 import { join } from 'node:path';
+import { KeyRing } from '../adapters/jose/keyring.js';
+import { IssuerStates } from '../adapters/offers/offer-store.js';
 import { SqliteOfferStore } from '../adapters/offers/sqlite-offer-store.js';
 import { loadConfig } from '../config/load.js';
 import { createOffer } from '../protocol/offers.js';
@@ -11,9 +13,11 @@ const args = process.argv.slice(2);
 const byValue = args.includes('--by-value');
 const ids = args.filter((arg) => !arg.startsWith('--'));
 const config = loadConfig();
+const keyRing = await KeyRing.open(config.dataDir, { now: Date.now(), subjectDns: new URL(config.publicUrl).hostname });
+const issuerStates = new IssuerStates(keyRing.derivedSecret('issuer_state'));
 const offers = new SqliteOfferStore(join(config.dataDir, 'state.sqlite'));
 try {
-  const links = await createOffer({ config, offers, now: Date.now }, ids.length > 0 ? ids : Object.keys(config.credentialConfigurations).slice(0, 1), !byValue);
+  const links = await createOffer({ config, offers, issuerStates, now: Date.now }, ids.length > 0 ? ids : Object.keys(config.credentialConfigurations).slice(0, 1), !byValue);
   console.log(links.offerUri);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

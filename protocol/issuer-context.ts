@@ -6,7 +6,7 @@ import type { KeyRing } from '../adapters/jose/keyring.js';
 import type { ReplayCache } from '../adapters/replay/replay-cache.js';
 import type { ClaimSealer } from '../adapters/seal/claim-sealer.js';
 import type { TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
-import type { OfferStore } from '../adapters/offers/offer-store.js';
+import type { IssuerStates, OfferStore } from '../adapters/offers/offer-store.js';
 
 /** Everything the protocol handlers use: the engine and the adapters, and the clock. */
 export interface IssuerContext {
@@ -19,6 +19,7 @@ export interface IssuerContext {
   sealer: ClaimSealer;
   cNonces: CNonceCodec;
   offers: OfferStore;
+  issuerStates: IssuerStates;
   now: () => number;
 }
 

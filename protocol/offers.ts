@@ -9,27 +9,34 @@ export interface OfferLinks {
   credentialOfferUri?: string;
 }
 
-/** OpenID4VCI §4.1: an offer with an authorization_code grant carrying issuer_state, by value or by reference. */
-export async function createOffer(ctx: Pick<IssuerContext, 'config' | 'offers' | 'now'>, credentialConfigurationIds: string[], byReference: boolean): Promise<OfferLinks> {
-  for (const id of credentialConfigurationIds)
-    if (!ctx.config.credentialConfigurations[id]) throw new UnknownCredentialConfiguration(`unknown credential configuration ${id}`, 'OpenID4VCI §4.1.1');
-  const body = (issuerState: string) => ({
+/** The offer JSON (OpenID4VCI §4.1.1): an authorization_code grant carrying issuer_state. */
+function offerBody(ctx: Pick<IssuerContext, 'config'>, credentialConfigurationIds: string[], issuerState: string) {
+  return {
     credential_issuer: ctx.config.publicUrl,
     credential_configuration_ids: credentialConfigurationIds,
     grants: { authorization_code: { issuer_state: issuerState } },
-  });
-  const offer = await ctx.offers.create(credentialConfigurationIds, ctx.now(), ctx.config.lifetimes.offer, (o) => body(o.issuerState));
-  if (!byReference)
-    return { offerUri: `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(body(offer.issuerState)))}`, issuerState: offer.issuerState };
+  };
+}
+
+/** OpenID4VCI §4.1: an offer with an authorization_code grant carrying issuer_state, by value or by reference. */
+export async function createOffer(ctx: Pick<IssuerContext, 'config' | 'offers' | 'issuerStates' | 'now'>, credentialConfigurationIds: string[], byReference: boolean): Promise<OfferLinks> {
+  for (const id of credentialConfigurationIds)
+    if (!ctx.config.credentialConfigurations[id]) throw new UnknownCredentialConfiguration(`unknown credential configuration ${id}`, 'OpenID4VCI §4.1.1');
+  const offer = ctx.issuerStates.newOffer(credentialConfigurationIds, ctx.now(), ctx.config.lifetimes.offer);
+  await ctx.offers.create(offer);
+  if (!byReference) {
+    const body = JSON.stringify(offerBody(ctx, credentialConfigurationIds, offer.issuerState));
+    return { offerUri: `openid-credential-offer://?credential_offer=${encodeURIComponent(body)}`, issuerState: offer.issuerState };
+  }
   const credentialOfferUri = endpoints(ctx.config).offer(offer.offerId);
   return { offerUri: `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(credentialOfferUri)}`, issuerState: offer.issuerState, credentialOfferUri };
 }
 
-/** GET credential_offer_uri: the offer JSON, served once. */
+/** GET credential_offer_uri: the offer JSON, served once, its issuer_state derived again from the offer id (hardening §3). */
 export async function handleOfferFetch(ctx: IssuerContext, offerId: string): Promise<ProtocolResponse> {
-  const body = await ctx.offers.serveOnce(offerId, ctx.now());
-  if (body === undefined) return jsonResponse(404, { error: 'invalid_request', error_description: 'unknown, expired or already served offer' });
-  return { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body };
+  const ids = await ctx.offers.serveOnce(offerId, ctx.now());
+  if (ids === undefined) return jsonResponse(404, { error: 'invalid_request', error_description: 'unknown, expired or already served offer' });
+  return jsonResponse(200, offerBody(ctx, ids, ctx.issuerStates.of(offerId)));
 }
 
 const OfferRequest = z.object({

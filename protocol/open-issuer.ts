@@ -3,6 +3,7 @@ import { prepareDataDir } from '../adapters/data-dir.js';
 import { CNonceCodec } from '../adapters/jose/c-nonce.js';
 import { KeyRing } from '../adapters/jose/keyring.js';
 import { newEventId } from '../adapters/ids.js';
+import { IssuerStates } from '../adapters/offers/offer-store.js';
 import { ClaimSealer } from '../adapters/seal/claim-sealer.js';
 import { JwksFileTrustedIssuers, StaticTrustedIssuers, UrlTrustedIssuers, type TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import type { Config } from '../config/schema.js';
@@ -67,6 +68,7 @@ export async function openIssuer(config: Config, options: { now?: () => number }
     trustedIssuers: trustedIssuersOf(config, now),
     trustedAttesters: (issuer: string) => attesters.keysFor(issuer) as Promise<JWK[]>,
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),
+    issuerStates: new IssuerStates(keyRing.derivedSecret('issuer_state')),
   };
   const handle = createProtocolHandler(context);
   const service =

@@ -2,10 +2,11 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { hashSecret } from '../ids.js';
 import { TamperedRecord, type RecordMac } from '../seal/record-mac.js';
-import { newOffer, type CreatedOffer, type OfferStore } from './offer-store.js';
+import type { CreatedOffer, OfferStore } from './offer-store.js';
 
 /**
- * Credential offers in a JetStream KV bucket shared by every instance: serving and
+ * Credential offers in a JetStream KV bucket shared by every instance (issuer_state only
+ * as its hash): serving and
  * consuming take an entry with a revision-checked delete, so only one instance can.
  * Entries are signed (`RecordMac`): one that fails its MAC is never served or consumed.
  */
@@ -34,11 +35,10 @@ export class JetStreamOfferStore implements OfferStore {
     }
   }
 
-  async create(credentialConfigurationIds: string[], now: number, lifetimeSeconds: number, body: (offer: CreatedOffer) => unknown): Promise<CreatedOffer> {
-    const offer = newOffer(credentialConfigurationIds, now, lifetimeSeconds);
-    await this.put(`body.${offer.offerId}`, { body: JSON.stringify(body(offer)), expiresAt: offer.expiresAt });
-    await this.put(`state.${hashSecret(offer.issuerState)}`, { ids: credentialConfigurationIds, expiresAt: offer.expiresAt });
-    return offer;
+  async create(offer: CreatedOffer): Promise<void> {
+    const entry = { ids: offer.credentialConfigurationIds, expiresAt: offer.expiresAt };
+    await this.put(`offer.${offer.offerId}`, entry);
+    await this.put(`state.${hashSecret(offer.issuerState)}`, entry);
   }
 
   /** Take an entry once: read it, then delete it only if nobody changed it meanwhile. */
@@ -55,9 +55,9 @@ export class JetStreamOfferStore implements OfferStore {
     }
   }
 
-  async serveOnce(offerId: string, now: number): Promise<string | undefined> {
+  async serveOnce(offerId: string, now: number): Promise<string[] | undefined> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(offerId)) return undefined;
-    return (await this.take<{ body: string }>(`body.${offerId}`, now))?.body;
+    return (await this.take<{ ids: string[] }>(`offer.${offerId}`, now))?.ids;
   }
 
   async consume(issuerState: string, now: number): Promise<string[] | undefined> {

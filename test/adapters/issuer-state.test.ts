@@ -6,6 +6,7 @@ import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CNonceCodec } from '../../adapters/jose/c-nonce.js';
 import { verifyProofJwt } from '../../adapters/jose/proof.js';
+import { IssuerStates } from '../../adapters/offers/offer-store.js';
 import { SqliteOfferStore } from '../../adapters/offers/sqlite-offer-store.js';
 import { ClaimSealer } from '../../adapters/seal/claim-sealer.js';
 import { SqliteSessionKeys } from '../../adapters/seal/sqlite-session-keys.js';
@@ -61,16 +62,30 @@ describe('c_nonce codec (OpenID4VCI §7)', () => {
 });
 
 describe('credential offers (OpenID4VCI §4.1)', () => {
+  const states = new IssuerStates(Buffer.alloc(32, 5));
   it('serves an offer by reference once and binds its issuer_state to one challenge before expiry', async () => {
     const offers = new SqliteOfferStore(join(dir, 'state.sqlite'));
-    const offer = await offers.create(['demo_membership'], NOW, 600, (o) => ({ issuer_state: o.issuerState }));
-    expect(JSON.parse((await offers.serveOnce(offer.offerId, NOW))!)).toEqual({ issuer_state: offer.issuerState });
+    const offer = states.newOffer(['demo_membership'], NOW, 600);
+    await offers.create(offer);
+    expect(await offers.serveOnce(offer.offerId, NOW)).toEqual(['demo_membership']);
     expect(await offers.serveOnce(offer.offerId, NOW)).toBeUndefined();
     expect(await offers.consume(offer.issuerState, NOW)).toEqual(['demo_membership']);
     expect(await offers.consume(offer.issuerState, NOW)).toBeUndefined();
-    const late = await offers.create(['demo_membership'], NOW, 600, () => ({}));
+    const late = states.newOffer(['demo_membership'], NOW, 600);
+    await offers.create(late);
     expect(await offers.consume(late.issuerState, NOW + 600_000)).toBeUndefined();
     await offers.close();
+  });
+
+  it('hardening §3: issuer_state is stored only as a hash, also before the offer is served', async () => {
+    const path = join(dir, 'state.sqlite');
+    const offers = new SqliteOfferStore(path);
+    const offer = states.newOffer(['demo_membership'], NOW, 600);
+    await offers.create(offer);
+    await offers.close();
+    expect(states.of(offer.offerId)).toBe(offer.issuerState);
+    const bytes = readFileSync(path).toString('latin1');
+    expect(bytes).not.toContain(offer.issuerState);
   });
 });
 

@@ -32,9 +32,15 @@ async function main(): Promise<void> {
     await issuer.close();
     throw error;
   });
-  let expiring: Promise<unknown> = Promise.resolve();
+  // Every 5 s the sessions whose deadline passed expire; every minute the ended ones past retention go.
+  let expiring: Promise<number> = Promise.resolve(0);
+  let ticks = 0;
   const expiry = setInterval(() => {
-    expiring = issuer.expireDue().catch((error) => console.error('expiry failed', error));
+    const retire = ++ticks % 12 === 0;
+    expiring = expiring
+      .then(() => issuer.expireDue())
+      .then(() => (retire ? issuer.retireEnded() : 0))
+      .catch((error: unknown) => (console.error('expiry or retention failed', error), 0));
   }, 5000);
 
   console.log(`issuer ${config.publicUrl} listening on ${host}:${config.port}, data in ${config.dataDir}`);

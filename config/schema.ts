@@ -111,6 +111,8 @@ export const Config = z.strictObject({
       afterWalletError: z.enum(['new_request', 'redirect_to_web', 'access_denied']).default('new_request'),
     })
     .default({ holderContinuity: false, maxPresentationAttempts: 3, afterWalletError: 'new_request' }),
+  /** Retention (hardening §4): ended sessions are deleted this long after they ended, leaving an audit row without personal data (SQLite). */
+  retention: z.strictObject({ endedSessionsSeconds: seconds.default(24 * 3600) }).default({ endedSessionsSeconds: 24 * 3600 }),
   dpop: z.strictObject({ maxAgeSeconds: seconds.default(60) }).default({ maxAgeSeconds: 60 }),
   /**
    * NATS: with `url` set, the event log, replay cache, session keys and offers live in

@@ -21,10 +21,13 @@ export interface Issuer {
   fetch: (request: Request) => Promise<Response>;
   /** Append `Expired` to the sessions whose deadline has passed (run it every few seconds). */
   expireDue: () => Promise<number>;
+  /** Delete the sessions that ended longer than `retention.endedSessionsSeconds` ago, and their sealing keys (run it every minute or so); how many. */
+  retireEnded: () => Promise<number>;
   close: () => Promise<void>;
 }
 
 const SECOND = 1000;
+const RETIRE_PAGE = 1000;
 
 /** Trusted by any of the sources: the inline list, the JWKS file, the JWKS URL. */
 function trustedIssuersOf(config: Config, now: () => number): TrustedIssuers {
@@ -80,6 +83,16 @@ export async function openIssuer(config: Config, options: { now?: () => number }
     handle,
     fetch: createFetchHandler(handle, { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes }),
     expireDue: () => expireDue(engine, now(), newEventId),
+    retireEnded: async () => {
+      let retired = 0;
+      for (let page = RETIRE_PAGE; page === RETIRE_PAGE; ) {
+        const ids = (await backends.store.retireEnded?.(now() - config.retention.endedSessionsSeconds * SECOND, RETIRE_PAGE)) ?? [];
+        for (const id of ids) await context.sealer.erase(id);
+        retired += ids.length;
+        page = ids.length;
+      }
+      return retired;
+    },
     close: async () => {
       await service?.close();
       await backends.close();

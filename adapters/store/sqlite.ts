@@ -18,6 +18,17 @@ CREATE TABLE IF NOT EXISTS deadlines (
   deadline INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deadlines_by_time ON deadlines (deadline);
+CREATE TABLE IF NOT EXISTS ended (
+  stream_id TEXT PRIMARY KEY,
+  ended_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ended_by_time ON ended (ended_at);
+CREATE TABLE IF NOT EXISTS retired (
+  stream_id TEXT PRIMARY KEY,
+  final_type TEXT NOT NULL,
+  ended_at INTEGER NOT NULL,
+  events INTEGER NOT NULL
+) WITHOUT ROWID;
 `;
 
 type AppendResult = { version: number; duplicate: boolean };
@@ -59,6 +70,16 @@ export class SqliteEventStore implements EventStore {
       due: db.prepare<[number, number], { stream_id: string }>(
         'SELECT stream_id FROM deadlines WHERE deadline <= ? ORDER BY deadline LIMIT ?',
       ),
+      // A session has ended when its append leaves nothing that can end it (no deadline).
+      markEnded: db.prepare('INSERT OR REPLACE INTO ended (stream_id, ended_at) VALUES (?, ?)'),
+      ended: db.prepare<[number, number], { stream_id: string; final_type: string; ended_at: number; events: number }>(
+        `SELECT n.stream_id, e.type AS final_type, n.ended_at, e.version AS events FROM ended n
+         JOIN events e ON e.stream_id = n.stream_id AND e.version = (SELECT MAX(version) FROM events WHERE stream_id = n.stream_id)
+         WHERE n.ended_at < ? ORDER BY n.ended_at LIMIT ?`,
+      ),
+      retire: db.prepare('INSERT INTO retired (stream_id, final_type, ended_at, events) VALUES (?, ?, ?, ?)'),
+      remove: db.prepare('DELETE FROM events WHERE stream_id = ?'),
+      unmark: db.prepare('DELETE FROM ended WHERE stream_id = ?'),
     };
     this.commits = new GroupCommit(this.file, (append) => this.appendOne(append));
   }
@@ -73,8 +94,10 @@ export class SqliteEventStore implements EventStore {
       version += 1;
       this.statements.insert.run(streamId, version, event.id, event.type, event.at, JSON.stringify(event));
     }
-    if (deadline === null) this.statements.clearDeadline.run(streamId);
-    else this.statements.setDeadline.run(streamId, deadline);
+    if (deadline === null) {
+      this.statements.clearDeadline.run(streamId);
+      this.statements.markEnded.run(streamId, events.at(-1)!.at);
+    } else this.statements.setDeadline.run(streamId, deadline);
     return { version, duplicate: false };
   }
 
@@ -91,6 +114,26 @@ export class SqliteEventStore implements EventStore {
 
   async due(at: number, limit: number): Promise<string[]> {
     return this.statements.due.all(at, limit).map((row) => row.stream_id);
+  }
+
+  /**
+   * Retention (hardening §4): the events of sessions that ended before `endedBefore` are
+   * deleted, each leaving one audit row without personal data (session id, final event
+   * type, when it ended, how many events it had). Returns the retired session ids.
+   */
+  async retireEnded(endedBefore: number, limit: number): Promise<string[]> {
+    const db = this.file.db;
+    const ended = db.transaction(() => {
+      const rows = this.statements.ended.all(endedBefore, limit);
+      for (const row of rows) {
+        this.statements.retire.run(row.stream_id, row.final_type, row.ended_at, row.events);
+        this.statements.remove.run(row.stream_id);
+        this.statements.unmark.run(row.stream_id);
+      }
+      return rows.map((row) => row.stream_id);
+    }).immediate();
+    if (ended.length > 0) await this.file.durable();
+    return ended;
   }
 
   async close(): Promise<void> {

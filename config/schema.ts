@@ -20,6 +20,17 @@ export const CredentialConfiguration = z.object({
 });
 export type CredentialConfiguration = z.infer<typeof CredentialConfiguration>;
 
+/** The Node server's limits: slow headers, slow whole requests (a trickled body), idle keep-alive, open connections. */
+export const HttpLimits = z
+  .object({
+    headersTimeoutMs: z.number().int().positive().default(10_000),
+    requestTimeoutMs: z.number().int().positive().default(30_000),
+    keepAliveTimeoutMs: z.number().int().positive().default(5_000),
+    maxConnections: z.number().int().positive().default(1024),
+  })
+  .refine((limits) => limits.headersTimeoutMs <= limits.requestTimeoutMs, { message: 'headersTimeoutMs must not exceed requestTimeoutMs' });
+export type HttpLimits = z.infer<typeof HttpLimits>;
+
 const TrustedIssuerEntry = z.object({ issuer: z.string().min(1), jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) });
 
 export const Config = z.object({
@@ -28,6 +39,7 @@ export const Config = z.object({
   dataDir: z.string().min(1).default('./data'),
   /** Largest request body accepted by any endpoint. */
   bodyLimitBytes: z.number().int().positive().default(64 * 1024),
+  http: HttpLimits.default(HttpLimits.parse({})),
   /** Refuse request_uri, response_type, code_challenge and code_challenge_method on the challenge, as the seed says. */
   strictSeedParameters: z.boolean().default(false),
   walletAttestation: z

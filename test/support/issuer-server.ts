@@ -35,7 +35,7 @@ export async function startIssuer(overrides: Partial<ConfigInput> = {}): Promise
     ...overrides,
   });
   const issuer = await openIssuer(config, { now: () => clock.now });
-  const server = await startNodeServer(issuer.handle, { port, publicUrl: url, bodyLimitBytes: config.bodyLimitBytes });
+  const server = await startNodeServer(issuer.handle, { port, publicUrl: url, bodyLimitBytes: config.bodyLimitBytes, limits: config.http });
   return {
     url, issuer, pidIssuer, dataDir, clock,
     wallet: async (options = {}) => {

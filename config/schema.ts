@@ -99,6 +99,17 @@ export const Config = z.object({
       instance: z.string().default(`engine-${process.pid}`),
     })
     .optional(),
+  /**
+   * Issue 10 §4, per process and per minute: new sessions (first challenge calls) per client
+   * address and per DPoP key, and failed admin-API attempts per client address.
+   */
+  rateLimits: z
+    .object({
+      sessionsPerMinutePerAddress: z.number().int().positive().default(3000),
+      sessionsPerMinutePerKey: z.number().int().positive().default(60),
+      adminFailuresPerMinute: z.number().int().positive().default(5),
+    })
+    .default({ sessionsPerMinutePerAddress: 3000, sessionsPerMinutePerKey: 60, adminFailuresPerMinute: 5 }),
   /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
   adminToken: z.string().min(16).optional(),
 });

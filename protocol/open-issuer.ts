@@ -10,7 +10,8 @@ import { Engine, engineConfig, expireDue } from '../engine/index.js';
 import { createFetchHandler } from '../transports/http/fetch-handler.js';
 import { publishDomainEvents } from '../transports/nats/domain-events.js';
 import { serveProtocolOverNats } from '../transports/nats/protocol-service.js';
-import type { IssuerContext } from './issuer-context.js';
+import { consoleAudit, type AuditLog } from './admin-auth.js';
+import { rateLimitsOf, type IssuerContext } from './issuer-context.js';
 import { createProtocolHandler } from './router.js';
 import { openStateBackends } from './state-backends.js';
 
@@ -47,9 +48,10 @@ function engineConfigOf(config: Config) {
 /**
  * The issuer: on the embedded SQLite default (files and key ring in `config.dataDir`), or,
  * with `config.nats`, on JetStream, answering protocol requests over NATS too and
- * publishing domain events. `now` is injectable so tests can move time.
+ * publishing domain events. `now` is injectable so tests can move time; `audit` receives
+ * the admin API's audit lines (JSON on stdout by default).
  */
-export async function openIssuer(config: Config, options: { now?: () => number } = {}): Promise<Issuer> {
+export async function openIssuer(config: Config, options: { now?: () => number; audit?: AuditLog } = {}): Promise<Issuer> {
   const now = options.now ?? Date.now;
   mkdirSync(config.dataDir, { recursive: true });
   const backends = await openStateBackends(config);
@@ -67,6 +69,7 @@ export async function openIssuer(config: Config, options: { now?: () => number }
     trustedIssuers: trustedIssuersOf(config, now),
     trustedAttesters: (issuer: string) => attesters.keysFor(issuer) as Promise<JWK[]>,
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),
+    limits: rateLimitsOf(config), audit: options.audit ?? consoleAudit,
   };
   const handle = createProtocolHandler(context);
   const service = backends.nats && config.nats?.serveRequests ? serveProtocolOverNats(backends.nats, handle, { prefix, queue: config.nats.queue, instance: config.nats.instance }) : undefined;

@@ -51,6 +51,9 @@ export const Config = z.object({
       file: z.string().optional(),
       url: z.url().optional(),
       urlMaxAgeSeconds: z.number().int().nonnegative().default(60),
+      /** Issue 10 §4: the URL's fetch, body included, is given up past this time or size (defaults 5 s, 1 MiB; then it trusts nobody). */
+      urlTimeoutMs: z.number().int().positive().optional(),
+      urlMaxBytes: z.number().int().positive().optional(),
       issuers: z.array(TrustedIssuerEntry).default([]),
     })
     .default({ issuers: [], urlMaxAgeSeconds: 60 }),

@@ -28,10 +28,10 @@ const SECOND = 1000;
 
 /** Trusted by any of the sources: the inline list, the JWKS file, the JWKS URL. */
 function trustedIssuersOf(config: Config, now: () => number): TrustedIssuers {
-  const { issuers, file, url, urlMaxAgeSeconds } = config.trustedIssuers;
+  const { issuers, file, url, urlMaxAgeSeconds, urlTimeoutMs, urlMaxBytes } = config.trustedIssuers;
   const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers as never)];
   if (file) sources.push(new JwksFileTrustedIssuers(file));
-  if (url) sources.push(new UrlTrustedIssuers(url, { maxAgeMs: urlMaxAgeSeconds * SECOND, now }));
+  if (url) sources.push(new UrlTrustedIssuers(url, { maxAgeMs: urlMaxAgeSeconds * SECOND, now, ...(urlTimeoutMs && { timeoutMs: urlTimeoutMs }), ...(urlMaxBytes && { maxBytes: urlMaxBytes }) }));
   return { keysFor: async (issuer) => (await Promise.all(sources.map((source) => source.keysFor(issuer)))).flat() };
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Answer } from '../../wallet/reference-wallet.js';
 import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
 
 /** Issue 10 §4 (bounded resources): session creation is rate limited per client address and per DPoP key. */
@@ -9,7 +10,7 @@ describe('session creation rate limits (issue 10 §4)', () => {
   });
   afterAll(() => server.stop());
 
-  const expectTooMany = (answer: { status: number; body: Record<string, unknown>; headers: Headers }) => {
+  const expectTooMany = (answer: Answer) => {
     expect([answer.status, answer.body.error]).toEqual([429, 'temporarily_unavailable']);
     const retryAfter = Number(answer.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     : base;
   const issuer = await openIssuer(config);
   const host = process.env.HOST ?? '127.0.0.1';
-  const server = await listen(issuer.handle, { port: config.port, host, publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes }).catch(async (error: unknown) => {
+  const server = await listen(issuer.handle, { port: config.port, host, publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes, limits: config.http }).catch(async (error: unknown) => {
     await issuer.close();
     throw error;
   });

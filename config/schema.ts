@@ -21,6 +21,17 @@ export const CredentialConfiguration = z.strictObject({
 });
 export type CredentialConfiguration = z.infer<typeof CredentialConfiguration>;
 
+/** The Node server's limits: slow headers, slow whole requests (a trickled body), idle keep-alive, open connections. */
+export const HttpLimits = z
+  .strictObject({
+    headersTimeoutMs: z.number().int().positive().default(10_000),
+    requestTimeoutMs: z.number().int().positive().default(30_000),
+    keepAliveTimeoutMs: z.number().int().positive().default(5_000),
+    maxConnections: z.number().int().positive().default(1024),
+  })
+  .refine((limits) => limits.headersTimeoutMs <= limits.requestTimeoutMs, { message: 'headersTimeoutMs must not exceed requestTimeoutMs' });
+export type HttpLimits = z.infer<typeof HttpLimits>;
+
 const TrustedIssuerEntry = z.strictObject({ issuer: z.string().min(1), jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) }) });
 
 /**
@@ -72,6 +83,7 @@ export const Config = z.strictObject({
   dataDir: z.string().min(1).default('./data'),
   /** Largest request body accepted by any endpoint. */
   bodyLimitBytes: z.number().int().positive().default(64 * 1024),
+  http: HttpLimits.default(HttpLimits.parse({})),
   /** Refuse request_uri, response_type, code_challenge and code_challenge_method on the challenge, as the seed says. */
   strictSeedParameters: z.boolean().default(false),
   walletAttestation: z
@@ -83,6 +95,9 @@ export const Config = z.strictObject({
       file: z.string().optional(),
       url: z.url().optional(),
       urlMaxAgeSeconds: z.number().int().nonnegative().default(60),
+      /** Issue 10 §4: the URL's fetch, body included, is given up past this time or size (defaults 5 s, 1 MiB; then it trusts nobody). */
+      urlTimeoutMs: z.number().int().positive().optional(),
+      urlMaxBytes: z.number().int().positive().optional(),
       issuers: z.array(TrustedIssuerEntry).default([]),
     })
     .default({ issuers: [], urlMaxAgeSeconds: 60 }),
@@ -114,12 +129,18 @@ export const Config = z.strictObject({
   /** Retention (hardening §4): ended sessions are deleted this long after they ended, leaving an audit row without personal data (SQLite). */
   retention: z.strictObject({ endedSessionsSeconds: seconds.default(24 * 3600) }).default({ endedSessionsSeconds: 24 * 3600 }),
   dpop: z.strictObject({ maxAgeSeconds: seconds.default(60) }).default({ maxAgeSeconds: 60 }),
-  /**
-   * NATS: with `url` set, the event log, replay cache, session keys and offers live in
-   * JetStream (several engine processes serve one flow); with `serveRequests` the engine
-   * also answers protocol requests over NATS request/reply in a queue group.
-   */
   nats: NatsSettings.optional(),
+  /**
+   * Issue 10 §4, per process and per minute: new sessions (first challenge calls) per client
+   * address and per DPoP key, and failed admin-API attempts per client address.
+   */
+  rateLimits: z
+    .strictObject({
+      sessionsPerMinutePerAddress: z.number().int().positive().default(3000),
+      sessionsPerMinutePerKey: z.number().int().positive().default(60),
+      adminFailuresPerMinute: z.number().int().positive().default(5),
+    })
+    .default({ sessionsPerMinutePerAddress: 3000, sessionsPerMinutePerKey: 60, adminFailuresPerMinute: 5 }),
   /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
   adminToken: z.string().min(16).optional(),
 });

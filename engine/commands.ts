@@ -103,6 +103,11 @@ export interface Expire extends Routed {
   type: 'Expire';
 }
 
+/** From the admin API: end the session for erasure (seed 002 §3.3). */
+export interface Erase extends Routed {
+  type: 'Erase';
+}
+
 export type Command =
   | StartChallenge
   | ContinueChallenge
@@ -112,4 +117,5 @@ export type Command =
   | RedeemCode
   | IssueCNonce
   | IssueCredential
-  | Expire;
+  | Expire
+  | Erase;

@@ -116,6 +116,8 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
       const due = nextDeadline(state);
       return due ? { ...base, type: 'Expired', deadline: due.deadline } : new InvalidRequest('nothing to expire', 'engine: expiry');
     }
+    case 'Erase':
+      return { ...base, type: 'Erased' };
   }
 }
 
@@ -138,6 +140,7 @@ const OUT_OF_ORDER: Record<Command['type'], () => EngineError> = {
   IssueCNonce: () => new InvalidToken('no live access token for this session', 'RFC 6750 §3.1'),
   IssueCredential: () => new InvalidToken('no live access token for this session', 'RFC 6750 §3.1'),
   Expire: () => new InvalidRequest('nothing to expire', 'engine: expiry'),
+  Erase: () => new InvalidRequest('the session has already ended', 'seed 002 §3.3'),
 };
 
 /** decide(command, state): the one event to append, or a typed rejection. Pure. */

@@ -166,6 +166,12 @@ export const Expired = z.object({
   deadline: z.enum(['session', 'pdis', 'code', 'token']),
 });
 
+/** Seed 002 §3.3: the operator erased the session; it ends here and its sealing key is destroyed. */
+export const Erased = z.object({
+  ...base,
+  type: z.literal('Erased'),
+});
+
 export const SessionEvent = z.discriminatedUnion('type', [
   ChallengeReceived,
   PresentationRequested,
@@ -180,6 +186,7 @@ export const SessionEvent = z.discriminatedUnion('type', [
   CNonceIssued,
   CredentialIssued,
   Expired,
+  Erased,
 ]);
 export type SessionEvent = z.infer<typeof SessionEvent>;
 export type EventType = SessionEvent['type'];

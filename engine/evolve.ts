@@ -63,6 +63,7 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
     return { ...c, cNonces, issued };
   },
   Expired: (c) => c,
+  Erased: (c) => c,
 };
 
 function withNonce(nonces: Record<string, number>, hash: string, expiresAt: number, at: number) {

@@ -19,13 +19,16 @@ export const EXPIRY = {
   tokenIssued: ['token'],
 } as const satisfies Record<string, readonly Deadline[]>;
 
-export const FINAL_STATES = ['expired', 'denied', 'revoked', 'redirectedToWeb'] as const;
+export const FINAL_STATES = ['expired', 'denied', 'revoked', 'redirectedToWeb', 'erased'] as const;
 
 const accept = { guard: 'rulesPass', actions: 'evolve' } as const;
 
 function expiry(deadlines: readonly Deadline[]) {
   return { Expired: { target: 'expired', guard: { type: 'expiryDue', params: { deadlines } }, actions: 'evolve' } } as const;
 }
+
+/** Seed 002 §3.3: any session that has not ended can be ended by erasure. */
+const erasure = { Erased: { target: 'erased', ...accept } } as const;
 
 /** The policy outcomes of a retry after a failed or timed-out presentation. */
 const retries = {
@@ -61,6 +64,7 @@ export const sessionMachine = setup({
         RequestObjectRetrieved: { target: 'requestRetrieved', ...accept },
         ...retries,
         ...expiry(EXPIRY.presentationRequired),
+        ...erasure,
       },
     },
     requestRetrieved: {
@@ -69,21 +73,24 @@ export const sessionMachine = setup({
         WalletErrorReceived: { target: 'walletErrored', ...accept },
         ...retries,
         ...expiry(EXPIRY.requestRetrieved),
+        ...erasure,
       },
     },
     walletErrored: {
-      on: { ...retries, ...expiry(EXPIRY.walletErrored) },
+      on: { ...retries, ...expiry(EXPIRY.walletErrored), ...erasure },
     },
     presentationVerified: {
       on: {
         AuthorizationCodeIssued: { target: 'codeIssued', ...accept },
         ...expiry(EXPIRY.presentationVerified),
+        ...erasure,
       },
     },
     codeIssued: {
       on: {
         TokenIssued: { target: 'tokenIssued', ...accept },
         ...expiry(EXPIRY.codeIssued),
+        ...erasure,
       },
     },
     tokenIssued: {
@@ -95,15 +102,17 @@ export const sessionMachine = setup({
         ],
         GrantRevoked: { target: 'revoked', ...accept },
         ...expiry(EXPIRY.tokenIssued),
+        ...erasure,
       },
     },
     completed: {
-      on: { GrantRevoked: { target: 'revoked', ...accept } },
+      on: { GrantRevoked: { target: 'revoked', ...accept }, ...erasure },
     },
     expired: { type: 'final' },
     denied: { type: 'final' },
     revoked: { type: 'final' },
     redirectedToWeb: { type: 'final' },
+    erased: { type: 'final' },
   },
 });
 

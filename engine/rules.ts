@@ -168,6 +168,7 @@ const rules: { [T in EventType]: Rule<T> } = {
           ? new InvalidProof('proof key differs from the holder key of the presented credential', 'I-40; OpenID4VCI #742')
           : undefined,
     ),
+  Erased: () => undefined,
   Expired: (c, e) =>
     e.at < deadlineAt(c, e.deadline) ? new InvalidRequest('deadline not reached', 'engine: expiry') : undefined,
 };

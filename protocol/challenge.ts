@@ -5,6 +5,7 @@ import { AccessDenied, InvalidClient, InvalidSession, RedirectToWeb, contextOf, 
 import { readAuthorizationRequest } from './authorization-request.js';
 import { proveClient } from './client-proof.js';
 import { checkClientId, endpoints, type IssuerContext } from './issuer-context.js';
+import type { RateLimiter } from './rate-limit.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 
 /** The caller's keys; seed 000 step 4: when the issuer requires a wallet attestation, the challenge must carry it. */
@@ -31,8 +32,25 @@ function insufficientAuthorization(ctx: IssuerContext, authSession: string, requ
   return jsonResponse(400, { error: 'insufficient_authorization', error_description: 'present the requested credential', auth_session: authSession, presentation });
 }
 
+/**
+ * Issue 10 §4: 429 (RFC 6585 §4) with Retry-After once the client address or the DPoP key
+ * opened too many sessions. The challenge request is an authorization request (FiPA §5.1), so
+ * the error is RFC 6749 §4.1.2.1's `temporarily_unavailable` ("temporary overloading");
+ * `slow_down` belongs to the device flow (RFC 8628 §3.5) only.
+ */
+function tooManySessions(limiter: RateLimiter, key: string | undefined, now: number): ProtocolResponse | undefined {
+  const wait = key === undefined ? 0 : limiter.take(key, now);
+  if (wait === 0) return undefined;
+  return jsonResponse(429, { error: 'temporarily_unavailable', error_description: 'too many new sessions; retry later' }, { 'Retry-After': String(wait) });
+}
+
 async function firstCall(ctx: IssuerContext, request: ProtocolRequest, params: Map<string, string>, now: number): Promise<ProtocolResponse> {
+  // Checked before any signature: an address over its limit costs no cryptography.
+  const byAddress = tooManySessions(ctx.limits.sessionsPerAddress, request.remoteAddress, now);
+  if (byAddress) return byAddress;
   const caller = await proveCaller(ctx, request, now);
+  const byKey = tooManySessions(ctx.limits.sessionsPerKey, caller.dpopJkt, now);
+  if (byKey) return byKey;
   const authorization = readAuthorizationRequest(params, ctx.config, caller.attestedClientId);
   if (authorization.issuerState !== undefined) {
     // OpenID4VCI §5.1.3: issuer_state binds this challenge to one live offer, once.

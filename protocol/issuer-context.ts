@@ -7,6 +7,8 @@ import type { ReplayCache } from '../adapters/replay/replay-cache.js';
 import type { ClaimSealer } from '../adapters/seal/claim-sealer.js';
 import type { TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import type { IssuerStates, OfferStore } from '../adapters/offers/offer-store.js';
+import type { AuditLog } from './admin-auth.js';
+import { RateLimiter } from './rate-limit.js';
 
 /** Everything the protocol handlers use: the engine and the adapters, and the clock. */
 export interface IssuerContext {
@@ -21,6 +23,24 @@ export interface IssuerContext {
   offers: OfferStore;
   issuerStates: IssuerStates;
   now: () => number;
+  limits: RateLimits;
+  audit: AuditLog;
+}
+
+/** The in-memory limits of issue 10 §4 (see `RateLimiter`). */
+export interface RateLimits {
+  sessionsPerAddress: RateLimiter;
+  sessionsPerKey: RateLimiter;
+  adminFailures: RateLimiter;
+}
+
+export function rateLimitsOf(config: Config): RateLimits {
+  const { sessionsPerMinutePerAddress, sessionsPerMinutePerKey, adminFailuresPerMinute } = config.rateLimits;
+  return {
+    sessionsPerAddress: new RateLimiter(sessionsPerMinutePerAddress),
+    sessionsPerKey: new RateLimiter(sessionsPerMinutePerKey),
+    adminFailures: new RateLimiter(adminFailuresPerMinute),
+  };
 }
 
 /** The endpoint URLs, all under the public base URL (the issuer identifier). */

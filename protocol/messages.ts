@@ -9,6 +9,8 @@ export interface ProtocolRequest {
   url: URL;
   headers: Headers;
   body: string;
+  /** The peer's network address, when the transport knows it (rate limits per client address, issue 10 §4). */
+  remoteAddress?: string;
 }
 
 export interface ProtocolResponse {

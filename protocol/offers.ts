@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidRequest, UnknownCredentialConfiguration } from '../engine/index.js';
+import { audit, refuseNonAdmin } from './admin-auth.js';
 import { endpoints, type IssuerContext } from './issuer-context.js';
 import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 
@@ -46,9 +47,8 @@ const OfferRequest = z.object({
 
 /** POST /admin/offers (Bearer admin token): the API behind the CLI's `offer` command. */
 export async function handleOfferCreate(ctx: IssuerContext, request: ProtocolRequest): Promise<ProtocolResponse> {
-  const admin = ctx.config.adminToken;
-  if (!admin || request.headers.get('authorization') !== `Bearer ${admin}`)
-    return jsonResponse(401, { error: 'invalid_token', error_description: 'the admin API needs the admin bearer token' }, { 'WWW-Authenticate': 'Bearer' });
+  const refused = refuseNonAdmin(ctx, request, 'offers');
+  if (refused) return refused;
   let json: unknown;
   try {
     json = JSON.parse(request.body);
@@ -58,5 +58,6 @@ export async function handleOfferCreate(ctx: IssuerContext, request: ProtocolReq
   const parsed = OfferRequest.safeParse(json);
   if (!parsed.success) throw new InvalidRequest('credential_configuration_ids is required', 'admin API');
   const links = await createOffer(ctx, parsed.data.credential_configuration_ids, parsed.data.by_reference);
+  audit(ctx, { action: 'offer_created', endpoint: 'offers', configurations: parsed.data.credential_configuration_ids.join(' '), byReference: String(parsed.data.by_reference) });
   return jsonResponse(201, { offer_uri: links.offerUri, ...(links.credentialOfferUri && { credential_offer_uri: links.credentialOfferUri }) });
 }

@@ -11,7 +11,8 @@ import { Engine, engineConfig, expireDue } from '../engine/index.js';
 import { createFetchHandler } from '../transports/http/fetch-handler.js';
 import { publishDomainEvents } from '../transports/nats/domain-events.js';
 import { serveProtocolOverNats } from '../transports/nats/protocol-service.js';
-import type { IssuerContext } from './issuer-context.js';
+import { consoleAudit, type AuditLog } from './admin-auth.js';
+import { rateLimitsOf, type IssuerContext } from './issuer-context.js';
 import { createProtocolHandler } from './router.js';
 import { openStateBackends, stateProtection } from './state-backends.js';
 
@@ -31,10 +32,10 @@ const RETIRE_PAGE = 1000;
 
 /** Trusted by any of the sources: the inline list, the JWKS file, the JWKS URL. */
 function trustedIssuersOf(config: Config, now: () => number): TrustedIssuers {
-  const { issuers, file, url, urlMaxAgeSeconds } = config.trustedIssuers;
+  const { issuers, file, url, urlMaxAgeSeconds, urlTimeoutMs, urlMaxBytes } = config.trustedIssuers;
   const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers as never)];
   if (file) sources.push(new JwksFileTrustedIssuers(file));
-  if (url) sources.push(new UrlTrustedIssuers(url, { maxAgeMs: urlMaxAgeSeconds * SECOND, now }));
+  if (url) sources.push(new UrlTrustedIssuers(url, { maxAgeMs: urlMaxAgeSeconds * SECOND, now, ...(urlTimeoutMs && { timeoutMs: urlTimeoutMs }), ...(urlMaxBytes && { maxBytes: urlMaxBytes }) }));
   return { keysFor: async (issuer) => (await Promise.all(sources.map((source) => source.keysFor(issuer)))).flat() };
 }
 
@@ -51,9 +52,10 @@ function engineConfigOf(config: Config) {
 /**
  * The issuer: on the embedded SQLite default (files and key ring in `config.dataDir`), or,
  * with `config.nats`, on JetStream, answering protocol requests over NATS too and
- * publishing domain events. `now` is injectable so tests can move time.
+ * publishing domain events. `now` is injectable so tests can move time; `audit` receives
+ * the admin API's audit lines (JSON on stdout by default).
  */
-export async function openIssuer(config: Config, options: { now?: () => number } = {}): Promise<Issuer> {
+export async function openIssuer(config: Config, options: { now?: () => number; audit?: AuditLog } = {}): Promise<Issuer> {
   const now = options.now ?? Date.now;
   prepareDataDir(config.dataDir);
   const keyRing = await KeyRing.open(config.dataDir, { now: now(), subjectDns: new URL(config.publicUrl).hostname });
@@ -72,6 +74,7 @@ export async function openIssuer(config: Config, options: { now?: () => number }
     trustedAttesters: (issuer: string) => attesters.keysFor(issuer) as Promise<JWK[]>,
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),
     issuerStates: new IssuerStates(keyRing.derivedSecret('issuer_state')),
+    limits: rateLimitsOf(config), audit: options.audit ?? consoleAudit,
   };
   const handle = createProtocolHandler(context);
   const service =

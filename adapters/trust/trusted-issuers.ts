@@ -57,32 +57,75 @@ export class JwksFileTrustedIssuers implements TrustedIssuers {
   }
 }
 
+/** Issue 10 §4: a trust list is fetched over https only; plain http only from this machine (tests, a local sidecar). */
+export function assertTrustListUrl(url: string): void {
+  const parsed = new URL(url);
+  const loopback = ['localhost', '[::1]'].includes(parsed.hostname) || /^127(\.\d{1,3}){3}$/.test(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback))
+    throw new Error(`trustedIssuers.url must be https (plain http only on loopback): ${parsed.origin}`);
+}
+
+/** The body as text, refusing (and cancelling) it past `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (Number(response.headers.get('content-length') ?? '0') > maxBytes) throw new Error('trust list too large');
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new Error('trust list too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface UrlSourceOptions {
+  maxAgeMs: number;
+  now: () => number;
+  /** Issue 10 §4: the whole fetch, body included, within this time (default 5 s) and size (default 1 MiB). */
+  timeoutMs?: number;
+  maxBytes?: number;
+  fetch?: typeof fetch;
+}
+
 /**
  * A JWKS document of the same shape served at a URL, fetched again once `maxAgeMs` has
  * passed (so removing an issuer there stops acceptance within that time; 0 = every
  * time). A failed or invalid fetch trusts nobody until the next successful one.
+ * Issue 10 §4: https only, no redirects followed, one fetch in flight shared by every
+ * presentation waiting for it, bounded in time and size.
  */
 export class UrlTrustedIssuers implements TrustedIssuers {
   private loaded: { at: number; issuers: StaticTrustedIssuers } | undefined;
+  private inFlight: Promise<StaticTrustedIssuers> | undefined;
 
   constructor(
     private readonly url: string,
-    private readonly options: { maxAgeMs: number; now: () => number; fetch?: typeof fetch },
-  ) {}
+    private readonly options: UrlSourceOptions,
+  ) {
+    assertTrustListUrl(url);
+  }
 
-  private async current(): Promise<StaticTrustedIssuers> {
-    const now = this.options.now();
-    if (this.loaded && now - this.loaded.at < this.options.maxAgeMs) return this.loaded.issuers;
-    let list: TrustedIssuerList = [];
+  private async fetchList(): Promise<TrustedIssuerList> {
     try {
-      const response = await (this.options.fetch ?? fetch)(this.url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(5000) });
-      const parsed = z.object({ issuers: TrustedIssuerList }).safeParse(await response.json());
-      if (response.ok && parsed.success) list = parsed.data.issuers;
+      const response = await (this.options.fetch ?? fetch)(this.url, {
+        headers: { Accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+      });
+      if (!response.ok) return [];
+      const parsed = z.object({ issuers: TrustedIssuerList }).safeParse(JSON.parse(await readCapped(response, this.options.maxBytes ?? 1024 * 1024)));
+      return parsed.success ? parsed.data.issuers : [];
     } catch {
-      list = [];
+      return [];
     }
-    this.loaded = { at: now, issuers: new StaticTrustedIssuers(list) };
-    return this.loaded.issuers;
+  }
+
+  private current(): Promise<StaticTrustedIssuers> {
+    if (this.loaded && this.options.now() - this.loaded.at < this.options.maxAgeMs) return Promise.resolve(this.loaded.issuers);
+    this.inFlight ??= this.fetchList().then((list) => {
+      this.loaded = { at: this.options.now(), issuers: new StaticTrustedIssuers(list) };
+      this.inFlight = undefined;
+      return this.loaded.issuers;
+    });
+    return this.inFlight;
   }
 
   async keysFor(issuer: string): Promise<JWK[]> {

@@ -24,7 +24,7 @@ function candidates(flow: Flow, t: number): Command[] {
       flow.continue(t + 6 * 60 * SECOND, { round: r }), flow.continue(t + 1, { round: r, pdis: flow.value('pdis', r) }),
     ]),
     flow.redeem(t + 1), flow.nonce(t + 1), flow.credential(t + 1), flow.credential(t + 1, 1, { config: 'pid_sd_jwt' }),
-    flow.expire(t + HOUR),
+    flow.expire(t + HOUR), flow.erase(t + 1),
   ];
 }
 

@@ -10,10 +10,11 @@ import { STORES } from '../support/stores.js';
  * simpler than the engine, predicts whether each command is accepted and which
  * state follows; the real runtime runs over a real store.
  */
-type Phase = 'pending' | 'retrieved' | 'verified' | 'errored' | 'coded' | 'token' | 'done' | 'revoked' | 'expired' | 'denied';
+type Phase = 'pending' | 'retrieved' | 'verified' | 'errored' | 'coded' | 'token' | 'done' | 'revoked' | 'expired' | 'denied' | 'erased';
 const STATE_OF: Record<Phase, string> = {
   pending: 'presentationRequired', retrieved: 'requestRetrieved', verified: 'presentationVerified', errored: 'walletErrored',
   coded: 'codeIssued', token: 'tokenIssued', done: 'completed', revoked: 'revoked', expired: 'expired', denied: 'denied',
+  erased: 'erased',
 };
 const MAX_ATTEMPTS = 3;
 
@@ -22,12 +23,14 @@ interface Real { engine: Engine; flow: Flow }
 
 abstract class Step implements fc.AsyncCommand<Model, Real> {
   check = () => true;
+  /** Refused once its deadlines passed (every step but erasure). */
+  readonly timed: boolean = true;
   abstract command(m: Model, flow: Flow): Command;
   /** The phase after the command, or null when it must be refused. */
   abstract expect(m: Model): Phase | null;
   async run(m: Model, r: Real) {
     m.now += SECOND;
-    const next = m.late ? null : this.expect(m);
+    const next = m.late && this.timed ? null : this.expect(m);
     const outcome: Outcome = await r.engine.execute(this.command(m, r.flow));
     expect(isLeft(outcome), `${this.toString()} in ${m.phase}`).toBe(next === null);
     if (next) this.update(m, next);
@@ -87,13 +90,18 @@ class Credential extends Step {
   command = (m: Model, f: Flow) => f.credential(m.now, Math.max(m.nonces, 1));
   expect = (m: Model) => (m.phase === 'token' && m.nonceFresh ? 'done' : null);
 }
+class Erase extends Step {
+  override readonly timed = false;
+  command = (m: Model, f: Flow) => f.erase(m.now);
+  expect = (m: Model) => (['revoked', 'expired', 'denied', 'erased'].includes(m.phase) ? null : 'erased');
+}
 class Wait implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
     m.now += 3 * 60 * 60 * SECOND;
     m.late = true;
     await expireDue(r.engine, m.now, () => r.flow.eventId());
-    if (!['done', 'revoked', 'expired', 'denied'].includes(m.phase)) m.phase = 'expired';
+    if (!['done', 'revoked', 'expired', 'denied', 'erased'].includes(m.phase)) m.phase = 'expired';
     expect(stateName(await r.engine.load(r.flow.sessionId))).toBe(STATE_OF[m.phase]);
   }
   toString = () => 'Wait+Expire';
@@ -102,7 +110,7 @@ class Wait implements fc.AsyncCommand<Model, Real> {
 const allSteps = [
   fc.constant(new Retrieve()), fc.boolean().map((v) => new Present(v)), fc.constant(new WalletError()),
   fc.boolean().map((v) => new Continue(v)), fc.constant(new Redeem()), fc.constant(new Nonce()),
-  fc.constant(new Credential()), fc.constant(new Wait()),
+  fc.constant(new Credential()), fc.constant(new Wait()), fc.constant(new Erase()),
 ];
 
 describe.each(Object.keys(STORES))('the runtime against a model, on the %s store', (storeName) => {

@@ -44,6 +44,7 @@ export function arbCommand(flow: Flow): fc.Arbitrary<CommandAt> {
       ([n, holder]): CommandAt => (t) => flow.credential(t, n, { ...(holder && { holder }) }),
     ),
     fc.constant((t: number) => flow.expire(t)),
+    fc.constant((t: number) => flow.erase(t)),
   );
 }
 

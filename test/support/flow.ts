@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
-  CallerProof, Command, ContinueChallenge, Expire, IssueCNonce, IssueCredential, NewPresentationRequest, RedeemCode,
+  CallerProof, Command, ContinueChallenge, Erase, Expire, IssueCNonce, IssueCredential, NewPresentationRequest, RedeemCode,
   RetrieveRequestObject, StartChallenge, SubmitPresentation, SubmitWalletError,
 } from '../../engine/index.js';
 
@@ -86,6 +86,9 @@ export class Flow {
   }
   expire(at: number): Expire {
     return { type: 'Expire', ...this.routed(at) };
+  }
+  erase(at: number): Erase {
+    return { type: 'Erase', ...this.routed(at) };
   }
 
   /** The seed's happy path, one second per step, starting at t0. */

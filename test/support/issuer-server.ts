@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import type { ConfigInput } from '../../config/schema.js';
+import type { AuditLog } from '../../protocol/admin-auth.js';
 import { openIssuer, type Issuer } from '../../protocol/open-issuer.js';
 import { startNodeServer } from '../../transports/http/node-server.js';
 import { freePort } from './cluster.js';
@@ -23,7 +24,7 @@ export interface RunningIssuer {
 }
 
 /** The issuer over real HTTP on loopback, on a fresh SQLite data directory, trusting the demo PID provider. */
-export async function startIssuer(overrides: Partial<ConfigInput> = {}): Promise<RunningIssuer> {
+export async function startIssuer(overrides: Partial<ConfigInput> = {}, options: { audit?: AuditLog } = {}): Promise<RunningIssuer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-issuer-'));
   const pidIssuer = await openDemoPidIssuer(dataDir);
   const clock = { now: Date.now() };
@@ -34,8 +35,8 @@ export async function startIssuer(overrides: Partial<ConfigInput> = {}): Promise
     trustedIssuers: { issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }] },
     ...overrides,
   });
-  const issuer = await openIssuer(config, { now: () => clock.now });
-  const server = await startNodeServer(issuer.handle, { port, publicUrl: url, bodyLimitBytes: config.bodyLimitBytes });
+  const issuer = await openIssuer(config, { now: () => clock.now, ...(options.audit && { audit: options.audit }) });
+  const server = await startNodeServer(issuer.handle, { port, publicUrl: url, bodyLimitBytes: config.bodyLimitBytes, limits: config.http });
   return {
     url, issuer, pidIssuer, dataDir, clock,
     wallet: async (options = {}) => {

@@ -20,9 +20,10 @@ async function readBody(request: Request, limit: number): Promise<string> {
 /**
  * The engine as a Fetch-API handler, `(Request) => Promise<Response>`, to mount in any
  * server (Express, Fastify, Hono, Next.js, Deno, Bun). Requests are routed against
- * `publicUrl`, whatever host a proxy used.
+ * `publicUrl`, whatever host a proxy used. `remoteAddress` tells the issuer the client's
+ * address (the Fetch API has none), for the per-address rate limits.
  */
-export function createFetchHandler(handle: ProtocolHandler, options: HttpEdgeOptions) {
+export function createFetchHandler(handle: ProtocolHandler, options: HttpEdgeOptions & { remoteAddress?: (request: Request) => string | undefined }) {
   const origin = new URL(options.publicUrl).origin;
   return async (request: Request): Promise<Response> => {
     let body: string;
@@ -32,7 +33,11 @@ export function createFetchHandler(handle: ProtocolHandler, options: HttpEdgeOpt
       const refusal = unreadableBody(error, options.bodyLimitBytes);
       return new Response(refusal.body, { status: refusal.status, headers: refusal.headers });
     }
-    const response = await handle({ method: request.method, url: publicRequestUrl(request.url, origin), headers: request.headers, body });
+    const remoteAddress = options.remoteAddress?.(request);
+    const response = await handle({
+      method: request.method, url: publicRequestUrl(request.url, origin), headers: request.headers, body,
+      ...(remoteAddress !== undefined && { remoteAddress }),
+    });
     return new Response(response.body, { status: response.status, headers: response.headers });
   };
 }

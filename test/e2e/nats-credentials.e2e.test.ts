@@ -6,6 +6,7 @@ import { nkeys } from '@nats-io/nats-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/cluster.js';
 import { spawnIssuer } from '../support/issuer-process.js';
+import { writeTlsFiles } from '../support/tls-files.js';
 
 const cleanups: Array<() => void> = [];
 afterAll(() => cleanups.forEach((cleanup) => cleanup()));
@@ -43,6 +44,22 @@ describe('NATS credentials for the engine (hardening §1)', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toContain("refused pdi-engine's credentials");
+  });
+
+  it('hardening §1: the engine connects over TLS with a CA and a client certificate the server verifies; without the client certificate it is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pdi-tls-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const tls = await writeTlsFiles(dir);
+    const url = await natsWith(['--tlsverify', '--tlscert', tls.serverCert, '--tlskey', tls.serverKey, '--tlscacert', tls.ca]);
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ nats: { url, tls: { caFile: tls.ca, certFile: tls.clientCert, keyFile: tls.clientKey } } }), { mode: 0o600 });
+    const engine = await spawnIssuer({ CONFIG_FILE: config, PORT: String(await freePort()), DATA_DIR: join(dir, 'data') });
+    engine.kill('SIGTERM');
+    const withoutClientCertificate = join(dir, 'no-client-cert.json');
+    writeFileSync(withoutClientCertificate, JSON.stringify({ nats: { url, tls: { caFile: tls.ca }, allowUnauthenticated: true, connectTimeoutSeconds: 1 } }));
+    const refused = await runEngine({ CONFIG_FILE: withoutClientCertificate, DATA_DIR: join(dir, 'data') });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('NATS');
   });
 
   it('hardening §1: the engine connects with an NKey seed file', async () => {

@@ -21,6 +21,8 @@ export function connectionOptions(nats: NatsSettings, name: string): ConnectionO
   return {
     servers: nats.url.split(',').map((url) => url.trim()),
     name,
+    // One attempt waits at most 5 s (the client's default is 20 s), so the start-up deadline holds.
+    timeout: Math.min(5000, nats.connectTimeoutSeconds * 1000),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     ...(nats.user !== undefined && { user: nats.user, pass: nats.pass }),
@@ -40,7 +42,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Connect, retrying an unreachable server with exponential backoff (250 ms doubling up to
  * 5 s) for `connectTimeoutSeconds`, then failing with one line. A refused authentication
- * fails at once: retrying cannot fix it.
+ * or a TLS failure (certificate, handshake) fails at once: retrying cannot fix it.
  */
 export async function connectToNats(nats: NatsSettings, name: string, warn: (line: string) => void = console.error, extra: Partial<ConnectionOptions> = {}): Promise<NatsConnection> {
   if (unauthenticated(nats)) warn(`WARNING: ${name} connects to NATS without credentials (allowUnauthenticated): anyone who reaches ${nats.url} can read and forge its messages`);
@@ -52,6 +54,7 @@ export async function connectToNats(nats: NatsSettings, name: string, warn: (lin
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (/authoriz|authenticat|permission/i.test(reason)) throw new NatsUnreachable(`NATS ${nats.url} refused ${name}'s credentials: ${reason}`);
+      if (/certificate|tls|ssl|handshake/i.test(reason)) throw new NatsUnreachable(`NATS ${nats.url}: TLS failed for ${name}: ${reason}`);
       if (Date.now() + wait > deadline) throw new NatsUnreachable(`NATS ${nats.url} unreachable for ${nats.connectTimeoutSeconds} s: ${reason}`);
       await sleep(wait);
     }

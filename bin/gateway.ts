@@ -8,24 +8,17 @@ import { closeGracefully } from '../transports/http/close-gracefully.js';
 import { listen } from '../transports/http/listen.js';
 import { GATEWAY_INBOX_PREFIX, connectToNats } from '../transports/nats/connection.js';
 import { forwardOverNats } from '../transports/nats/gateway.js';
+import { runService } from './run-service.js';
 
-async function main(): Promise<void> {
+runService('pdi-gateway', async () => {
   const config = loadConfig();
   if (!config.nats) throw new ConfigError('set NATS_URL: the gateway forwards over NATS');
   const nc = await connectToNats(config.nats, 'pdi-gateway', console.error, { inboxPrefix: GATEWAY_INBOX_PREFIX });
   const host = process.env.HOST ?? '127.0.0.1';
   const server = await listen(forwardOverNats(nc, { prefix: config.nats.subjectPrefix }), { port: config.port, host, publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes, limits: config.http });
   console.log(`gateway ${config.publicUrl} listening on ${host}:${config.port}, forwarding to ${config.nats.url}`);
-  const stop = async () => {
+  return async () => {
     await closeGracefully(server);
     await nc.drain();
-    process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-}
-
-main().catch((error: unknown) => {
-  console.error(`pdi-gateway: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
 });

@@ -11,12 +11,13 @@ import { openIssuer } from '../protocol/open-issuer.js';
 import { closeGracefully } from '../transports/http/close-gracefully.js';
 import { listen } from '../transports/http/listen.js';
 import { openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
+import { runService } from './run-service.js';
 
 function trustsSomeone(config: Config): boolean {
   return Boolean(config.trustedIssuers.file || config.trustedIssuers.url || config.trustedIssuers.issuers.length > 0);
 }
 
-async function main(): Promise<void> {
+runService('pdi-engine', async () => {
   const { values } = parseArgs({ options: { demo: { type: 'boolean', default: false } }, strict: true });
   const base = loadConfig(process.env, values.demo ? { demo: true } : {});
   if (!base.demo && !trustsSomeone(base))
@@ -48,21 +49,11 @@ async function main(): Promise<void> {
   console.log(`  credential signing key: ${issuer.context.keyRing.current().kid} (published at ${config.publicUrl}/.well-known/jwt-vc-issuer)`);
   if (pidIssuer) console.log(`  DEMO MODE: trusts the demo PID provider ${pidIssuer.issuer} whose key is in ${config.dataDir}; never use this in production. Run \`npm run wallet\` in another terminal`);
 
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      clearInterval(expiry);
-      // Requests in flight are answered before the stores close under them; an expiry run in flight finishes too.
-      await closeGracefully(server);
-      await expiring;
-      await issuer.close();
-      process.exit(0);
-    })());
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-}
-
-main().catch((error: unknown) => {
-  console.error(`pdi-engine: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  return async () => {
+    clearInterval(expiry);
+    // Requests in flight are answered before the stores close under them; an expiry run in flight finishes too.
+    await closeGracefully(server);
+    await expiring;
+    await issuer.close();
+  };
 });

@@ -1,22 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../adapters/store/sqlite.js';
 import { createWallets } from '../../bench/load-generator.js';
 import { freePort } from '../support/cluster.js';
+import { tempDirs } from '../support/temp-dirs.js';
 import { checkLogs, runOne, type FlowResult } from '../support/fault-checks.js';
 import { spawnIssuer } from '../support/issuer-process.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pdi-shutdown-'));
-  dirs.push(dir);
-  return dir;
-}
+const dirs = tempDirs('pdi-shutdown-');
+afterAll(dirs.removeAll);
+const tempDir = dirs.make;
 
 const exited = (child: { once: (event: 'exit', listener: (code: number | null) => void) => void }) => new Promise<number | null>((resolve) => child.once('exit', resolve));
 

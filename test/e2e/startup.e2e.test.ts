@@ -1,20 +1,15 @@
-import { execFile, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/cluster.js';
+import { tempDirs } from '../support/temp-dirs.js';
 import { spawnIssuer } from '../support/issuer-process.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pdi-startup-'));
-  dirs.push(dir);
-  return dir;
-}
+const dirs = tempDirs('pdi-startup-');
+afterAll(dirs.removeAll);
+const tempDir = dirs.make;
 
 /** `bin/start.ts` expected to fail: its exit code and what it printed. */
 function failedStart(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stderr: string }> {
@@ -51,11 +46,9 @@ describe('fail closed on configuration (hardening §2, rule 3)', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toContain('no trusted PID issuer configured');
-    const port = await freePort();
-    const child: ChildProcess = await spawnIssuer({ PORT: String(port), DATA_DIR: dataDir });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts', '--demo'], { env: { ...process.env, PORT: String(await freePort()), DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()).includes('DEMO MODE') && resolve()));
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(output).toContain('DEMO MODE');

@@ -97,7 +97,7 @@ describe('response headers and error descriptions (issue 10 §5)', () => {
   });
   afterAll(() => server.stop());
 
-  it('X-Content-Type-Options nosniff on every response: JSON, errors, 404, metadata and the request object JWT', async () => {
+  it('issue 10 §5: X-Content-Type-Options nosniff on every response: JSON, errors, 404, metadata and the request object JWT', async () => {
     const wallet = await server.wallet();
     const { presentation } = await untilPresentation(wallet);
     const fresh = await wallet.challenge({ scope: 'membership' });

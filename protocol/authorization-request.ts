@@ -52,14 +52,14 @@ function parseDetails(raw: string): string[] {
 
 /**
  * OpenID4VCI §5.1.1, seed 002 §3.3 (data minimisation): the claims an entry lists are the only ones
- * its credential will carry. Each must be a claim the configuration issues; the configuration ids
- * were checked by requestedConfigurations. Entries of one configuration listed twice add up.
+ * its credential will carry. Each must be a claim the configuration issues (own properties only).
+ * Entries of one configuration listed twice add up.
  */
 function claimSubsetsOf(raw: string, config: Config): Record<string, string[]> | undefined {
   const subsets = new Map<string, Set<string>>();
   for (const detail of detailsOf(raw)) {
     if (!detail.claims) continue;
-    const issued = config.credentialConfigurations[detail.credential_configuration_id]!.claimMapping;
+    const issued = config.credentialConfigurations[detail.credential_configuration_id]?.claimMapping ?? {};
     const names = subsets.get(detail.credential_configuration_id) ?? new Set<string>();
     for (const { path } of detail.claims) {
       const name = path[0];

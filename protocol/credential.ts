@@ -83,7 +83,7 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   const configurationId = configurationOf(ctx, body, session);
   // I-40, OpenID4VCI §8.2: refused before any proof is verified or c_nonce spent; the engine decides it again on append.
   const refused = issuable(session, configurationId, body.proofs.jwt.length);
-  if (refused && session.token?.hash === hashSecret(token)) throw refused;
+  if (refused && session.token?.hash === hashSecret(token) && session.dpopJkt === dpop.jkt) throw refused;
   const proofs = await Promise.all(body.proofs.jwt.map((jwt) => verifyProofJwt(jwt, { audience: config.publicUrl, clientId: session.clientId, now })));
   const nonce = proofs[0]!.nonce;
   if (proofs.some((proof) => proof.nonce !== nonce)) throw new InvalidProof('every proof must carry the same c_nonce', 'OpenID4VCI §8.2');

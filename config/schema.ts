@@ -124,6 +124,8 @@ export const Config = z.strictObject({
       holderContinuity: z.boolean().default(false),
       maxPresentationAttempts: z.number().int().min(1).max(10).default(3),
       afterWalletError: z.enum(['new_request', 'redirect_to_web', 'access_denied']).default('new_request'),
+      /** Batch issuance (OpenID4VCI §12.2.4): up to this many key proofs, so credentials, per request; unset: one. */
+      batchSize: z.number().int().min(2).max(16).optional(),
     })
     .default({ holderContinuity: false, maxPresentationAttempts: 3, afterWalletError: 'new_request' }),
   /** Retention (hardening §4): ended sessions are deleted this long after they ended, leaving an audit row without personal data (SQLite). */

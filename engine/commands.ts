@@ -25,6 +25,7 @@ export interface StartChallenge extends Routed {
   scope?: string;
   credentialConfigurationIds: string[];
   authorizationDetails?: boolean;
+  claimSubsets?: Record<string, string[]>;
   issuerState?: string;
   dpopJkt: string;
   attestationJkt?: string;

@@ -32,6 +32,8 @@ export interface EngineConfig {
   /** Require the credential's proof key to equal the presented credential's holder key (I-40). */
   holderContinuity: boolean;
   maxPresentationAttempts: number;
+  /** The advertised batch_size (OpenID4VCI §12.2.4); undefined: no batch issuance, one proof per request. */
+  batchSize?: number;
   onRetry: RetryPolicy;
 }
 
@@ -40,6 +42,7 @@ export function engineConfig(overrides: Partial<Omit<EngineConfig, 'lifetimes'>>
     holderContinuity: overrides.holderContinuity ?? false,
     maxPresentationAttempts: overrides.maxPresentationAttempts ?? 3,
     onRetry: overrides.onRetry ?? askAgainThenDeny,
+    ...(overrides.batchSize !== undefined && { batchSize: overrides.batchSize }),
     lifetimes: Lifetimes.parse(overrides.lifetimes ?? {}),
   };
 }

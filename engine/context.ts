@@ -13,6 +13,8 @@ export interface SessionContext {
   clientId: string;
   credentialConfigurationIds: string[];
   authorizationDetails?: boolean;
+  /** Per configuration, the only claims the wallet asked for (OpenID4VCI §5.1.1); absent: every configured claim. */
+  claimSubsets?: Record<string, string[]>;
   issuerState?: string;
   /** The keys that opened the session (FiPA §9.6.1, ABCA): every later call must prove the same. */
   dpopJkt: string;
@@ -23,6 +25,8 @@ export interface SessionContext {
   sessionExpiresAt: number;
   holderContinuity: boolean;
   maxPresentationAttempts: number;
+  /** Most proofs (so credentials) per credential request: the batch_size, 1 without batch issuance. */
+  batchSize: number;
   /** The current OpenID4VP transaction; earlier ones are dead (their nonces refused). */
   request: PresentationRequest & { retrieved: boolean };
   presentationAttempts: number;
@@ -54,6 +58,7 @@ export const EMPTY_CONTEXT: SessionContext = {
   sessionExpiresAt: 0,
   holderContinuity: false,
   maxPresentationAttempts: 0,
+  batchSize: 1,
   request: { requestId: '', nonce: '', state: '', verifierClientId: '', expiresAt: 0, retrieved: false },
   presentationAttempts: 0,
   cNonces: {},

@@ -1,7 +1,7 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { Command, ContinueChallenge, RedeemCode } from './commands.js';
 import type { EngineConfig } from './config.js';
-import { EngineError, InvalidGrant, InvalidRequest, InvalidSession, InvalidToken } from './errors.js';
+import { CredentialRequestDenied, EngineError, InvalidGrant, InvalidRequest, InvalidSession, InvalidToken } from './errors.js';
 import { SCHEMA_VERSION, SessionEvent } from './events.js';
 import { callerBinding, checkEvent, monotonic } from './rules.js';
 import { contextOf, handles, nextDeadline, stateName, tryApply, type SessionState } from './state.js';
@@ -80,7 +80,11 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
         ...facts,
         type: 'ChallengeReceived',
         sessionExpiresAt: cmd.at + lifetimes.session,
-        policy: { holderContinuity: config.holderContinuity, maxPresentationAttempts: config.maxPresentationAttempts },
+        policy: {
+          holderContinuity: config.holderContinuity,
+          maxPresentationAttempts: config.maxPresentationAttempts,
+          ...(config.batchSize !== undefined && { batchSize: config.batchSize }),
+        },
         request: { ...request, expiresAt: cmd.at + lifetimes.request },
       };
     }
@@ -151,14 +155,23 @@ export function decide(state: SessionState, command: Command, config: EngineConf
   if (event instanceof EngineError) return left({ error: event });
   if (event === null) return right({ event: null, state });
   const parsed = SessionEvent.safeParse(event);
-  if (!parsed.success) return left({ error: new InvalidRequest(`malformed ${event.type}: ${parsed.error.issues[0]?.path.join('.')}`, 'engine: event schema') });
+  // The public description names no internal event or field: only the rule (never sent) does.
+  if (!parsed.success)
+    return left({ error: new InvalidRequest('a value of the request is malformed or too long', `engine: ${event.type} schema at ${parsed.error.issues[0]?.path.join('.')}`) });
   return decideEvent(state, command, parsed.data);
+}
+
+/** OpenID4VCI §8.3.1.2; I-40: once every granted credential is issued, the token's holder learns that the grant is used up. */
+function grantUsedUp(state: SessionState, command: Command): EngineError | undefined {
+  if (stateName(state) !== 'completed' || (command.type !== 'IssueCNonce' && command.type !== 'IssueCredential')) return undefined;
+  if (command.tokenHash !== contextOf(state).token?.hash) return undefined;
+  return new CredentialRequestDenied('every credential of this authorization was issued', 'OpenID4VCI §8.2; I-40');
 }
 
 function decideEvent(state: SessionState, command: Command, event: SessionEvent): Decision {
   if (!handles(state, event.type)) {
     if (command.type === 'RedeemCode') return codeReplay(state, command);
-    return left({ error: OUT_OF_ORDER[command.type]() });
+    return left({ error: grantUsedUp(state, command) ?? OUT_OF_ORDER[command.type]() });
   }
   const refused = checkEvent(contextOf(state), event);
   if (refused) return left({ error: refused });

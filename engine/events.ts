@@ -48,6 +48,8 @@ export const ChallengeReceived = z.object({
   credentialConfigurationIds: z.array(id).min(1).max(16),
   /** The configurations were asked for with authorization_details (RFC 9396), so the token response lists them. */
   authorizationDetails: z.boolean().optional(),
+  /** Per configuration, the only claims the wallet asked for in authorization_details (OpenID4VCI §5.1.1). */
+  claimSubsets: z.record(id, z.array(z.string().min(1).max(256)).min(1).max(64)).optional(),
   issuerState: z.string().max(1024).optional(),
   dpopJkt: jkt,
   attestationJkt: jkt.optional(),
@@ -58,6 +60,8 @@ export const ChallengeReceived = z.object({
   policy: z.object({
     holderContinuity: z.boolean(),
     maxPresentationAttempts: z.number().int().min(1).max(10),
+    /** The advertised batch_size (OpenID4VCI §12.2.4); absent: one proof per request. */
+    batchSize: z.number().int().min(2).max(16).optional(),
   }),
   request: PresentationRequest,
 });

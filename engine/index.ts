@@ -8,5 +8,6 @@ export { Engine, type EngineOptions, type Outcome } from './runtime.js';
 export { expireDue } from './scheduler.js';
 export { VersionConflict, type AppendOptions, type EventStore } from './store.js';
 export { CorruptStream, INITIAL_STATE, contextOf, fold, nextDeadline, stateName, type SessionState } from './state.js';
+export { issuable } from './rules.js';
 export { FINAL_STATES, sessionMachine, type StateName } from './machine.js';
 export type { SessionContext } from './context.js';

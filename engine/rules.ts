@@ -1,6 +1,7 @@
 import type { SessionContext } from './context.js';
 import {
   AccessDenied,
+  CredentialRequestDenied,
   InvalidClient,
   InvalidCredentialRequest,
   InvalidDpopProof,
@@ -69,6 +70,26 @@ function liveToken(c: SessionContext, tokenHash: string, dpopJkt: string, at: nu
   if (!c.token || tokenHash !== c.token.hash) return new InvalidToken('unknown access token', 'RFC 6750 §3.1');
   if (at >= c.token.expiresAt) return new InvalidToken('access token has expired', 'RFC 6750 §3.1 (timeout)');
   if (dpopJkt !== c.dpopJkt) return new InvalidDpopProof('DPoP key differs from the token binding', 'RFC 9449 §7.1');
+  return undefined;
+}
+
+/**
+ * OpenID4VCI §8.2, §12.2.4; I-40: each granted configuration is issued once per grant, from one
+ * key proof, or from at most `batch_size` proofs where batch issuance is advertised. A second
+ * request for an issued configuration is well formed but will never be granted, so it is
+ * `credential_request_denied` (§8.3.1.2: unrecoverable), while more proofs than advertised make
+ * the request itself invalid (`invalid_credential_request`: an unsupported parameter value).
+ */
+export function issuable(c: SessionContext, configurationId: string, proofs: number): EngineError | undefined {
+  if (!c.credentialConfigurationIds.includes(configurationId))
+    return new InvalidCredentialRequest('credential configuration not authorized by this token', 'OpenID4VCI §8.3.1.2');
+  if (Object.hasOwn(c.issued, configurationId))
+    return new CredentialRequestDenied('this credential was already issued under this authorization', 'OpenID4VCI §8.2; I-40');
+  if (proofs > c.batchSize)
+    return new InvalidCredentialRequest(
+      c.batchSize === 1 ? 'exactly one key proof is accepted: batch issuance is not offered' : `at most ${c.batchSize} key proofs are accepted (batch_size)`,
+      'OpenID4VCI §8.2, §12.2.4',
+    );
   return undefined;
 }
 
@@ -149,10 +170,7 @@ const rules: { [T in EventType]: Rule<T> } = {
   CredentialIssued: (c, e) =>
     firstError(
       () => liveToken(c, e.tokenHash, e.dpopJkt, e.at),
-      () =>
-        c.credentialConfigurationIds.includes(e.credentialConfigurationId)
-          ? undefined
-          : new InvalidCredentialRequest('credential configuration not authorized by this token', 'OpenID4VCI §8.3.1.2'),
+      () => issuable(c, e.credentialConfigurationId, e.holderJkts.length),
       () => {
         const deadline = c.cNonces[e.nonceHash];
         return deadline === undefined || e.at >= deadline
@@ -189,7 +207,7 @@ export function deadlineAt(c: SessionContext, deadline: Deadline): number {
 
 /** Time never runs backwards inside a stream: nothing dated before its newest event is accepted. */
 export function monotonic(c: SessionContext, at: number): EngineError | undefined {
-  return at < c.lastAt ? new InvalidRequest('request dated before the session\'s newest event', 'engine: monotonic time') : undefined;
+  return at < c.lastAt ? new InvalidRequest('the request is dated before the session\'s last step', 'engine: monotonic time') : undefined;
 }
 
 /** Every event: same stream, and time never runs backwards. */

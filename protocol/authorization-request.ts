@@ -12,12 +12,20 @@ export interface AuthorizationRequest {
   redirectUri?: string;
   /** RAR was used: the token response must then carry authorization_details. */
   viaAuthorizationDetails: boolean;
+  /** Per configuration, the only claims asked for in authorization_details `claims`. */
+  claimSubsets?: Record<string, string[]>;
 }
 
+/** OpenID4VCI App. B.2: a claims description; the claims issued here are top-level, so a path is one name. */
+const ClaimDescription = z.object({ path: z.array(z.union([z.string(), z.number(), z.null()])).min(1).max(16), mandatory: z.boolean().optional() }).loose();
+
 const AuthorizationDetails = z
-  .array(z.object({ type: z.literal('openid_credential'), credential_configuration_id: z.string().min(1) }).loose())
+  .array(
+    z.object({ type: z.literal('openid_credential'), credential_configuration_id: z.string().min(1), claims: z.array(ClaimDescription).min(1).max(64).optional() }).loose(),
+  )
   .min(1)
   .max(16);
+type AuthorizationDetails = z.infer<typeof AuthorizationDetails>;
 
 const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
 const SEED_FORBIDDEN = ['request_uri', 'response_type', 'code_challenge', 'code_challenge_method'];
@@ -26,7 +34,7 @@ function fail(message: string, rule: string): never {
   throw new InvalidRequest(message, rule);
 }
 
-function parseDetails(raw: string): string[] {
+function detailsOf(raw: string): AuthorizationDetails {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -35,7 +43,33 @@ function parseDetails(raw: string): string[] {
   }
   const details = AuthorizationDetails.safeParse(json);
   if (!details.success) fail('authorization_details must list openid_credential entries', 'OpenID4VCI §5.1.1');
-  return details.data.map((detail) => detail.credential_configuration_id);
+  return details.data;
+}
+
+function parseDetails(raw: string): string[] {
+  return detailsOf(raw).map((detail) => detail.credential_configuration_id);
+}
+
+/**
+ * OpenID4VCI §5.1.1, seed 002 §3.3 (data minimisation): the claims an entry lists are the only ones
+ * its credential will carry. Each must be a claim the configuration issues (own properties only).
+ * Entries of one configuration listed twice add up.
+ */
+function claimSubsetsOf(raw: string, config: Config): Record<string, string[]> | undefined {
+  const subsets = new Map<string, Set<string>>();
+  for (const detail of detailsOf(raw)) {
+    if (!detail.claims) continue;
+    const issued = config.credentialConfigurations[detail.credential_configuration_id]?.claimMapping ?? {};
+    const names = subsets.get(detail.credential_configuration_id) ?? new Set<string>();
+    for (const { path } of detail.claims) {
+      const name = path[0];
+      if (path.length !== 1 || typeof name !== 'string' || !Object.hasOwn(issued, name))
+        fail('authorization_details claims names a claim this credential does not carry', 'OpenID4VCI §5.1.1, App. B.2');
+      names.add(name);
+    }
+    subsets.set(detail.credential_configuration_id, names);
+  }
+  return subsets.size === 0 ? undefined : Object.fromEntries([...subsets].map(([id, names]) => [id, [...names]]));
 }
 
 /** The configurations asked for by scope and/or authorization_details; each must be known. */
@@ -84,10 +118,14 @@ export function readAuthorizationRequest(params: Map<string, string>, config: Co
   const redirectUri = params.get('redirect_uri');
   const scope = params.get('scope');
   const codeChallenge = params.get('code_challenge');
+  const credentialConfigurationIds = requestedConfigurations(params, config);
+  const details = params.get('authorization_details');
+  const claimSubsets = details === undefined ? undefined : claimSubsetsOf(details, config);
   return {
     clientId,
-    credentialConfigurationIds: requestedConfigurations(params, config),
+    credentialConfigurationIds,
     viaAuthorizationDetails: params.has('authorization_details'),
+    ...(claimSubsets && { claimSubsets }),
     ...(scope !== undefined && { scope: scope.slice(0, 1024) }),
     ...(issuerState !== undefined && { issuerState }),
     ...(codeChallenge !== undefined && { codeChallenge }),

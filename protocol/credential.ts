@@ -5,17 +5,17 @@ import { verifyDpopProof } from '../adapters/jose/dpop.js';
 import { verifyProofJwt } from '../adapters/jose/proof.js';
 import { issueSdJwtVc } from '../adapters/sdjwt/issue-sd-jwt-vc.js';
 import {
-  CredentialRequestDenied, InvalidCredentialRequest, InvalidNonce, InvalidProof, InvalidToken, UnknownCredentialConfiguration, UnknownCredentialIdentifier,
-  contextOf, type SessionContext,
+  CredentialRequestDenied, EngineError, InvalidCredentialRequest, InvalidNonce, InvalidProof, InvalidToken, UnknownCredentialConfiguration,
+  UnknownCredentialIdentifier, contextOf, issuable, type SessionContext,
 } from '../engine/index.js';
 import { endpoints, type IssuerContext } from './issuer-context.js';
-import { errorResponse, jsonResponse, type ProtocolRequest, type ProtocolResponse } from './messages.js';
+import { authenticationRequired, jsonResponse, resourceErrorResponse, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 
 const CredentialRequest = z
   .object({
     credential_configuration_id: z.string().min(1).max(256).optional(),
     credential_identifier: z.string().min(1).max(256).optional(),
-    proofs: z.object({ jwt: z.array(z.string().min(1).max(8192)).min(1).max(8) }).strict(),
+    proofs: z.object({ jwt: z.array(z.string().min(1).max(8192)).min(1).max(16) }).strict(),
   })
   .refine((r) => (r.credential_configuration_id === undefined) !== (r.credential_identifier === undefined), {
     message: 'exactly one of credential_configuration_id and credential_identifier',
@@ -54,8 +54,22 @@ function configurationOf(ctx: IssuerContext, body: z.infer<typeof CredentialRequ
   return id;
 }
 
-/** POST /credential (OpenID4VCI §8; seed 000 step 14): an SD-JWT VC per proof key, claims from the verified presentation. */
+/**
+ * POST /credential (OpenID4VCI §8; seed 000 step 14): an SD-JWT VC per proof key, claims from the verified
+ * presentation. It is a protected resource: token and DPoP errors answer 401 with a DPoP challenge (RFC 9449 §7.1).
+ */
 export async function handleCredential(ctx: IssuerContext, request: ProtocolRequest): Promise<ProtocolResponse> {
+  // RFC 6750 §3.1: no credentials at all is answered with the bare challenge.
+  if (!request.headers.has('authorization')) return authenticationRequired();
+  try {
+    return await issue(ctx, request);
+  } catch (error) {
+    if (error instanceof EngineError) return resourceErrorResponse(error);
+    throw error;
+  }
+}
+
+async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<ProtocolResponse> {
   const token = accessToken(request);
   const sessionId = sessionOfHandle(token);
   if (!sessionId) throw new InvalidToken('unknown access token', 'RFC 6750 §3.1');
@@ -67,14 +81,17 @@ export async function handleCredential(ctx: IssuerContext, request: ProtocolRequ
   const body = readRequest(request);
   const session = contextOf(await ctx.engine.load(sessionId));
   const configurationId = configurationOf(ctx, body, session);
-  const proofs = await Promise.all(body.proofs.jwt.map((jwt) => verifyProofJwt(jwt, { audience: config.publicUrl, now })));
+  // I-40, OpenID4VCI §8.2: refused before any proof is verified or c_nonce spent; the engine decides it again on append.
+  const refused = issuable(session, configurationId, body.proofs.jwt.length);
+  if (refused && session.token?.hash === hashSecret(token) && session.dpopJkt === dpop.jkt) throw refused;
+  const proofs = await Promise.all(body.proofs.jwt.map((jwt) => verifyProofJwt(jwt, { audience: config.publicUrl, clientId: session.clientId, now })));
   const nonce = proofs[0]!.nonce;
   if (proofs.some((proof) => proof.nonce !== nonce)) throw new InvalidProof('every proof must carry the same c_nonce', 'OpenID4VCI §8.2');
   const nonceExpiresAt = ctx.cNonces.check(nonce, now);
   if (nonceExpiresAt === undefined) throw new InvalidNonce('c_nonce is unknown or expired', 'OpenID4VCI §7.2');
   const base = { sessionId, at: now, tokenHash: hashSecret(token), dpopJkt: dpop.jkt };
   const bound = await ctx.engine.execute({ type: 'IssueCNonce', eventId: newEventId(), ...base, nonceHash: hashSecret(nonce) });
-  if (isLeft(bound)) return errorResponse(bound.left);
+  if (isLeft(bound)) return resourceErrorResponse(bound.left);
   // OpenID4VCI §13.8: a c_nonce is accepted once, cluster-wide.
   if (!(await replay.useOnce(`c_nonce:${nonce}`, nonceExpiresAt, now))) throw new InvalidNonce('c_nonce was already used', 'OpenID4VCI §13.8');
   // The state this append was decided on is current even where this instance's cache lagged.
@@ -84,7 +101,7 @@ export async function handleCredential(ctx: IssuerContext, request: ProtocolRequ
     type: 'IssueCredential', eventId: newEventId(), ...base, credentialConfigurationId: configurationId, nonceHash: hashSecret(nonce),
     holderJkts: proofs.map((proof) => proof.jkt), credentialDigests: credentials.map((credential) => hashSecret(credential)),
   });
-  if (isLeft(outcome)) return errorResponse(outcome.left);
+  if (isLeft(outcome)) return resourceErrorResponse(outcome.left);
   return jsonResponse(200, { credentials: credentials.map((credential) => ({ credential })) });
 }
 
@@ -93,9 +110,11 @@ async function buildCredential(ctx: IssuerContext, session: SessionContext, conf
   const configuration = ctx.config.credentialConfigurations[configurationId]!;
   const presented = session.presentation && (await ctx.sealer.unseal(session.sessionId, session.presentation.sealedClaims));
   if (!presented) throw new CredentialRequestDenied('the presented claims of this session are erased', 'seed 002 §3.3');
+  // OpenID4VCI §5.1.1, seed 002 §3.3 (data minimisation): only the claims the wallet asked for, when it named any.
+  const subset = session.claimSubsets?.[configurationId];
   const claims = Object.fromEntries(
     Object.entries(configuration.claimMapping)
-      .filter(([, source]) => presented[source] !== undefined)
+      .filter(([target, source]) => presented[source] !== undefined && (!subset || subset.includes(target)))
       .map(([target, source]) => [target, presented[source]]),
   );
   const key = ctx.keyRing.current();

@@ -1,3 +1,4 @@
+import { DPOP_ALGORITHMS } from '../adapters/jose/dpop.js';
 import { EngineError, InvalidRequest } from '../engine/errors.js';
 
 /**
@@ -20,16 +21,42 @@ export interface ProtocolResponse {
 }
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
+/** Sent with every response, JSON or not (issue 10 §5): no content sniffing of tokens, credentials or request objects. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = { 'X-Content-Type-Options': 'nosniff' };
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): ProtocolResponse {
-  return { status, headers: { 'Content-Type': 'application/json', ...NO_STORE, ...headers }, body: JSON.stringify(body) };
+  return { status, headers: { 'Content-Type': 'application/json', ...NO_STORE, ...SECURITY_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/** Every response leaves with the security headers, whichever handler built it. */
+export function withSecurityHeaders(response: ProtocolResponse): ProtocolResponse {
+  return { ...response, headers: { ...SECURITY_HEADERS, ...response.headers } };
+}
+
+/** RFC 9449 §7.1: the DPoP challenge, with an error code or (RFC 6750 §3.1, no credentials sent) without, and every algorithm accepted. */
+export function dpopChallenge(error?: string): string {
+  return `DPoP ${error ? `error="${error}", ` : ''}algs="${DPOP_ALGORITHMS.join(' ')}"`;
 }
 
 /** The spec's error JSON (`error`, `error_description`, plus members such as auth_session) with the error's status. */
 export function errorResponse(error: EngineError, members: Record<string, unknown> = {}, headers: Record<string, string> = {}): ProtocolResponse {
   const wwwAuthenticate: Record<string, string> =
-    error.status === 401 && error.code !== 'invalid_client' ? { 'WWW-Authenticate': `DPoP error="${error.code}", algs="ES256"` } : {};
+    error.status === 401 && error.code !== 'invalid_client' ? { 'WWW-Authenticate': dpopChallenge(error.code) } : {};
   return jsonResponse(error.status, { ...error.toJSON(), ...members }, { ...wwwAuthenticate, ...headers });
+}
+
+/**
+ * At a protected resource (the credential endpoint), RFC 9449 §7.1 and RFC 6750 §3.1: an unusable
+ * access token or DPoP proof is 401 with a DPoP challenge naming the error; every other refusal as usual.
+ */
+export function resourceErrorResponse(error: EngineError): ProtocolResponse {
+  if (error.code !== 'invalid_token' && error.code !== 'invalid_dpop_proof') return errorResponse(error);
+  return jsonResponse(401, error.toJSON(), { 'WWW-Authenticate': dpopChallenge(error.code) });
+}
+
+/** RFC 6750 §3.1: a request with no credentials at all gets the challenge alone, with no error code or error information. */
+export function authenticationRequired(): ProtocolResponse {
+  return { status: 401, headers: { ...NO_STORE, ...SECURITY_HEADERS, 'WWW-Authenticate': dpopChallenge() }, body: '' };
 }
 
 const FORM = 'application/x-www-form-urlencoded';

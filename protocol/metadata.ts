@@ -1,9 +1,9 @@
+import { DPOP_ALGORITHMS } from '../adapters/jose/dpop.js';
 import type { Config } from '../config/schema.js';
 import { endpoints, type IssuerContext } from './issuer-context.js';
 import { jsonResponse, type ProtocolResponse } from './messages.js';
 
 const SIGNING_ALGS = ['ES256'];
-const DPOP_ALGS = ['ES256', 'ES384', 'EdDSA', 'PS256'];
 
 /** OpenID4VCI 1.0 §12.2: the credential issuer metadata. */
 export function credentialIssuerMetadata(config: Config) {
@@ -12,6 +12,8 @@ export function credentialIssuerMetadata(config: Config) {
     credential_issuer: urls.issuer,
     credential_endpoint: urls.credential,
     nonce_endpoint: urls.nonce,
+    // §12.2.4: advertised only when configured; without it a request carries exactly one key proof.
+    ...(config.policy.batchSize !== undefined && { batch_credential_issuance: { batch_size: config.policy.batchSize } }),
     credential_configurations_supported: Object.fromEntries(
       Object.entries(config.credentialConfigurations).map(([id, c]) => [
         id,
@@ -51,7 +53,7 @@ export function authorizationServerMetadata(config: Config) {
       client_attestation_signing_alg_values_supported: SIGNING_ALGS,
       client_attestation_pop_signing_alg_values_supported: SIGNING_ALGS,
     }),
-    dpop_signing_alg_values_supported: DPOP_ALGS,
+    dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
     authorization_details_types_supported: ['openid_credential'],
     scopes_supported: Object.values(config.credentialConfigurations).map((c) => c.scope),
   };

@@ -45,6 +45,7 @@ function engineConfigOf(config: Config) {
     lifetimes: Object.fromEntries(Object.entries(lifetimes).map(([name, seconds]) => [name, seconds * SECOND])),
     holderContinuity: policy.holderContinuity,
     maxPresentationAttempts: policy.maxPresentationAttempts,
+    ...(policy.batchSize !== undefined && { batchSize: policy.batchSize }),
     onRetry: ({ attempts, maxAttempts }) => (policy.afterWalletError === 'new_request' && attempts >= maxAttempts ? 'access_denied' : policy.afterWalletError),
   });
 }

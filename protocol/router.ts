@@ -4,7 +4,7 @@ import { handleChallenge } from './challenge.js';
 import { handleCredential } from './credential.js';
 import { handleErase } from './erasure.js';
 import type { IssuerContext } from './issuer-context.js';
-import { errorResponse, jsonResponse, type ProtocolRequest, type ProtocolResponse } from './messages.js';
+import { errorResponse, jsonResponse, withSecurityHeaders, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 import { authorizationServerMetadata, credentialIssuerMetadata, jwtVcIssuerMetadata, metadataResponse } from './metadata.js';
 import { handleNonce } from './nonce.js';
 import { handleOfferCreate, handleOfferFetch } from './offers.js';
@@ -65,7 +65,7 @@ function match(path: string): { route: Route; param: string } | undefined {
 /** One protocol request → one response; every refusal as the spec's error JSON, never a crash. */
 export function createProtocolHandler(ctx: IssuerContext, log: (message: string, error: unknown) => void = console.error) {
   const basePath = new URL(ctx.config.publicUrl).pathname.replace(/\/$/, '');
-  return async (request: ProtocolRequest): Promise<ProtocolResponse> => {
+  const answer = async (request: ProtocolRequest): Promise<ProtocolResponse> => {
     const path = relativePath(request.url.pathname, basePath);
     const found = path === undefined ? undefined : match(path);
     if (!found) return jsonResponse(404, { error: 'invalid_request', error_description: 'no such endpoint' });
@@ -84,4 +84,5 @@ export function createProtocolHandler(ctx: IssuerContext, log: (message: string,
       return jsonResponse(500, { error: 'server_error', error_description: 'the server could not process the request' });
     }
   };
+  return async (request: ProtocolRequest): Promise<ProtocolResponse> => withSecurityHeaders(await answer(request));
 }

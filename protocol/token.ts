@@ -28,6 +28,9 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
   const now = ctx.now();
   // RFC 9449 §5, FiPA §9.5.1: the token request proves the key the session (and so the code) is bound to.
   const caller = await proveClient(ctx, request, endpoints(ctx.config).token, now);
+  // RFC 6749 §4.1.3: client_id is required unless the client authenticates (here: a wallet attestation).
+  // A missing parameter is invalid_request (§5.2); invalid_client is for failed client authentication.
+  if (params.get('client_id') === undefined && !caller.attestationJkt) throw new InvalidRequest('client_id is required', 'RFC 6749 §4.1.3');
   const verifier = params.get('code_verifier');
   const redirectUri = params.get('redirect_uri');
   const token = newHandle(sessionId);
@@ -40,6 +43,7 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
   });
   if (isLeft(outcome)) return errorResponse(outcome.left);
   const session = contextOf(outcome.right.state);
+  // RFC 6749 §5.1: a response with a token is no-store (jsonResponse) and, for HTTP/1.0 caches, Pragma no-cache.
   return jsonResponse(200, {
     access_token: token,
     token_type: 'DPoP',
@@ -49,5 +53,5 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
         type: 'openid_credential', credential_configuration_id: id, credential_identifiers: [id],
       })),
     }),
-  });
+  }, { Pragma: 'no-cache' });
 }

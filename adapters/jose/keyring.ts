@@ -1,36 +1,22 @@
 import { X509Certificate, createECDH, createHash, createPrivateKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { z } from 'zod';
+import {
+  EcPrivateJwk, createKeyFile, readKeyFile, updateKeyFile, type KeyFile, type StoredCertifiedKey, type StoredKeyFile, type StoredSigningKey,
+} from './key-file.js';
 import { jwkThumbprint } from './thumbprint.js';
 
-const EcPrivateJwk = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), d: z.string() });
-type EcPrivateJwk = z.infer<typeof EcPrivateJwk>;
-
-const StoredKey = z.object({
-  kid: z.string().min(1),
-  privateJwk: EcPrivateJwk,
-  /** base64 DER of the self-signed leaf */
-  certificate: z.string().min(1),
-  /** the dNSName the certificate was issued for */
-  subjectDns: z.string().min(1),
-});
-type StoredKey = z.infer<typeof StoredKey>;
-
-const KeyFile = z.object({
-  version: z.literal(1),
-  masterSecret: z.string().min(43),
-  keys: z.array(StoredKey).min(1),
-});
-type KeyFile = z.infer<typeof KeyFile>;
-
-export interface CurrentKey {
+/** A signing key ready to use. */
+export interface SigningKey {
   kid: string;
   alg: 'ES256';
   privateKey: CryptoKey;
   publicJwk: JWK;
-  /** The certificate chain (base64 DER, leaf first) for the x509 client identifier prefixes. */
+}
+
+/** The verifier's key: it signs request objects, with its certificate chain (base64 DER, leaf first) for the x509 client identifiers. */
+export interface VerifierKey extends SigningKey {
   x5c: string[];
 }
 
@@ -47,7 +33,7 @@ const CERTIFICATE_RENEWAL = 30 * DAY;
 /** Order of the P-256 group (SEC 2 §2.4.2). */
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
-function publicJwkOf(stored: StoredKey): JWK {
+function publicJwkOf(stored: StoredSigningKey): JWK {
   const { kty, crv, x, y } = stored.privateJwk;
   return { kty, crv, x, y, kid: stored.kid, alg: 'ES256', use: 'sig' };
 }
@@ -66,7 +52,7 @@ async function x509Generator() {
   return import('@peculiar/x509');
 }
 
-async function certify(privateJwk: EcPrivateJwk, now: number, subjectDns: string): Promise<Pick<StoredKey, 'certificate' | 'subjectDns'>> {
+async function certify(privateJwk: EcPrivateJwk, now: number, subjectDns: string): Promise<Pick<StoredCertifiedKey, 'certificate' | 'subjectDns'>> {
   const { kty, crv, x, y } = privateJwk;
   const x509 = await x509Generator();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
@@ -85,122 +71,107 @@ async function certify(privateJwk: EcPrivateJwk, now: number, subjectDns: string
   return { certificate: Buffer.from(certificate.rawData).toString('base64'), subjectDns };
 }
 
-async function newKey(now: number, subjectDns: string): Promise<StoredKey> {
+async function newSigningKey(): Promise<StoredSigningKey> {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const privateJwk = EcPrivateJwk.parse(await exportJWK(privateKey));
-  const kid = jwkThumbprint(privateJwk).slice(0, 16);
-  return { kid, privateJwk, ...(await certify(privateJwk, now, subjectDns)) };
+  return { kid: jwkThumbprint(privateJwk).slice(0, 16), privateJwk };
 }
 
-function certificateFits(stored: StoredKey, now: number, subjectDns: string): boolean {
+async function newCertifiedKey(now: number, subjectDns: string): Promise<StoredCertifiedKey> {
+  const key = await newSigningKey();
+  return { ...key, ...(await certify(key.privateJwk, now, subjectDns)) };
+}
+
+function certificateFits(stored: StoredCertifiedKey, now: number, subjectDns: string): boolean {
   const notAfter = Date.parse(new X509Certificate(Buffer.from(stored.certificate, 'base64')).validTo);
   return stored.subjectDns === subjectDns && notAfter - now > CERTIFICATE_RENEWAL;
 }
 
-function readKeyFile(path: string): KeyFile | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  let parsed: ReturnType<typeof KeyFile.safeParse>;
-  try {
-    parsed = KeyFile.safeParse(JSON.parse(text));
-  } catch {
-    throw new Error(`${path} is not a key file: not JSON`);
-  }
-  if (!parsed.success) throw new Error(`${path} is not a key file: ${parsed.error.message}`);
-  // The file holds private keys and the master secret: owner-only, whoever created it.
-  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
-  return parsed.data;
-}
-
-function temporaryFile(path: string, file: KeyFile): string {
-  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temporary, JSON.stringify(file), { mode: 0o600, flag: 'wx' });
-  return temporary;
-}
-
-/** First start: publish `file` unless another instance sharing the directory won the race, whose file is then used. */
-function createKeyFile(path: string, file: KeyFile): KeyFile {
-  const temporary = temporaryFile(path, file);
-  try {
-    linkSync(temporary, path);
-    return file;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return readKeyFile(path)!;
-  } finally {
-    unlinkSync(temporary);
-  }
-}
-
-function replaceKeyFile(path: string, file: KeyFile): void {
-  renameSync(temporaryFile(path, file), path);
+/** Nothing to change: a current file whose verifier certificate names `subjectDns` and is far from its end. */
+function upToDate(file: StoredKeyFile, now: number, subjectDns: string): boolean {
+  return file.version === 2 && certificateFits(file.verifier, now, subjectDns);
 }
 
 /**
- * The issuer's keys, kept in `<dataDir>/keys.json` (mode 0600): ES256 signing keys (the newest
- * signs; rotation keeps the older public keys published), each with a self-signed certificate for
- * the verifier's x509 client identifiers, and a master secret from which per-request response
- * encryption keys and other secrets are derived, so every instance sharing the directory derives
- * the same keys and nothing per request is stored.
+ * The file as it must be at this start: a version 1 file gets its own verifier key (its signing keys
+ * keep signing credentials, their certificates are dropped); a verifier certificate for another DNS
+ * name or near its end is re-issued for the same key. Undefined when nothing changes.
+ */
+async function refreshed(file: StoredKeyFile, now: number, subjectDns: string): Promise<KeyFile | undefined> {
+  if (upToDate(file, now, subjectDns)) return undefined;
+  if (file.version === 1) {
+    const keys = file.keys.map(({ kid, privateJwk }) => ({ kid, privateJwk }));
+    return { version: 2, masterSecret: file.masterSecret, keys, verifier: await newCertifiedKey(now, subjectDns) };
+  }
+  return { ...file, verifier: { ...file.verifier, ...(await certify(file.verifier.privateJwk, now, subjectDns)) } };
+}
+
+async function loadSigningKey(stored: StoredSigningKey): Promise<SigningKey> {
+  return { kid: stored.kid, alg: 'ES256', privateKey: (await importJWK(stored.privateJwk, 'ES256')) as CryptoKey, publicJwk: publicJwkOf(stored) };
+}
+
+async function loadVerifierKey(stored: StoredCertifiedKey): Promise<VerifierKey> {
+  return { ...(await loadSigningKey(stored)), x5c: [stored.certificate] };
+}
+
+/**
+ * The issuer's keys, kept in `<dataDir>/keys.json` (mode 0600): ES256 credential signing keys (the
+ * newest signs; rotation keeps the older public keys published), a separate verifier key whose
+ * self-signed certificate serves the x509 client identifiers of the request objects (the credential
+ * keys have no certificate and the verifier key signs no credential), and a master secret from which
+ * per-request response encryption keys and other secrets are derived, so every instance sharing the
+ * directory derives the same keys and nothing per request is stored.
  */
 export class KeyRing {
   private constructor(
     private readonly path: string,
     private file: KeyFile,
-    private currentKey: CurrentKey,
+    private currentKey: SigningKey,
+    private readonly verifier: VerifierKey,
   ) {}
 
   static async open(dataDir: string, options: { now: number; subjectDns: string }): Promise<KeyRing> {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const path = join(dataDir, FILE);
-    let file =
+    const { now, subjectDns } = options;
+    const found =
       readKeyFile(path) ??
-      createKeyFile(path, { version: 1, masterSecret: randomBytes(32).toString('base64url'), keys: [await newKey(options.now, options.subjectDns)] });
-    const latest = file.keys.at(-1)!;
-    if (!certificateFits(latest, options.now, options.subjectDns)) {
-      const renewed = { ...latest, ...(await certify(latest.privateJwk, options.now, options.subjectDns)) };
-      file = { ...file, keys: [...file.keys.slice(0, -1), renewed] };
-      replaceKeyFile(path, file);
-    }
-    return new KeyRing(path, file, await KeyRing.load(file.keys.at(-1)!));
+      createKeyFile(path, {
+        version: 2, masterSecret: randomBytes(32).toString('base64url'), keys: [await newSigningKey()], verifier: await newCertifiedKey(now, subjectDns),
+      });
+    const file = found.version === 2 && upToDate(found, now, subjectDns) ? found : await updateKeyFile(path, (onDisk) => refreshed(onDisk, now, subjectDns));
+    return new KeyRing(path, file, await loadSigningKey(file.keys.at(-1)!), await loadVerifierKey(file.verifier));
   }
 
-  private static async load(stored: StoredKey): Promise<CurrentKey> {
-    return {
-      kid: stored.kid,
-      alg: 'ES256',
-      privateKey: (await importJWK(stored.privateJwk, 'ES256')) as CryptoKey,
-      publicJwk: publicJwkOf(stored),
-      x5c: [stored.certificate],
-    };
-  }
-
-  current(): CurrentKey {
+  /** The credential signing key. */
+  current(): SigningKey {
     return this.currentKey;
   }
 
-  /** A new signing key (and certificate) becomes current; the older public keys stay in `jwks()`. */
-  async rotate(now: number): Promise<void> {
-    const onDisk = readKeyFile(this.path) ?? this.file;
-    const key = await newKey(now, onDisk.keys.at(-1)!.subjectDns);
-    this.file = { ...onDisk, keys: [...onDisk.keys, key] };
-    replaceKeyFile(this.path, this.file);
-    this.currentKey = await KeyRing.load(key);
+  /** The verifier's request-object signing key and its certificate. */
+  verifierKey(): VerifierKey {
+    return this.verifier;
   }
 
-  /** Every signing key's public half, current last; private members are never copied. */
+  /** A new credential signing key becomes current; the older public keys stay in `jwks()`. The verifier key stays. */
+  async rotate(now: number): Promise<void> {
+    const key = await newSigningKey();
+    const subjectDns = this.file.verifier.subjectDns;
+    this.file = await updateKeyFile(this.path, async (onDisk) => {
+      const base = (await refreshed(onDisk, now, subjectDns)) ?? (onDisk as KeyFile);
+      return { ...base, keys: [...base.keys, key] };
+    });
+    this.currentKey = await loadSigningKey(key);
+  }
+
+  /** Every credential signing key's public half, current last; private members are never copied, the verifier key is not listed. */
   jwks(): { keys: JWK[] } {
     return { keys: this.file.keys.map(publicJwkOf) };
   }
 
-  /** base64url SHA-256 of the current leaf certificate's DER (the `x509_hash:` client identifier, OpenID4VP §5.9.3). */
+  /** base64url SHA-256 of the verifier's leaf certificate DER (the `x509_hash:` client identifier, OpenID4VP §5.9.3). */
   x509Hash(): string {
-    return createHash('sha256').update(Buffer.from(this.currentKey.x5c[0]!, 'base64')).digest('base64url');
+    return createHash('sha256').update(Buffer.from(this.verifier.x5c[0]!, 'base64')).digest('base64url');
   }
 
   /** 32 bytes derived from the master secret for `label` (HKDF-SHA256; labels keep the uses apart). */

@@ -9,7 +9,6 @@ export interface VerifiedProof {
   nonce: string;
 }
 
-
 /**
  * A key proof of type `jwt` (OpenID4VCI 1.0 App. F.1, checks of App. F.4): the holder
  * key the new credential is bound to, and the c_nonce it was made for. The caller
@@ -17,7 +16,7 @@ export interface VerifiedProof {
  */
 export async function verifyProofJwt(
   jwt: string,
-  options: { audience: string; now: number; algorithms?: string[]; maxAgeSeconds?: number; maxFutureSeconds?: number },
+  options: { audience: string; clientId: string; now: number; algorithms?: string[]; maxAgeSeconds?: number; maxFutureSeconds?: number },
 ): Promise<VerifiedProof> {
   const algorithms = options.algorithms ?? ['ES256'];
   let header;
@@ -44,6 +43,9 @@ export async function verifyProofJwt(
   const nowSeconds = options.now / 1000;
   if (typeof payload.iat !== 'number' || payload.iat < nowSeconds - (options.maxAgeSeconds ?? 300) || payload.iat > nowSeconds + (options.maxFutureSeconds ?? 60))
     throw new InvalidProof('proof iat is missing or outside the accepted window', 'OpenID4VCI §13.8');
+  // App. F.1: `iss`, when present, is the client_id of the client making the request.
+  if (payload.iss !== undefined && payload.iss !== options.clientId)
+    throw new InvalidProof('proof iss is not the client_id of this authorization', 'OpenID4VCI App. F.1');
   if (typeof payload.nonce !== 'string' || payload.nonce.length === 0)
     throw new InvalidProof('proof carries no c_nonce', 'OpenID4VCI §8.3.1.2');
   return { jwk, jkt: jwkThumbprint(jwk), nonce: payload.nonce };

@@ -104,7 +104,7 @@ export async function buildRequestObject(input: {
     // OpenID4VP §5.9.3: a request with the redirect_uri prefix must not be signed.
     return { clientId, requestObject: unsignedJwt(claims), contentType: 'application/oauth-authz-req+jwt' };
   }
-  const key = input.keyRing.current();
+  const key = input.keyRing.verifierKey();
   const requestObject = await new SignJWT(claims).setProtectedHeader({ alg: key.alg, typ: REQUEST_OBJECT_TYPE, x5c: key.x5c }).sign(key.privateKey);
   return { clientId, requestObject, contentType: 'application/oauth-authz-req+jwt' };
 }

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyDpopProof } from '../../adapters/jose/dpop.js';
+import { importPublicJwk } from '../../adapters/jose/key-cache.js';
 import { MemoryReplayCache } from '../../adapters/replay/memory.js';
 import { InvalidDpopProof } from '../../engine/errors.js';
 import { dpopProof, generateWalletKey, type WalletKey } from '../../wallet/keys.js';
@@ -75,5 +77,67 @@ describe('DPoP proof verification (RFC 9449 §4.3)', () => {
         await expect(verifyDpopProof(garbage, options())).rejects.toThrow(InvalidDpopProof);
       }),
     );
+  });
+});
+
+/** A JWT with the given header and claims and a signature of random bytes: only checks made before the signature can pass. */
+function unsigned(header: Record<string, unknown>, claims: Record<string, unknown>): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode(header)}.${encode(claims)}.${randomBytes(256).toString('base64url')}`;
+}
+const fresh = { htm: 'POST', htu: URL_, jti: 'j-1', iat: NOW / 1000 };
+
+describe('DPoP check order (issue 10 §4, RFC 9449 §11.1)', () => {
+  it('RFC 9449 §11.1: a proof with a bad signature does not burn the jti of the genuine proof', async () => {
+    const key = await generateWalletKey();
+    const attacker = await generateWalletKey();
+    const shared = options();
+    const genuine = await dpopProof(key, { method: 'POST', url: URL_, now: NOW, jti: 'seen-jti' });
+    const forged = await custom(attacker, { jwk: key.publicJwk }, { jti: 'seen-jti' });
+    await expect(verifyDpopProof(forged, shared)).rejects.toThrow(/signature/);
+    expect((await verifyDpopProof(genuine, shared)).jkt).toBe(key.jkt);
+  });
+
+  it.each([
+    ['htm', { htm: 'GET' }, /htm/],
+    ['htu', { htu: 'https://issuer.example/other' }, /htu/],
+    ['iat', { iat: NOW / 1000 - 3600 }, /iat/],
+    ['jti', { jti: 'x'.repeat(300) }, /jti/],
+  ])('issue 10 §4: a wrong %s is refused before the signature is looked at', async (_, claims, message) => {
+    const key = await generateWalletKey();
+    await expect(verifyDpopProof(unsigned({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk }, { ...fresh, ...claims }), options())).rejects.toThrow(message);
+  });
+});
+
+describe('RSA key limits for every key imported through key-cache (issue 10 §4)', () => {
+  let rsa: { n: string; privateKey: CryptoKey; publicJwk: Record<string, unknown> };
+  beforeAll(async () => {
+    const pair = await generateKeyPair('PS256', { modulusLength: 2048, extractable: true });
+    const publicJwk = await exportJWK(pair.publicKey);
+    rsa = { n: publicJwk.n!, privateKey: pair.privateKey, publicJwk: publicJwk as Record<string, unknown> };
+  });
+  const bits = (n: number) => Buffer.concat([Buffer.from([0x80]), randomBytes(n / 8 - 1)]).toString('base64url');
+
+  it('issue 10 §4: a 2048-bit RSA key with e = 65537 signs an accepted PS256 proof', async () => {
+    const proof = await new SignJWT(fresh).setProtectedHeader({ alg: 'PS256', typ: 'dpop+jwt', jwk: rsa.publicJwk }).sign(rsa.privateKey);
+    await expect(verifyDpopProof(proof, options())).resolves.toBeDefined();
+  });
+
+  it.each([
+    ['a 3,070-bit public exponent', () => ({ e: randomBytes(384).toString('base64url') })],
+    ['e = 3', () => ({ e: 'Aw' })],
+    ['a 1024-bit modulus', () => ({ n: bits(1024) })],
+    ['a 4104-bit modulus', () => ({ n: bits(4104) })],
+  ])('issue 10 §4: an RSA key with %s is refused by key-cache, and a DPoP proof with it before any signature check', async (_, change) => {
+    const jwk = { ...rsa.publicJwk, ...change() };
+    await expect(importPublicJwk(jwk, 'PS256')).rejects.toThrow(TypeError);
+    await expect(verifyDpopProof(unsigned({ alg: 'PS256', typ: 'dpop+jwt', jwk }, fresh), options())).rejects.toThrow(/not an acceptable public key/);
+  });
+
+  it('issue 10 §4: the limits are inclusive: 2048 and 4096 bits pass the size check', async () => {
+    for (const n of [2048, 4096]) {
+      const refused = await importPublicJwk({ ...rsa.publicJwk, n: bits(n) }, 'PS256').then(() => undefined, (error: Error) => error.message);
+      expect(refused ?? '').not.toMatch(/modulus/);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -21,7 +21,7 @@ function tempDir(): string {
   return dir;
 }
 const open = (dir: string, now = NOW, subjectDns = DNS) => KeyRing.open(dir, { now, subjectDns });
-const leaf = (keyRing: KeyRing) => new X509Certificate(Buffer.from(keyRing.current().x5c[0]!, 'base64'));
+const leaf = (keyRing: KeyRing) => new X509Certificate(Buffer.from(keyRing.verifierKey().x5c[0]!, 'base64'));
 const keyFile = (dir: string) => JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8'));
 
 describe('KeyRing persistence', () => {
@@ -34,12 +34,13 @@ describe('KeyRing persistence', () => {
     expect(keyRing.current().alg).toBe('ES256');
   });
 
-  it('reopening loads the same signing key and certificate', async () => {
+  it('reopening loads the same signing key, verifier key and certificate', async () => {
     const dir = tempDir();
     const first = await open(dir);
     const again = await open(dir, NOW + DAY);
     expect(again.current().kid).toBe(first.current().kid);
-    expect(again.current().x5c).toEqual(first.current().x5c);
+    expect(again.verifierKey().kid).toBe(first.verifierKey().kid);
+    expect(again.verifierKey().x5c).toEqual(first.verifierKey().x5c);
   });
 
   it('two instances starting together on an empty directory agree on one key and master secret', async () => {
@@ -63,6 +64,51 @@ describe('KeyRing persistence', () => {
     await open(dir);
     writeFileSync(join(dir, 'keys.json'), JSON.stringify({ version: 1, masterSecret: 'short', keys: [] }));
     await expect(open(dir)).rejects.toThrow(/keys\.json is not a key file/);
+  });
+});
+
+describe('KeyRing file format and writes (issue 10 §2, §5)', () => {
+  /** A version 1 file as earlier releases wrote it: the signing key carried the verifier certificate. */
+  async function versionOneFile(dir: string) {
+    await open(dir);
+    const { masterSecret, verifier } = keyFile(dir);
+    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ version: 1, masterSecret, keys: [verifier] }), { mode: 0o600 });
+    return { masterSecret, legacy: verifier as { kid: string } };
+  }
+  const leftovers = (dir: string) => readdirSync(dir).filter((name) => name !== 'keys.json');
+
+  it('issue 10 §5: a version 1 keys.json still loads; its key keeps signing credentials and a separate verifier key is added, written as version 2', async () => {
+    const dir = tempDir();
+    const { masterSecret, legacy } = await versionOneFile(dir);
+    const keyRing = await open(dir);
+    expect(keyRing.current().kid).toBe(legacy.kid);
+    expect(keyRing.verifierKey().kid).not.toBe(legacy.kid);
+    expect(keyRing.jwks().keys.map((key) => key.kid)).toEqual([legacy.kid]);
+    const written = keyFile(dir);
+    expect(written).toMatchObject({ version: 2, masterSecret, keys: [{ kid: legacy.kid }], verifier: { kid: keyRing.verifierKey().kid } });
+    expect(Object.keys(written.keys[0]).sort()).toEqual(['kid', 'privateJwk']);
+    expect(statSync(join(dir, 'keys.json')).mode & 0o777).toBe(0o600);
+    expect(leftovers(dir)).toEqual([]);
+    expect((await open(dir)).verifierKey().kid).toBe(keyRing.verifierKey().kid);
+  });
+
+  it('issue 10 §5: two instances upgrading one version 1 file together agree on one verifier key', async () => {
+    const dir = tempDir();
+    await versionOneFile(dir);
+    const [a, b] = await Promise.all([open(dir), open(dir)]);
+    expect(a.verifierKey().kid).toBe(b.verifierKey().kid);
+    expect(a.x509Hash()).toBe(b.x509Hash());
+    expect(keyFile(dir).verifier.kid).toBe(a.verifierKey().kid);
+  });
+
+  it('issue 10 §2: the key file is never replaced by content that would not load again (an empty subject DNS leaves it intact)', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    const before = readFileSync(join(dir, 'keys.json'), 'utf8');
+    await expect(open(dir, NOW + DAY, '')).rejects.toThrow(/keys\.json was not written: the new content would not load again/);
+    expect(readFileSync(join(dir, 'keys.json'), 'utf8')).toBe(before);
+    expect(leftovers(dir)).toEqual([]);
+    expect((await open(dir, NOW + DAY)).current().kid).toBe(first.current().kid);
   });
 });
 
@@ -99,14 +145,14 @@ describe('KeyRing signing keys', () => {
 });
 
 describe('KeyRing certificate (OpenID4VP §5.9.3)', () => {
-  it('x509_san_dns: the self-signed leaf names the subject DNS in CN and SAN and carries the current public key', async () => {
+  it('x509_san_dns: the self-signed leaf names the subject DNS in CN and SAN and carries the verifier public key', async () => {
     const keyRing = await open(tempDir());
     const certificate = leaf(keyRing);
     expect(certificate.subjectAltName).toBe(`DNS:${DNS}`);
     expect(certificate.subject).toBe(`CN=${DNS}`);
     expect(certificate.verify(certificate.publicKey)).toBe(true);
     const { x, y } = certificate.publicKey.export({ format: 'jwk' });
-    expect({ x, y }).toEqual({ x: keyRing.current().publicJwk.x, y: keyRing.current().publicJwk.y });
+    expect({ x, y }).toEqual({ x: keyRing.verifierKey().publicJwk.x, y: keyRing.verifierKey().publicJwk.y });
   });
 
   it('the certificate is valid for a year from now', async () => {
@@ -115,13 +161,12 @@ describe('KeyRing certificate (OpenID4VP §5.9.3)', () => {
     expect(Date.parse(certificate.validTo)).toBe(Math.floor((NOW + 365 * DAY) / 1000) * 1000);
   });
 
-  it('x509_hash: x509Hash is the base64url SHA-256 of the current leaf DER', async () => {
+  it('x509_hash: x509Hash is the base64url SHA-256 of the verifier leaf DER; a credential key rotation leaves it alone', async () => {
     const keyRing = await open(tempDir());
     expect(keyRing.x509Hash()).toBe(createHash('sha256').update(leaf(keyRing).raw).digest('base64url'));
     const before = keyRing.x509Hash();
     await keyRing.rotate(NOW);
-    expect(keyRing.x509Hash()).not.toBe(before);
-    expect(keyRing.x509Hash()).toBe(createHash('sha256').update(leaf(keyRing).raw).digest('base64url'));
+    expect(keyRing.x509Hash()).toBe(before);
   });
 
   it('a changed subject DNS between starts re-issues the certificate with the new SAN for the same key', async () => {
@@ -129,7 +174,7 @@ describe('KeyRing certificate (OpenID4VP §5.9.3)', () => {
     const first = await open(dir);
     const moved = await open(dir, NOW + DAY, 'new-issuer.example');
     expect(leaf(moved).subjectAltName).toBe('DNS:new-issuer.example');
-    expect(moved.current().kid).toBe(first.current().kid);
+    expect(moved.verifierKey().kid).toBe(first.verifierKey().kid);
     expect(moved.x509Hash()).not.toBe(first.x509Hash());
     expect(leaf(await open(dir, NOW + 2 * DAY, 'new-issuer.example')).subjectAltName).toBe('DNS:new-issuer.example');
   });
@@ -139,7 +184,7 @@ describe('KeyRing certificate (OpenID4VP §5.9.3)', () => {
     const first = await open(dir);
     const later = NOW + 340 * DAY;
     const renewed = await open(dir, later);
-    expect(renewed.current().kid).toBe(first.current().kid);
+    expect(renewed.verifierKey().kid).toBe(first.verifierKey().kid);
     expect(Date.parse(leaf(renewed).validTo)).toBeGreaterThan(later + 300 * DAY);
     expect((await open(dir, NOW + 300 * DAY)).x509Hash()).toBe(renewed.x509Hash());
   });

@@ -39,7 +39,7 @@ describe('signed request object (OpenID4VP §5, §5.8; JAR)', () => {
   it.each<ClientIdPrefix>(['x509_san_dns', 'x509_hash'])('%s: verifies with the x5c leaf key, typ oauth-authz-req+jwt', async (clientIdPrefix) => {
     const { requestObject, contentType } = await build({ clientIdPrefix });
     const { protectedHeader } = await verifyWithLeaf(requestObject);
-    expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'oauth-authz-req+jwt', x5c: keyRing.current().x5c });
+    expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'oauth-authz-req+jwt', x5c: keyRing.verifierKey().x5c });
     expect(contentType).toBe('application/oauth-authz-req+jwt');
   });
 

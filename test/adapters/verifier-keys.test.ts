@@ -34,12 +34,22 @@ describe('the key ring', () => {
     expect(await again.responseEncryptionKey('r')).toMatchObject({ publicJwk: (await keyRing.responseEncryptionKey('r')).publicJwk });
   });
 
-  it('publishes public keys only, and a certificate for the SAN whose key is the signing key', async () => {
+  it('publishes public keys only, and a certificate for the SAN whose key is the verifier key', async () => {
     expect(keyRing.jwks().keys.every((key) => !('d' in key))).toBe(true);
-    const certificate = new X509Certificate(Buffer.from(keyRing.current().x5c[0]!, 'base64'));
+    const certificate = new X509Certificate(Buffer.from(keyRing.verifierKey().x5c[0]!, 'base64'));
     expect(certificate.subjectAltName).toBe('DNS:issuer.example');
     const certificateJwk = await exportJWK(certificate.publicKey);
-    expect([certificateJwk.x, certificateJwk.y]).toEqual([keyRing.current().publicJwk.x, keyRing.current().publicJwk.y]);
+    expect([certificateJwk.x, certificateJwk.y]).toEqual([keyRing.verifierKey().publicJwk.x, keyRing.verifierKey().publicJwk.y]);
+  });
+
+  it('issue 10 §5: the verifier key is not the credential signing key: it is not published in the JWKS and the credential key has no certificate', async () => {
+    const verifier = keyRing.verifierKey();
+    const credential = keyRing.current();
+    expect(verifier.publicJwk.x).not.toBe(credential.publicJwk.x);
+    expect(keyRing.jwks().keys.map((key) => key.x)).not.toContain(verifier.publicJwk.x);
+    expect('x5c' in credential).toBe(false);
+    await keyRing.rotate(NOW + 1000);
+    expect(keyRing.verifierKey()).toBe(verifier);
   });
 
   it('derives a distinct response encryption key per request', async () => {

@@ -41,7 +41,7 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     const { code } = await untilCode(wallet);
     const url = `${server.url}/token`;
     const proof = await dpopProof(wallet.dpopKey, { method: 'POST', url, now: server.clock.now });
-    const send = () => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', DPoP: proof }, body: new URLSearchParams({ grant_type: 'authorization_code', code }).toString() });
+    const send = () => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', DPoP: proof }, body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: wallet.clientId }).toString() });
     expect((await send()).status).toBe(200);
     expect((await (await send()).json()).error).toBe('invalid_dpop_proof');
   });
@@ -103,14 +103,14 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     expect((await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: 'forged-nonce' })).body.error).toBe('invalid_nonce');
   });
 
-  it('OpenID4VCI §13.8: a c_nonce is single use; a fresh one gets the next credential, until every configuration is issued', async () => {
+  it('OpenID4VCI §13.8, §8.3.1.2: a c_nonce is single use; a fresh one gets the next credential; once every configuration is issued, credential_request_denied', async () => {
     const wallet = await server.wallet();
     const { accessToken } = await untilToken(wallet, { scope: 'membership second' });
     const cNonce = await wallet.nonce();
     expect((await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce })).status).toBe(200);
     expect((await wallet.credential(accessToken, { configurationId: 'second_card', cNonce })).body.error).toBe('invalid_nonce');
     expect((await wallet.credential(accessToken, { configurationId: 'second_card', cNonce: await wallet.nonce() })).status).toBe(200);
-    expect((await wallet.credential(accessToken, { configurationId: 'second_card', cNonce: await wallet.nonce() })).body.error).toBe('invalid_token');
+    expect((await wallet.credential(accessToken, { configurationId: 'second_card', cNonce: await wallet.nonce() })).body.error).toBe('credential_request_denied');
   });
 
   it('OpenID4VCI App. F.4: a key proof for another audience is invalid_proof', async () => {

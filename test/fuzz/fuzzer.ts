@@ -86,7 +86,9 @@ async function sendFuzzRequest(baseUrl: string, request: FuzzRequest, keys: { wa
   const response = await fetch(url, { method: request.method, headers, ...(request.method !== 'GET' && request.body !== undefined && { body: request.body }) });
   const body = await response.text();
   if (response.status >= 500) return { request, status: response.status, body };
-  if (response.status >= 400) {
+  // RFC 6750 §3.1: a request with no credentials at all is answered by the bare DPoP challenge, with no error JSON.
+  const bareChallenge = response.status === 401 && !request.authorization && body === '' && /^DPoP algs="/.test(response.headers.get('www-authenticate') ?? '');
+  if (response.status >= 400 && !bareChallenge) {
     try {
       if (typeof (JSON.parse(body) as { error?: unknown }).error !== 'string') return { request, status: response.status, body };
     } catch {

@@ -4,6 +4,7 @@ import { CNonceCodec } from '../adapters/jose/c-nonce.js';
 import { KeyRing } from '../adapters/jose/keyring.js';
 import { newEventId } from '../adapters/ids.js';
 import { ClaimSealer } from '../adapters/seal/claim-sealer.js';
+import { Pseudonyms } from '../adapters/seal/pseudonyms.js';
 import { JwksFileTrustedIssuers, StaticTrustedIssuers, UrlTrustedIssuers, type TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import type { Config } from '../config/schema.js';
 import { Engine, engineConfig, expireDue } from '../engine/index.js';
@@ -12,6 +13,7 @@ import { publishDomainEvents } from '../transports/nats/domain-events.js';
 import { serveProtocolOverNats } from '../transports/nats/protocol-service.js';
 import { consoleAudit, type AuditLog } from './admin-auth.js';
 import { rateLimitsOf, type IssuerContext } from './issuer-context.js';
+import { pseudonymiser } from './pseudonymise.js';
 import { createProtocolHandler } from './router.js';
 import { openStateBackends } from './state-backends.js';
 
@@ -57,15 +59,17 @@ export async function openIssuer(config: Config, options: { now?: () => number; 
   const backends = await openStateBackends(config);
   const keyRing = await KeyRing.open(config.dataDir, { now: now(), subjectDns: new URL(config.publicUrl).hostname });
   const prefix = config.nats?.subjectPrefix ?? 'pdi';
+  const pseudonyms = new Pseudonyms(backends.sessionKeys);
   const engine = new Engine({
     store: backends.store,
     config: engineConfigOf(config),
+    prepare: pseudonymiser(pseudonyms),
     ...(backends.nats && { onAccepted: publishDomainEvents(backends.nats, prefix) }),
   });
   const attesters = new StaticTrustedIssuers(config.walletAttestation.trustedAttesters as never);
   const context: IssuerContext = {
     config, engine, keyRing, now, replay: backends.replay, offers: backends.offers,
-    sealer: new ClaimSealer(backends.sessionKeys),
+    sealer: new ClaimSealer(backends.sessionKeys), pseudonyms,
     trustedIssuers: trustedIssuersOf(config, now),
     trustedAttesters: (issuer: string) => attesters.keysFor(issuer) as Promise<JWK[]>,
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),

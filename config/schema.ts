@@ -113,6 +113,8 @@ export const Config = z.object({
       adminFailuresPerMinute: z.number().int().positive().default(5),
     })
     .default({ sessionsPerMinutePerAddress: 3000, sessionsPerMinutePerKey: 60, adminFailuresPerMinute: 5 }),
+  /** Issue 10 §4: ended sessions are compacted to a minimal audit record this long after they ended (SQLite store). */
+  retention: z.object({ endedSessionSeconds: seconds.default(7 * 24 * 3600) }).default({ endedSessionSeconds: 7 * 24 * 3600 }),
   /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
   adminToken: z.string().min(16).optional(),
 });

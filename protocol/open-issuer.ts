@@ -14,6 +14,7 @@ import { serveProtocolOverNats } from '../transports/nats/protocol-service.js';
 import { consoleAudit, type AuditLog } from './admin-auth.js';
 import { rateLimitsOf, type IssuerContext } from './issuer-context.js';
 import { pseudonymiser } from './pseudonymise.js';
+import { retainEnded } from './retention.js';
 import { createProtocolHandler } from './router.js';
 import { openStateBackends } from './state-backends.js';
 
@@ -23,6 +24,8 @@ export interface Issuer {
   fetch: (request: Request) => Promise<Response>;
   /** Append `Expired` to the sessions whose deadline has passed (run it every few seconds). */
   expireDue: () => Promise<number>;
+  /** Compact the sessions that ended longer ago than `config.retention` (run it every minute or so). */
+  retainEnded: () => Promise<number>;
   close: () => Promise<void>;
 }
 
@@ -82,6 +85,7 @@ export async function openIssuer(config: Config, options: { now?: () => number; 
     handle,
     fetch: createFetchHandler(handle, { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes }),
     expireDue: () => expireDue(engine, now(), newEventId),
+    retainEnded: () => retainEnded(backends.store, context.sealer, now(), config.retention.endedSessionSeconds * SECOND),
     close: async () => {
       service?.unsubscribe();
       await backends.close();

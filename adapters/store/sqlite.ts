@@ -1,3 +1,4 @@
+import type { Transaction } from 'better-sqlite3';
 import { GroupCommit } from '../group-commit.js';
 import { SqliteFile } from '../sqlite-file.js';
 import { parseEvent, type SessionEvent } from '../../engine/events.js';
@@ -18,6 +19,18 @@ CREATE TABLE IF NOT EXISTS deadlines (
   deadline INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deadlines_by_time ON deadlines (deadline);
+CREATE TABLE IF NOT EXISTS ended (
+  stream_id TEXT PRIMARY KEY,
+  ended_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ended_by_time ON ended (ended_at);
+CREATE TABLE IF NOT EXISTS retained (
+  stream_id TEXT PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  events INTEGER NOT NULL
+) WITHOUT ROWID;
 `;
 
 type AppendResult = { version: number; duplicate: boolean };
@@ -41,6 +54,7 @@ export class SqliteEventStore implements EventStore {
   private readonly file: SqliteFile;
   private readonly statements;
   private readonly commits: GroupCommit<Append, AppendResult | VersionConflict>;
+  private readonly compaction: Transaction<(ids: string[]) => void>;
 
   constructor(readonly path: string) {
     this.file = new SqliteFile(path);
@@ -59,7 +73,23 @@ export class SqliteEventStore implements EventStore {
       due: db.prepare<[number, number], { stream_id: string }>(
         'SELECT stream_id FROM deadlines WHERE deadline <= ? ORDER BY deadline LIMIT ?',
       ),
+      markEnded: db.prepare('INSERT INTO ended (stream_id, ended_at) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET ended_at = excluded.ended_at'),
+      endedBefore: db.prepare<[number, number], { stream_id: string }>('SELECT stream_id FROM ended WHERE ended_at < ? ORDER BY ended_at LIMIT ?'),
+      retain: db.prepare(
+        `INSERT OR REPLACE INTO retained (stream_id, started_at, ended_at, outcome, events)
+         SELECT stream_id, MIN(at), MAX(at), (SELECT type FROM events WHERE stream_id = @id ORDER BY version DESC LIMIT 1), COUNT(*)
+         FROM events WHERE stream_id = @id GROUP BY stream_id`,
+      ),
+      dropEvents: db.prepare('DELETE FROM events WHERE stream_id = ?'),
+      dropEnded: db.prepare('DELETE FROM ended WHERE stream_id = ?'),
     };
+    this.compaction = db.transaction((ids: string[]) => {
+      for (const id of ids) {
+        this.statements.retain.run({ id });
+        this.statements.dropEvents.run(id);
+        this.statements.dropEnded.run(id);
+      }
+    });
     this.commits = new GroupCommit(this.file, (append) => this.appendOne(append));
   }
 
@@ -73,8 +103,11 @@ export class SqliteEventStore implements EventStore {
       version += 1;
       this.statements.insert.run(streamId, version, event.id, event.type, event.at, JSON.stringify(event));
     }
-    if (deadline === null) this.statements.clearDeadline.run(streamId);
-    else this.statements.setDeadline.run(streamId, deadline);
+    if (deadline === null) {
+      // Nothing can end the stream any more: it has ended (or completed), and retention may compact it later.
+      this.statements.clearDeadline.run(streamId);
+      this.statements.markEnded.run(streamId, events.at(-1)!.at);
+    } else this.statements.setDeadline.run(streamId, deadline);
     return { version, duplicate: false };
   }
 
@@ -91,6 +124,19 @@ export class SqliteEventStore implements EventStore {
 
   async due(at: number, limit: number): Promise<string[]> {
     return this.statements.due.all(at, limit).map((row) => row.stream_id);
+  }
+
+  /**
+   * Issue 10 §4 retention: streams that ended before `endedBefore` are replaced by one
+   * `retained` row each (start, end, final event type, event count: no personal data, no
+   * handle hash, no pseudonym); their events are deleted, so the file's pages are reused.
+   */
+  async compactEnded(endedBefore: number, limit: number): Promise<string[]> {
+    const ids = this.statements.endedBefore.all(endedBefore, limit).map((row) => row.stream_id);
+    if (ids.length === 0) return ids;
+    this.compaction.immediate(ids);
+    await this.file.durable();
+    return ids;
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,11 @@
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { SessionKeys } from './session-keys.js';
 
 /** What a pseudonym stands for: one label per kind, so equal values of one kind compare equal within a session. */
 export type PseudonymKind = 'client_id' | 'jkt' | 'digest';
 export type Pseudonymise = (kind: PseudonymKind, value: string) => string;
+
+const INFO = Buffer.concat([Buffer.from('pdi-engine pseudonyms v1'), Buffer.from([1])]);
 
 /**
  * Seed 002 §3.3, issue 10 §3: the identifiers that could link one person's sessions (client
@@ -22,7 +24,8 @@ export class Pseudonyms {
    */
   async of(sessionId: string, create = false): Promise<Pseudonymise> {
     const sessionKey = await this.keys.keyFor(sessionId, create);
-    const key = sessionKey ? Buffer.from(hkdfSync('sha256', sessionKey, Buffer.alloc(0), 'pdi-engine pseudonyms v1', 32)) : randomBytes(32);
+    // HKDF-Expand (RFC 5869 §2.3), one block: the session key is uniformly random, so it is the PRK itself.
+    const key = sessionKey ? createHmac('sha256', sessionKey).update(INFO).digest() : randomBytes(32);
     return (kind, value) => createHmac('sha256', key).update(`${kind}\0${value}`, 'utf8').digest('base64url');
   }
 }

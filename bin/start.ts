@@ -40,7 +40,7 @@ runService('pdi-engine', async () => {
     const retire = ++ticks % 12 === 0;
     expiring = expiring
       .then(() => issuer.expireDue())
-      .then(() => (retire ? issuer.retireEnded() : 0))
+      .then(() => (retire ? issuer.retainEnded() : 0))
       .catch((error: unknown) => (console.error('expiry or retention failed', error), 0));
   }, 5000);
 

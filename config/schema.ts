@@ -128,8 +128,6 @@ export const Config = z.strictObject({
       batchSize: z.number().int().min(2).max(16).optional(),
     })
     .default({ holderContinuity: false, maxPresentationAttempts: 3, afterWalletError: 'new_request' }),
-  /** Retention (hardening §4): ended sessions are deleted this long after they ended, leaving an audit row without personal data (SQLite). */
-  retention: z.strictObject({ endedSessionsSeconds: seconds.default(24 * 3600) }).default({ endedSessionsSeconds: 24 * 3600 }),
   dpop: z.strictObject({ maxAgeSeconds: seconds.default(60) }).default({ maxAgeSeconds: 60 }),
   nats: NatsSettings.optional(),
   /**
@@ -143,6 +141,8 @@ export const Config = z.strictObject({
       adminFailuresPerMinute: z.number().int().positive().default(5),
     })
     .default({ sessionsPerMinutePerAddress: 3000, sessionsPerMinutePerKey: 60, adminFailuresPerMinute: 5 }),
+  /** Issue 10 §4: ended sessions are compacted to a minimal audit record this long after they ended (SQLite store). */
+  retention: z.strictObject({ endedSessionSeconds: seconds.default(7 * 24 * 3600) }).default({ endedSessionSeconds: 7 * 24 * 3600 }),
   /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
   adminToken: z.string().min(16).optional(),
 });

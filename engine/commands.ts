@@ -69,7 +69,7 @@ export interface SubmitWalletError extends Routed {
   requestId: string;
   state: string;
   error: string;
-  errorDescription?: string;
+  sealedErrorDescription?: string;
 }
 
 export interface RedeemCode extends Routed {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export interface RetryFacts {
   attempts: number;
   maxAttempts: number;
-  walletError?: { error: string; errorDescription?: string };
+  walletError?: { error: string; sealedErrorDescription?: string };
   requestExpired: boolean;
 }
 export type RetryOutcome = 'new_request' | 'redirect_to_web' | 'access_denied';

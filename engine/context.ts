@@ -30,7 +30,7 @@ export interface SessionContext {
   /** The current OpenID4VP transaction; earlier ones are dead (their nonces refused). */
   request: PresentationRequest & { retrieved: boolean };
   presentationAttempts: number;
-  walletError?: { error: string; errorDescription?: string };
+  walletError?: { error: string; sealedErrorDescription?: string };
   presentation?: {
     holderJkt: string;
     credentialDigest: string;

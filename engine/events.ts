@@ -102,7 +102,8 @@ export const WalletErrorReceived = z.object({
   requestId: id,
   state: z.string().max(256),
   error: z.string().min(1).max(256),
-  errorDescription: z.string().max(1024).optional(),
+  /** The wallet's free-text error_description, sealed like the claims (seed 002 §3.3): erasure makes it unreadable. */
+  sealedErrorDescription: z.string().max(12_000).optional(),
 });
 
 export const RedirectedToWeb = z.object({

@@ -51,7 +51,7 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
   }),
   WalletErrorReceived: (c, e) => ({
     ...c,
-    walletError: { error: e.error, ...(e.errorDescription !== undefined && { errorDescription: e.errorDescription }) },
+    walletError: { error: e.error, ...(e.sealedErrorDescription !== undefined && { sealedErrorDescription: e.sealedErrorDescription }) },
   }),
   RedirectedToWeb: (c) => c,
   Denied: (c) => c,

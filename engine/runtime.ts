@@ -17,6 +17,8 @@ export interface EngineOptions {
   maxConflictRetries?: number;
   /** Told of every event once it is durably appended (never on a rebuild): domain events for other backends. */
   onAccepted?: (event: SessionEvent) => void;
+  /** Runs on every command before it is decided: the protocol layer replaces linking identifiers by per-session pseudonyms. */
+  prepare?: (command: Command) => Promise<Command>;
 }
 
 /** The answer to a command: accepted (with the event appended, if any) or a typed error. */
@@ -35,6 +37,7 @@ export class Engine {
   private readonly cache: LruCache<SessionState>;
   private readonly maxConflictRetries: number;
   private readonly onAccepted: (event: SessionEvent) => void;
+  private readonly prepare: (command: Command) => Promise<Command>;
 
   constructor(options: EngineOptions) {
     this.store = options.store;
@@ -42,9 +45,11 @@ export class Engine {
     this.cache = new LruCache(options.cacheSize ?? 10_000);
     this.maxConflictRetries = options.maxConflictRetries ?? 64;
     this.onAccepted = options.onAccepted ?? (() => undefined);
+    this.prepare = options.prepare ?? (async (command) => command);
   }
 
-  async execute(command: Command): Promise<Outcome> {
+  async execute(given: Command): Promise<Outcome> {
+    const command = await this.prepare(given);
     const cached = this.cache.get(command.sessionId);
     let state = cached ?? (await this.reload(command.sessionId));
     let confirmed = cached === undefined;

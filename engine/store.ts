@@ -27,7 +27,7 @@ export interface EventStore {
   append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions): Promise<{ version: number; duplicate: boolean }>;
   /** Streams whose deadline is at or before `at`, oldest deadline first. */
   due(at: number, limit: number): Promise<string[]>;
-  /** Retention, where the store supports it: delete the sessions that ended before `endedBefore`, keeping an audit row each; their ids. */
-  retireEnded?(endedBefore: number, limit: number): Promise<string[]>;
+  /** Retention, where the store has it (SQLite): streams that ended before `endedBefore` become a minimal audit record; their ids. */
+  compactEnded?(endedBefore: number, limit: number): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IssuerContext } from './issuer-context.js';
+import { addressKey } from './rate-limit.js';
 import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 
 /** One admin action as the audit log records it: what and when, never the token or personal data. */
@@ -33,7 +34,7 @@ function tokenMatches(presented: string | null, expected: string): boolean {
  */
 export function refuseNonAdmin(ctx: IssuerContext, request: ProtocolRequest, endpoint: string): ProtocolResponse | undefined {
   const now = ctx.now();
-  const client = request.remoteAddress ?? 'unknown';
+  const client = request.remoteAddress === undefined ? 'unknown' : addressKey(request.remoteAddress);
   const wait = ctx.limits.adminFailures.retryAfter(client, now);
   if (wait > 0) {
     audit(ctx, { action: 'refused', endpoint, reason: 'throttled' });

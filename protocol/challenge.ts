@@ -5,7 +5,7 @@ import { AccessDenied, InvalidClient, InvalidSession, RedirectToWeb, contextOf, 
 import { readAuthorizationRequest } from './authorization-request.js';
 import { proveClient } from './client-proof.js';
 import { checkClientId, endpoints, type IssuerContext } from './issuer-context.js';
-import type { RateLimiter } from './rate-limit.js';
+import { addressKey, type RateLimiter } from './rate-limit.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from './messages.js';
 
 /** The caller's keys; seed 000 step 4: when the issuer requires a wallet attestation, the challenge must carry it. */
@@ -46,7 +46,7 @@ function tooManySessions(limiter: RateLimiter, key: string | undefined, now: num
 
 async function firstCall(ctx: IssuerContext, request: ProtocolRequest, params: Map<string, string>, now: number): Promise<ProtocolResponse> {
   // Checked before any signature: an address over its limit costs no cryptography.
-  const byAddress = tooManySessions(ctx.limits.sessionsPerAddress, request.remoteAddress, now);
+  const byAddress = tooManySessions(ctx.limits.sessionsPerAddress, request.remoteAddress && addressKey(request.remoteAddress), now);
   if (byAddress) return byAddress;
   const caller = await proveCaller(ctx, request, now);
   const byKey = tooManySessions(ctx.limits.sessionsPerKey, caller.dpopJkt, now);

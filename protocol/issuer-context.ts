@@ -1,10 +1,11 @@
 import type { JWK } from 'jose';
 import type { Config } from '../config/schema.js';
-import { InvalidClient, contextOf, type Engine } from '../engine/index.js';
+import { FINAL_STATES, InvalidClient, contextOf, stateName, type Engine } from '../engine/index.js';
 import type { CNonceCodec } from '../adapters/jose/c-nonce.js';
 import type { KeyRing } from '../adapters/jose/keyring.js';
 import type { ReplayCache } from '../adapters/replay/replay-cache.js';
 import type { ClaimSealer } from '../adapters/seal/claim-sealer.js';
+import type { Pseudonyms } from '../adapters/seal/pseudonyms.js';
 import type { TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import type { IssuerStates, OfferStore } from '../adapters/offers/offer-store.js';
 import type { AuditLog } from './admin-auth.js';
@@ -19,6 +20,8 @@ export interface IssuerContext {
   trustedIssuers: TrustedIssuers;
   trustedAttesters: (issuer: string) => Promise<JWK[]>;
   sealer: ClaimSealer;
+  /** The per-session pseudonyms the log stores instead of client ids, key thumbprints and digests (seed 002 §3.3). */
+  pseudonyms: Pseudonyms;
   cNonces: CNonceCodec;
   offers: OfferStore;
   issuerStates: IssuerStates;
@@ -58,10 +61,15 @@ export function endpoints(config: Config) {
   };
 }
 
-/** FiPA §5.1, RFC 6749 §3.2.1: a client_id sent on a later call must be the session's client. */
+/**
+ * FiPA §5.1, RFC 6749 §3.2.1: a client_id sent on a later call must be the session's client
+ * (compared as the session's pseudonym). A session that ended is refused by the engine
+ * whatever the client (an erased or compacted one's client can no longer be compared).
+ */
 export async function checkClientId(ctx: IssuerContext, sessionId: string, clientId: string | undefined): Promise<void> {
   if (clientId === undefined) return;
   const state = await ctx.engine.load(sessionId);
-  if (state.version > 0 && contextOf(state).clientId !== clientId)
+  if (state.version === 0 || (FINAL_STATES as readonly string[]).includes(stateName(state))) return;
+  if (contextOf(state).clientId !== (await ctx.pseudonyms.of(sessionId))('client_id', clientId))
     throw new InvalidClient('client_id differs from the client that opened the session', 'FiPA §5.1; RFC 6749 §3.2.1');
 }

@@ -5,6 +5,7 @@ import { KeyRing } from '../adapters/jose/keyring.js';
 import { newEventId } from '../adapters/ids.js';
 import { IssuerStates } from '../adapters/offers/offer-store.js';
 import { ClaimSealer } from '../adapters/seal/claim-sealer.js';
+import { Pseudonyms } from '../adapters/seal/pseudonyms.js';
 import { JwksFileTrustedIssuers, StaticTrustedIssuers, UrlTrustedIssuers, type TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import type { Config } from '../config/schema.js';
 import { Engine, engineConfig, expireDue } from '../engine/index.js';
@@ -13,6 +14,8 @@ import { publishDomainEvents } from '../transports/nats/domain-events.js';
 import { serveProtocolOverNats } from '../transports/nats/protocol-service.js';
 import { consoleAudit, type AuditLog } from './admin-auth.js';
 import { rateLimitsOf, type IssuerContext } from './issuer-context.js';
+import { pseudonymiser } from './pseudonymise.js';
+import { retainEnded } from './retention.js';
 import { createProtocolHandler } from './router.js';
 import { openStateBackends, stateProtection } from './state-backends.js';
 
@@ -22,13 +25,12 @@ export interface Issuer {
   fetch: (request: Request) => Promise<Response>;
   /** Append `Expired` to the sessions whose deadline has passed (run it every few seconds). */
   expireDue: () => Promise<number>;
-  /** Delete the sessions that ended longer than `retention.endedSessionsSeconds` ago, and their sealing keys (run it every minute or so); how many. */
-  retireEnded: () => Promise<number>;
+  /** Compact the sessions that ended longer ago than `config.retention` (run it every minute or so). */
+  retainEnded: () => Promise<number>;
   close: () => Promise<void>;
 }
 
 const SECOND = 1000;
-const RETIRE_PAGE = 1000;
 
 /** Trusted by any of the sources: the inline list, the JWKS file, the JWKS URL. */
 function trustedIssuersOf(config: Config, now: () => number): TrustedIssuers {
@@ -62,15 +64,17 @@ export async function openIssuer(config: Config, options: { now?: () => number; 
   const keyRing = await KeyRing.open(config.dataDir, { now: now(), subjectDns: new URL(config.publicUrl).hostname });
   const backends = await openStateBackends(config, stateProtection(keyRing));
   const prefix = config.nats?.subjectPrefix ?? 'pdi';
+  const pseudonyms = new Pseudonyms(backends.sessionKeys);
   const engine = new Engine({
     store: backends.store,
     config: engineConfigOf(config),
+    prepare: pseudonymiser(pseudonyms),
     ...(backends.nats && { onAccepted: publishDomainEvents(backends.nats, prefix) }),
   });
   const attesters = new StaticTrustedIssuers(config.walletAttestation.trustedAttesters as never);
   const context: IssuerContext = {
     config, engine, keyRing, now, replay: backends.replay, offers: backends.offers,
-    sealer: new ClaimSealer(backends.sessionKeys),
+    sealer: new ClaimSealer(backends.sessionKeys), pseudonyms,
     trustedIssuers: trustedIssuersOf(config, now),
     trustedAttesters: (issuer: string) => attesters.keysFor(issuer) as Promise<JWK[]>,
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),
@@ -87,16 +91,7 @@ export async function openIssuer(config: Config, options: { now?: () => number; 
     handle,
     fetch: createFetchHandler(handle, { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes }),
     expireDue: () => expireDue(engine, now(), newEventId),
-    retireEnded: async () => {
-      let retired = 0;
-      for (let page = RETIRE_PAGE; page === RETIRE_PAGE; ) {
-        const ids = (await backends.store.retireEnded?.(now() - config.retention.endedSessionsSeconds * SECOND, RETIRE_PAGE)) ?? [];
-        for (const id of ids) await context.sealer.erase(id);
-        retired += ids.length;
-        page = ids.length;
-      }
-      return retired;
-    },
+    retainEnded: () => retainEnded(backends.store, context.sealer, now(), config.retention.endedSessionSeconds * SECOND),
     close: async () => {
       await service?.close();
       await backends.close();

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { LruCache } from '../engine/cache.js';
 
 interface Bucket {
@@ -40,4 +41,19 @@ export class RateLimiter {
     this.buckets.set(key, { tokens: bucket.tokens - 1, at: now });
     return 0;
   }
+}
+
+/**
+ * The bucket key of a client address: IPv4 as is (also when IPv4-mapped), IPv6 by its /64,
+ * since one subscriber usually holds a whole /64 and could rotate within it.
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(address)) return address;
+  const [head = '', tail] = address.toLowerCase().split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
 }

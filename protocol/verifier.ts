@@ -58,7 +58,9 @@ export async function handleAuthorizationResponse(ctx: IssuerContext, request: P
   if (response.kind === 'error') {
     const outcome = await ctx.engine.execute({
       type: 'SubmitWalletError', ...base, error: response.error.slice(0, 256),
-      ...(response.errorDescription !== undefined && { errorDescription: response.errorDescription.slice(0, 1024) }),
+      ...(response.errorDescription !== undefined && {
+        sealedErrorDescription: await ctx.sealer.seal(sessionId, { error_description: response.errorDescription.slice(0, 1024) }, false),
+      }),
     });
     // OpenID4VP §8.2: a processed error response is answered 200; no pdis after a failure.
     return isLeft(outcome) ? errorResponse(outcome.left) : jsonResponse(200, {});
@@ -78,7 +80,7 @@ export async function handleAuthorizationResponse(ctx: IssuerContext, request: P
   const outcome = await ctx.engine.execute({
     type: 'SubmitPresentation', ...base, holderJkt: verified.holderJkt, kbNonce: verified.kbNonce, kbAud: verified.kbAud,
     credentialDigest: verified.credentialDigest, vct: verified.vct, credentialIssuer: verified.issuer,
-    sealedClaims: await ctx.sealer.seal(sessionId, claims), pdisHash: hashSecret(pdis),
+    sealedClaims: await ctx.sealer.seal(sessionId, claims, false), pdisHash: hashSecret(pdis),
   });
   if (isLeft(outcome)) return errorResponse(outcome.left);
   return jsonResponse(200, { presentation_during_issuance_session: pdis });

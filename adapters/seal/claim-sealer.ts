@@ -10,8 +10,12 @@ import type { SessionKeys } from './session-keys.js';
 export class ClaimSealer {
   constructor(private readonly keys: SessionKeys) {}
 
-  async seal(sessionId: string, claims: Record<string, unknown>): Promise<string> {
-    const key = (await this.keys.keyFor(sessionId, true))!;
+  /**
+   * Sealed under the session's key; with `create` unset, a session without a key (never
+   * started, or erased) gets a blob sealed under a throwaway key, which nobody can open.
+   */
+  async seal(sessionId: string, claims: Record<string, unknown>, create = true): Promise<string> {
+    const key = (await this.keys.keyFor(sessionId, create)) ?? randomBytes(32);
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(sessionId));
     const body = Buffer.concat([cipher.update(JSON.stringify(claims), 'utf8'), cipher.final()]);

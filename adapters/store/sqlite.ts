@@ -1,3 +1,4 @@
+import type { Transaction } from 'better-sqlite3';
 import { GroupCommit } from '../group-commit.js';
 import { SqliteFile } from '../sqlite-file.js';
 import { parseEvent, type SessionEvent } from '../../engine/events.js';
@@ -23,10 +24,11 @@ CREATE TABLE IF NOT EXISTS ended (
   ended_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ended_by_time ON ended (ended_at);
-CREATE TABLE IF NOT EXISTS retired (
+CREATE TABLE IF NOT EXISTS retained (
   stream_id TEXT PRIMARY KEY,
-  final_type TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
   ended_at INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
   events INTEGER NOT NULL
 ) WITHOUT ROWID;
 `;
@@ -52,6 +54,7 @@ export class SqliteEventStore implements EventStore {
   private readonly file: SqliteFile;
   private readonly statements;
   private readonly commits: GroupCommit<Append, AppendResult | VersionConflict>;
+  private readonly compaction: Transaction<(ids: string[]) => void>;
 
   constructor(readonly path: string) {
     this.file = new SqliteFile(path);
@@ -70,17 +73,23 @@ export class SqliteEventStore implements EventStore {
       due: db.prepare<[number, number], { stream_id: string }>(
         'SELECT stream_id FROM deadlines WHERE deadline <= ? ORDER BY deadline LIMIT ?',
       ),
-      // A session has ended when its append leaves nothing that can end it (no deadline).
-      markEnded: db.prepare('INSERT OR REPLACE INTO ended (stream_id, ended_at) VALUES (?, ?)'),
-      ended: db.prepare<[number, number], { stream_id: string; final_type: string; ended_at: number; events: number }>(
-        `SELECT n.stream_id, e.type AS final_type, n.ended_at, e.version AS events FROM ended n
-         JOIN events e ON e.stream_id = n.stream_id AND e.version = (SELECT MAX(version) FROM events WHERE stream_id = n.stream_id)
-         WHERE n.ended_at < ? ORDER BY n.ended_at LIMIT ?`,
+      markEnded: db.prepare('INSERT INTO ended (stream_id, ended_at) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET ended_at = excluded.ended_at'),
+      endedBefore: db.prepare<[number, number], { stream_id: string }>('SELECT stream_id FROM ended WHERE ended_at < ? ORDER BY ended_at LIMIT ?'),
+      retain: db.prepare(
+        `INSERT OR REPLACE INTO retained (stream_id, started_at, ended_at, outcome, events)
+         SELECT stream_id, MIN(at), MAX(at), (SELECT type FROM events WHERE stream_id = @id ORDER BY version DESC LIMIT 1), COUNT(*)
+         FROM events WHERE stream_id = @id GROUP BY stream_id`,
       ),
-      retire: db.prepare('INSERT INTO retired (stream_id, final_type, ended_at, events) VALUES (?, ?, ?, ?)'),
-      remove: db.prepare('DELETE FROM events WHERE stream_id = ?'),
-      unmark: db.prepare('DELETE FROM ended WHERE stream_id = ?'),
+      dropEvents: db.prepare('DELETE FROM events WHERE stream_id = ?'),
+      dropEnded: db.prepare('DELETE FROM ended WHERE stream_id = ?'),
     };
+    this.compaction = db.transaction((ids: string[]) => {
+      for (const id of ids) {
+        this.statements.retain.run({ id });
+        this.statements.dropEvents.run(id);
+        this.statements.dropEnded.run(id);
+      }
+    });
     this.commits = new GroupCommit(this.file, (append) => this.appendOne(append));
   }
 
@@ -95,6 +104,7 @@ export class SqliteEventStore implements EventStore {
       this.statements.insert.run(streamId, version, event.id, event.type, event.at, JSON.stringify(event));
     }
     if (deadline === null) {
+      // Nothing can end the stream any more: it has ended (or completed), and retention may compact it later.
       this.statements.clearDeadline.run(streamId);
       this.statements.markEnded.run(streamId, events.at(-1)!.at);
     } else this.statements.setDeadline.run(streamId, deadline);
@@ -117,23 +127,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Retention (hardening §4): the events of sessions that ended before `endedBefore` are
-   * deleted, each leaving one audit row without personal data (session id, final event
-   * type, when it ended, how many events it had). Returns the retired session ids.
+   * Issue 10 §4 retention: streams that ended before `endedBefore` are replaced by one
+   * `retained` row each (start, end, final event type, event count: no personal data, no
+   * handle hash, no pseudonym); their events are deleted, so the file's pages are reused.
    */
-  async retireEnded(endedBefore: number, limit: number): Promise<string[]> {
-    const db = this.file.db;
-    const ended = db.transaction(() => {
-      const rows = this.statements.ended.all(endedBefore, limit);
-      for (const row of rows) {
-        this.statements.retire.run(row.stream_id, row.final_type, row.ended_at, row.events);
-        this.statements.remove.run(row.stream_id);
-        this.statements.unmark.run(row.stream_id);
-      }
-      return rows.map((row) => row.stream_id);
-    }).immediate();
-    if (ended.length > 0) await this.file.durable();
-    return ended;
+  async compactEnded(endedBefore: number, limit: number): Promise<string[]> {
+    const ids = this.statements.endedBefore.all(endedBefore, limit).map((row) => row.stream_id);
+    if (ids.length === 0) return ids;
+    this.compaction.immediate(ids);
+    await this.file.durable();
+    return ids;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Answer } from '../../wallet/reference-wallet.js';
+import { createFetchHandler } from '../../transports/http/fetch-handler.js';
+import { ReferenceWallet, type Answer } from '../../wallet/reference-wallet.js';
 import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
 
 /** Issue 10 §4 (bounded resources): session creation is rate limited per client address and per DPoP key. */
@@ -38,5 +39,20 @@ describe('session creation rate limits (issue 10 §4)', () => {
     expectTooMany(await wallets[4]!.challenge({ scope: 'membership' }, { dpopKey: null }));
     server.clock.now += 60_000;
     expect((await wallets[4]!.challenge({ scope: 'membership' })).body.error).toBe('insufficient_authorization');
+  });
+
+  it('issue 10 §4: an embedder hands the client address to the Fetch-API handler (here from its proxy header), and each address has its own limit', async () => {
+    const { config } = server.issuer.context;
+    const handler = createFetchHandler(server.issuer.handle, {
+      publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes, remoteAddress: (request) => request.headers.get('x-forwarded-for') ?? undefined,
+    });
+    const from = async (address: string) => {
+      const wallet = await server.wallet();
+      const embedded = await ReferenceWallet.create({ ...wallet.options, fetch: (input, init) => handler(new Request(input, init)) });
+      return embedded.challenge({ scope: 'membership' }, { headers: { 'X-Forwarded-For': address } });
+    };
+    for (let i = 0; i < 4; i++) expect((await from('203.0.113.1')).status).toBe(400);
+    expectTooMany(await from('203.0.113.1'));
+    expect((await from('203.0.113.2')).body.error).toBe('insufficient_authorization');
   });
 });

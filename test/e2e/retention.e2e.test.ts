@@ -1,37 +1,47 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionOfHandle } from '../../adapters/ids.js';
-import { untilPresentation, untilToken } from '../support/flow-steps.js';
+import { untilToken } from '../support/flow-steps.js';
 import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
 
-describe('bounded resources: expiry and retention (hardening §4)', () => {
+const MINUTE = 60_000;
+
+/** Issue 10 §4 (bounded resources): ended sessions do not stay on disk for ever. */
+describe('retention of ended sessions (issue 10 §4)', () => {
   let server: RunningIssuer;
   beforeAll(async () => {
-    server = await startIssuer({ retention: { endedSessionsSeconds: 3600 } });
+    server = await startIssuer({ retention: { endedSessionSeconds: 3600 } });
   });
   afterAll(() => server.stop());
 
-  it('hardening §4, seed 002 §3.3: ended sessions past retention leave only an audit row; their handles are refused cleanly', async () => {
+  it('issue 10 §4: abandoned and completed sessions past the retention leave one audit row without personal data; their events and keys are gone', async () => {
     const wallet = await server.wallet();
-    const done = await untilToken(wallet);
-    const abandoned = await untilPresentation(await server.wallet());
-    const ids = [sessionOfHandle(done.authSession)!, sessionOfHandle(abandoned.authSession)!];
-    server.clock.now += 3600_000;
-    expect(await server.issuer.expireDue()).toBe(2);
-    expect(await server.issuer.retireEnded()).toBe(0);
-    server.clock.now += 3601_000;
-    expect(await server.issuer.retireEnded()).toBe(2);
+    const abandoned = await Promise.all([1, 2, 3].map(async () => String((await wallet.challenge({ scope: 'membership' })).body.auth_session)));
+    const flow = await untilToken(wallet);
+    expect((await wallet.credential(flow.accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() })).status).toBe(200);
+    const ended = [...abandoned, flow.authSession].map((handle) => handle.split('.')[0]!);
+
+    server.clock.now += 11 * MINUTE;
+    expect(await server.issuer.expireDue()).toBe(3);
+    const live = String((await wallet.challenge({ scope: 'membership' })).body.auth_session).split('.')[0]!;
+    expect(await server.issuer.retainEnded()).toBe(0);
+
+    server.clock.now += 61 * MINUTE;
+    expect(await server.issuer.retainEnded()).toBe(4);
+    const { engine, sealer } = server.issuer.context;
+    for (const sessionId of ended) {
+      expect(await engine.store.read(sessionId)).toEqual([]);
+      expect(await sealer.unseal(sessionId, 'v1.a.b.c')).toBeUndefined();
+    }
+    expect((await engine.store.read(live)).length).toBe(1);
     const db = new Database(join(server.dataDir, 'events.sqlite'), { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM events WHERE stream_id IN (?, ?)').get(...ids)).toEqual({ n: 0 });
-    const audit = db.prepare('SELECT * FROM retired WHERE stream_id IN (?, ?) ORDER BY events').all(...ids);
+    const rows = db.prepare('SELECT * FROM retained ORDER BY outcome').all();
     db.close();
-    expect(audit.map((row) => Object.keys(row as object).sort())).toEqual([['ended_at', 'events', 'final_type', 'stream_id'], ['ended_at', 'events', 'final_type', 'stream_id']]);
-    expect(audit.map((row) => (row as { final_type: string }).final_type)).toEqual(['Expired', 'Expired']);
-    const state = new Database(join(server.dataDir, 'state.sqlite'), { readonly: true });
-    expect(state.prepare('SELECT COUNT(*) AS n FROM session_keys WHERE session_id IN (?, ?)').get(...ids)).toEqual({ n: 0 });
-    state.close();
-    expect((await wallet.credential(done.accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() })).body.error).toBe('invalid_token');
-    expect((await wallet.challenge({ auth_session: abandoned.authSession })).body.error).toBe('invalid_session');
+    expect(rows).toHaveLength(4);
+    expect(Object.keys(rows[0] as object).sort()).toEqual(['ended_at', 'events', 'outcome', 'started_at', 'stream_id']);
+    expect(rows.map((row) => (row as { outcome: string }).outcome)).toEqual(['CredentialIssued', 'Expired', 'Expired', 'Expired']);
+    // A handle of a compacted session is refused like any unknown one.
+    const followUp = await wallet.challenge({ auth_session: abandoned[0]! });
+    expect([followUp.status, followUp.body.error]).toEqual([400, 'invalid_session']);
   });
 });

@@ -65,6 +65,22 @@ describe.each(Object.keys(STORES))('the runtime on the %s store', (storeName) =>
     }
   });
 
+  it('issue 10 §4: the scheduler drains a backlog larger than its batch in one run, bounded by its batch count', async () => {
+    const { store, dispose } = open();
+    try {
+      const engine = new Engine({ store, config });
+      const flows = Array.from({ length: 25 }, (_, i) => new Flow(`session-backlog-${storeName}-${i}`));
+      await Promise.all(flows.map((flow) => engine.execute(flow.start(T0))));
+      let ids = 0;
+      const newId = () => `backlog-${storeName}-${++ids}`;
+      expect(await expireDue(engine, T0 + 20 * MINUTE, newId, 10, 2)).toBe(20);
+      expect(await expireDue(engine, T0 + 20 * MINUTE, newId, 10)).toBe(5);
+      expect(await store.due(T0 + 20 * MINUTE, 100)).toEqual([]);
+    } finally {
+      await dispose();
+    }
+  });
+
   it('rebuild: folding the stored log reproduces the live state exactly, after every step of a flow', async () => {
     const { store, dispose } = open();
     try {

@@ -1,0 +1,35 @@
+import type { Pseudonyms } from '../adapters/seal/pseudonyms.js';
+import type { CallerProof, Command } from '../engine/index.js';
+
+/**
+ * Seed 002 §3.3: every command reaches the engine with its linking identifiers replaced by
+ * the session's pseudonyms (`Pseudonyms`), so the log stores no client id, key thumbprint or
+ * credential digest in clear. Commands without such identifiers pass unchanged.
+ */
+export function pseudonymiser(pseudonyms: Pseudonyms) {
+  return async (command: Command): Promise<Command> => {
+    const { type } = command;
+    if (type === 'RetrieveRequestObject' || type === 'SubmitWalletError' || type === 'Expire' || type === 'Erase') return command;
+    const p = await pseudonyms.of(command.sessionId, command.type === 'StartChallenge');
+    const jkt = (value: string) => p('jkt', value);
+    const keys = <T extends { dpopJkt: string; attestationJkt?: string }>(facts: T): T => ({
+      ...facts, dpopJkt: jkt(facts.dpopJkt), ...(facts.attestationJkt !== undefined && { attestationJkt: jkt(facts.attestationJkt) }),
+    });
+    switch (command.type) {
+      case 'StartChallenge':
+        return { ...keys(command), clientId: p('client_id', command.clientId) };
+      case 'ContinueChallenge':
+        return { ...command, caller: keys<CallerProof>(command.caller) };
+      case 'SubmitPresentation':
+        return { ...command, holderJkt: jkt(command.holderJkt), credentialDigest: p('digest', command.credentialDigest) };
+      case 'RedeemCode':
+      case 'IssueCNonce':
+        return keys(command);
+      case 'IssueCredential':
+        return {
+          ...keys(command), holderJkts: command.holderJkts.map(jkt),
+          credentialDigests: command.credentialDigests.map((digest) => p('digest', digest)),
+        };
+    }
+  };
+}

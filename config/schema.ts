@@ -107,7 +107,13 @@ export const Config = z.strictObject({
       responseMode: z.enum(['direct_post', 'direct_post.jwt']).default('direct_post'),
     })
     .default({ clientIdPrefix: 'x509_san_dns', responseMode: 'direct_post' }),
-  credentialConfigurations: z.record(z.string(), CredentialConfiguration),
+  /**
+   * By credential configuration id. Kept without a prototype, so that a requested id is only
+   * ever one configured here: `constructor`, `__proto__` or `toString` name nothing (issue 10 §5).
+   */
+  credentialConfigurations: z
+    .record(z.string().regex(/^[A-Za-z0-9_.:~-]{1,128}$/, 'a credential configuration id is 1–128 of A–Z a–z 0–9 _ . : ~ -'), CredentialConfiguration)
+    .transform((configurations) => Object.assign(Object.create(null) as Record<string, CredentialConfiguration>, configurations)),
   lifetimes: z
     .strictObject({
       session: seconds.default(600),

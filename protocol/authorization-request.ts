@@ -83,7 +83,7 @@ function requestedConfigurations(params: Map<string, string>, config: Config): s
   const details = params.get('authorization_details');
   if (details !== undefined)
     for (const id of parseDetails(details)) {
-      if (!config.credentialConfigurations[id]) throw new InvalidRequest(`unknown credential configuration ${id}`, 'OpenID4VCI §5.1.1');
+      if (!config.credentialConfigurations[id]) throw new InvalidRequest('authorization_details names an unknown credential configuration', 'OpenID4VCI §5.1.1');
       ids.add(id);
     }
   if (ids.size === 0) throw new InvalidScope('no known credential is requested by scope or authorization_details', 'OpenID4VCI §5.1.2');

@@ -82,9 +82,12 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   const session = contextOf(await ctx.engine.load(sessionId));
   const configurationId = configurationOf(ctx, body, session);
   // I-40, OpenID4VCI §8.2: refused before any proof is verified or c_nonce spent; the engine decides it again on append.
+  // The session holds its client id and keys as pseudonyms (seed 002 §3.3): compare what the request shows in that form.
+  const pseudonym = await ctx.pseudonyms.of(sessionId);
   const refused = issuable(session, configurationId, body.proofs.jwt.length);
-  if (refused && session.token?.hash === hashSecret(token) && session.dpopJkt === dpop.jkt) throw refused;
-  const proofs = await Promise.all(body.proofs.jwt.map((jwt) => verifyProofJwt(jwt, { audience: config.publicUrl, clientId: session.clientId, now })));
+  if (refused && session.token?.hash === hashSecret(token) && session.dpopJkt === pseudonym('jkt', dpop.jkt)) throw refused;
+  const isClientId = (iss: string) => pseudonym('client_id', iss) === session.clientId;
+  const proofs = await Promise.all(body.proofs.jwt.map((jwt) => verifyProofJwt(jwt, { audience: config.publicUrl, isClientId, now })));
   const nonce = proofs[0]!.nonce;
   if (proofs.some((proof) => proof.nonce !== nonce)) throw new InvalidProof('every proof must carry the same c_nonce', 'OpenID4VCI §8.2');
   const nonceExpiresAt = ctx.cNonces.check(nonce, now);

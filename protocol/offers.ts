@@ -22,7 +22,7 @@ function offerBody(ctx: Pick<IssuerContext, 'config'>, credentialConfigurationId
 /** OpenID4VCI §4.1: an offer with an authorization_code grant carrying issuer_state, by value or by reference. */
 export async function createOffer(ctx: Pick<IssuerContext, 'config' | 'offers' | 'issuerStates' | 'now'>, credentialConfigurationIds: string[], byReference: boolean): Promise<OfferLinks> {
   for (const id of credentialConfigurationIds)
-    if (!ctx.config.credentialConfigurations[id]) throw new UnknownCredentialConfiguration(`unknown credential configuration ${id}`, 'OpenID4VCI §4.1.1');
+    if (!ctx.config.credentialConfigurations[id]) throw new UnknownCredentialConfiguration('an unknown credential configuration is named', 'OpenID4VCI §4.1.1');
   const offer = ctx.issuerStates.newOffer(credentialConfigurationIds, ctx.now(), ctx.config.lifetimes.offer);
   await ctx.offers.create(offer);
   if (!byReference) {

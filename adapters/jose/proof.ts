@@ -16,7 +16,7 @@ export interface VerifiedProof {
  */
 export async function verifyProofJwt(
   jwt: string,
-  options: { audience: string; clientId: string; now: number; algorithms?: string[]; maxAgeSeconds?: number; maxFutureSeconds?: number },
+  options: { audience: string; /** Whether `iss` names the client of this authorization (the session keeps only its pseudonym). */ isClientId: (iss: string) => boolean; now: number; algorithms?: string[]; maxAgeSeconds?: number; maxFutureSeconds?: number },
 ): Promise<VerifiedProof> {
   const algorithms = options.algorithms ?? ['ES256'];
   let header;
@@ -44,7 +44,7 @@ export async function verifyProofJwt(
   if (typeof payload.iat !== 'number' || payload.iat < nowSeconds - (options.maxAgeSeconds ?? 300) || payload.iat > nowSeconds + (options.maxFutureSeconds ?? 60))
     throw new InvalidProof('proof iat is missing or outside the accepted window', 'OpenID4VCI §13.8');
   // App. F.1: `iss`, when present, is the client_id of the client making the request.
-  if (payload.iss !== undefined && payload.iss !== options.clientId)
+  if (payload.iss !== undefined && (typeof payload.iss !== 'string' || !options.isClientId(payload.iss)))
     throw new InvalidProof('proof iss is not the client_id of this authorization', 'OpenID4VCI App. F.1');
   if (typeof payload.nonce !== 'string' || payload.nonce.length === 0)
     throw new InvalidProof('proof carries no c_nonce', 'OpenID4VCI §8.3.1.2');

@@ -45,6 +45,8 @@ const garbage = fc.oneof(fc.string({ maxLength: 120 }), fc.json({ maxDepth: 3 })
 
 /** Valid-looking requests to every endpoint with real handles, mutated, or random. */
 export function arbFuzzRequest(corpus: FuzzCorpus): fc.Arbitrary<FuzzRequest> {
+  /** Configuration ids, with the names every JavaScript object answers to (issue 10 §5). */
+  const configurationId = fc.constantFrom('demo_membership', 'x', 'constructor', '__proto__', 'toString', 'hasOwnProperty');
   const pick = (values: string[]) => (values.length ? fc.constantFrom(...values) : fc.constant('none'));
   const handle = fc.oneof(pick(corpus.authSessions), pick(corpus.pdis), pick(corpus.codes), pick(corpus.tokens), garbage);
   const form = (fields: Record<string, fc.Arbitrary<string>>) =>
@@ -54,7 +56,7 @@ export function arbFuzzRequest(corpus: FuzzCorpus): fc.Arbitrary<FuzzRequest> {
   const contentType = fc.constantFrom('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded', 'application/json', 'text/plain');
   return fc.tuple(fc.nat(), fc.oneof(
     fc.record({ method: fc.constant('POST'), path: fc.constant('/authorize-challenge'), contentType, dpop,
-      body: form({ client_id: fc.constantFrom('reference-wallet', 'other'), scope: fc.constantFrom('membership', 'x'), auth_session: pick(corpus.authSessions).chain((v) => fc.oneof(fc.constant(v), handle)), presentation_during_issuance_session: handle, response_type: fc.constantFrom('code', 'token'), code_challenge: garbage, issuer_state: garbage }) }),
+      body: form({ client_id: fc.constantFrom('reference-wallet', 'other'), scope: fc.constantFrom('membership', 'x'), auth_session: pick(corpus.authSessions).chain((v) => fc.oneof(fc.constant(v), handle)), presentation_during_issuance_session: handle, response_type: fc.constantFrom('code', 'token'), code_challenge: garbage, issuer_state: garbage, authorization_details: configurationId.map((id) => JSON.stringify([{ type: 'openid_credential', credential_configuration_id: id }])) }) }),
     fc.record({ method: fc.constantFrom('GET', 'POST'), path: pick(corpus.requestIds).map((id) => `/verifier/request/${id}`), dpop: fc.constant<'none'>('none') }),
     fc.record({ method: fc.constant('POST'), path: pick(corpus.requestIds).map((id) => `/verifier/response/${id}`), contentType, dpop: fc.constant<'none'>('none'),
       body: form({ vp_token: fc.oneof(garbage, fc.constant('{"pid":["a~b~"]}')), state: garbage, error: fc.constant('access_denied'), response: garbage }) }),
@@ -62,8 +64,8 @@ export function arbFuzzRequest(corpus: FuzzCorpus): fc.Arbitrary<FuzzRequest> {
       body: form({ grant_type: fc.constantFrom('authorization_code', 'refresh_token'), code: fc.oneof(pick(corpus.codes), handle), code_verifier: garbage, client_id: fc.constant('reference-wallet') }) }),
     fc.record({ method: fc.constant('POST'), path: fc.constant('/credential'), contentType: fc.constant('application/json'), dpop,
       authorization: fc.oneof(pick(corpus.tokens), handle).map((t) => `DPoP ${t}`),
-      body: fc.oneof(garbage, fc.record({ credential_configuration_id: fc.constantFrom('demo_membership', 'x'), proofs: fc.record({ jwt: fc.array(fc.string(), { maxLength: 2 }) }) }).map((b) => JSON.stringify(b))) }),
-    fc.record({ method: fc.constantFrom('GET', 'POST', 'DELETE'), path: fc.oneof(fc.constantFrom('/nonce', '/.well-known/openid-credential-issuer', '/offers/x', '/admin/offers'), fc.string({ maxLength: 30 }).map((s) => `/${encodeURIComponent(s)}`)), contentType, body: garbage, dpop }),
+      body: fc.oneof(garbage, fc.record({ credential_configuration_id: configurationId, proofs: fc.record({ jwt: fc.array(fc.string(), { maxLength: 2 }) }) }).map((b) => JSON.stringify(b))) }),
+    fc.record({ method: fc.constantFrom('GET', 'POST', 'DELETE'), path: fc.oneof(fc.constantFrom('/nonce', '/.well-known/openid-credential-issuer', '/offers/x', '/offers/constructor', '/admin/offers'), fc.string({ maxLength: 30 }).map((s) => `/${encodeURIComponent(s)}`)), contentType, body: garbage, dpop }),
   )).map(([wallet, request]): FuzzRequest => ({ ...request, wallet }));
 }
 

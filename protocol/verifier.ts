@@ -25,10 +25,14 @@ function requirements(ctx: IssuerContext, session: SessionContext) {
   };
 }
 
+const WALLET_NONCE = /^[A-Za-z0-9._~+/=-]{1,256}$/;
+
 /** GET (or POST, for request_uri_method=post) request_uri: the signed request object, once (OpenID4VP §5.10). */
 export async function handleRequestObject(ctx: IssuerContext, request: ProtocolRequest, requestId: string): Promise<ProtocolResponse> {
   const sessionId = sessionOf(requestId);
   const walletNonce = request.method === 'POST' ? readForm(request).get('wallet_nonce') : undefined;
+  // OpenID4VP §5.10: the wallet_nonce is echoed into the signed request object, so it is bounded before anything is signed or recorded.
+  if (walletNonce !== undefined && !WALLET_NONCE.test(walletNonce)) throw new InvalidRequest('wallet_nonce must be 1 to 256 URL-safe characters', 'OpenID4VP §5.10');
   const now = ctx.now();
   const outcome = await ctx.engine.execute({ type: 'RetrieveRequestObject', eventId: newEventId(), sessionId, at: now, requestId });
   if (isLeft(outcome)) return errorResponse(outcome.left);

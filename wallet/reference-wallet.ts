@@ -92,7 +92,7 @@ export class ReferenceWallet {
   }
 
   /** Seed steps 7–8: the presentation (or, with `error`, the wallet's refusal) to the response_uri. */
-  async respond(request: WalletRequest, deviation: { error?: string; nonce?: string; audience?: string; state?: string; vpToken?: string } = {}): Promise<Answer> {
+  async respond(request: WalletRequest, deviation: { error?: string; nonce?: string; audience?: string; state?: string; vpToken?: string; compress?: boolean } = {}): Promise<Answer> {
     const state = deviation.state ?? request.state;
     if (deviation.error) return this.form(request.responseUri, { error: deviation.error, state }, { dpopKey: null });
     const presentation =
@@ -105,7 +105,7 @@ export class ReferenceWallet {
       return this.form(request.responseUri, { vp_token: JSON.stringify(vpToken), state }, { dpopKey: null });
     const jwk = request.encryptionJwk!;
     const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ vp_token: vpToken, state })))
-      .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', ...(typeof jwk.kid === 'string' && { kid: jwk.kid }) })
+      .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', ...(typeof jwk.kid === 'string' && { kid: jwk.kid }), ...(deviation.compress && { zip: 'DEF' }) })
       .encrypt(await importJWK(jwk, 'ECDH-ES'));
     return this.form(request.responseUri, { response: jwe }, { dpopKey: null });
   }

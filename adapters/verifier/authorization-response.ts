@@ -1,4 +1,4 @@
-import { compactDecrypt } from 'jose';
+import { compactDecrypt, decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
 import { InvalidRequest } from '../../engine/errors.js';
 import type { KeyRing } from '../jose/keyring.js';
@@ -87,6 +87,14 @@ function interpret(payload: unknown, expectedQueryIds: string[]): AuthorizationR
 
 /** OpenID4VP §8.3: the JWE encrypted to this request's ECDH-ES key (HAIP §5.1: A128GCM or A256GCM). */
 async function decrypt(jwe: string, keyRing: KeyRing, requestId: string): Promise<unknown> {
+  // RFC 7516 §4.1.3: no compression. Neither OpenID4VP nor HAIP uses it, and inflating an attacker's payload is a decompression bomb.
+  let zip: unknown;
+  try {
+    ({ zip } = decodeProtectedHeader(jwe));
+  } catch {
+    fail('the encrypted response is not a JWE');
+  }
+  if (zip !== undefined) throw new InvalidRequest('a compressed (zip) response is not accepted', 'RFC 7516 §4.1.3; HAIP §5.1');
   let plaintext: Uint8Array;
   try {
     ({ plaintext } = await compactDecrypt(jwe, keyRing.responseEncryptionKey(requestId).privateKey, {

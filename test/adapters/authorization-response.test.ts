@@ -108,6 +108,14 @@ describe('direct_post.jwt (OpenID4VP §8.3, HAIP §5.1)', () => {
     expect(await parse({ response }, 'direct_post.jwt')).toEqual({ kind: 'error', state: 'state-1', error: 'access_denied' });
   });
 
+  it('RFC 7516 §4.1.3, issue 10 §5: a compressed (zip DEF) response is refused before anything is inflated', async () => {
+    const key = await walletEncryptionKey('request-1');
+    const zipped = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ vp_token: { pid: [PRESENTATION] }, state: 'state-1' })))
+      .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', zip: 'DEF' })
+      .encrypt(await importJWK(key, 'ECDH-ES'));
+    await expect(parse({ response: zipped }, 'direct_post.jwt')).rejects.toThrow(/compressed/);
+  });
+
   it("HAIP §5: a response encrypted to another request's key is refused", async () => {
     await refused({ response: await encryptedResponse('request-2', { vp_token: { pid: [PRESENTATION] }, state: 'state-1' }) });
   });

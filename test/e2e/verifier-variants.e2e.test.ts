@@ -17,6 +17,29 @@ describe('verifier variants', () => {
     expect(credential).toContain('~');
   });
 
+  it('OpenID4VP §5.10, issue 10 §5: an over-long wallet_nonce is refused before anything is signed, and the request object can still be fetched', async () => {
+    server = await startIssuer();
+    const wallet = await server.wallet();
+    const first = await wallet.challenge({ scope: 'membership' });
+    const requestUri = new URL(String(first.body.presentation)).searchParams.get('request_uri')!;
+    const post = (walletNonce: string) =>
+      fetch(requestUri, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ wallet_nonce: walletNonce }).toString() });
+    const refused = await post('n'.repeat(60_000));
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toBe('invalid_request');
+    expect((await post('wallet-nonce-0002')).status).toBe(200);
+  });
+
+  it('RFC 7516 §4.1.3, issue 10 §5: a compressed direct_post.jwt response is refused; the same presentation uncompressed is accepted', async () => {
+    server = await startIssuer({ verifier: { clientIdPrefix: 'x509_san_dns', responseMode: 'direct_post.jwt' } });
+    const wallet = await server.wallet();
+    const first = await wallet.challenge({ scope: 'membership' });
+    const request = await wallet.requestObject(String(first.body.presentation));
+    const zipped = await wallet.respond(request, { compress: true });
+    expect([zipped.status, zipped.body.error]).toEqual([400, 'invalid_request']);
+    expect((await wallet.respond(request)).status).toBe(200);
+  });
+
   it('OpenID4VP §5.10.1: a request object fetched by POST echoes the wallet_nonce', async () => {
     server = await startIssuer();
     const wallet = await server.wallet();

@@ -83,10 +83,11 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   const configurationId = configurationOf(ctx, body, session);
   // I-40, OpenID4VCI §8.2: refused before any proof is verified or c_nonce spent; the engine decides it again on append.
   // The session holds its client id and keys as pseudonyms (seed 002 §3.3): compare what the request shows in that form.
-  const pseudonym = await ctx.pseudonyms.of(sessionId);
+  // A session without a key was erased or retained: the engine refuses it below (invalid_token), whatever the proofs say.
+  const pseudonym = await ctx.pseudonyms.known(sessionId);
   const refused = issuable(session, configurationId, body.proofs.jwt.length);
-  if (refused && session.token?.hash === hashSecret(token) && session.dpopJkt === pseudonym('jkt', dpop.jkt)) throw refused;
-  const isClientId = (iss: string) => pseudonym('client_id', iss) === session.clientId;
+  if (refused && pseudonym && session.token?.hash === hashSecret(token) && session.dpopJkt === pseudonym('jkt', dpop.jkt)) throw refused;
+  const isClientId = (iss: string) => !pseudonym || pseudonym('client_id', iss) === session.clientId;
   const proofs = await Promise.all(body.proofs.jwt.map((jwt) => verifyProofJwt(jwt, { audience: config.publicUrl, isClientId, now })));
   const nonce = proofs[0]!.nonce;
   if (proofs.some((proof) => proof.nonce !== nonce)) throw new InvalidProof('every proof must carry the same c_nonce', 'OpenID4VCI §8.2');

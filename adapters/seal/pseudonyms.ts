@@ -23,9 +23,17 @@ export class Pseudonyms {
    * Without a key (erased), values map under a throwaway key: they match nothing stored.
    */
   async of(sessionId: string, create = false): Promise<Pseudonymise> {
+    return (await this.known(sessionId, create)) ?? under(randomBytes(32));
+  }
+
+  /** The session's pseudonym function, or undefined when the session has no key (erased, retained, never opened). */
+  async known(sessionId: string, create = false): Promise<Pseudonymise | undefined> {
     const sessionKey = await this.keys.keyFor(sessionId, create);
     // HKDF-Expand (RFC 5869 §2.3), one block: the session key is uniformly random, so it is the PRK itself.
-    const key = sessionKey ? createHmac('sha256', sessionKey).update(INFO).digest() : randomBytes(32);
-    return (kind, value) => createHmac('sha256', key).update(`${kind}\0${value}`, 'utf8').digest('base64url');
+    return sessionKey && under(createHmac('sha256', sessionKey).update(INFO).digest());
   }
+}
+
+function under(key: Uint8Array): Pseudonymise {
+  return (kind, value) => createHmac('sha256', key).update(`${kind}\0${value}`, 'utf8').digest('base64url');
 }

@@ -105,8 +105,12 @@ export const Config = z.strictObject({
     .strictObject({
       clientIdPrefix: z.enum(['x509_san_dns', 'x509_hash', 'redirect_uri']).default('x509_san_dns'),
       responseMode: z.enum(['direct_post', 'direct_post.jwt']).default('direct_post'),
+      /** Accept a presented PID without `exp` (refused by default: a PID's validity must be bounded). */
+      allowPidWithoutExp: z.boolean().default(false),
+      /** Clock skew allowed for the PID's and the key-binding JWT's `nbf`, `exp` and `iat`. */
+      clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     })
-    .default({ clientIdPrefix: 'x509_san_dns', responseMode: 'direct_post' }),
+    .default({ clientIdPrefix: 'x509_san_dns', responseMode: 'direct_post', allowPidWithoutExp: false, clockToleranceSeconds: 30 }),
   /**
    * By credential configuration id. Kept without a prototype, so that a requested id is only
    * ever one configured here: `constructor`, `__proto__` or `toString` name nothing (issue 10 §5).

@@ -78,6 +78,7 @@ export async function handleAuthorizationResponse(ctx: IssuerContext, request: P
     trustedIssuers: ctx.trustedIssuers, acceptedVcts: needed.vctValues, requiredClaims: needed.claims, now,
     // P-41, CF-21: the engine binds the presentation through the key-binding JWT's nonce and aud, so it is always required.
     requireKeyBinding: true,
+    allowWithoutExp: ctx.config.verifier.allowPidWithoutExp, clockToleranceSeconds: ctx.config.verifier.clockToleranceSeconds,
   });
   const claims = Object.fromEntries(needed.claims.map((name) => [name, verified.claims[name]]));
   const pdis = newHandle(sessionId);

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { digest } from '@sd-jwt/crypto-nodejs';
-import { getClaims } from '@sd-jwt/decode';
-import { Disclosure } from '@sd-jwt/utils';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { importPublicJwk } from '../jose/key-cache.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
+import { applyDisclosures } from './disclosures.js';
 import { VerifiedJwts } from './verified-jwts.js';
 import { InvalidRequest } from '../../engine/errors.js';
 import type { TrustedIssuers } from '../trust/trusted-issuers.js';
@@ -32,6 +30,10 @@ export interface PresentationPolicy {
   maxFutureSeconds?: number;
   /** From policy, never from what the wallet sent (OpenID4VP §14.1). */
   requireKeyBinding: boolean;
+  /** A PID without `exp` is refused unless this is set (SD-JWT VC §3.2.2.2: a PID's validity must be bounded). */
+  allowWithoutExp?: boolean;
+  /** Allowed clock skew for `nbf`, `exp` and `iat` of the PID and the key-binding JWT (RFC 7519 §4.1.4, §4.1.5). */
+  clockToleranceSeconds?: number;
 }
 
 const ALGORITHMS = ['ES256', 'ES384', 'EdDSA'];
@@ -40,12 +42,24 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'ascii').dige
 /** PIDs already verified: a wallet presents the same one again and again. */
 const issuerJwts = new VerifiedJwts();
 
+const DEFAULT_TOLERANCE = 30;
+
+function timeRules(policy: PresentationPolicy, requireExp: boolean): TimeRules {
+  return { now: policy.now, clockToleranceSeconds: policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE, requireExp };
+}
+
 function fail(description: string, rule: string): never {
   throw new InvalidRequest(description, rule);
 }
 
-/** The payload of `jwt` and the key among `keys` that verified it. */
-async function verifyJwt(jwt: string, keys: JWK[], typs: string[], now: number): Promise<{ payload: JWTPayload; key: JWK } | undefined> {
+interface TimeRules {
+  now: number;
+  clockToleranceSeconds: number;
+  requireExp: boolean;
+}
+
+/** The payload of `jwt` and the key among `keys` that verified it; `exp`/`nbf` hold within the tolerance, and `exp` is there when required. */
+async function verifyJwt(jwt: string, keys: JWK[], typs: string[], time: TimeRules): Promise<{ payload: JWTPayload; key: JWK } | undefined> {
   let header;
   try {
     header = decodeProtectedHeader(jwt);
@@ -55,25 +69,13 @@ async function verifyJwt(jwt: string, keys: JWK[], typs: string[], now: number):
   if (!header.alg || !ALGORITHMS.includes(header.alg) || !typs.includes(String(header.typ))) return undefined;
   for (const key of keys) {
     try {
-      return { payload: (await jwtVerify(jwt, await importPublicJwk(key, header.alg), { algorithms: ALGORITHMS, currentDate: new Date(now) })).payload, key };
+      const options = { algorithms: ALGORITHMS, currentDate: new Date(time.now), clockTolerance: time.clockToleranceSeconds, ...(time.requireExp && { requiredClaims: ['exp'] }) };
+      return { payload: (await jwtVerify(jwt, await importPublicJwk(key, header.alg), options)).payload, key };
     } catch {
       continue;
     }
   }
   return undefined;
-}
-
-/** Every digest the payload commits to: `_sd` arrays and `{"...": digest}` array elements, at any depth. */
-function committedDigests(value: unknown, into: string[] = []): string[] {
-  if (Array.isArray(value)) for (const item of value) committedDigests(item, into);
-  else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key === '_sd' && Array.isArray(item)) into.push(...item.filter((d): d is string => typeof d === 'string'));
-      else if (key === '...' && typeof item === 'string') into.push(item);
-      else committedDigests(item, into);
-    }
-  }
-  return into;
 }
 
 /** The issuer-signed part and its disclosures: signature by a trusted issuer (CF-10, E-30), integrity (CF-20). */
@@ -89,41 +91,24 @@ async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[
   const jwtDigest = sha256(issuerJwt);
   let payload = issuerJwts.lookup(jwtDigest, keys, policy.now);
   if (!payload) {
-    const verified = await verifyJwt(issuerJwt, keys, ['dc+sd-jwt', 'vc+sd-jwt'], policy.now);
+    const verified = await verifyJwt(issuerJwt, keys, ['dc+sd-jwt', 'vc+sd-jwt'], timeRules(policy, !policy.allowWithoutExp));
     if (verified) issuerJwts.remember(jwtDigest, verified.key, verified.payload);
     payload = verified?.payload;
   }
-  if (!payload) fail('the credential is not signed by a trusted issuer, or is expired', 'CF-10; E-30; SD-JWT §7.1');
+  if (!payload) fail('the credential is not signed by a trusted issuer, is expired or has no expiry', 'CF-10; E-30; SD-JWT §7.1; SD-JWT VC §3.2.2.2');
+  // RFC 7519 §4.1.6: a credential issued in the future (beyond the clock tolerance) is refused.
+  if (typeof payload.iat === 'number' && payload.iat > policy.now / 1000 + (policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE))
+    fail('the credential is issued in the future', 'SD-JWT VC §3.2.2.2; RFC 7519 §4.1.6');
   if (payload._sd_alg !== undefined && payload._sd_alg !== 'sha-256') fail('unsupported _sd_alg', 'SD-JWT §4.1.1');
-  const committed = new Set(committedDigests(payload));
-  const disclosures: Disclosure[] = [];
-  const seen = new Set<string>();
-  for (const encoded of encodedDisclosures) {
-    const digestOf = sha256(encoded);
-    // SD-JWT §7.1 step 3: every disclosure is referenced once by the signed payload.
-    if (!committed.has(digestOf) || seen.has(digestOf)) fail('a disclosure is not part of the credential', 'CF-20; SD-JWT §7.1');
-    seen.add(digestOf);
-    try {
-      disclosures.push(await Disclosure.fromEncode(encoded, { hasher: digest, alg: 'sha-256' }));
-    } catch {
-      fail('a disclosure is malformed', 'SD-JWT §4.2');
-    }
-  }
-  if (disclosures.some((d) => d.key === '_sd' || d.key === '...')) fail('a disclosure uses a reserved name', 'SD-JWT §7.1');
-  try {
-    const claims = await getClaims<Record<string, unknown>>(payload as Record<string, unknown>, disclosures, digest);
-    return { issuer, payload, claims };
-  } catch {
-    fail('the disclosures do not fit the credential', 'SD-JWT §7.1');
-  }
+  return { issuer, payload, claims: applyDisclosures(payload as Record<string, unknown>, encodedDisclosures) };
 }
 
 /** The key-binding JWT (CF-21, OpenID4VP App. B.3): signed by cnf.jwk, fresh, over this very presentation. */
 async function verifyKeyBinding(kbJwt: string, holderJwk: JWK, presented: string, policy: PresentationPolicy) {
-  const kb = (await verifyJwt(kbJwt, [holderJwk], ['kb+jwt'], policy.now))?.payload;
+  const kb = (await verifyJwt(kbJwt, [holderJwk], ['kb+jwt'], timeRules(policy, false)))?.payload;
   if (!kb) fail('the key-binding JWT is not signed by the credential holder key', 'CF-21; SD-JWT §7.3');
   const nowSeconds = policy.now / 1000;
-  if (typeof kb.iat !== 'number' || kb.iat < nowSeconds - (policy.maxKbAgeSeconds ?? 300) || kb.iat > nowSeconds + (policy.maxFutureSeconds ?? 60))
+  if (typeof kb.iat !== 'number' || kb.iat < nowSeconds - (policy.maxKbAgeSeconds ?? 300) || kb.iat > nowSeconds + (policy.maxFutureSeconds ?? policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE))
     fail('the key-binding JWT iat is not fresh', 'SD-JWT §7.3');
   if (typeof kb.nonce !== 'string' || typeof kb.aud !== 'string') fail('the key-binding JWT lacks nonce or aud', 'SD-JWT §4.3');
   if (kb.sd_hash !== sha256(presented)) fail('the key-binding JWT sd_hash does not match the presentation', 'SD-JWT §4.3.1');
@@ -137,7 +122,8 @@ export async function verifyPresentation(presentation: string, policy: Presentat
   const issuerJwt = parts[0]!;
   const kbJwt = parts.at(-1)!;
   const presented = presentation.slice(0, presentation.length - kbJwt.length);
-  const { issuer, payload, claims } = await verifyIssuerSigned(issuerJwt, parts.slice(1, -1).filter(Boolean), policy);
+  // SD-JWT §4: disclosures sit between single tildes; an empty one (`~~`) is refused, not skipped.
+  const { issuer, payload, claims } = await verifyIssuerSigned(issuerJwt, parts.slice(1, -1), policy);
   const vct = payload.vct;
   if (typeof vct !== 'string' || !policy.acceptedVcts.includes(vct)) fail('the credential type is not the one requested', 'SD-JWT VC §3.2.2.2; OpenID4VP §6');
   const missing = policy.requiredClaims.find((name) => claims[name] === undefined);

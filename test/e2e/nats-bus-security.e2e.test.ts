@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -92,6 +93,23 @@ describe('NATS mode does not trust the bus', () => {
     const reply = await nc.request('pdi.rpc.token', encodeRequest(request), { timeout: 5000 });
     expect(reply.json<{ status: number }>().status).toBe(413);
     await nc.close();
+  });
+
+  it('hardening §4: the gateway forwards the client address, so admin throttling over NATS counts each HTTP client apart', async () => {
+    const attempt = (localAddress: string) =>
+      new Promise<number>((resolve, reject) => {
+        const target = new URL(`${cluster.publicUrl}/admin/offers`);
+        const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', localAddress, headers: { Authorization: 'Bearer wrong-token-000000000000', 'Content-Type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.once('error', reject);
+        req.end('{"credential_configuration_ids":["demo_membership"]}');
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push(await attempt('127.0.0.2'));
+    expect(statuses.at(-1)).toBe(429);
+    expect(await attempt('127.0.0.1')).toBe(401);
   });
 
   it('hardening §1: the answering instance is never named to HTTP clients', async () => {

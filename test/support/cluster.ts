@@ -16,6 +16,9 @@ import { ReferenceWallet } from '../../wallet/reference-wallet.js';
 import { spawnIssuer } from './issuer-process.js';
 import { startNatsServer, type RunningNats } from './nats-server.js';
 
+/** The admin token of every engine of a test cluster. */
+export const CLUSTER_ADMIN_TOKEN = 'cluster-admin-token-0000000001';
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,7 +53,7 @@ export async function startCluster(instances: number, gatewayTimeoutMs = 10_000)
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-cluster-'));
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  const env = { ...nats.env('engine'), PUBLIC_URL: publicUrl, DATA_DIR: dataDir };
+  const env = { ...nats.env('engine'), PUBLIC_URL: publicUrl, DATA_DIR: dataDir, ADMIN_TOKEN: CLUSTER_ADMIN_TOKEN };
   const engines: EngineProcess[] = [];
   const startEngine = async () => {
     const enginePort = await freePort();

@@ -7,6 +7,8 @@ const WireRequest = z.object({
   url: z.url(),
   headers: z.array(z.tuple([z.string(), z.string()])).max(100),
   body: z.string(),
+  /** The HTTP client's address as the gateway saw it (rate limits, admin throttling); only gateways may publish here (docs/nats.md). */
+  remoteAddress: z.string().max(64).optional(),
 });
 const WireResponse = z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()), body: z.string() });
 
@@ -20,7 +22,7 @@ export function operationOf(pathname: string): string {
 }
 
 export function encodeRequest(request: ProtocolRequest): string {
-  return JSON.stringify({ method: request.method, url: request.url.href, headers: [...request.headers], body: request.body });
+  return JSON.stringify({ method: request.method, url: request.url.href, headers: [...request.headers], body: request.body, remoteAddress: request.remoteAddress });
 }
 
 export function decodeRequest(data: string): ProtocolRequest | undefined {
@@ -32,7 +34,8 @@ export function decodeRequest(data: string): ProtocolRequest | undefined {
   }
   const parsed = WireRequest.safeParse(json);
   if (!parsed.success) return undefined;
-  return { method: parsed.data.method, url: new URL(parsed.data.url), headers: new Headers(parsed.data.headers), body: parsed.data.body };
+  const { method, url, headers, body, remoteAddress } = parsed.data;
+  return { method, url: new URL(url), headers: new Headers(headers), body, ...(remoteAddress !== undefined && { remoteAddress }) };
 }
 
 export function encodeResponse(response: ProtocolResponse): string {

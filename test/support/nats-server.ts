@@ -50,7 +50,7 @@ export async function startNatsServer(): Promise<RunningNats> {
   const storeDir = mkdtempSync(join(tmpdir(), 'pdi-nats-'));
   const url = `nats://127.0.0.1:${port}`;
   const users = Object.fromEntries(
-    (['engine', 'gateway', 'backend'] as const).map((role) => [role, { user: `pdi-${role}`, pass: randomBytes(18).toString('base64url') }]),
+    (['engine', 'gateway', 'backend'] as const).map((role) => [role, { user: `pdi-${role}`, pass: `pw${randomBytes(18).toString('hex')}` }]),
   ) as RunningNats['users'];
   const env = {
     ...process.env,

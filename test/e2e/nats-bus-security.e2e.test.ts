@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -7,7 +7,7 @@ import { headers } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret, newEventId, newHandle, sessionOfHandle } from '../../adapters/ids.js';
 import { encodeRequest } from '../../transports/nats/wire.js';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { freePort, startCluster, type Cluster } from '../support/cluster.js';
 import { untilPdis, untilPresentation } from '../support/flow-steps.js';
 
 const run = promisify(execFile);
@@ -117,6 +117,24 @@ describe('NATS mode does not trust the bus', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-engine-instance')).toBeNull();
     expect(cluster.answeredBy.size).toBeGreaterThan(0);
+  });
+
+  it('hardening §1: `npm run gateway` connects with the gateway user of the permission layout and forwards to the engines', async () => {
+    const port = await freePort();
+    const gateway = spawn(process.execPath, ['--import', 'tsx', 'bin/gateway.ts'], {
+      env: { ...process.env, ...cluster.nats.env('gateway'), PORT: String(port), PUBLIC_URL: cluster.publicUrl }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        gateway.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
+        gateway.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
+      });
+      const metadata = await fetch(`http://127.0.0.1:${port}/.well-known/openid-credential-issuer`);
+      expect(metadata.status).toBe(200);
+      expect(((await metadata.json()) as { credential_issuer: string }).credential_issuer).toBe(cluster.publicUrl);
+    } finally {
+      gateway.kill('SIGTERM');
+    }
   });
 
   it('rule 3: the engine and the gateway refuse to start on NATS without credentials, in one line', async () => {

@@ -37,10 +37,10 @@ runService('pdi-engine', async () => {
   let expiring: Promise<number> = Promise.resolve(0);
   let ticks = 0;
   const expiry = setInterval(() => {
-    const retire = ++ticks % 12 === 0;
+    const retain = ++ticks % 12 === 0;
     expiring = expiring
       .then(() => issuer.expireDue())
-      .then(() => (retire ? issuer.retainEnded() : 0))
+      .then(() => (retain ? issuer.retainEnded() : 0))
       .catch((error: unknown) => (console.error('expiry or retention failed', error), 0));
   }, 5000);
 

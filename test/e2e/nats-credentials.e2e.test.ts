@@ -6,6 +6,7 @@ import { nkeys } from '@nats-io/nats-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/cluster.js';
 import { spawnIssuer } from '../support/issuer-process.js';
+import { writeOperatorFiles } from '../support/nats-operator.js';
 import { writeTlsFiles } from '../support/tls-files.js';
 
 const cleanups: Array<() => void> = [];
@@ -60,6 +61,15 @@ describe('NATS credentials for the engine (hardening §1)', () => {
     const refused = await runEngine({ CONFIG_FILE: withoutClientCertificate, DATA_DIR: join(dir, 'data') });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('NATS');
+  });
+
+  it('hardening §1: the engine connects with a creds file (user JWT and NKey seed, decentralised auth)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pdi-creds-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { config, creds } = writeOperatorFiles(dir);
+    const url = await natsWith(['-c', config]);
+    const engine = await spawnIssuer({ NATS_URL: url, NATS_CREDS_FILE: creds, PORT: String(await freePort()), DATA_DIR: join(dir, 'data') });
+    engine.kill('SIGTERM');
   });
 
   it('hardening §1: the engine connects with an NKey seed file', async () => {

@@ -8,9 +8,11 @@ export const GATEWAY_INBOX_PREFIX = '_INBOX_pdi_gateway';
 
 export class NatsUnreachable extends Error {}
 
-function secretFile(path: string, what: string): Uint8Array {
+/** A secret file's bytes; a creds file is parsed by its framing lines (the last newline included), so only a bare seed is trimmed. */
+function secretFile(path: string, what: string, trim: boolean): Uint8Array {
   try {
-    return new TextEncoder().encode(readFileSync(path, 'utf8').trim());
+    const text = readFileSync(path, 'utf8');
+    return new TextEncoder().encode(trim ? text.trim() : text);
   } catch (error) {
     throw new NatsUnreachable(`${path}: cannot read the NATS ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
@@ -27,8 +29,8 @@ export function connectionOptions(nats: NatsSettings, name: string): ConnectionO
     reconnectTimeWait: 250,
     ...(nats.user !== undefined && { user: nats.user, pass: nats.pass }),
     ...(nats.token !== undefined && { token: nats.token }),
-    ...(nats.nkeySeedFile !== undefined && { authenticator: nkeyAuthenticator(secretFile(nats.nkeySeedFile, 'NKey seed')) }),
-    ...(nats.credsFile !== undefined && { authenticator: credsAuthenticator(secretFile(nats.credsFile, 'creds file')) }),
+    ...(nats.nkeySeedFile !== undefined && { authenticator: nkeyAuthenticator(secretFile(nats.nkeySeedFile, 'NKey seed', true)) }),
+    ...(nats.credsFile !== undefined && { authenticator: credsAuthenticator(secretFile(nats.credsFile, 'creds file', false)) }),
     ...(nats.tls && { tls: { caFile: nats.tls.caFile, ...(nats.tls.certFile && { certFile: nats.tls.certFile, keyFile: nats.tls.keyFile }) } }),
   };
 }

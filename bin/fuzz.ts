@@ -5,14 +5,14 @@
 import { join } from 'node:path';
 import { SqliteEventStore } from '../adapters/store/sqlite.js';
 import { fold } from '../engine/index.js';
-import { buildCorpus, runFuzz } from '../test/fuzz/fuzzer.js';
+import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz } from '../test/fuzz/fuzzer.js';
 import { startIssuer } from '../test/support/issuer-server.js';
 
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const count = arg('--count', 100_000);
 const seed = arg('--seed', Date.now());
 console.log(`fuzzing ${count} requests, seed ${seed}`);
-const server = await startIssuer({ adminToken: 'fuzz-admin-token-00000001' });
+const server = await startIssuer({ adminToken: FUZZ_ADMIN_TOKEN });
 try {
   const started = performance.now();
   const { corpus, wallets } = await buildCorpus(() => server.wallet(), 8);

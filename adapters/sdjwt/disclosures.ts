@@ -8,6 +8,8 @@ interface Disclosure {
 }
 
 const RULE = 'CF-20; SD-JWT §7.1';
+/** SD-JWT VC §3.2.2.2: claims that must be in the clear, never selectively disclosed. */
+const NEVER_DISCLOSED = new Set(['iss', 'nbf', 'exp', 'cnf', 'vct', 'vct#integrity', 'status']);
 /** Nesting of recursive disclosures and objects that a PID needs, with room to spare. */
 const MAX_DEPTH = 32;
 
@@ -88,6 +90,7 @@ export function applyDisclosures(payload: Record<string, unknown>, encodedDisclo
       const disclosure = reference(digest);
       if (!disclosure) continue;
       if (disclosure.name === undefined) fail('an array-element disclosure is referenced from _sd');
+      if (depth === 0 && NEVER_DISCLOSED.has(disclosure.name)) throw new InvalidRequest(`${disclosure.name} must not be selectively disclosed`, 'SD-JWT VC §3.2.2.2');
       // SD-JWT §7.1 step 3.2.2.4: a disclosed claim never replaces a clear (signed) one.
       if (Object.hasOwn(out, disclosure.name)) fail('a disclosed claim clashes with a claim of the credential');
       out[disclosure.name] = resolve(disclosure.value, depth + 1);

@@ -59,6 +59,13 @@ describe('SD-JWT §7.1 disclosure rules (CF-20)', () => {
     await refused(present({ given_name: 'Erika' }, [disclosure('family_name', 'Mustermann')]), /not part of the credential/);
   });
 
+  it('SD-JWT VC §3.2.2.2: cnf, vct, status, exp and iss are never accepted as disclosures', async () => {
+    for (const [name, value] of [['cnf', { jwk: {} }], ['vct', 'urn:other'], ['status', {}], ['exp', 1], ['iss', 'https://other.example']] as const) {
+      const d = disclosure(name, value);
+      await refused(present({ given_name: 'Erika', _sd: [digestOf(d)] }, [d]), /must not be selectively disclosed/);
+    }
+  });
+
   it('SD-JWT §4: an empty disclosure segment (~~) is refused, not skipped', async () => {
     const name = disclosure('given_name', 'Erika');
     await refused(present({ _sd: [digestOf(name)] }, [name, '']), /empty disclosure/);

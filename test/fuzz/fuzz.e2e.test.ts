@@ -3,11 +3,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../adapters/store/sqlite.js';
 import { fold } from '../../engine/index.js';
 import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
-import { buildCorpus, runFuzz } from './fuzzer.js';
+import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz } from './fuzzer.js';
 
 let server: RunningIssuer;
 beforeAll(async () => {
-  server = await startIssuer({ adminToken: 'fuzz-admin-token-00000001' });
+  server = await startIssuer({ adminToken: FUZZ_ADMIN_TOKEN });
 });
 afterAll(() => server.stop());
 

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { transition } from 'xstate';
-import { MemoryEventStore } from '../adapters/store/memory.js';
-import { SqliteEventStore } from '../adapters/store/sqlite.js';
+import { MemoryEventStore } from '../adapters/stores/memory/event-store.js';
+import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { Engine, INITIAL_STATE, decide, engineConfig, fold, sessionMachine, type Command, type EventStore, type SessionEvent } from '../engine/index.js';
 import { step } from '../engine/step.js';
-import { Flow, T0 } from '../test/support/flow.js';
+import { Flow, T0 } from '../testing/flow.js';
 import { numberArg, percentile } from './stats.js';
 
 const config = engineConfig();

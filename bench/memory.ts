@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { newSessionId } from '../adapters/ids.js';
-import { SqliteEventStore } from '../adapters/store/sqlite.js';
+import { newSessionId } from '../protocol/handles.js';
+import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { Engine, engineConfig } from '../engine/index.js';
-import { Flow, T0 } from '../test/support/flow.js';
+import { Flow, T0 } from '../testing/flow.js';
 import { numberArg } from './stats.js';
 
 /** The engine's cache size when none is given (engine/runtime.ts). */

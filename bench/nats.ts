@@ -14,18 +14,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
-import { JetStreamEventStore } from '../adapters/store/jetstream.js';
-import { SqliteEventStore } from '../adapters/store/sqlite.js';
+import { JetStreamEventStore } from '../adapters/stores/jetstream/event-store.js';
+import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import type { EventStore, SessionEvent } from '../engine/index.js';
-import { freePort, startCluster } from '../test/support/cluster.js';
-import { Flow, T0 } from '../test/support/flow.js';
-import { spawnIssuer } from '../test/support/issuer-process.js';
-import { startNatsServer } from '../test/support/nats-server.js';
-import { runCommands } from '../test/support/run.js';
+import { freePort, startCluster } from '../testing/cluster.js';
+import { Flow, T0 } from '../testing/flow.js';
+import { spawnIssuer } from '../testing/issuer-process.js';
+import { startNatsServer } from '../testing/nats-server.js';
+import { runCommands } from '../testing/run.js';
 import { createWallets, runLoad, type LoadResult } from './load-generator.js';
 import { numberArg, percentile, sortedCopy } from './stats.js';
 import { summariseRuns } from './flow.js';
-import { RecordMac } from '../adapters/seal/record-mac.js';
+import { RecordMac } from '../adapters/keys/record-mac.js';
 
 const mac = new RecordMac(randomBytes(32));
 

@@ -17,18 +17,18 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { newSessionId } from '../adapters/ids.js';
-import { JetStreamEventStore } from '../adapters/store/jetstream.js';
-import { SqliteEventStore } from '../adapters/store/sqlite.js';
+import { newSessionId } from '../protocol/handles.js';
+import { JetStreamEventStore } from '../adapters/stores/jetstream/event-store.js';
+import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { fold, nextDeadline, type EventStore } from '../engine/index.js';
-import { freePort } from '../test/support/cluster.js';
-import { Flow, T0 } from '../test/support/flow.js';
-import { startNatsServer } from '../test/support/nats-server.js';
-import { runCommands } from '../test/support/run.js';
+import { freePort } from '../testing/cluster.js';
+import { Flow, T0 } from '../testing/flow.js';
+import { startNatsServer } from '../testing/nats-server.js';
+import { runCommands } from '../testing/run.js';
 import { startServerProcess } from './flow.js';
 import { BENCH_FLOW, createWallets } from './load-generator.js';
 import { median, numberArg, percentile } from './stats.js';
-import { RecordMac } from '../adapters/seal/record-mac.js';
+import { RecordMac } from '../adapters/keys/record-mac.js';
 
 const mac = new RecordMac(randomBytes(32));
 

@@ -7,8 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { hashSecret, newEventId, newHandle, newSecret, newSessionId } from '../adapters/ids.js';
-import { SqliteEventStore } from '../adapters/store/sqlite.js';
+import { hashSecret, newEventId, newHandle, newSecret, newSessionId } from '../protocol/handles.js';
+import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { Engine, engineConfig, stateName, type Command } from '../engine/index.js';
 
 const dataDir = process.env.DATA_DIR ?? './data';

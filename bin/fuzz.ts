@@ -3,10 +3,10 @@
  * on loopback (real HTTP, SQLite). Prints its seed so a failure can be replayed.
  */
 import { join } from 'node:path';
-import { SqliteEventStore } from '../adapters/store/sqlite.js';
+import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { fold } from '../engine/index.js';
-import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz } from '../test/fuzz/fuzzer.js';
-import { startIssuer } from '../test/support/issuer-server.js';
+import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz } from '../testing/fuzzer.js';
+import { startIssuer } from '../testing/issuer-server.js';
 
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const count = arg('--count', 100_000);

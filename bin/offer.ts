@@ -3,11 +3,11 @@
  * (OpenID4VCI §4.1) on the issuer's data directory and print its URI.
  */
 import { join } from 'node:path';
-import { KeyRing } from '../adapters/jose/keyring.js';
-import { IssuerStates } from '../adapters/offers/offer-store.js';
-import { SqliteOfferStore } from '../adapters/offers/sqlite-offer-store.js';
+import { KeyRing } from '../adapters/keys/keyring.js';
+import { IssuerStates } from '../protocol/openid4vci/issuer-state.js';
+import { SqliteOfferStore } from '../adapters/stores/sqlite/offer-store.js';
 import { loadConfig } from '../config/load.js';
-import { createOffer } from '../protocol/offers.js';
+import { createOffer } from '../protocol/endpoints/offers.js';
 
 const args = process.argv.slice(2);
 const byValue = args.includes('--by-value');

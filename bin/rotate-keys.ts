@@ -1,5 +1,5 @@
 /** `npm run rotate-keys`: a new credential-signing key becomes current; the old public keys stay published. */
-import { KeyRing } from '../adapters/jose/keyring.js';
+import { KeyRing } from '../adapters/keys/keyring.js';
 import { loadConfig } from '../config/load.js';
 
 const config = loadConfig();

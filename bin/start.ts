@@ -4,10 +4,10 @@
  * Every start-up failure is one line on stderr and a non-zero exit.
  */
 import { parseArgs } from 'node:util';
-import { prepareDataDir } from '../adapters/data-dir.js';
+import { prepareDataDir } from '../adapters/stores/data-dir.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { openIssuer } from '../protocol/open-issuer.js';
+import { openIssuer } from '../issuer/open-issuer.js';
 import { closeGracefully } from '../transports/http/close-gracefully.js';
 import { listen } from '../transports/http/listen.js';
 import { openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';

@@ -1,14 +1,15 @@
 import type { JWK } from 'jose';
 import type { Config } from '../config/schema.js';
 import { FINAL_STATES, InvalidClient, contextOf, stateName, type Engine } from '../engine/index.js';
-import type { CNonceCodec } from '../adapters/jose/c-nonce.js';
-import type { KeyRing } from '../adapters/jose/keyring.js';
-import type { ReplayCache } from '../adapters/replay/replay-cache.js';
-import type { ClaimSealer } from '../adapters/seal/claim-sealer.js';
-import type { Pseudonyms } from '../adapters/seal/pseudonyms.js';
+import type { CNonceCodec } from './openid4vci/c-nonce.js';
+import type { KeyRing } from '../adapters/keys/keyring.js';
+import type { ReplayCache } from '../adapters/stores/ports.js';
+import type { ClaimSealer } from '../adapters/keys/claim-sealer.js';
+import type { Pseudonyms } from '../adapters/keys/pseudonyms.js';
 import type { TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
-import type { IssuerStates, OfferStore } from '../adapters/offers/offer-store.js';
-import type { AuditLog } from './admin-auth.js';
+import { IssuerStates } from './openid4vci/issuer-state.js';
+import type { OfferStore } from '../adapters/stores/ports.js';
+import type { AuditLog } from './endpoints/admin-auth.js';
 import { RateLimiter } from './rate-limit.js';
 
 /** Everything the protocol handlers use: the engine and the adapters, and the clock. */

@@ -1,4 +1,4 @@
-import { DPOP_ALGORITHMS } from '../adapters/jose/dpop.js';
+import { DPOP_ALGORITHMS } from './oauth2/dpop.js';
 import { EngineError, InvalidRequest } from '../engine/errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Pseudonyms } from '../adapters/seal/pseudonyms.js';
+import type { Pseudonyms } from '../adapters/keys/pseudonyms.js';
 import type { CallerProof, Command } from '../engine/index.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ClaimSealer } from '../adapters/seal/claim-sealer.js';
+import type { ClaimSealer } from '../adapters/keys/claim-sealer.js';
 import type { EventStore } from '../engine/index.js';
 
 /**

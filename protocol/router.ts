@@ -1,15 +1,15 @@
-import { TamperedRecord } from '../adapters/seal/record-mac.js';
+import { TamperedRecord } from '../adapters/keys/record-mac.js';
 import { CorruptStream, EngineError } from '../engine/index.js';
-import { handleChallenge } from './challenge.js';
-import { handleCredential } from './credential.js';
-import { handleErase } from './erasure.js';
+import { handleChallenge } from './endpoints/challenge.js';
+import { handleCredential } from './endpoints/credential.js';
+import { handleErase } from './endpoints/erasure.js';
 import type { IssuerContext } from './issuer-context.js';
 import { errorResponse, jsonResponse, withSecurityHeaders, type ProtocolRequest, type ProtocolResponse } from './messages.js';
-import { authorizationServerMetadata, credentialIssuerMetadata, jwtVcIssuerMetadata, metadataResponse } from './metadata.js';
-import { handleNonce } from './nonce.js';
-import { handleOfferCreate, handleOfferFetch } from './offers.js';
-import { handleToken } from './token.js';
-import { handleAuthorizationResponse, handleRequestObject } from './verifier.js';
+import { authorizationServerMetadata, credentialIssuerMetadata, jwtVcIssuerMetadata, metadataResponse } from './openid4vci/metadata.js';
+import { handleNonce } from './endpoints/nonce.js';
+import { handleOfferCreate, handleOfferFetch } from './endpoints/offers.js';
+import { handleToken } from './endpoints/token.js';
+import { handleAuthorizationResponse, handleRequestObject } from './endpoints/verifier.js';
 
 type Handler = (ctx: IssuerContext, request: ProtocolRequest, param: string) => Promise<ProtocolResponse> | ProtocolResponse;
 interface Route {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { issueSdJwtVc } from '../adapters/sdjwt/issue-sd-jwt-vc.js';
+import { issueSdJwtVc } from '../protocol/openid4vci/sd-jwt-vc.js';
 
 /** The demo's PID provider: a key the demo issuer trusts, kept in the data directory. */
 export const DEMO_PID_ISSUER = 'https://pid-provider.demo.example';

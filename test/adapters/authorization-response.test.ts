@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { CompactEncrypt, decodeJwt, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeyRing } from '../../adapters/jose/keyring.js';
-import { parseAuthorizationResponse } from '../../adapters/verifier/authorization-response.js';
-import { buildRequestObject, pidDcqlQuery, type ResponseMode } from '../../adapters/verifier/request-object.js';
+import { KeyRing } from '../../adapters/keys/keyring.js';
+import { parseAuthorizationResponse } from '../../protocol/openid4vp/authorization-response.js';
+import { buildRequestObject, pidDcqlQuery, type ResponseMode } from '../../protocol/openid4vp/request-object.js';
 import { InvalidRequest } from '../../engine/errors.js';
 
 const NOW = 1_800_000_000_000;

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyDpopProof } from '../../adapters/jose/dpop.js';
-import { importPublicJwk } from '../../adapters/jose/key-cache.js';
-import { MemoryReplayCache } from '../../adapters/replay/memory.js';
+import { verifyDpopProof } from '../../protocol/oauth2/dpop.js';
+import { importPublicJwk } from '../../protocol/jose/key-cache.js';
+import { MemoryReplayCache } from '../../adapters/stores/memory/replay-cache.js';
 import { InvalidDpopProof } from '../../engine/errors.js';
 import { dpopProof, generateWalletKey, type WalletKey } from '../../wallet/keys.js';
 

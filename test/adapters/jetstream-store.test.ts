@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JetStreamEventStore } from '../../adapters/store/jetstream.js';
+import { JetStreamEventStore } from '../../adapters/stores/jetstream/event-store.js';
 import { CorruptStream } from '../../engine/index.js';
-import { Flow, T0 } from '../support/flow.js';
-import { runCommands } from '../support/run.js';
-import { startNatsServer, type RunningNats } from '../support/nats-server.js';
-import { describeEventStoreContract } from './store.contract.js';
-import { RecordMac } from '../../adapters/seal/record-mac.js';
+import { Flow, T0 } from '../../testing/flow.js';
+import { runCommands } from '../../testing/run.js';
+import { startNatsServer, type RunningNats } from '../../testing/nats-server.js';
+import { describeEventStoreContract } from '../../testing/store-contract.js';
+import { RecordMac } from '../../adapters/keys/record-mac.js';
 
 const mac = new RecordMac(randomBytes(32));
 

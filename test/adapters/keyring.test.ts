@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { CompactEncrypt, compactDecrypt, compactVerify, CompactSign, importJWK } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeyRing } from '../../adapters/jose/keyring.js';
+import { KeyRing } from '../../adapters/keys/keyring.js';
 
 const NOW = 1_800_000_000_000;
 const DAY = 24 * 3600 * 1000;

@@ -1,5 +1,5 @@
-import { MemoryEventStore } from '../../adapters/store/memory.js';
-import { describeEventStoreContract } from './store.contract.js';
+import { MemoryEventStore } from '../../adapters/stores/memory/event-store.js';
+import { describeEventStoreContract } from '../../testing/store-contract.js';
 
 describeEventStoreContract('in-memory', async () => {
   const store = new MemoryEventStore();

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JetStreamReplayCache } from '../../adapters/replay/jetstream.js';
-import { MemoryReplayCache } from '../../adapters/replay/memory.js';
-import type { ReplayCache } from '../../adapters/replay/replay-cache.js';
-import { SqliteReplayCache } from '../../adapters/replay/sqlite.js';
-import { startNatsServer, type RunningNats } from '../support/nats-server.js';
-import { RecordMac } from '../../adapters/seal/record-mac.js';
+import { JetStreamReplayCache } from '../../adapters/stores/jetstream/replay-cache.js';
+import { MemoryReplayCache } from '../../adapters/stores/memory/replay-cache.js';
+import type { ReplayCache } from '../../adapters/stores/ports.js';
+import { SqliteReplayCache } from '../../adapters/stores/sqlite/replay-cache.js';
+import { startNatsServer, type RunningNats } from '../../testing/nats-server.js';
+import { RecordMac } from '../../adapters/keys/record-mac.js';
 
 const mac = new RecordMac(randomBytes(32));
 

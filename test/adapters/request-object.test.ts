@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { decodeProtectedHeader, importX509, jwtVerify, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeyRing } from '../../adapters/jose/keyring.js';
-import { DcqlQuery, buildRequestObject, clientIdFor, pidDcqlQuery, presentationUri, type ClientIdPrefix } from '../../adapters/verifier/request-object.js';
+import { KeyRing } from '../../adapters/keys/keyring.js';
+import { DcqlQuery, buildRequestObject, clientIdFor, pidDcqlQuery, presentationUri, type ClientIdPrefix } from '../../protocol/openid4vp/request-object.js';
 
 const NOW = 1_800_000_000_000;
 const DNS = 'issuer.example';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyPresentation, type PresentationPolicy } from '../../adapters/sdjwt/verify-presentation.js';
+import { verifyPresentation, type PresentationPolicy } from '../../protocol/openid4vp/sd-jwt-presentation.js';
 import { StaticTrustedIssuers } from '../../adapters/trust/trusted-issuers.js';
 import { InvalidRequest } from '../../engine/errors.js';
 import { generateWalletKey, type WalletKey } from '../../wallet/keys.js';

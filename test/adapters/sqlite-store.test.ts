@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../adapters/store/sqlite.js';
+import { SqliteEventStore } from '../../adapters/stores/sqlite/event-store.js';
 import { VersionConflict, type EventStore } from '../../engine/index.js';
-import { Flow, T0 } from '../support/flow.js';
-import { runCommands } from '../support/run.js';
-import { describeEventStoreContract } from './store.contract.js';
+import { Flow, T0 } from '../../testing/flow.js';
+import { runCommands } from '../../testing/run.js';
+import { describeEventStoreContract } from '../../testing/store-contract.js';
 
 function tempFile() {
   const dir = mkdtempSync(join(tmpdir(), 'pdi-sqlite-'));

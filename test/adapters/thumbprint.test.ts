@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { importPublicJwk } from '../../adapters/jose/key-cache.js';
-import { jwkThumbprint } from '../../adapters/jose/thumbprint.js';
+import { importPublicJwk } from '../../protocol/jose/key-cache.js';
+import { jwkThumbprint } from '../../protocol/jose/thumbprint.js';
 
 describe('JWK thumbprints and cached public-key imports', () => {
   it.each(['ES256', 'ES384', 'EdDSA', 'RS256'])('RFC 7638: the synchronous thumbprint equals jose\'s for %s keys', async (alg) => {

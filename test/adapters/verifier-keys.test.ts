@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { CompactEncrypt, exportJWK, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeyRing } from '../../adapters/jose/keyring.js';
-import { parseAuthorizationResponse } from '../../adapters/verifier/authorization-response.js';
+import { KeyRing } from '../../adapters/keys/keyring.js';
+import { parseAuthorizationResponse } from '../../protocol/openid4vp/authorization-response.js';
 import { InvalidRequest } from '../../engine/errors.js';
 
 const NOW = 1_800_000_000_000;

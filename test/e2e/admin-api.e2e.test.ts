@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditLog } from '../../protocol/admin-auth.js';
+import type { AuditLog } from '../../protocol/endpoints/admin-auth.js';
 import { DEMO_PERSON } from '../../wallet/demo-pid-issuer.js';
-import { untilPresentation, untilToken } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilPresentation, untilToken } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 type AuditLine = Parameters<AuditLog>[0];
 

@@ -3,8 +3,8 @@ import { generateWalletKey } from '../../wallet/keys.js';
 import { presentSdJwtVc } from '../../wallet/presentation.js';
 import { ReferenceWallet } from '../../wallet/reference-wallet.js';
 import type { WalletRequest } from '../../wallet/request-object.js';
-import { untilPresentation, untilToken } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilPresentation, untilToken } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /** The running verifier refuses every invalid presentation (seed 002 CF-10, CF-20, CF-21, P-41; SD-JWT §7). */
 describe('presentation validity, attacked over HTTP', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attestationPop, generateWalletKey, walletAttestation, type WalletKey } from '../../wallet/keys.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /** Seed 000 step 4 and ABCA: the issuer requires a wallet attestation and binds the session to it. */
 describe('wallet attestation required by configuration', () => {

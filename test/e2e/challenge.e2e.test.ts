@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWalletKey } from '../../wallet/keys.js';
-import { untilCode, untilPdis, untilPresentation } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilCode, untilPdis, untilPresentation } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 describe('the Authorization Challenge Endpoint refuses what it must (FiPA §5, seed 000)', () => {
   let server: RunningIssuer;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dpopProof } from '../../wallet/keys.js';
 import type { ReferenceWallet } from '../../wallet/reference-wallet.js';
-import { untilCode, untilPdis } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilCode, untilPdis } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 const PARALLEL = 64;
 const SESSIONS = 6;

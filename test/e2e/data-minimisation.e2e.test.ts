@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../adapters/store/sqlite.js';
+import { SqliteEventStore } from '../../adapters/stores/sqlite/event-store.js';
 import { fold } from '../../engine/index.js';
 import { DEMO_PERSON } from '../../wallet/demo-pid-issuer.js';
-import { untilToken } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilToken } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /** Seed 002 §3.3: the stores keep no presented claim, presentation or bearer secret in clear; erasure cannot be undone by the log. */
 describe('data minimisation and erasure', () => {

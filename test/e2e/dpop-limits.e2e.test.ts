@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dpopProof, generateWalletKey } from '../../wallet/keys.js';
-import { untilCode, untilToken } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilCode, untilToken } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /** A DPoP proof whose header names `jwk` and whose signature is random bytes. */
 function withKey(jwk: Record<string, unknown>, alg: string, claims: Record<string, unknown>): string {

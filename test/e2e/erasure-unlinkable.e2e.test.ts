@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jwkThumbprint } from '../../adapters/jose/thumbprint.js';
+import { jwkThumbprint } from '../../protocol/jose/thumbprint.js';
 import { contextOf, fold, type SessionEvent } from '../../engine/index.js';
-import { untilPresentation, untilToken } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilPresentation, untilToken } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /**
  * Seed 002 §3.3, issue 10 §3: the identifiers that link one person's sessions (client id,

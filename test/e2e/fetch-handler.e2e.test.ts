@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ReferenceWallet } from '../../wallet/reference-wallet.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 // Embedding: the Fetch-API handler (`issuer.fetch`) serves the same protocol as the Node server, with no server around it.
 let server: RunningIssuer;

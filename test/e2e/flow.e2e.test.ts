@@ -1,7 +1,7 @@
 import { digest } from '@sd-jwt/crypto-nodejs';
 import { decodeSdJwt } from '@sd-jwt/decode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 describe('the seed flow over real HTTP on the SQLite store', () => {
   let server: RunningIssuer;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 const PATHS = [
   '/authorize-challenge', '/token', '/nonce', '/credential', '/verifier/request/x', '/verifier/response/x', '/offers/x', '/admin/offers',

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 const LIMITS = { headersTimeoutMs: 400, requestTimeoutMs: 1000, keepAliveTimeoutMs: 300, maxConnections: 3 };
 

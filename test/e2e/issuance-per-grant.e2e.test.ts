@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../config/load.js';
 import { generateWalletKey, type WalletKey } from '../../wallet/keys.js';
 import type { ReferenceWallet } from '../../wallet/reference-wallet.js';
-import { untilToken } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilToken } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 const membership = DEMO_CREDENTIALS.demo_membership!;
 const configurations = { ...DEMO_CREDENTIALS, second_card: { ...membership, scope: 'second', vct: 'urn:example:second:1' } };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWalletKey } from '../../wallet/keys.js';
-import { startCluster, type Cluster } from '../support/cluster.js';
-import { untilCode, untilPdis, untilPresentation, untilToken } from '../support/flow-steps.js';
+import { startCluster, type Cluster } from '../../testing/cluster.js';
+import { untilCode, untilPdis, untilPresentation, untilToken } from '../../testing/flow-steps.js';
 
 /** The attack catalogue's core, against two engine processes on JetStream behind the NATS gateway. */
 describe('attacks against the NATS set-up', () => {

@@ -5,10 +5,10 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { headers } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret, newEventId, newHandle, sessionOfHandle } from '../../adapters/ids.js';
+import { hashSecret, newEventId, newHandle, sessionOfHandle } from '../../protocol/handles.js';
 import { encodeRequest } from '../../transports/nats/wire.js';
-import { freePort, startCluster, type Cluster } from '../support/cluster.js';
-import { untilPdis, untilPresentation } from '../support/flow-steps.js';
+import { freePort, startCluster, type Cluster } from '../../testing/cluster.js';
+import { untilPdis, untilPresentation } from '../../testing/flow-steps.js';
 
 const run = promisify(execFile);
 const subject = (sessionId: string) => `pdi.events.${sessionId}`;

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dpopProof } from '../../wallet/keys.js';
-import { startCluster, type Cluster } from '../support/cluster.js';
-import { untilPdis } from '../support/flow-steps.js';
+import { startCluster, type Cluster } from '../../testing/cluster.js';
+import { untilPdis } from '../../testing/flow-steps.js';
 
 describe('two engine processes on one JetStream stream behind an HTTP front forwarding over NATS', () => {
   let cluster: Cluster;

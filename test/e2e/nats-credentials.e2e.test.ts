@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nkeys } from '@nats-io/nats-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/cluster.js';
-import { spawnIssuer } from '../support/issuer-process.js';
+import { freePort } from '../../testing/cluster.js';
+import { spawnIssuer } from '../../testing/issuer-process.js';
 import { writeOperatorFiles } from '../support/nats-operator.js';
 import { writeTlsFiles } from '../support/tls-files.js';
 

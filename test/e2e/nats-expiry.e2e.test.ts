@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { JetStreamEventStore } from '../../adapters/store/jetstream.js';
+import { JetStreamEventStore } from '../../adapters/stores/jetstream/event-store.js';
 import { Engine, engineConfig, expireDue } from '../../engine/index.js';
-import { Flow, T0 } from '../support/flow.js';
-import { startNatsServer, type RunningNats } from '../support/nats-server.js';
-import { RecordMac } from '../../adapters/seal/record-mac.js';
+import { Flow, T0 } from '../../testing/flow.js';
+import { startNatsServer, type RunningNats } from '../../testing/nats-server.js';
+import { RecordMac } from '../../adapters/keys/record-mac.js';
 
 const mac = new RecordMac(randomBytes(32));
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { JetStreamEventStore } from '../../adapters/store/jetstream.js';
-import { startCluster, type Cluster } from '../support/cluster.js';
-import { answering, checkLogs, expectCompleteOrClear, runOne } from '../support/fault-checks.js';
+import { JetStreamEventStore } from '../../adapters/stores/jetstream/event-store.js';
+import { startCluster, type Cluster } from '../../testing/cluster.js';
+import { answering, checkLogs, expectCompleteOrClear, runOne } from '../../testing/fault-checks.js';
 
 async function checkJetStreamLogs(cluster: Cluster, results: Awaited<ReturnType<typeof runOne>>[]) {
   const nc = await cluster.nats.connect();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOffer } from '../../protocol/offers.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { createOffer } from '../../protocol/endpoints/offers.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 describe('credential offers and input limits', () => {
   let server: RunningIssuer;

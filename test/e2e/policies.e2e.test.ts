@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeyRing } from '../../adapters/jose/keyring.js';
+import { KeyRing } from '../../adapters/keys/keyring.js';
 import { generateWalletKey } from '../../wallet/keys.js';
-import { untilToken } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilToken } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 describe('configurable policies, keys and offers', () => {
   let server: RunningIssuer | undefined;

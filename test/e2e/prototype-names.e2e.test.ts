@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { untilToken } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilToken } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 const NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetchHandler } from '../../transports/http/fetch-handler.js';
 import { ReferenceWallet, type Answer } from '../../wallet/reference-wallet.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /** Issue 10 §4 (bounded resources): session creation is rate limited per client address and per DPoP key. */
 describe('session creation rate limits (issue 10 §4)', () => {

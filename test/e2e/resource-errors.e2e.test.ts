@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionEvent, sessionMachine } from '../../engine/index.js';
 import { dpopProof, keyProof } from '../../wallet/keys.js';
-import { untilCode, untilPresentation, untilToken } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilCode, untilPresentation, untilToken } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /** Names that exist only inside the engine: event types, machine states. A public error description names none of them. */
 const INTERNAL_NAMES = [...SessionEvent.options.map((option) => option.shape.type.value), ...Object.keys(sessionMachine.states)];

@@ -4,8 +4,8 @@ import { importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWalletKey } from '../../wallet/keys.js';
 import { craftCredential, craftPresentation, digestOf, disclosure } from '../support/crafted-sd-jwt.js';
-import { untilPresentation } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilPresentation } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /** PIDs shaped by hand, signed by the trusted demo PID provider, presented over real HTTP (CF-20, SD-JWT §7.1). */
 describe('the structure of a presented SD-JWT', () => {

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../adapters/store/sqlite.js';
+import { SqliteEventStore } from '../../adapters/stores/sqlite/event-store.js';
 import { createWallets } from '../../bench/load-generator.js';
-import { freePort } from '../support/cluster.js';
+import { freePort } from '../../testing/cluster.js';
 import { tempDirs } from '../support/temp-dirs.js';
-import { checkLogs, runOne, type FlowResult } from '../support/fault-checks.js';
-import { spawnIssuer } from '../support/issuer-process.js';
+import { checkLogs, runOne, type FlowResult } from '../../testing/fault-checks.js';
+import { spawnIssuer } from '../../testing/issuer-process.js';
 
 const dirs = tempDirs('pdi-shutdown-');
 afterAll(dirs.removeAll);

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { runCrashBatches } from '../faults/sqlite-crash.js';
+import { runCrashBatches } from '../../testing/sqlite-crash.js';
 
 /** The full 500-flow run is `npm run crash`. */
 it('kill -9 of the SQLite issuer at random points mid-batch: every acknowledged step survives, logs fold, nothing issued twice, flows go on', async () => {

@@ -3,9 +3,9 @@ import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/cluster.js';
+import { freePort } from '../../testing/cluster.js';
 import { tempDirs } from '../support/temp-dirs.js';
-import { spawnIssuer } from '../support/issuer-process.js';
+import { spawnIssuer } from '../../testing/issuer-process.js';
 
 const dirs = tempDirs('pdi-startup-');
 afterAll(dirs.removeAll);

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../config/load.js';
 import { dpopProof, generateWalletKey, keyProof } from '../../wallet/keys.js';
-import { untilCode, untilToken } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilCode, untilToken } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () => {
   let server: RunningIssuer;

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /** OpenID4VP §5.9.3 client identifier prefixes and §5.10 request_uri_method=post. */
 describe('verifier variants', () => {

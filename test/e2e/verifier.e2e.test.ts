@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDemoPidIssuer } from '../../wallet/demo-pid-issuer.js';
 import { generateWalletKey } from '../../wallet/keys.js';
 import { ReferenceWallet } from '../../wallet/reference-wallet.js';
-import { untilPresentation } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilPresentation } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 describe.each(['direct_post', 'direct_post.jwt'] as const)('the OpenID4VP verifier with %s', (responseMode) => {
   let server: RunningIssuer;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { untilPresentation } from '../support/flow-steps.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
+import { untilPresentation } from '../../testing/flow-steps.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /** Seed 000: the wallet cannot present, posts an error, and retries the challenge with auth_session only. */
 describe('the wallet-cannot-present path and the retry policy', () => {

@@ -3,7 +3,7 @@ import { getAdjacencyMap } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { decide, engineConfig, sessionMachine, type Command, type SessionEvent, type SessionState } from '../../engine/index.js';
 import type { SessionSnapshot } from '../../engine/state.js';
-import { Flow, SECOND, T0 } from '../support/flow.js';
+import { Flow, SECOND, T0 } from '../../testing/flow.js';
 
 const HOUR = 3600 * SECOND;
 /** Decide under each policy, so every policy outcome is explored. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contextOf, stateName, type Command, type SessionEvent } from '../../engine/index.js';
-import { Flow, T0, arbSession, arbStepTimes, happyPathAt } from '../support/arbitraries.js';
-import { runCommands } from '../support/run.js';
+import { Flow, T0, arbSession, arbStepTimes, happyPathAt } from '../../testing/arbitraries.js';
+import { runCommands } from '../../testing/run.js';
 
 /** Seed 002 P-20 (no third party interferes with issuance) and FiPA §9.6 (auth_session binding). */
 describe('fixation', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contextOf, engineConfig, fold, stateName } from '../../engine/index.js';
-import { Flow, SECOND, T0 } from '../support/flow.js';
-import { lastOutcome, runCommands } from '../support/run.js';
+import { Flow, SECOND, T0 } from '../../testing/flow.js';
+import { lastOutcome, runCommands } from '../../testing/run.js';
 
 describe('the seed flow, given / when / then', () => {
   it('runs challenge → presentation → code → token → c_nonce → credential to completed', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { engineConfig, fold, stateName, type IssueCredential } from '../../engine/index.js';
-import { Flow, SECOND, T0 } from '../support/flow.js';
-import { runCommands } from '../support/run.js';
+import { Flow, SECOND, T0 } from '../../testing/flow.js';
+import { runCommands } from '../../testing/run.js';
 
 const GRANTED = ['card_a', 'card_b'];
 

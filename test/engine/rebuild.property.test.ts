@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Engine, engineConfig, fold } from '../../engine/index.js';
-import { arbSession } from '../support/arbitraries.js';
+import { arbSession } from '../../testing/arbitraries.js';
 import { STORES } from '../support/stores.js';
 
 /** Event sourcing's promise: the stored log alone reproduces the live state exactly. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stateName } from '../../engine/index.js';
-import { Flow, SECOND, T0, arbStepTimes, happyPathAt } from '../support/arbitraries.js';
-import { runCommands } from '../support/run.js';
+import { Flow, SECOND, T0, arbStepTimes, happyPathAt } from '../../testing/arbitraries.js';
+import { runCommands } from '../../testing/run.js';
 
 const later = fc.integer({ min: 0, max: 30 * SECOND });
 

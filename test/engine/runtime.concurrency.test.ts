@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { Engine, engineConfig, type Command, type EventStore } from '../../engine/index.js';
-import { Flow, SECOND, T0 } from '../support/flow.js';
+import { Flow, SECOND, T0 } from '../../testing/flow.js';
 import { STORES } from '../support/stores.js';
 
 /** The store's own promise, marked handled: the scheduler may hold a rejection (a conflict) before passing it on. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { Engine, engineConfig, expireDue, fold, stateName, type Command, type Outcome } from '../../engine/index.js';
-import { Flow, SECOND, T0 } from '../support/flow.js';
+import { Flow, SECOND, T0 } from '../../testing/flow.js';
 import { STORES } from '../support/stores.js';
 
 /**

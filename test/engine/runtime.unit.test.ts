@@ -1,7 +1,7 @@
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { CorruptStream, Engine, engineConfig, expireDue, fold, stateName } from '../../engine/index.js';
-import { Flow, SECOND, T0 } from '../support/flow.js';
+import { Flow, SECOND, T0 } from '../../testing/flow.js';
 import { STORES } from '../support/stores.js';
 
 const config = engineConfig();

@@ -4,8 +4,8 @@ import { transition } from 'xstate';
 import { sessionMachine, type SessionEvent } from '../../engine/index.js';
 import { INITIAL_STATE } from '../../engine/state.js';
 import { step } from '../../engine/step.js';
-import { arbSession } from '../support/arbitraries.js';
-import { runCommands } from '../support/run.js';
+import { arbSession } from '../../testing/arbitraries.js';
+import { runCommands } from '../../testing/run.js';
 
 describe('the engine step', () => {
   it('gives the same snapshot as XState\'s transition() for every accepted and every refused event', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contextOf, engineConfig, nextDeadline, stateName, type Command, type EngineConfig } from '../../engine/index.js';
-import { Flow, SECOND, T0, arbSession } from '../support/arbitraries.js';
-import { runCommands } from '../support/run.js';
+import { Flow, SECOND, T0, arbSession } from '../../testing/arbitraries.js';
+import { runCommands } from '../../testing/run.js';
 
 const MINUTE = 60 * SECOND;
 const arbLifetimes = fc.record({

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../adapters/store/sqlite.js';
+import { SqliteEventStore } from '../../adapters/stores/sqlite/event-store.js';
 import { fold } from '../../engine/index.js';
-import { startIssuer, type RunningIssuer } from '../support/issuer-server.js';
-import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz } from './fuzzer.js';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
+import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz } from '../../testing/fuzzer.js';
 
 let server: RunningIssuer;
 beforeAll(async () => {

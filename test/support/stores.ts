@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryEventStore } from '../../adapters/store/memory.js';
-import { SqliteEventStore } from '../../adapters/store/sqlite.js';
+import { MemoryEventStore } from '../../adapters/stores/memory/event-store.js';
+import { SqliteEventStore } from '../../adapters/stores/sqlite/event-store.js';
 import type { EventStore } from '../../engine/index.js';
 
 export interface OpenedStore {

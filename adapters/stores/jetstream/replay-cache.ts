@@ -1,0 +1,55 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { hashSecret } from '../../../protocol/handles.js';
+import type { RecordMac } from '../../keys/record-mac.js';
+import type { ReplayCache } from '../ports.js';
+
+/**
+ * A cluster-wide replay cache on a JetStream KV bucket: the first use of a key is a KV
+ * `create` (create-if-absent), so a value accepted by one engine instance is refused by
+ * every other. An expired entry is taken over with a revision-checked `update`, so two
+ * instances cannot both reuse it. Keys are stored hashed; the bucket's max age bounds
+ * how long entries stay. Every entry is signed (`RecordMac`); one that fails its MAC
+ * counts as used (fail closed) and is logged.
+ */
+export class JetStreamReplayCache implements ReplayCache {
+  private constructor(
+    private readonly kv: KV,
+    private readonly mac: RecordMac,
+    private readonly warn: (line: string) => void,
+  ) {}
+
+  static async open(nc: NatsConnection, mac: RecordMac, bucket = 'pdi-replay', maxAgeMs = 24 * 3600 * 1000, warn: (line: string) => void = console.error): Promise<JetStreamReplayCache> {
+    return new JetStreamReplayCache(await new Kvm(nc).create(bucket, { history: 1, ttl: maxAgeMs }), mac, warn);
+  }
+
+  /** When a stored entry stops counting; an entry failing its MAC never does. */
+  private expiryOf(name: string, signed: string): number {
+    try {
+      return Number(this.mac.open(`replay\n${name}`, signed));
+    } catch {
+      this.warn(`JetStream: replay entry ${name} fails its MAC; its value stays refused`);
+      return Number.POSITIVE_INFINITY;
+    }
+  }
+
+  async useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    const name = hashSecret(key);
+    const value = this.mac.sign(`replay\n${name}`, String(expiresAt));
+    try {
+      await this.kv.create(name, value);
+      return true;
+    } catch {
+      const entry = await this.kv.get(name);
+      if (!entry || entry.operation !== 'PUT' || this.expiryOf(name, entry.string()) > now) return false;
+      try {
+        await this.kv.update(name, value, entry.revision);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+  }
+
+  async close(): Promise<void> {}
+}

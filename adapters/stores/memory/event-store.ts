@@ -1,0 +1,40 @@
+import { parseEvent, type SessionEvent } from '../../../engine/events.js';
+import { VersionConflict, type AppendOptions, type EventStore } from '../../../engine/store.js';
+
+/**
+ * An in-memory event store for the pure engine tests. Events are kept serialised,
+ * as a real store keeps them, so a read returns fresh, re-validated copies.
+ */
+export class MemoryEventStore implements EventStore {
+  private readonly streams = new Map<string, string[]>();
+  private readonly eventIds = new Set<string>();
+  private readonly deadlines = new Map<string, number>();
+
+  async read(streamId: string): Promise<SessionEvent[]> {
+    return (this.streams.get(streamId) ?? []).map((json) => parseEvent(JSON.parse(json)));
+  }
+
+  async append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions) {
+    const stream = this.streams.get(streamId) ?? [];
+    if (events.some((event) => this.eventIds.has(event.id))) return { version: stream.length, duplicate: true };
+    if (stream.length !== expectedVersion) throw new VersionConflict(streamId, expectedVersion, stream.length);
+    for (const event of events) {
+      stream.push(JSON.stringify(event));
+      this.eventIds.add(event.id);
+    }
+    this.streams.set(streamId, stream);
+    if (options.deadline === null) this.deadlines.delete(streamId);
+    else this.deadlines.set(streamId, options.deadline);
+    return { version: stream.length, duplicate: false };
+  }
+
+  async due(at: number, limit: number): Promise<string[]> {
+    return [...this.deadlines]
+      .filter(([, deadline]) => deadline <= at)
+      .sort(([, a], [, b]) => a - b)
+      .slice(0, limit)
+      .map(([streamId]) => streamId);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,146 @@
+import type { Transaction } from 'better-sqlite3';
+import { GroupCommit } from './group-commit.js';
+import { SqliteFile } from './sqlite-file.js';
+import { parseEvent, type SessionEvent } from '../../../engine/events.js';
+import { VersionConflict, type AppendOptions, type EventStore } from '../../../engine/store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  stream_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  event_id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (stream_id, version)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deadlines (
+  stream_id TEXT PRIMARY KEY,
+  deadline INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deadlines_by_time ON deadlines (deadline);
+CREATE TABLE IF NOT EXISTS ended (
+  stream_id TEXT PRIMARY KEY,
+  ended_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ended_by_time ON ended (ended_at);
+CREATE TABLE IF NOT EXISTS retained (
+  stream_id TEXT PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  events INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+type AppendResult = { version: number; duplicate: boolean };
+
+interface Append {
+  streamId: string;
+  expected: number;
+  events: SessionEvent[];
+  deadline: number | null;
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode; an append resolves once it is
+ * on disk. Appends that arrive in the same turn of the event loop are group-committed
+ * (`GroupCommit`): one IMMEDIATE transaction checks and writes each of them in order, and
+ * each is answered on its own (written, duplicate, or conflict) once it is durable.
+ * (stream_id, version) and event_id are unique, so no two writers, in this process or
+ * another, can both extend one version of a stream.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly file: SqliteFile;
+  private readonly statements;
+  private readonly commits: GroupCommit<Append, AppendResult | VersionConflict>;
+  private readonly compaction: Transaction<(ids: string[]) => void>;
+
+  constructor(readonly path: string) {
+    this.file = new SqliteFile(path);
+    const db = this.file.db;
+    db.exec(SCHEMA);
+    this.statements = {
+      read: db.prepare<[string], { data: string }>('SELECT data FROM events WHERE stream_id = ? ORDER BY version'),
+      version: db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM events WHERE stream_id = ?'),
+      known: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE event_id = ?'),
+      insert: db.prepare('INSERT INTO events (stream_id, version, event_id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      // An unchanged deadline writes nothing (no table or index page dirtied in the WAL).
+      setDeadline: db.prepare(
+        'INSERT INTO deadlines (stream_id, deadline) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET deadline = excluded.deadline WHERE deadline <> excluded.deadline',
+      ),
+      clearDeadline: db.prepare('DELETE FROM deadlines WHERE stream_id = ?'),
+      due: db.prepare<[number, number], { stream_id: string }>(
+        'SELECT stream_id FROM deadlines WHERE deadline <= ? ORDER BY deadline LIMIT ?',
+      ),
+      markEnded: db.prepare('INSERT INTO ended (stream_id, ended_at) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET ended_at = excluded.ended_at'),
+      endedBefore: db.prepare<[number, number], { stream_id: string }>('SELECT stream_id FROM ended WHERE ended_at < ? ORDER BY ended_at LIMIT ?'),
+      retain: db.prepare(
+        `INSERT OR REPLACE INTO retained (stream_id, started_at, ended_at, outcome, events)
+         SELECT stream_id, MIN(at), MAX(at), (SELECT type FROM events WHERE stream_id = @id ORDER BY version DESC LIMIT 1), COUNT(*)
+         FROM events WHERE stream_id = @id GROUP BY stream_id`,
+      ),
+      dropEvents: db.prepare('DELETE FROM events WHERE stream_id = ?'),
+      dropEnded: db.prepare('DELETE FROM ended WHERE stream_id = ?'),
+    };
+    this.compaction = db.transaction((ids: string[]) => {
+      for (const id of ids) {
+        this.statements.retain.run({ id });
+        this.statements.dropEvents.run(id);
+        this.statements.dropEnded.run(id);
+      }
+    });
+    this.commits = new GroupCommit(this.file, (append) => this.appendOne(append));
+  }
+
+  /** One append inside the batch's transaction: its result, or the conflict it met (which spoils nothing else). */
+  private appendOne({ streamId, expected, events, deadline }: Append): AppendResult | VersionConflict {
+    const current = this.statements.version.get(streamId)?.v ?? 0;
+    if (events.some((event) => this.statements.known.get(event.id))) return { version: current, duplicate: true };
+    if (current !== expected) return new VersionConflict(streamId, expected, current);
+    let version = current;
+    for (const event of events) {
+      version += 1;
+      this.statements.insert.run(streamId, version, event.id, event.type, event.at, JSON.stringify(event));
+    }
+    if (deadline === null) {
+      // Nothing can end the stream any more: it has ended (or completed), and retention may compact it later.
+      this.statements.clearDeadline.run(streamId);
+      this.statements.markEnded.run(streamId, events.at(-1)!.at);
+    } else this.statements.setDeadline.run(streamId, deadline);
+    return { version, duplicate: false };
+  }
+
+  async read(streamId: string): Promise<SessionEvent[]> {
+    return this.statements.read.all(streamId).map((row) => parseEvent(JSON.parse(row.data)));
+  }
+
+  async append(streamId: string, expected: number, events: SessionEvent[], options: AppendOptions): Promise<AppendResult> {
+    // Even a conflict or a duplicate is answered only once durable: it was decided on what the batch wrote.
+    const outcome = await this.commits.submit({ streamId, expected, events, deadline: options.deadline });
+    if (outcome instanceof VersionConflict) throw outcome;
+    return outcome;
+  }
+
+  async due(at: number, limit: number): Promise<string[]> {
+    return this.statements.due.all(at, limit).map((row) => row.stream_id);
+  }
+
+  /**
+   * Issue 10 §4 retention: streams that ended before `endedBefore` are replaced by one
+   * `retained` row each (start, end, final event type, event count: no personal data, no
+   * handle hash, no pseudonym); their events are deleted, so the file's pages are reused.
+   */
+  async compactEnded(endedBefore: number, limit: number): Promise<string[]> {
+    const ids = this.statements.endedBefore.all(endedBefore, limit).map((row) => row.stream_id);
+    if (ids.length === 0) return ids;
+    this.compaction.immediate(ids);
+    await this.file.durable();
+    return ids;
+  }
+
+  async close(): Promise<void> {
+    this.commits.flush();
+    await this.file.close();
+  }
+}

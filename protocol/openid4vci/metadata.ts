@@ -1,0 +1,69 @@
+import { DPOP_ALGORITHMS } from '../oauth2/dpop.js';
+import type { Config } from '../../config/schema.js';
+import { endpoints, type IssuerContext } from '../issuer-context.js';
+import { jsonResponse, type ProtocolResponse } from '../messages.js';
+
+const SIGNING_ALGS = ['ES256'];
+
+/** OpenID4VCI 1.0 §12.2: the credential issuer metadata. */
+export function credentialIssuerMetadata(config: Config) {
+  const urls = endpoints(config);
+  return {
+    credential_issuer: urls.issuer,
+    credential_endpoint: urls.credential,
+    nonce_endpoint: urls.nonce,
+    // §12.2.4: advertised only when configured; without it a request carries exactly one key proof.
+    ...(config.policy.batchSize !== undefined && { batch_credential_issuance: { batch_size: config.policy.batchSize } }),
+    credential_configurations_supported: Object.fromEntries(
+      Object.entries(config.credentialConfigurations).map(([id, c]) => [
+        id,
+        {
+          format: 'dc+sd-jwt',
+          vct: c.vct,
+          scope: c.scope,
+          cryptographic_binding_methods_supported: ['jwk'],
+          credential_signing_alg_values_supported: SIGNING_ALGS,
+          proof_types_supported: { jwt: { proof_signing_alg_values_supported: SIGNING_ALGS } },
+          credential_metadata: {
+            display: [{ name: c.name, locale: 'en' }],
+            claims: Object.keys(c.claimMapping).map((name) => ({ path: [name] })),
+          },
+        },
+      ]),
+    ),
+  };
+}
+
+/**
+ * RFC 8414 authorization server metadata. No `code_challenge_methods_supported`: some wallets
+ * then send PKCE on the challenge, which the seed forbids (PKCE is still accepted when sent).
+ * No `interactive_authorization_endpoint`: only the seed's variant L is served.
+ */
+export function authorizationServerMetadata(config: Config) {
+  const urls = endpoints(config);
+  const attestation = config.walletAttestation.required || config.walletAttestation.trustedAttesters.length > 0;
+  return {
+    issuer: urls.issuer,
+    token_endpoint: urls.token,
+    authorization_challenge_endpoint: urls.challenge,
+    response_types_supported: ['code'],
+    grant_types_supported: ['authorization_code'],
+    token_endpoint_auth_methods_supported: attestation ? ['attest_jwt_client_auth', 'none'] : ['none'],
+    ...(attestation && {
+      client_attestation_signing_alg_values_supported: SIGNING_ALGS,
+      client_attestation_pop_signing_alg_values_supported: SIGNING_ALGS,
+    }),
+    dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
+    authorization_details_types_supported: ['openid_credential'],
+    scopes_supported: Object.values(config.credentialConfigurations).map((c) => c.scope),
+  };
+}
+
+/** SD-JWT VC issuer metadata: where verifiers find the keys our credentials are signed with. */
+export function jwtVcIssuerMetadata(ctx: IssuerContext) {
+  return { issuer: ctx.config.publicUrl, jwks: ctx.keyRing.jwks() };
+}
+
+export function metadataResponse(body: unknown): ProtocolResponse {
+  return jsonResponse(200, body, { 'Cache-Control': 'public, max-age=300' });
+}

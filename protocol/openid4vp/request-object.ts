@@ -1,0 +1,110 @@
+import { SignJWT } from 'jose';
+import { z } from 'zod';
+import type { KeyRing } from '../../adapters/keys/keyring.js';
+
+export type ClientIdPrefix = 'x509_san_dns' | 'x509_hash' | 'redirect_uri';
+export type ResponseMode = 'direct_post' | 'direct_post.jwt';
+
+/** OpenID4VP §6: the subset of DCQL the issuer's verifier sends (SD-JWT VC credentials, claims by path). */
+export const DcqlQuery = z.object({
+  credentials: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[A-Za-z0-9_-]+$/),
+        format: z.literal('dc+sd-jwt'),
+        meta: z.object({ vct_values: z.array(z.string().min(1)).min(1) }),
+        claims: z.array(z.object({ path: z.array(z.string().min(1)).min(1) })),
+      }),
+    )
+    .min(1),
+});
+export type DcqlQuery = z.infer<typeof DcqlQuery>;
+
+/** The audience of a request object under static wallet discovery (OpenID4VP §5.8). */
+const SELF_ISSUED_AUDIENCE = 'https://self-issued.me/v2';
+const REQUEST_OBJECT_TYPE = 'oauth-authz-req+jwt';
+
+/** OpenID4VP §6, App. B.3: one SD-JWT VC PID (`meta.vct_values` is required) with the named top-level claims. */
+export function pidDcqlQuery(vct: string[], claims: string[]): DcqlQuery {
+  return { credentials: [{ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: vct }, claims: claims.map((name) => ({ path: [name] })) }] };
+}
+
+/** OpenID4VP §5.9.3: the verifier's client identifier, with a prefix telling the wallet how to trust the request. */
+export function clientIdFor(input: { keyRing: KeyRing; clientIdPrefix: ClientIdPrefix; dns: string; responseUri: string }): string {
+  switch (input.clientIdPrefix) {
+    case 'x509_san_dns':
+      // OpenID4VP §5.9.3: without other trust, the wallet requires the response_uri host to be the SAN dNSName.
+      if (new URL(input.responseUri).hostname !== input.dns) throw new Error(`x509_san_dns:${input.dns} does not match the host of ${input.responseUri}`);
+      return `x509_san_dns:${input.dns}`;
+    case 'x509_hash':
+      return `x509_hash:${input.keyRing.x509Hash()}`;
+    case 'redirect_uri':
+      return `redirect_uri:${input.responseUri}`;
+  }
+}
+
+/** OpenID4VP §5.10: the URI a wallet starts from, `openid4vp://?client_id=…&request_uri=…[&request_uri_method=post]`. */
+export function presentationUri(clientId: string, requestUri: string, method?: 'post'): string {
+  const query = new URLSearchParams({ client_id: clientId, request_uri: requestUri });
+  if (method) query.set('request_uri_method', method);
+  return `openid4vp://?${query.toString()}`;
+}
+
+function unsignedJwt(claims: Record<string, unknown>): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode({ alg: 'none', typ: REQUEST_OBJECT_TYPE })}.${encode(claims)}.`;
+}
+
+/**
+ * The request object (OpenID4VP §5, §5.8). For the x509 prefixes it is signed with the current
+ * key, `typ: oauth-authz-req+jwt` and the certificate in `x5c`; for `redirect_uri:` it is unsigned,
+ * as §5.9.3 requires. With direct_post.jwt the client metadata carries this request's encryption key
+ * (OpenID4VP §8.3; HAIP §5.1: ECDH-ES P-256, both A128GCM and A256GCM).
+ */
+export async function buildRequestObject(input: {
+  keyRing: KeyRing;
+  clientIdPrefix: ClientIdPrefix;
+  dns: string;
+  responseUri: string;
+  nonce: string;
+  state: string;
+  responseMode: ResponseMode;
+  dcqlQuery: DcqlQuery;
+  now: number;
+  lifetimeSeconds: number;
+  requestId: string;
+  walletNonce?: string;
+}): Promise<{ clientId: string; requestObject: string; contentType: 'application/oauth-authz-req+jwt' }> {
+  const clientId = clientIdFor(input);
+  const iat = Math.floor(input.now / 1000);
+  const encryption =
+    input.responseMode === 'direct_post.jwt'
+      ? { jwks: { keys: [input.keyRing.responseEncryptionKey(input.requestId).publicJwk] }, encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'] }
+      : {};
+  const claims = {
+    response_type: 'vp_token',
+    response_mode: input.responseMode,
+    response_uri: input.responseUri,
+    // OpenID4VP §5.10.1: the client_id claim equals the query client_id, prefix included.
+    client_id: clientId,
+    nonce: input.nonce,
+    state: input.state,
+    dcql_query: input.dcqlQuery,
+    client_metadata: {
+      vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] } },
+      ...encryption,
+    },
+    aud: SELF_ISSUED_AUDIENCE,
+    iat,
+    exp: iat + input.lifetimeSeconds,
+    // OpenID4VP §5.10: a wallet that POSTed to the request_uri gets its wallet_nonce back.
+    ...(input.walletNonce !== undefined && { wallet_nonce: input.walletNonce }),
+  };
+  if (input.clientIdPrefix === 'redirect_uri') {
+    // OpenID4VP §5.9.3: a request with the redirect_uri prefix must not be signed.
+    return { clientId, requestObject: unsignedJwt(claims), contentType: 'application/oauth-authz-req+jwt' };
+  }
+  const key = input.keyRing.verifierKey();
+  const requestObject = await new SignJWT(claims).setProtectedHeader({ alg: key.alg, typ: REQUEST_OBJECT_TYPE, x5c: key.x5c }).sign(key.privateKey);
+  return { clientId, requestObject, contentType: 'application/oauth-authz-req+jwt' };
+}

@@ -1,0 +1,33 @@
+import { expect } from 'vitest';
+import type { ReferenceWallet } from '../wallet/reference-wallet.js';
+import type { WalletRequest } from '../wallet/request-object.js';
+
+/** The flow up to the answer the test wants to attack, each step checked on the way. */
+export async function untilPresentation(wallet: ReferenceWallet, params: Record<string, string> = { scope: 'membership' }) {
+  const first = await wallet.challenge(params);
+  expect(first.status, JSON.stringify(first.body)).toBe(400);
+  expect(first.body.error).toBe('insufficient_authorization');
+  const request: WalletRequest = await wallet.requestObject(String(first.body.presentation));
+  return { authSession: String(first.body.auth_session), presentation: String(first.body.presentation), request };
+}
+
+export async function untilPdis(wallet: ReferenceWallet, params?: Record<string, string>) {
+  const start = await untilPresentation(wallet, params);
+  const presented = await wallet.respond(start.request);
+  expect(presented.status, JSON.stringify(presented.body)).toBe(200);
+  return { ...start, pdis: String(presented.body.presentation_during_issuance_session) };
+}
+
+export async function untilCode(wallet: ReferenceWallet, params?: Record<string, string>) {
+  const start = await untilPdis(wallet, params);
+  const second = await wallet.challenge({ auth_session: start.authSession, presentation_during_issuance_session: start.pdis });
+  expect(second.status, JSON.stringify(second.body)).toBe(200);
+  return { ...start, code: String(second.body.authorization_code) };
+}
+
+export async function untilToken(wallet: ReferenceWallet, params?: Record<string, string>) {
+  const start = await untilCode(wallet, params);
+  const token = await wallet.token(start.code);
+  expect(token.status, JSON.stringify(token.body)).toBe(200);
+  return { ...start, accessToken: String(token.body.access_token), tokenBody: token.body };
+}

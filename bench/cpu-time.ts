@@ -11,11 +11,17 @@ export function processCpuSeconds(pid: number = process.pid): number {
 }
 
 /** CPU milliseconds per unit of work each process spent while `work` ran. */
-export async function cpuPerUnit<T, K extends string>(pids: Record<K, number>, units: (result: T) => number, work: () => Promise<T>): Promise<{ result: T; cpuMs: Record<K, number> }> {
+export async function cpuPerUnit<T, K extends string>(
+  pids: Record<K, number>,
+  units: (result: T) => number,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpuMs: Record<K, number> }> {
   const names = Object.keys(pids) as K[];
   const before = names.map((name) => processCpuSeconds(pids[name]));
   const result = await work();
   const count = units(result);
-  const cpuMs = Object.fromEntries(names.map((name, i) => [name, ((processCpuSeconds(pids[name]) - before[i]!) * 1000) / count])) as Record<K, number>;
+  const cpuMs = Object.fromEntries(
+    names.map((name, i) => [name, ((processCpuSeconds(pids[name]) - before[i]!) * 1000) / count]),
+  ) as Record<K, number>;
   return { result, cpuMs };
 }

@@ -29,7 +29,8 @@ async function cryptoFlowsPerSecond(seconds: number): Promise<number> {
     Array.from({ length: IN_FLIGHT }, async () => {
       while (performance.now() < end) {
         for (let i = 0; i < SIGNATURES; i++) await crypto.subtle.sign(sign, keys.privateKey, payloads[i]!);
-        for (let i = 0; i < VERIFICATIONS; i++) await crypto.subtle.verify(sign, keys.publicKey, signatures[i]!, payloads[i]!);
+        for (let i = 0; i < VERIFICATIONS; i++)
+          await crypto.subtle.verify(sign, keys.publicKey, signatures[i]!, payloads[i]!);
         flows += 1;
       }
     }),
@@ -38,14 +39,27 @@ async function cryptoFlowsPerSecond(seconds: number): Promise<number> {
 }
 
 /** Flows per second of crypto alone, summed over one process per core. */
-export async function cryptoBaseline(seconds: number, processes = availableParallelism()): Promise<{ processes: number; flowsPerSecond: number }> {
+export async function cryptoBaseline(
+  seconds: number,
+  processes = availableParallelism(),
+): Promise<{ processes: number; flowsPerSecond: number }> {
   const rates = await Promise.all(
-    Array.from({ length: processes }, () => new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/crypto-baseline.ts', '--child', String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let output = '';
-      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', (code) => (code === 0 ? resolve(Number(output.trim())) : reject(new Error(`crypto worker exited with ${code}`))));
-    })),
+    Array.from(
+      { length: processes },
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', 'bench/crypto-baseline.ts', '--child', String(seconds)],
+            { stdio: ['ignore', 'pipe', 'inherit'] },
+          );
+          let output = '';
+          child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+          child.once('exit', (code) =>
+            code === 0 ? resolve(Number(output.trim())) : reject(new Error(`crypto worker exited with ${code}`)),
+          );
+        }),
+    ),
   );
   return { processes, flowsPerSecond: rates.reduce((sum, rate) => sum + rate, 0) };
 }
@@ -56,7 +70,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   else {
     const arg = process.argv.indexOf('--seconds');
     const result = await cryptoBaseline(arg > 0 ? Number(process.argv[arg + 1]) : 5);
-    console.log(`crypto-only baseline: ${result.flowsPerSecond.toFixed(1)} flows/s (${SIGNATURES} ES256 signatures + ${VERIFICATIONS} verifications per flow, ${result.processes} processes)`);
+    console.log(
+      `crypto-only baseline: ${result.flowsPerSecond.toFixed(1)} flows/s (${SIGNATURES} ES256 signatures + ${VERIFICATIONS} verifications per flow, ${result.processes} processes)`,
+    );
     console.log(`JSON ${JSON.stringify(result)}`);
   }
 }

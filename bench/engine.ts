@@ -14,7 +14,17 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { transition } from 'xstate';
 import { MemoryEventStore } from '../adapters/stores/memory/event-store.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
-import { Engine, INITIAL_STATE, decide, engineConfig, fold, sessionMachine, type Command, type EventStore, type SessionEvent } from '../engine/index.js';
+import {
+  Engine,
+  INITIAL_STATE,
+  decide,
+  engineConfig,
+  fold,
+  sessionMachine,
+  type Command,
+  type EventStore,
+  type SessionEvent,
+} from '../engine/index.js';
 import { step } from '../engine/step.js';
 import { Flow, T0 } from '../testing/flow.js';
 import { numberArg, percentile } from './stats.js';
@@ -22,7 +32,9 @@ import { numberArg, percentile } from './stats.js';
 const config = engineConfig();
 
 function flows(count: number, tag: string): Command[][] {
-  return Array.from({ length: count }, (_, i) => new Flow(`bench-${tag}-${i.toString().padStart(8, '0')}`).happyPath(T0));
+  return Array.from({ length: count }, (_, i) =>
+    new Flow(`bench-${tag}-${i.toString().padStart(8, '0')}`).happyPath(T0),
+  );
 }
 
 /** The events of each happy path, decided purely. */
@@ -44,7 +56,6 @@ function timed(run: () => void): number {
   return (performance.now() - start) / 1000;
 }
 
-
 async function throughputOf(store: EventStore, commandLists: Command[][], interleaved: number): Promise<number> {
   const engine = new Engine({ store, config });
   const total = commandLists.reduce((sum, list) => sum + list.length, 0);
@@ -52,7 +63,8 @@ async function throughputOf(store: EventStore, commandLists: Command[][], interl
   for (let i = 0; i < commandLists.length; i += interleaved) {
     await Promise.all(
       commandLists.slice(i, i + interleaved).map(async (commands) => {
-        for (const command of commands) if (isLeft(await engine.execute(command))) throw new Error(`bench command refused: ${command.type}`);
+        for (const command of commands)
+          if (isLeft(await engine.execute(command))) throw new Error(`bench command refused: ${command.type}`);
       }),
     );
   }
@@ -66,7 +78,9 @@ export async function runEngineBench(options: { sessions: number }): Promise<Rec
 
   const snapshots = streams.map((events) => fold(events.slice(0, -1)).snapshot);
   const lastEvents = streams.map((events) => events.at(-1)!);
-  const transitionSeconds = timed(() => snapshots.forEach((snapshot, i) => transition(sessionMachine, snapshot, lastEvents[i]!)));
+  const transitionSeconds = timed(() =>
+    snapshots.forEach((snapshot, i) => transition(sessionMachine, snapshot, lastEvents[i]!)),
+  );
   const stepSeconds = timed(() => snapshots.forEach((snapshot, i) => step(snapshot, lastEvents[i]!)));
 
   const commandLists = flows(options.sessions, 'decide');
@@ -81,7 +95,9 @@ export async function runEngineBench(options: { sessions: number }): Promise<Rec
     const sqliteInterleaved = await throughputOf(sqlite, flows(options.sessions, 'sql-par'), 16);
     const loads: number[] = [];
     for (let i = 0; i < Math.min(options.sessions, 1000); i++) {
-      const id = `bench-sql-seq-${Math.floor(Math.random() * options.sessions).toString().padStart(8, '0')}`;
+      const id = `bench-sql-seq-${Math.floor(Math.random() * options.sessions)
+        .toString()
+        .padStart(8, '0')}`;
       const start = performance.now();
       fold(await sqlite.read(id));
       loads.push((performance.now() - start) * 1000);
@@ -109,6 +125,7 @@ export async function runEngineBench(options: { sessions: number }): Promise<Rec
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const figures = await runEngineBench({ sessions: numberArg('--sessions', 2000) });
-  for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(42)} ${value.toFixed(value < 100 ? 2 : 0).padStart(12)}`);
+  for (const [name, value] of Object.entries(figures))
+    console.log(`${name.padEnd(42)} ${value.toFixed(value < 100 ? 2 : 0).padStart(12)}`);
   console.log(`JSON ${JSON.stringify(figures)}`);
 }

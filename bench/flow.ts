@@ -32,7 +32,8 @@ export async function countOneFlow(): Promise<{ requests: number; signatures: nu
   try {
     const wallet = await server.wallet();
     const counting = await ReferenceWallet.create({
-      ...wallet.options, fetch: (input, init) => ((counts.requests += 1), fetch(input, init)),
+      ...wallet.options,
+      fetch: (input, init) => ((counts.requests += 1), fetch(input, init)),
     });
     subtle.sign = (...args: Parameters<SubtleCrypto['sign']>) => ((counts.signatures += 1), sign(...args));
     subtle.verify = (...args: Parameters<SubtleCrypto['verify']>) => ((counts.verifications += 1), verify(...args));
@@ -52,8 +53,17 @@ export async function countOneFlow(): Promise<{ requests: number; signatures: nu
  */
 export function startServerProcess(dataDir: string, port: number) {
   const configFile = join(dataDir, 'bench-config.json');
-  writeFileSync(configFile, JSON.stringify({ rateLimits: { sessionsPerMinutePerAddress: 1e9, sessionsPerMinutePerKey: 1e9 } }), { mode: 0o600 });
-  return spawnIssuer({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, CONFIG_FILE: configFile });
+  writeFileSync(
+    configFile,
+    JSON.stringify({ rateLimits: { sessionsPerMinutePerAddress: 1e9, sessionsPerMinutePerKey: 1e9 } }),
+    { mode: 0o600 },
+  );
+  return spawnIssuer({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    CONFIG_FILE: configFile,
+  });
 }
 
 /** Several runs of one setup summarised: median flows/s with its range, median latencies. */
@@ -65,14 +75,24 @@ export function summariseRuns(runs: LoadResult[]) {
     flowsPerSecond: summary(runs.map((run) => run.flowsPerSecond)),
     p50Ms: median(runs.map((run) => run.p50Ms)),
     p99Ms: median(runs.map((run) => run.p99Ms)),
-    endpoints: Object.fromEntries(endpointNames.map((name) => [name, {
-      p50Ms: median(runs.map((run) => run.endpoints[name]!.p50Ms)),
-      p99Ms: median(runs.map((run) => run.endpoints[name]!.p99Ms)),
-    }])),
+    endpoints: Object.fromEntries(
+      endpointNames.map((name) => [
+        name,
+        {
+          p50Ms: median(runs.map((run) => run.endpoints[name]!.p50Ms)),
+          p99Ms: median(runs.map((run) => run.endpoints[name]!.p99Ms)),
+        },
+      ]),
+    ),
   };
 }
 
-export async function runFlowBench(options: { flows: number; concurrencies: number[]; runs: number; cryptoSeconds: number }) {
+export async function runFlowBench(options: {
+  flows: number;
+  concurrencies: number[];
+  runs: number;
+  cryptoSeconds: number;
+}) {
   const perFlow = await countOneFlow();
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-bench-'));
   const port = await freePort();
@@ -95,7 +115,11 @@ export async function runFlowBench(options: { flows: number; concurrencies: numb
       httpCpu.push(floor.cpuMsPerFlow);
       for (const [i, pool] of pools.entries()) {
         const flows = Math.max(options.flows, 2 * pool.wallets.length);
-        const { result, cpuMs } = await cpuPerUnit({ server: child.pid!, wallets: process.pid }, (load: LoadResult) => load.flows, () => runLoad(pool, flows));
+        const { result, cpuMs } = await cpuPerUnit(
+          { server: child.pid!, wallets: process.pid },
+          (load: LoadResult) => load.flows,
+          () => runLoad(pool, flows),
+        );
         results[i]!.push(result);
         cpuPerFlow[i]!.push(cpuMs);
       }
@@ -106,9 +130,21 @@ export async function runFlowBench(options: { flows: number; concurrencies: numb
     const ceiling = 1 / (1 / baseline.median + 1 / floor.median);
     const rows = results.map((runs, i) => {
       const row = summariseRuns(runs);
-      return { ...row, cpuMsPerFlow: medianByKey(cpuPerFlow[i]!), ratioToCrypto: row.flowsPerSecond.median / baseline.median, ratioToCryptoPlusHttp: row.flowsPerSecond.median / ceiling };
+      return {
+        ...row,
+        cpuMsPerFlow: medianByKey(cpuPerFlow[i]!),
+        ratioToCrypto: row.flowsPerSecond.median / baseline.median,
+        ratioToCryptoPlusHttp: row.flowsPerSecond.median / ceiling,
+      };
     });
-    return { perFlow, cryptoBaseline: baseline, httpFloor: floor, httpFloorCpuMsPerFlow: medianByKey(httpCpu), cryptoPlusHttpCeiling: ceiling, rows };
+    return {
+      perFlow,
+      cryptoBaseline: baseline,
+      httpFloor: floor,
+      httpFloorCpuMsPerFlow: medianByKey(httpCpu),
+      cryptoPlusHttpCeiling: ceiling,
+      rows,
+    };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -116,21 +152,39 @@ export async function runFlowBench(options: { flows: number; concurrencies: numb
   }
 }
 
-const range = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+const range = (s: { median: number; min: number; max: number }) =>
+  `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const runs = numberArg('--runs', 3);
-  const result = await runFlowBench({ flows: numberArg('--flows', 300), concurrencies: [1, 8, 32, 128], runs, cryptoSeconds: 3 });
+  const result = await runFlowBench({
+    flows: numberArg('--flows', 300),
+    concurrencies: [1, 8, 32, 128],
+    runs,
+    cryptoSeconds: 3,
+  });
   const { perFlow } = result;
-  console.log(`per flow: ${perFlow.requests} HTTP requests, ${perFlow.signatures} signatures, ${perFlow.verifications} verifications (wallet and server); median of ${runs} runs (min–max)`);
-  console.log(`crypto-only baseline: ${range(result.cryptoBaseline)} flows/s; HTTP floor (7 bare requests, 32 loops): ${range(result.httpFloor)} flows/s; both together: ${result.cryptoPlusHttpCeiling.toFixed(1)} flows/s`);
-  console.log(`HTTP floor CPU ms per flow: server ${result.httpFloorCpuMsPerFlow.server.toFixed(2)}, client ${result.httpFloorCpuMsPerFlow.client.toFixed(2)}`);
-  console.log('wallets  flows/s                 p50 ms  p99 ms  of crypto  of crypto+HTTP  CPU ms/flow: server  wallets');
+  console.log(
+    `per flow: ${perFlow.requests} HTTP requests, ${perFlow.signatures} signatures, ${perFlow.verifications} verifications (wallet and server); median of ${runs} runs (min–max)`,
+  );
+  console.log(
+    `crypto-only baseline: ${range(result.cryptoBaseline)} flows/s; HTTP floor (7 bare requests, 32 loops): ${range(result.httpFloor)} flows/s; both together: ${result.cryptoPlusHttpCeiling.toFixed(1)} flows/s`,
+  );
+  console.log(
+    `HTTP floor CPU ms per flow: server ${result.httpFloorCpuMsPerFlow.server.toFixed(2)}, client ${result.httpFloorCpuMsPerFlow.client.toFixed(2)}`,
+  );
+  console.log(
+    'wallets  flows/s                 p50 ms  p99 ms  of crypto  of crypto+HTTP  CPU ms/flow: server  wallets',
+  );
   for (const row of result.rows)
-    console.log(`${String(row.concurrency).padStart(7)}  ${range(row.flowsPerSecond).padEnd(22)}  ${row.p50Ms.toFixed(0).padStart(6)}  ${row.p99Ms.toFixed(0).padStart(6)}  ${(row.ratioToCrypto * 100).toFixed(1).padStart(7)} %  ${(row.ratioToCryptoPlusHttp * 100).toFixed(1).padStart(11)} %  ${row.cpuMsPerFlow.server.toFixed(2).padStart(18)}  ${row.cpuMsPerFlow.wallets.toFixed(2).padStart(7)}`);
+    console.log(
+      `${String(row.concurrency).padStart(7)}  ${range(row.flowsPerSecond).padEnd(22)}  ${row.p50Ms.toFixed(0).padStart(6)}  ${row.p99Ms.toFixed(0).padStart(6)}  ${(row.ratioToCrypto * 100).toFixed(1).padStart(7)} %  ${(row.ratioToCryptoPlusHttp * 100).toFixed(1).padStart(11)} %  ${row.cpuMsPerFlow.server.toFixed(2).padStart(18)}  ${row.cpuMsPerFlow.wallets.toFixed(2).padStart(7)}`,
+    );
   const names = Object.keys(result.rows[0]!.endpoints);
   console.log(`per endpoint, p50 / p99 ms: ${''.padEnd(1)}${names.map((name) => name.padStart(20)).join('')}`);
   for (const row of result.rows)
-    console.log(`${String(row.concurrency).padStart(7)} wallets${''.padEnd(20)}${names.map((name) => `${row.endpoints[name]!.p50Ms.toFixed(1)} / ${row.endpoints[name]!.p99Ms.toFixed(1)}`.padStart(20)).join('')}`);
+    console.log(
+      `${String(row.concurrency).padStart(7)} wallets${''.padEnd(20)}${names.map((name) => `${row.endpoints[name]!.p50Ms.toFixed(1)} / ${row.endpoints[name]!.p99Ms.toFixed(1)}`.padStart(20)).join('')}`,
+    );
   console.log(`JSON ${JSON.stringify(result)}`);
 }

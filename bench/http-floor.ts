@@ -44,7 +44,10 @@ export async function httpFloor(concurrency: number, flows: number) {
     for (const body of bodies) {
       const response = await fetch(`${url}/step`, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: { DPoP: DPOP_HEADER, ...(body !== undefined && { 'Content-Type': 'application/x-www-form-urlencoded' }) },
+        headers: {
+          DPoP: DPOP_HEADER,
+          ...(body !== undefined && { 'Content-Type': 'application/x-www-form-urlencoded' }),
+        },
         ...(body !== undefined && { body }),
       });
       JSON.parse(await response.text());
@@ -54,13 +57,19 @@ export async function httpFloor(concurrency: number, flows: number) {
     for (let i = 0; i < 50; i++) await oneFlow();
     let next = 0;
     const start = performance.now();
-    const { cpuMs } = await cpuPerUnit({ server: child.pid!, client: process.pid }, () => flows, () =>
-      Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < flows) {
-          next += 1;
-          await oneFlow();
-        }
-      })));
+    const { cpuMs } = await cpuPerUnit(
+      { server: child.pid!, client: process.pid },
+      () => flows,
+      () =>
+        Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < flows) {
+              next += 1;
+              await oneFlow();
+            }
+          }),
+        ),
+    );
     return { concurrency, flowsPerSecond: flows / ((performance.now() - start) / 1000), cpuMsPerFlow: cpuMs };
   } finally {
     child.kill();
@@ -71,6 +80,8 @@ if (process.argv.includes('--serve')) serve();
 else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await httpFloor(numberArg('--concurrency', 32), numberArg('--flows', 3000));
   const { server, client } = result.cpuMsPerFlow;
-  console.log(`HTTP floor: ${result.flowsPerSecond.toFixed(0)} flows/s of 7 bare requests with ${result.concurrency} concurrent loops; CPU ms per flow: server ${server.toFixed(2)}, client ${client.toFixed(2)}`);
+  console.log(
+    `HTTP floor: ${result.flowsPerSecond.toFixed(0)} flows/s of 7 bare requests with ${result.concurrency} concurrent loops; CPU ms per flow: server ${server.toFixed(2)}, client ${client.toFixed(2)}`,
+  );
   console.log(`JSON ${JSON.stringify(result)}`);
 }

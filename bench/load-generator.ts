@@ -15,7 +15,8 @@ export const BENCH_FLOW = { scope: 'membership', configurationId: 'demo_membersh
 /** Which protocol step a request is, from its path (and, for the challenge, whether it carries a pdis). */
 function endpointOf(url: URL, body: string): string {
   const path = url.pathname;
-  if (path.endsWith('/authorize-challenge')) return body.includes('presentation_during_issuance_session=') ? 'challenge with pdis' : 'challenge';
+  if (path.endsWith('/authorize-challenge'))
+    return body.includes('presentation_during_issuance_session=') ? 'challenge with pdis' : 'challenge';
   if (path.includes('/verifier/request/')) return 'request object';
   if (path.includes('/verifier/response/')) return 'presentation';
   return path.slice(path.lastIndexOf('/') + 1);
@@ -41,7 +42,12 @@ export interface Wallets {
 }
 
 /** `count` wallets for `issuerUrl`, each with its own keys and PID, sharing one keep-alive connection pool. */
-export async function createWallets(issuerUrl: string, pidIssuerDir: string, count: number, urls: string[] = [issuerUrl]): Promise<Wallets> {
+export async function createWallets(
+  issuerUrl: string,
+  pidIssuerDir: string,
+  count: number,
+  urls: string[] = [issuerUrl],
+): Promise<Wallets> {
   const pidIssuer = await openDemoPidIssuer(pidIssuerDir);
   const endpointLatencies = new Map<string, number[]>();
   const fetch = timedFetch(endpointLatencies);
@@ -88,5 +94,12 @@ export async function runLoad({ wallets, endpointLatencies }: Wallets, flows: nu
       return [name, { p50Ms: percentile(ordered, 0.5), p99Ms: percentile(ordered, 0.99) }];
     }),
   );
-  return { concurrency: wallets.length, flows: latencies.length, flowsPerSecond: latencies.length / seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), endpoints };
+  return {
+    concurrency: wallets.length,
+    flows: latencies.length,
+    flowsPerSecond: latencies.length / seconds,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    endpoints,
+  };
 }

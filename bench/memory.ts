@@ -48,7 +48,11 @@ async function measure(setup: Setup) {
   const dir = mkdtempSync(join(tmpdir(), 'pdi-bench-memory-'));
   const store = new SqliteEventStore(join(dir, 'events.sqlite'));
   try {
-    const engine = new Engine({ store, config: engineConfig(), ...(setup.cacheSize !== undefined && { cacheSize: setup.cacheSize }) });
+    const engine = new Engine({
+      store,
+      config: engineConfig(),
+      ...(setup.cacheSize !== undefined && { cacheSize: setup.cacheSize }),
+    });
     const before = usageAfterGc();
     let half = before;
     let lastSessionId = '';
@@ -56,7 +60,8 @@ async function measure(setup: Setup) {
       await Promise.all(
         Array.from({ length: Math.min(CONCURRENT_SESSIONS, setup.sessions - first) }, async () => {
           const flow = new Flow(newSessionId());
-          for (const command of flow.happyPath(T0)) if (isLeft(await engine.execute(command))) throw new Error(`bench command refused: ${command.type}`);
+          for (const command of flow.happyPath(T0))
+            if (isLeft(await engine.execute(command))) throw new Error(`bench command refused: ${command.type}`);
           lastSessionId = flow.sessionId;
         }),
       );
@@ -74,10 +79,16 @@ async function measure(setup: Setup) {
 /** One measurement in a fresh child process with --expose-gc. */
 function measureInChild(setup: Setup): Promise<Awaited<ReturnType<typeof measure>>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(setup)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(setup)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`memory child exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`memory child exited with ${code}`)),
+    );
   });
 }
 
@@ -87,15 +98,26 @@ function measureInChild(setup: Setup): Promise<Awaited<ReturnType<typeof measure
  * (about 1 once the cache is full and memory is bounded).
  */
 export async function runMemoryBench(options: { sessions: number; boundedSessions: number; boundedCacheSize: number }) {
-  const setups: Setup[] = [{ sessions: options.sessions }, { sessions: options.boundedSessions, cacheSize: options.boundedCacheSize }];
+  const setups: Setup[] = [
+    { sessions: options.sessions },
+    { sessions: options.boundedSessions, cacheSize: options.boundedCacheSize },
+  ];
   const rows = [];
   for (const setup of setups) {
     const { before, half, after } = await measureInChild(setup);
     const cacheSize = setup.cacheSize ?? DEFAULT_CACHE_SIZE;
     rows.push({
-      sessions: setup.sessions, cacheSize, cached: Math.min(setup.sessions, cacheSize),
-      rssBeforeMB: before.rssMB, rssHalfMB: half.rssMB, rssAfterMB: after.rssMB, rssAfterToHalf: after.rssMB / half.rssMB,
-      heapBeforeMB: before.heapUsedMB, heapHalfMB: half.heapUsedMB, heapAfterMB: after.heapUsedMB, heapAfterToHalf: after.heapUsedMB / half.heapUsedMB,
+      sessions: setup.sessions,
+      cacheSize,
+      cached: Math.min(setup.sessions, cacheSize),
+      rssBeforeMB: before.rssMB,
+      rssHalfMB: half.rssMB,
+      rssAfterMB: after.rssMB,
+      rssAfterToHalf: after.rssMB / half.rssMB,
+      heapBeforeMB: before.heapUsedMB,
+      heapHalfMB: half.heapUsedMB,
+      heapAfterMB: after.heapUsedMB,
+      heapAfterToHalf: after.heapUsedMB / half.heapUsedMB,
     });
   }
   const all = rows[0]!;
@@ -110,14 +132,22 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const child = process.argv.indexOf('--child');
   if (child > 0) console.log(JSON.stringify(await measure(JSON.parse(process.argv[child + 1]!) as Setup)));
   else {
-    const result = await runMemoryBench({ sessions: numberArg('--sessions', 10_000), boundedSessions: numberArg('--bounded-sessions', 50_000), boundedCacheSize: numberArg('--bounded-cache', 1000) });
+    const result = await runMemoryBench({
+      sessions: numberArg('--sessions', 10_000),
+      boundedSessions: numberArg('--bounded-sessions', 50_000),
+      boundedCacheSize: numberArg('--bounded-cache', 1000),
+    });
     const mb = (value: number) => value.toFixed(1).padStart(6);
-    console.log(`per 10,000 cached sessions (cache holding all ${result.rows[0]!.sessions}): RSS ${mb(result.perTenThousandCached.rssMB)} MB, heap used ${mb(result.perTenThousandCached.heapUsedMB)} MB`);
-    console.log('sessions   cache  cached   RSS MB before /   half /  after  after/half   heap MB before /   half /  after  after/half');
+    console.log(
+      `per 10,000 cached sessions (cache holding all ${result.rows[0]!.sessions}): RSS ${mb(result.perTenThousandCached.rssMB)} MB, heap used ${mb(result.perTenThousandCached.heapUsedMB)} MB`,
+    );
+    console.log(
+      'sessions   cache  cached   RSS MB before /   half /  after  after/half   heap MB before /   half /  after  after/half',
+    );
     for (const row of result.rows)
       console.log(
-        `${String(row.sessions).padStart(8)} ${String(row.cacheSize).padStart(7)} ${String(row.cached).padStart(7)}          ${mb(row.rssBeforeMB)} / ${mb(row.rssHalfMB)} / ${mb(row.rssAfterMB)}  ${row.rssAfterToHalf.toFixed(2).padStart(10)}`
-        + `           ${mb(row.heapBeforeMB)} / ${mb(row.heapHalfMB)} / ${mb(row.heapAfterMB)}  ${row.heapAfterToHalf.toFixed(2).padStart(10)}`,
+        `${String(row.sessions).padStart(8)} ${String(row.cacheSize).padStart(7)} ${String(row.cached).padStart(7)}          ${mb(row.rssBeforeMB)} / ${mb(row.rssHalfMB)} / ${mb(row.rssAfterMB)}  ${row.rssAfterToHalf.toFixed(2).padStart(10)}` +
+          `           ${mb(row.heapBeforeMB)} / ${mb(row.heapHalfMB)} / ${mb(row.heapAfterMB)}  ${row.heapAfterToHalf.toFixed(2).padStart(10)}`,
       );
     console.log(`JSON ${JSON.stringify(result)}`);
   }

@@ -48,22 +48,36 @@ async function appendFigures(store: EventStore, appends: number, tag: string) {
   const streams = happyPaths(Math.ceil(appends / 7), `${tag}-par`);
   const start = performance.now();
   for (let i = 0; i < streams.length; i += INTERLEAVED)
-    await Promise.all(streams.slice(i, i + INTERLEAVED).map(async (events) => {
-      for (const [version, event] of events.entries()) await store.append(event.sessionId, version, [event], { deadline: null });
-    }));
+    await Promise.all(
+      streams.slice(i, i + INTERLEAVED).map(async (events) => {
+        for (const [version, event] of events.entries())
+          await store.append(event.sessionId, version, [event], { deadline: null });
+      }),
+    );
   const appended = streams.reduce((sum, events) => sum + events.length, 0);
   const sorted = sortedCopy(latencies);
-  return { appends: latencies.length, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), interleavedEventsPerSecond: appended / ((performance.now() - start) / 1000) };
+  return {
+    appends: latencies.length,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    interleavedEventsPerSecond: appended / ((performance.now() - start) / 1000),
+  };
 }
 
 /** One setup: for each number of wallets, `runs` load runs of `flows` flows against `url`. */
-async function flowRuns(setup: string, url: string, dataDir: string, options: { flows: number; runs: number; concurrencies: number[] }) {
+async function flowRuns(
+  setup: string,
+  url: string,
+  dataDir: string,
+  options: { flows: number; runs: number; concurrencies: number[] },
+) {
   const rows = [];
   for (const concurrency of options.concurrencies) {
     const pool = await createWallets(url, dataDir, concurrency);
     await runLoad(pool, concurrency);
     const results: LoadResult[] = [];
-    for (let run = 0; run < options.runs; run++) results.push(await runLoad(pool, Math.max(options.flows, 2 * concurrency)));
+    for (let run = 0; run < options.runs; run++)
+      results.push(await runLoad(pool, Math.max(options.flows, 2 * concurrency)));
     rows.push({ setup, ...summariseRuns(results) });
   }
   return rows;
@@ -89,7 +103,12 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
       const port = await freePort();
       const dataDir = join(dir, `${backend}-issuer`);
       const url = `http://127.0.0.1:${port}`;
-      const child = await spawnIssuer({ PORT: String(port), PUBLIC_URL: url, DATA_DIR: dataDir, ...(backend === 'JetStream' && nats.env('engine')) });
+      const child = await spawnIssuer({
+        PORT: String(port),
+        PUBLIC_URL: url,
+        DATA_DIR: dataDir,
+        ...(backend === 'JetStream' && nats.env('engine')),
+      });
       try {
         rows.push(...(await flowRuns(`${backend} store, HTTP, 1 engine process`, url, dataDir, options)));
       } finally {
@@ -115,18 +134,31 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const runs = numberArg('--runs', 3);
-  const result = await runNatsBench({ flows: numberArg('--flows', 200), appends: numberArg('--appends', 1000), runs, concurrencies: [1, 8, 32, 128] });
+  const result = await runNatsBench({
+    flows: numberArg('--flows', 200),
+    appends: numberArg('--appends', 1000),
+    runs,
+    concurrencies: [1, 8, 32, 128],
+  });
   console.log(`durable appends      p50 ms  p99 ms  events/s with ${INTERLEAVED} sessions at once`);
   for (const [name, figures] of Object.entries(result.appends))
-    console.log(`  ${name.padEnd(16)} ${figures.p50Ms.toFixed(3).padStart(7)} ${figures.p99Ms.toFixed(3).padStart(7)}  ${figures.interleavedEventsPerSecond.toFixed(0).padStart(8)}`);
-  console.log(`full flow, median of ${runs} runs                                         wallets  flows/s (min–max)     p50 ms  p99 ms`);
+    console.log(
+      `  ${name.padEnd(16)} ${figures.p50Ms.toFixed(3).padStart(7)} ${figures.p99Ms.toFixed(3).padStart(7)}  ${figures.interleavedEventsPerSecond.toFixed(0).padStart(8)}`,
+    );
+  console.log(
+    `full flow, median of ${runs} runs                                         wallets  flows/s (min–max)     p50 ms  p99 ms`,
+  );
   for (const row of result.flows) {
     const { median, min, max } = row.flowsPerSecond;
-    console.log(`  ${row.setup.padEnd(62)} ${String(row.concurrency).padStart(7)}  ${`${median.toFixed(1)} (${min.toFixed(1)}–${max.toFixed(1)})`.padEnd(20)} ${row.p50Ms.toFixed(0).padStart(6)} ${row.p99Ms.toFixed(0).padStart(7)}`);
+    console.log(
+      `  ${row.setup.padEnd(62)} ${String(row.concurrency).padStart(7)}  ${`${median.toFixed(1)} (${min.toFixed(1)}–${max.toFixed(1)})`.padEnd(20)} ${row.p50Ms.toFixed(0).padStart(6)} ${row.p99Ms.toFixed(0).padStart(7)}`,
+    );
   }
   const names = Object.keys(result.flows[0]!.endpoints);
   console.log(`per endpoint p50 / p99 ms: ${names.join(', ')}`);
   for (const row of result.flows)
-    console.log(`  ${row.setup.padEnd(62)} ${String(row.concurrency).padStart(7)}  ${names.map((name) => `${row.endpoints[name]!.p50Ms.toFixed(1)}/${row.endpoints[name]!.p99Ms.toFixed(1)}`).join('  ')}`);
+    console.log(
+      `  ${row.setup.padEnd(62)} ${String(row.concurrency).padStart(7)}  ${names.map((name) => `${row.endpoints[name]!.p50Ms.toFixed(1)}/${row.endpoints[name]!.p99Ms.toFixed(1)}`).join('  ')}`,
+    );
   console.log(`JSON ${JSON.stringify(result)}`);
 }

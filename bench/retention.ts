@@ -22,7 +22,9 @@ function bytesInUse(dataDir: string): number {
   let total = 0;
   for (const name of ['events.sqlite', 'state.sqlite']) {
     const db = new Database(join(dataDir, name), { readonly: true });
-    const [pages, free, size] = ['page_count', 'freelist_count', 'page_size'].map((pragma) => db.pragma(pragma, { simple: true }) as number);
+    const [pages, free, size] = ['page_count', 'freelist_count', 'page_size'].map(
+      (pragma) => db.pragma(pragma, { simple: true }) as number,
+    );
     db.close();
     total += (pages! - free!) * size!;
   }
@@ -39,13 +41,16 @@ export async function runRetentionBench({ sessions }: { sessions: number }) {
     const wallets = await Promise.all(Array.from({ length: WALLETS }, () => server.wallet()));
     const empty = bytesInUse(server.dataDir);
     let opened = 0;
-    await Promise.all(wallets.map(async (wallet) => {
-      while (opened < sessions) {
-        opened += 1;
-        const answer = await wallet.challenge({ scope: 'membership' });
-        if (answer.status !== 400 || answer.body.error !== 'insufficient_authorization') throw new Error(`challenge answered ${answer.status}`);
-      }
-    }));
+    await Promise.all(
+      wallets.map(async (wallet) => {
+        while (opened < sessions) {
+          opened += 1;
+          const answer = await wallet.challenge({ scope: 'membership' });
+          if (answer.status !== 400 || answer.body.error !== 'insufficient_authorization')
+            throw new Error(`challenge answered ${answer.status}`);
+        }
+      }),
+    );
     const afterChallenges = bytesInUse(server.dataDir);
 
     server.clock.now += 11 * MINUTE;
@@ -76,6 +81,7 @@ export async function runRetentionBench({ sessions }: { sessions: number }) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const figures = await runRetentionBench({ sessions: numberArg('--sessions', 20_000) });
-  for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(34)} ${value.toFixed(value < 100 ? 1 : 0).padStart(10)}`);
+  for (const [name, value] of Object.entries(figures))
+    console.log(`${name.padEnd(34)} ${value.toFixed(value < 100 ? 1 : 0).padStart(10)}`);
   console.log(`JSON ${JSON.stringify(figures)}`);
 }

@@ -16,7 +16,10 @@ export function median(values: number[]): number {
 /** The median of each figure over several runs' records (all with the same keys). */
 export function medianByKey<K extends string>(records: Array<Record<K, number>>): Record<K, number> {
   const keys = Object.keys(records[0]!) as K[];
-  return Object.fromEntries(keys.map((key) => [key, median(records.map((record) => record[key]))])) as Record<K, number>;
+  return Object.fromEntries(keys.map((key) => [key, median(records.map((record) => record[key]))])) as Record<
+    K,
+    number
+  >;
 }
 
 /** The median of several runs with their range: what the benchmark pages quote. */

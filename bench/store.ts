@@ -62,7 +62,11 @@ async function fill(store: EventStore, sessions: number) {
     for (const { sessionId } of batch) ids.push(sessionId);
   }
   const events = sessions * EVENTS_PER_SESSION;
-  return { ids, eventsPerSecond: events / ((decideMs + appendMs) / 1000), appendEventsPerSecond: events / (appendMs / 1000) };
+  return {
+    ids,
+    eventsPerSecond: events / ((decideMs + appendMs) / 1000),
+    appendEventsPerSecond: events / (appendMs / 1000),
+  };
 }
 
 /** Microseconds to read and fold one random stored session, sorted (give it a freshly opened store). */
@@ -73,7 +77,8 @@ async function loadTimes(store: EventStore, ids: string[], samples: number): Pro
     const start = performance.now();
     const state = fold(await store.read(sessionId));
     times.push((performance.now() - start) * 1000);
-    if (state.version !== EVENTS_PER_SESSION) throw new Error(`session ${sessionId} folded to version ${state.version}`);
+    if (state.version !== EVENTS_PER_SESSION)
+      throw new Error(`session ${sessionId} folded to version ${state.version}`);
   }
   return times.sort((a, b) => a - b);
 }
@@ -107,8 +112,12 @@ async function restarts(dirs: { empty: string; full: string }, rounds: number) {
     runs.empty.push(await restart(dirs.empty));
     runs.full.push(await restart(dirs.full));
   }
-  const medians = (list: typeof runs.empty) =>
-    ({ listeningMs: median(list.map((run) => run.listeningMs)), metadataMs: median(list.map((run) => run.metadataMs)), challengeMs: median(list.map((run) => run.challengeMs)), flowMs: median(list.map((run) => run.flowMs)) });
+  const medians = (list: typeof runs.empty) => ({
+    listeningMs: median(list.map((run) => run.listeningMs)),
+    metadataMs: median(list.map((run) => run.metadataMs)),
+    challengeMs: median(list.map((run) => run.challengeMs)),
+    flowMs: median(list.map((run) => run.flowMs)),
+  });
   return { empty: medians(runs.empty), full: medians(runs.full) };
 }
 
@@ -117,7 +126,10 @@ async function jetstreamFigures(events: number, samples: number) {
   const nats = await startNatsServer();
   const connections = [await nats.connect(), await nats.connect()];
   try {
-    const filled = await fill(await JetStreamEventStore.open(connections[0]!, mac), Math.ceil(events / EVENTS_PER_SESSION));
+    const filled = await fill(
+      await JetStreamEventStore.open(connections[0]!, mac),
+      Math.ceil(events / EVENTS_PER_SESSION),
+    );
     const loads = await loadTimes(await JetStreamEventStore.open(connections[1]!, mac), filled.ids, samples);
     return {
       jetstreamEventsStored: filled.ids.length * EVENTS_PER_SESSION,
@@ -131,7 +143,12 @@ async function jetstreamFigures(events: number, samples: number) {
   }
 }
 
-export async function runStoreBench(options: { events: number; samples: number; restarts: number; jetstreamEvents: number }): Promise<Record<string, number>> {
+export async function runStoreBench(options: {
+  events: number;
+  samples: number;
+  restarts: number;
+  jetstreamEvents: number;
+}): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'pdi-bench-store-'));
   try {
     const dirs = { empty: join(dir, 'empty'), full: join(dir, 'full') };
@@ -173,9 +190,12 @@ export async function runStoreBench(options: { events: number; samples: number; 
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const figures = await runStoreBench({
-    events: numberArg('--events', 1_000_000), samples: numberArg('--samples', 10_000), restarts: numberArg('--restarts', 3),
+    events: numberArg('--events', 1_000_000),
+    samples: numberArg('--samples', 10_000),
+    restarts: numberArg('--restarts', 3),
     jetstreamEvents: numberArg('--jetstream-events', 1_000_000),
   });
-  for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(42)} ${value.toFixed(value < 100 ? 2 : 0).padStart(12)}`);
+  for (const [name, value] of Object.entries(figures))
+    console.log(`${name.padEnd(42)} ${value.toFixed(value < 100 ? 2 : 0).padStart(12)}`);
   console.log(`JSON ${JSON.stringify(figures)}`);
 }

@@ -19,44 +19,118 @@ const engine = new Engine({ store, config: engineConfig() });
 const sessionId = newSessionId();
 const wallet = { dpopJkt: hashSecret('demo wallet DPoP key'), holderJkt: hashSecret('demo wallet holder key') };
 const verifierClientId = 'x509_san_dns:localhost';
-const secrets = { authSession: newHandle(sessionId), pdis: newHandle(sessionId), code: newHandle(sessionId), token: newHandle(sessionId), cNonce: newHandle(sessionId) };
+const secrets = {
+  authSession: newHandle(sessionId),
+  pdis: newHandle(sessionId),
+  code: newHandle(sessionId),
+  token: newHandle(sessionId),
+  cNonce: newHandle(sessionId),
+};
 const request = { requestId: `${sessionId}.${newSecret()}`, nonce: newSecret(), state: newSecret(), verifierClientId };
 let clock = Date.now();
 const step = () => ({ eventId: newEventId(), sessionId, at: (clock += 250) });
 const caller = { authSessionHash: hashSecret(secrets.authSession), dpopJkt: wallet.dpopJkt };
 
 const script: Array<[string, Command]> = [
-  ['4: authorization challenge (client_id, scope) → insufficient_authorization', {
-    type: 'StartChallenge', ...step(), clientId: 'demo-wallet', scope: 'pid', credentialConfigurationIds: ['demo_pid_copy'],
-    dpopJkt: wallet.dpopJkt, authSessionHash: caller.authSessionHash, request,
-  }],
-  ['6: the wallet fetches the OpenID4VP request object', { type: 'RetrieveRequestObject', ...step(), requestId: request.requestId }],
-  ['7-9: the verifier accepts the presentation → presentation_during_issuance_session', {
-    type: 'SubmitPresentation', ...step(), requestId: request.requestId, state: request.state, holderJkt: wallet.holderJkt, kbNonce: request.nonce,
-    kbAud: verifierClientId, credentialDigest: hashSecret('demo PID presentation'), vct: 'urn:eudi:pid:1',
-    credentialIssuer: 'https://pid.example', sealedClaims: 'demo-sealed-claims', pdisHash: hashSecret(secrets.pdis),
-  }],
-  ['10-11: challenge with auth_session + pdis → authorization_code', {
-    type: 'ContinueChallenge', ...step(), caller, pdisHash: hashSecret(secrets.pdis), codeHash: hashSecret(secrets.code),
-    retry: { authSessionHash: hashSecret(newHandle(sessionId)), request: { ...request, requestId: `${sessionId}.${newSecret()}` } },
-  }],
-  ['12-13: token request (DPoP) → access token', {
-    type: 'RedeemCode', ...step(), codeHash: hashSecret(secrets.code), dpopJkt: wallet.dpopJkt, tokenHash: hashSecret(secrets.token),
-  }],
-  ['14: nonce endpoint → c_nonce', { type: 'IssueCNonce', ...step(), tokenHash: hashSecret(secrets.token), dpopJkt: wallet.dpopJkt, nonceHash: hashSecret(secrets.cNonce) }],
-  ['14-15: credential request (proof with c_nonce) → credential', {
-    type: 'IssueCredential', ...step(), tokenHash: hashSecret(secrets.token), dpopJkt: wallet.dpopJkt, credentialConfigurationId: 'demo_pid_copy',
-    nonceHash: hashSecret(secrets.cNonce), holderJkts: [wallet.holderJkt], credentialDigests: [hashSecret('demo credential')],
-  }],
-  ['attack: the same authorization code again → invalid_grant, grant revoked', {
-    type: 'RedeemCode', ...step(), codeHash: hashSecret(secrets.code), dpopJkt: wallet.dpopJkt, tokenHash: hashSecret(newHandle(sessionId)),
-  }],
+  [
+    '4: authorization challenge (client_id, scope) → insufficient_authorization',
+    {
+      type: 'StartChallenge',
+      ...step(),
+      clientId: 'demo-wallet',
+      scope: 'pid',
+      credentialConfigurationIds: ['demo_pid_copy'],
+      dpopJkt: wallet.dpopJkt,
+      authSessionHash: caller.authSessionHash,
+      request,
+    },
+  ],
+  [
+    '6: the wallet fetches the OpenID4VP request object',
+    { type: 'RetrieveRequestObject', ...step(), requestId: request.requestId },
+  ],
+  [
+    '7-9: the verifier accepts the presentation → presentation_during_issuance_session',
+    {
+      type: 'SubmitPresentation',
+      ...step(),
+      requestId: request.requestId,
+      state: request.state,
+      holderJkt: wallet.holderJkt,
+      kbNonce: request.nonce,
+      kbAud: verifierClientId,
+      credentialDigest: hashSecret('demo PID presentation'),
+      vct: 'urn:eudi:pid:1',
+      credentialIssuer: 'https://pid.example',
+      sealedClaims: 'demo-sealed-claims',
+      pdisHash: hashSecret(secrets.pdis),
+    },
+  ],
+  [
+    '10-11: challenge with auth_session + pdis → authorization_code',
+    {
+      type: 'ContinueChallenge',
+      ...step(),
+      caller,
+      pdisHash: hashSecret(secrets.pdis),
+      codeHash: hashSecret(secrets.code),
+      retry: {
+        authSessionHash: hashSecret(newHandle(sessionId)),
+        request: { ...request, requestId: `${sessionId}.${newSecret()}` },
+      },
+    },
+  ],
+  [
+    '12-13: token request (DPoP) → access token',
+    {
+      type: 'RedeemCode',
+      ...step(),
+      codeHash: hashSecret(secrets.code),
+      dpopJkt: wallet.dpopJkt,
+      tokenHash: hashSecret(secrets.token),
+    },
+  ],
+  [
+    '14: nonce endpoint → c_nonce',
+    {
+      type: 'IssueCNonce',
+      ...step(),
+      tokenHash: hashSecret(secrets.token),
+      dpopJkt: wallet.dpopJkt,
+      nonceHash: hashSecret(secrets.cNonce),
+    },
+  ],
+  [
+    '14-15: credential request (proof with c_nonce) → credential',
+    {
+      type: 'IssueCredential',
+      ...step(),
+      tokenHash: hashSecret(secrets.token),
+      dpopJkt: wallet.dpopJkt,
+      credentialConfigurationId: 'demo_pid_copy',
+      nonceHash: hashSecret(secrets.cNonce),
+      holderJkts: [wallet.holderJkt],
+      credentialDigests: [hashSecret('demo credential')],
+    },
+  ],
+  [
+    'attack: the same authorization code again → invalid_grant, grant revoked',
+    {
+      type: 'RedeemCode',
+      ...step(),
+      codeHash: hashSecret(secrets.code),
+      dpopJkt: wallet.dpopJkt,
+      tokenHash: hashSecret(newHandle(sessionId)),
+    },
+  ],
 ];
 
 console.log(`session ${sessionId} on ${join(dataDir, 'events.sqlite')}\n`);
 for (const [title, command] of script) {
   const outcome = await engine.execute(command);
-  const answer = isLeft(outcome) ? `refused: ${outcome.left.code} (${outcome.left.rule})` : `→ ${stateName(outcome.right.state)}`;
+  const answer = isLeft(outcome)
+    ? `refused: ${outcome.left.code} (${outcome.left.rule})`
+    : `→ ${stateName(outcome.right.state)}`;
   console.log(`step ${title}\n    ${answer}`);
 }
 console.log('\nstored event log:');

@@ -8,7 +8,8 @@ import { fold } from '../engine/index.js';
 import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz } from '../testing/fuzzer.js';
 import { startIssuer } from '../testing/issuer-server.js';
 
-const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const arg = (name: string, fallback: number) =>
+  process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;
 const count = arg('--count', 100_000);
 const seed = arg('--seed', Date.now());
 console.log(`fuzzing ${count} requests, seed ${seed}`);
@@ -22,7 +23,9 @@ try {
   for (const sessionId of corpus.sessionIds) folded += fold(await store.read(sessionId)).version > 0 ? 1 : 0;
   await store.close();
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${result.sent} requests in ${seconds.toFixed(1)} s (${(result.sent / seconds).toFixed(0)}/s): ${result.failures.length} broke a rule; ${folded}/${corpus.sessionIds.length} session logs fold`);
+  console.log(
+    `${result.sent} requests in ${seconds.toFixed(1)} s (${(result.sent / seconds).toFixed(0)}/s): ${result.failures.length} broke a rule; ${folded}/${corpus.sessionIds.length} session logs fold`,
+  );
   for (const failure of result.failures.slice(0, 5)) console.log(JSON.stringify(failure).slice(0, 400));
   process.exitCode = result.failures.length === 0 && folded === corpus.sessionIds.length ? 0 : 1;
 } finally {

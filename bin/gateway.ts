@@ -15,7 +15,13 @@ runService('pdi-gateway', async () => {
   if (!config.nats) throw new ConfigError('set NATS_URL: the gateway forwards over NATS');
   const nc = await connectToNats(config.nats, 'pdi-gateway', console.error, { inboxPrefix: GATEWAY_INBOX_PREFIX });
   const host = process.env.HOST ?? '127.0.0.1';
-  const server = await listen(forwardOverNats(nc, { prefix: config.nats.subjectPrefix }), { port: config.port, host, publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes, limits: config.http });
+  const server = await listen(forwardOverNats(nc, { prefix: config.nats.subjectPrefix }), {
+    port: config.port,
+    host,
+    publicUrl: config.publicUrl,
+    bodyLimitBytes: config.bodyLimitBytes,
+    limits: config.http,
+  });
   console.log(`gateway ${config.publicUrl} listening on ${host}:${config.port}, forwarding to ${config.nats.url}`);
   return async () => {
     await closeGracefully(server);

@@ -17,7 +17,11 @@ const keyRing = await KeyRing.open(config.dataDir, { now: Date.now(), subjectDns
 const issuerStates = new IssuerStates(keyRing.derivedSecret('issuer_state'));
 const offers = new SqliteOfferStore(join(config.dataDir, 'state.sqlite'));
 try {
-  const links = await createOffer({ config, offers, issuerStates, now: Date.now }, ids.length > 0 ? ids : Object.keys(config.credentialConfigurations).slice(0, 1), !byValue);
+  const links = await createOffer(
+    { config, offers, issuerStates, now: Date.now },
+    ids.length > 0 ? ids : Object.keys(config.credentialConfigurations).slice(0, 1),
+    !byValue,
+  );
   console.log(links.offerUri);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -6,5 +6,10 @@ const config = loadConfig();
 const keyRing = await KeyRing.open(config.dataDir, { now: Date.now(), subjectDns: new URL(config.publicUrl).hostname });
 const before = keyRing.current().kid;
 await keyRing.rotate(Date.now());
-console.log(`signing key ${before} → ${keyRing.current().kid}; published keys: ${keyRing.jwks().keys.map((k) => k.kid).join(', ')}`);
+console.log(
+  `signing key ${before} → ${keyRing.current().kid}; published keys: ${keyRing
+    .jwks()
+    .keys.map((k) => k.kid)
+    .join(', ')}`,
+);
 console.log('restart the issuer to sign with the new key');

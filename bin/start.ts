@@ -21,15 +21,32 @@ runService('pdi-engine', async () => {
   const { values } = parseArgs({ options: { demo: { type: 'boolean', default: false } }, strict: true });
   const base = loadConfig(process.env, values.demo ? { demo: true } : {});
   if (!base.demo && !trustsSomeone(base))
-    throw new ConfigError('no trusted PID issuer configured: set trustedIssuers (issuers, file or url) in CONFIG_FILE, or start with --demo to trust the demo PID provider');
+    throw new ConfigError(
+      'no trusted PID issuer configured: set trustedIssuers (issuers, file or url) in CONFIG_FILE, or start with --demo to trust the demo PID provider',
+    );
   prepareDataDir(base.dataDir);
   const pidIssuer = base.demo ? await openDemoPidIssuer(base.dataDir) : undefined;
   const config = pidIssuer
-    ? { ...base, trustedIssuers: { ...base.trustedIssuers, issuers: [...base.trustedIssuers.issuers, { issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }] } }
+    ? {
+        ...base,
+        trustedIssuers: {
+          ...base.trustedIssuers,
+          issuers: [
+            ...base.trustedIssuers.issuers,
+            { issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } },
+          ],
+        },
+      }
     : base;
   const issuer = await openIssuer(config);
   const host = process.env.HOST ?? '127.0.0.1';
-  const server = await listen(issuer.handle, { port: config.port, host, publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes, limits: config.http }).catch(async (error: unknown) => {
+  const server = await listen(issuer.handle, {
+    port: config.port,
+    host,
+    publicUrl: config.publicUrl,
+    bodyLimitBytes: config.bodyLimitBytes,
+    limits: config.http,
+  }).catch(async (error: unknown) => {
     await issuer.close();
     throw error;
   });
@@ -46,8 +63,13 @@ runService('pdi-engine', async () => {
 
   console.log(`issuer ${config.publicUrl} listening on ${host}:${config.port}, data in ${config.dataDir}`);
   console.log(`  metadata: ${config.publicUrl}/.well-known/openid-credential-issuer`);
-  console.log(`  credential signing key: ${issuer.context.keyRing.current().kid} (published at ${config.publicUrl}/.well-known/jwt-vc-issuer)`);
-  if (pidIssuer) console.log(`  DEMO MODE: trusts the demo PID provider ${pidIssuer.issuer} whose key is in ${config.dataDir}; never use this in production. Run \`npm run wallet\` in another terminal`);
+  console.log(
+    `  credential signing key: ${issuer.context.keyRing.current().kid} (published at ${config.publicUrl}/.well-known/jwt-vc-issuer)`,
+  );
+  if (pidIssuer)
+    console.log(
+      `  DEMO MODE: trusts the demo PID provider ${pidIssuer.issuer} whose key is in ${config.dataDir}; never use this in production. Run \`npm run wallet\` in another terminal`,
+    );
 
   return async () => {
     clearInterval(expiry);

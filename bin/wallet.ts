@@ -19,7 +19,9 @@ console.log(`wallet holds a PID from ${pidIssuer.issuer} for ${DEMO_PERSON.given
 
 const wallet = await ReferenceWallet.create({ issuerUrl: config.publicUrl, pid, holderKey });
 const metadata = await wallet.metadata();
-console.log(`step 3: issuer metadata → ${metadata.issuer.status}, authorization_challenge_endpoint ${String(metadata.authorizationServer.body.authorization_challenge_endpoint)}`);
+console.log(
+  `step 3: issuer metadata → ${metadata.issuer.status}, authorization_challenge_endpoint ${String(metadata.authorizationServer.body.authorization_challenge_endpoint)}`,
+);
 const credential = await wallet.runFlow({
   scope: configuration.scope,
   configurationId,
@@ -29,4 +31,6 @@ const decoded = await decodeSdJwt(credential, digest);
 console.log('\ncredential received (SD-JWT VC):');
 console.log(`  header:  ${JSON.stringify(decoded.jwt.header)}`);
 console.log(`  payload: ${JSON.stringify(decoded.jwt.payload)}`);
-console.log(`  disclosed claims: ${JSON.stringify(Object.fromEntries(decoded.disclosures.map((d) => [d.key, d.value])))}`);
+console.log(
+  `  disclosed claims: ${JSON.stringify(Object.fromEntries(decoded.disclosures.map((d) => [d.key, d.value])))}`,
+);

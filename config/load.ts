@@ -29,7 +29,9 @@ function readConfigFile(path: string): Partial<ConfigInput> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${path}: cannot read the configuration file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(
+      `${path}: cannot read the configuration file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   try {
     return JSON.parse(text) as Partial<ConfigInput>;
@@ -38,12 +40,20 @@ function readConfigFile(path: string): Partial<ConfigInput> {
     const errors: ParseError[] = [];
     parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
     const first = errors[0];
-    const where = first ? `${lineAndColumn(text, first.offset)}: ${printParseErrorCode(first.error)}` : 'not valid JSON';
+    const where = first
+      ? `${lineAndColumn(text, first.offset)}: ${printParseErrorCode(first.error)}`
+      : 'not valid JSON';
     throw new ConfigError(`${path}: not valid JSON at ${where}`);
   }
 }
 
-const ENV_KEYS: Record<string, string> = { port: 'PORT', publicUrl: 'PUBLIC_URL', dataDir: 'DATA_DIR', adminToken: 'ADMIN_TOKEN', nats: 'NATS_*' };
+const ENV_KEYS: Record<string, string> = {
+  port: 'PORT',
+  publicUrl: 'PUBLIC_URL',
+  dataDir: 'DATA_DIR',
+  adminToken: 'ADMIN_TOKEN',
+  nats: 'NATS_*',
+};
 
 /** The first problem of a failed parse, with the file or variable it came from and its key path. */
 function describeIssue(error: z.ZodError, file: string | undefined, fromEnv: object): string {
@@ -51,7 +61,10 @@ function describeIssue(error: z.ZodError, file: string | undefined, fromEnv: obj
   const path = issue.path.map(String).join('.');
   const top = String(issue.path[0] ?? '');
   const source = top in fromEnv ? `environment ${ENV_KEYS[top]}` : (file ?? 'configuration');
-  const what = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message;
+  const what =
+    issue.code === 'unrecognized_keys'
+      ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+      : issue.message;
   return `${source}: ${path || '(top level)'}: ${what}`;
 }
 
@@ -81,7 +94,8 @@ function natsFromEnv(env: NodeJS.ProcessEnv, file: Partial<ConfigInput>): Partia
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ConfigInput> = {}): Config {
   const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : {};
-  if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new ConfigError(`${env.CONFIG_FILE}: the configuration must be a JSON object`);
+  if (typeof file !== 'object' || file === null || Array.isArray(file))
+    throw new ConfigError(`${env.CONFIG_FILE}: the configuration must be a JSON object`);
   const fromEnv: Partial<ConfigInput> = {
     ...(env.PORT !== undefined && { port: numberFromEnv('PORT', env.PORT) }),
     ...(env.PUBLIC_URL !== undefined && { publicUrl: env.PUBLIC_URL }),
@@ -89,7 +103,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...(env.ADMIN_TOKEN !== undefined && { adminToken: env.ADMIN_TOKEN }),
     ...natsFromEnv(env, file),
   };
-  const merged: Partial<ConfigInput> = { credentialConfigurations: DEMO_CREDENTIALS, ...file, ...fromEnv, ...overrides };
+  const merged: Partial<ConfigInput> = {
+    credentialConfigurations: DEMO_CREDENTIALS,
+    ...file,
+    ...fromEnv,
+    ...overrides,
+  };
   merged.publicUrl ??= `http://localhost:${merged.port ?? 3000}`;
   const parsed = Config.safeParse(merged);
   if (!parsed.success) throw new ConfigError(describeIssue(parsed.error, env.CONFIG_FILE, fromEnv));

@@ -29,10 +29,15 @@ export const HttpLimits = z
     keepAliveTimeoutMs: z.number().int().positive().default(5_000),
     maxConnections: z.number().int().positive().default(1024),
   })
-  .refine((limits) => limits.headersTimeoutMs <= limits.requestTimeoutMs, { message: 'headersTimeoutMs must not exceed requestTimeoutMs' });
+  .refine((limits) => limits.headersTimeoutMs <= limits.requestTimeoutMs, {
+    message: 'headersTimeoutMs must not exceed requestTimeoutMs',
+  });
 export type HttpLimits = z.infer<typeof HttpLimits>;
 
-const TrustedIssuerEntry = z.strictObject({ issuer: z.string().min(1), jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) }) });
+const TrustedIssuerEntry = z.strictObject({
+  issuer: z.string().min(1),
+  jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) }),
+});
 
 /**
  * NATS: with `url` set, the event log, replay cache, session keys and offers live in
@@ -52,23 +57,56 @@ export const NatsSettings = z
     nkeySeedFile: z.string().min(1).optional(),
     /** A `.creds` file (user JWT and NKey seed, decentralised auth). */
     credsFile: z.string().min(1).optional(),
-    tls: z.strictObject({ caFile: z.string().min(1), certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional() }).optional(),
+    tls: z
+      .strictObject({
+        caFile: z.string().min(1),
+        certFile: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+      })
+      .optional(),
     allowUnauthenticated: z.boolean().default(false),
     /** How long start-up keeps retrying an unreachable server (with backoff) before it fails. */
     connectTimeoutSeconds: z.number().positive().max(3600).default(30),
-    subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pdi'),
-    queue: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('pdi-engine'),
-    stream: z.string().regex(/^[A-Za-z0-9_-]+$/).default('PDI_EVENTS'),
+    subjectPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('pdi'),
+    queue: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/)
+      .default('pdi-engine'),
+    stream: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('PDI_EVENTS'),
     serveRequests: z.boolean().default(true),
     /** This process's name in NATS replies (the `Pdi-Engine-Instance` header); defaults to host name and pid. */
-    instance: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/).default(`${hostname()}-${process.pid}`),
+    instance: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,128}$/)
+      .default(`${hostname()}-${process.pid}`),
   })
-  .refine((nats) => (nats.user === undefined) === (nats.pass === undefined), { message: 'user and pass go together', path: ['pass'] })
-  .refine((nats) => (nats.tls?.certFile === undefined) === (nats.tls?.keyFile === undefined), { message: 'certFile and keyFile go together', path: ['tls', 'keyFile'] })
-  .refine((nats) => [nats.user, nats.token, nats.nkeySeedFile, nats.credsFile].filter((x) => x !== undefined).length <= 1, { message: 'use one of user/pass, token, nkeySeedFile, credsFile' })
-  .refine((nats) => nats.allowUnauthenticated || [nats.user, nats.token, nats.nkeySeedFile, nats.credsFile, nats.tls?.certFile].some((x) => x !== undefined), {
-    message: 'no NATS credentials: set user/pass, token, nkeySeedFile, credsFile or a TLS client certificate (or allowUnauthenticated: true for a closed test network)',
-  });
+  .refine((nats) => (nats.user === undefined) === (nats.pass === undefined), {
+    message: 'user and pass go together',
+    path: ['pass'],
+  })
+  .refine((nats) => (nats.tls?.certFile === undefined) === (nats.tls?.keyFile === undefined), {
+    message: 'certFile and keyFile go together',
+    path: ['tls', 'keyFile'],
+  })
+  .refine(
+    (nats) => [nats.user, nats.token, nats.nkeySeedFile, nats.credsFile].filter((x) => x !== undefined).length <= 1,
+    { message: 'use one of user/pass, token, nkeySeedFile, credsFile' },
+  )
+  .refine(
+    (nats) =>
+      nats.allowUnauthenticated ||
+      [nats.user, nats.token, nats.nkeySeedFile, nats.credsFile, nats.tls?.certFile].some((x) => x !== undefined),
+    {
+      message:
+        'no NATS credentials: set user/pass, token, nkeySeedFile, credsFile or a TLS client certificate (or allowUnauthenticated: true for a closed test network)',
+    },
+  );
 export type NatsSettings = z.infer<typeof NatsSettings>;
 
 export const Config = z.strictObject({
@@ -82,7 +120,11 @@ export const Config = z.strictObject({
   demo: z.boolean().default(false),
   dataDir: z.string().min(1).default('./data'),
   /** Largest request body accepted by any endpoint. */
-  bodyLimitBytes: z.number().int().positive().default(64 * 1024),
+  bodyLimitBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
   http: HttpLimits.default(HttpLimits.parse({})),
   /** Refuse request_uri, response_type, code_challenge and code_challenge_method on the challenge, as the seed says. */
   strictSeedParameters: z.boolean().default(false),
@@ -110,14 +152,24 @@ export const Config = z.strictObject({
       /** Clock skew allowed for the PID's and the key-binding JWT's `nbf`, `exp` and `iat`. */
       clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     })
-    .default({ clientIdPrefix: 'x509_san_dns', responseMode: 'direct_post', allowPidWithoutExp: false, clockToleranceSeconds: 30 }),
+    .default({
+      clientIdPrefix: 'x509_san_dns',
+      responseMode: 'direct_post',
+      allowPidWithoutExp: false,
+      clockToleranceSeconds: 30,
+    }),
   /**
    * By credential configuration id. Kept without a prototype, so that a requested id is only
    * ever one configured here: `constructor`, `__proto__` or `toString` name nothing (issue 10 §5).
    */
   credentialConfigurations: z
-    .record(z.string().regex(/^[A-Za-z0-9_.:~-]{1,128}$/, 'a credential configuration id is 1–128 of A–Z a–z 0–9 _ . : ~ -'), CredentialConfiguration)
-    .transform((configurations) => Object.assign(Object.create(null) as Record<string, CredentialConfiguration>, configurations)),
+    .record(
+      z.string().regex(/^[A-Za-z0-9_.:~-]{1,128}$/, 'a credential configuration id is 1–128 of A–Z a–z 0–9 _ . : ~ -'),
+      CredentialConfiguration,
+    )
+    .transform((configurations) =>
+      Object.assign(Object.create(null) as Record<string, CredentialConfiguration>, configurations),
+    ),
   lifetimes: z
     .strictObject({
       session: seconds.default(600),
@@ -152,7 +204,9 @@ export const Config = z.strictObject({
     })
     .default({ sessionsPerMinutePerAddress: 3000, sessionsPerMinutePerKey: 60, adminFailuresPerMinute: 5 }),
   /** Issue 10 §4: ended sessions are compacted to a minimal audit record this long after they ended (SQLite store). */
-  retention: z.strictObject({ endedSessionSeconds: seconds.default(7 * 24 * 3600) }).default({ endedSessionSeconds: 7 * 24 * 3600 }),
+  retention: z
+    .strictObject({ endedSessionSeconds: seconds.default(7 * 24 * 3600) })
+    .default({ endedSessionSeconds: 7 * 24 * 3600 }),
   /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
   adminToken: z.string().min(16).optional(),
 });

@@ -37,7 +37,9 @@ export interface EngineConfig {
   onRetry: RetryPolicy;
 }
 
-export function engineConfig(overrides: Partial<Omit<EngineConfig, 'lifetimes'>> & { lifetimes?: Partial<Lifetimes> } = {}): EngineConfig {
+export function engineConfig(
+  overrides: Partial<Omit<EngineConfig, 'lifetimes'>> & { lifetimes?: Partial<Lifetimes> } = {},
+): EngineConfig {
   return {
     holderContinuity: overrides.holderContinuity ?? false,
     maxPresentationAttempts: overrides.maxPresentationAttempts ?? 3,

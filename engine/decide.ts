@@ -1,7 +1,14 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
 import type { Command, ContinueChallenge, RedeemCode } from './commands.js';
 import type { EngineConfig } from './config.js';
-import { CredentialRequestDenied, EngineError, InvalidGrant, InvalidRequest, InvalidSession, InvalidToken } from './errors.js';
+import {
+  CredentialRequestDenied,
+  EngineError,
+  InvalidGrant,
+  InvalidRequest,
+  InvalidSession,
+  InvalidToken,
+} from './errors.js';
 import { SCHEMA_VERSION, SessionEvent } from './events.js';
 import { callerBinding, checkEvent, monotonic } from './rules.js';
 import { contextOf, handles, nextDeadline, stateName, tryApply, type SessionState } from './state.js';
@@ -25,7 +32,11 @@ function envelope(command: Command) {
 }
 
 /** The follow-up challenge call: a code for a verified presentation, or the retry policy. */
-function continueChallenge(state: SessionState, cmd: ContinueChallenge, config: EngineConfig): SessionEvent | EngineError | null {
+function continueChallenge(
+  state: SessionState,
+  cmd: ContinueChallenge,
+  config: EngineConfig,
+): SessionEvent | EngineError | null {
   const name = stateName(state);
   const c = contextOf(state);
   if (!RETRY_STATES.has(name) && name !== 'presentationVerified')
@@ -64,7 +75,12 @@ function continueChallenge(state: SessionState, cmd: ContinueChallenge, config: 
     case 'redirect_to_web':
       return { ...envelope(cmd), type: 'RedirectedToWeb', caller: cmd.caller };
     case 'access_denied':
-      return { ...envelope(cmd), type: 'Denied', caller: cmd.caller, reason: exhausted ? 'attempts_exhausted' : 'policy' };
+      return {
+        ...envelope(cmd),
+        type: 'Denied',
+        caller: cmd.caller,
+        reason: exhausted ? 'attempts_exhausted' : 'policy',
+      };
   }
 }
 
@@ -94,7 +110,12 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
       return { ...base, type: 'RequestObjectRetrieved', requestId: cmd.requestId };
     case 'SubmitPresentation': {
       const { type: _, eventId: __, sessionId: ___, at: ____, pdisHash, ...facts } = cmd;
-      return { ...base, ...facts, type: 'PresentationVerified', pdis: { hash: pdisHash, expiresAt: cmd.at + lifetimes.pdis } };
+      return {
+        ...base,
+        ...facts,
+        type: 'PresentationVerified',
+        pdis: { hash: pdisHash, expiresAt: cmd.at + lifetimes.pdis },
+      };
     }
     case 'SubmitWalletError': {
       const { type: _, eventId: __, sessionId: ___, at: ____, ...facts } = cmd;
@@ -102,7 +123,12 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
     }
     case 'RedeemCode': {
       const { type: _, eventId: __, sessionId: ___, at: ____, tokenHash, ...facts } = cmd;
-      return { ...base, ...facts, type: 'TokenIssued', token: { hash: tokenHash, expiresAt: cmd.at + lifetimes.token } };
+      return {
+        ...base,
+        ...facts,
+        type: 'TokenIssued',
+        token: { hash: tokenHash, expiresAt: cmd.at + lifetimes.token },
+      };
     }
     case 'IssueCNonce':
       return {
@@ -118,7 +144,9 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
     }
     case 'Expire': {
       const due = nextDeadline(state);
-      return due ? { ...base, type: 'Expired', deadline: due.deadline } : new InvalidRequest('nothing to expire', 'engine: expiry');
+      return due
+        ? { ...base, type: 'Expired', deadline: due.deadline }
+        : new InvalidRequest('nothing to expire', 'engine: expiry');
     }
     case 'Erase':
       return { ...base, type: 'Erased' };
@@ -129,7 +157,8 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
 function codeReplay(state: SessionState, cmd: RedeemCode): Decision {
   const error = new InvalidGrant('authorization code was already used; its grant is revoked', 'RFC 6749 §4.1.2');
   const event: SessionEvent = { ...envelope(cmd), type: 'GrantRevoked', codeHash: cmd.codeHash, reason: 'code_replay' };
-  const next = handles(state, 'GrantRevoked') && checkEvent(contextOf(state), event) === undefined && tryApply(state, event);
+  const next =
+    handles(state, 'GrantRevoked') && checkEvent(contextOf(state), event) === undefined && tryApply(state, event);
   if (!next) return left({ error: new InvalidGrant('unknown, expired or used authorization code', 'RFC 6749 §5.2') });
   return left({ error, effect: { event, state: next } });
 }
@@ -137,9 +166,12 @@ function codeReplay(state: SessionState, cmd: RedeemCode): Decision {
 const OUT_OF_ORDER: Record<Command['type'], () => EngineError> = {
   StartChallenge: () => new InvalidRequest('session already exists', 'engine: new session ids'),
   ContinueChallenge: () => new InvalidSession('auth_session is unknown or finished', 'FiPA §5.2.2.1'),
-  RetrieveRequestObject: () => new InvalidRequest('request object already retrieved or not pending', 'OpenID4VP §13.3 (single use)'),
-  SubmitPresentation: () => new InvalidRequest('no pending presentation for this request', 'OpenID4VP §13.3 (single use)'),
-  SubmitWalletError: () => new InvalidRequest('no pending presentation for this request', 'OpenID4VP §13.3 (single use)'),
+  RetrieveRequestObject: () =>
+    new InvalidRequest('request object already retrieved or not pending', 'OpenID4VP §13.3 (single use)'),
+  SubmitPresentation: () =>
+    new InvalidRequest('no pending presentation for this request', 'OpenID4VP §13.3 (single use)'),
+  SubmitWalletError: () =>
+    new InvalidRequest('no pending presentation for this request', 'OpenID4VP §13.3 (single use)'),
   RedeemCode: () => new InvalidGrant('unknown, expired or used authorization code', 'RFC 6749 §5.2'),
   IssueCNonce: () => new InvalidToken('no live access token for this session', 'RFC 6750 §3.1'),
   IssueCredential: () => new InvalidToken('no live access token for this session', 'RFC 6750 §3.1'),
@@ -157,13 +189,19 @@ export function decide(state: SessionState, command: Command, config: EngineConf
   const parsed = SessionEvent.safeParse(event);
   // The public description names no internal event or field: only the rule (never sent) does.
   if (!parsed.success)
-    return left({ error: new InvalidRequest('a value of the request is malformed or too long', `engine: ${event.type} schema at ${parsed.error.issues[0]?.path.join('.')}`) });
+    return left({
+      error: new InvalidRequest(
+        'a value of the request is malformed or too long',
+        `engine: ${event.type} schema at ${parsed.error.issues[0]?.path.join('.')}`,
+      ),
+    });
   return decideEvent(state, command, parsed.data);
 }
 
 /** OpenID4VCI §8.3.1.2; I-40: once every granted credential is issued, the token's holder learns that the grant is used up. */
 function grantUsedUp(state: SessionState, command: Command): EngineError | undefined {
-  if (stateName(state) !== 'completed' || (command.type !== 'IssueCNonce' && command.type !== 'IssueCredential')) return undefined;
+  if (stateName(state) !== 'completed' || (command.type !== 'IssueCNonce' && command.type !== 'IssueCredential'))
+    return undefined;
   if (command.tokenHash !== contextOf(state).token?.hash) return undefined;
   return new CredentialRequestDenied('every credential of this authorization was issued', 'OpenID4VCI §8.2; I-40');
 }

@@ -51,7 +51,10 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
   }),
   WalletErrorReceived: (c, e) => ({
     ...c,
-    walletError: { error: e.error, ...(e.sealedErrorDescription !== undefined && { sealedErrorDescription: e.sealedErrorDescription }) },
+    walletError: {
+      error: e.error,
+      ...(e.sealedErrorDescription !== undefined && { sealedErrorDescription: e.sealedErrorDescription }),
+    },
   }),
   RedirectedToWeb: (c) => c,
   Denied: (c) => c,

@@ -24,7 +24,9 @@ export const FINAL_STATES = ['expired', 'denied', 'revoked', 'redirectedToWeb', 
 const accept = { guard: 'rulesPass', actions: 'evolve' } as const;
 
 function expiry(deadlines: readonly Deadline[]) {
-  return { Expired: { target: 'expired', guard: { type: 'expiryDue', params: { deadlines } }, actions: 'evolve' } } as const;
+  return {
+    Expired: { target: 'expired', guard: { type: 'expiryDue', params: { deadlines } }, actions: 'evolve' },
+  } as const;
 }
 
 /** Seed 002 §3.3: any session that has not ended can be ended by erasure. */

@@ -41,7 +41,10 @@ export function callerBinding(c: SessionContext, caller: CallerProof, at: number
   if (caller.dpopJkt !== c.dpopJkt)
     return new InvalidDpopProof('DPoP key differs from the key that opened the session', 'FiPA §9.6.1 (P-20 fixation)');
   if (caller.attestationJkt !== c.attestationJkt)
-    return new InvalidClient('wallet attestation differs from the one that opened the session', 'ABCA binding; seed 000 step 4');
+    return new InvalidClient(
+      'wallet attestation differs from the one that opened the session',
+      'ABCA binding; seed 000 step 4',
+    );
   return undefined;
 }
 
@@ -54,15 +57,19 @@ function retryable(c: SessionContext, at: number): EngineError | undefined {
 
 /** OpenID4VP §5: a response or fetch must name the session's current, live transaction. */
 function liveRequest(c: SessionContext, requestId: string, at: number): EngineError | undefined {
-  if (requestId !== c.request.requestId) return new InvalidRequest('unknown or superseded presentation request', 'P-40');
-  if (at >= c.request.expiresAt) return new InvalidRequest('presentation request has expired', 'OpenID4VP §13.3 (timeout)');
+  if (requestId !== c.request.requestId)
+    return new InvalidRequest('unknown or superseded presentation request', 'P-40');
+  if (at >= c.request.expiresAt)
+    return new InvalidRequest('presentation request has expired', 'OpenID4VP §13.3 (timeout)');
   if (at >= c.sessionExpiresAt) return new InvalidRequest('the session has expired', 'FiPA §9.6.2 (timeout)');
   return undefined;
 }
 
 /** OpenID4VP §5.3, P-40: a response carries the `state` of the request it answers. */
 function matchingState(c: SessionContext, state: string): EngineError | undefined {
-  return state === c.request.state ? undefined : new InvalidRequest('state does not match the presentation request', 'OpenID4VP §5.3; P-40');
+  return state === c.request.state
+    ? undefined
+    : new InvalidRequest('state does not match the presentation request', 'OpenID4VP §5.3; P-40');
 }
 
 /** RFC 9449 §7 and RFC 6750: the access token is this session's, live, and used with its DPoP key. */
@@ -84,10 +91,15 @@ export function issuable(c: SessionContext, configurationId: string, proofs: num
   if (!c.credentialConfigurationIds.includes(configurationId))
     return new InvalidCredentialRequest('credential configuration not authorized by this token', 'OpenID4VCI §8.3.1.2');
   if (Object.hasOwn(c.issued, configurationId))
-    return new CredentialRequestDenied('this credential was already issued under this authorization', 'OpenID4VCI §8.2; I-40');
+    return new CredentialRequestDenied(
+      'this credential was already issued under this authorization',
+      'OpenID4VCI §8.2; I-40',
+    );
   if (proofs > c.batchSize)
     return new InvalidCredentialRequest(
-      c.batchSize === 1 ? 'exactly one key proof is accepted: batch issuance is not offered' : `at most ${c.batchSize} key proofs are accepted (batch_size)`,
+      c.batchSize === 1
+        ? 'exactly one key proof is accepted: batch issuance is not offered'
+        : `at most ${c.batchSize} key proofs are accepted (batch_size)`,
       'OpenID4VCI §8.2, §12.2.4',
     );
   return undefined;
@@ -106,7 +118,10 @@ const rules: { [T in EventType]: Rule<T> } = {
         c.presentationAttempts >= c.maxPresentationAttempts
           ? new AccessDenied('presentation attempts exhausted', 'PDI-DE retry bound')
           : undefined,
-      () => (e.request.expiresAt <= e.at ? new InvalidRequest('request deadline in the past', 'engine: deadlines') : undefined),
+      () =>
+        e.request.expiresAt <= e.at
+          ? new InvalidRequest('request deadline in the past', 'engine: deadlines')
+          : undefined,
     ),
   RequestObjectRetrieved: (c, e) => liveRequest(c, e.requestId, e.at),
   PresentationVerified: (c, e) =>
@@ -121,17 +136,33 @@ const rules: { [T in EventType]: Rule<T> } = {
         e.kbAud !== c.request.verifierClientId
           ? new InvalidRequest('key-binding JWT audience is not this verifier', 'P-41; CF-21')
           : undefined,
-      () => (e.pdis.expiresAt <= e.at ? new InvalidRequest('pdis deadline in the past', 'engine: deadlines') : undefined),
+      () =>
+        e.pdis.expiresAt <= e.at ? new InvalidRequest('pdis deadline in the past', 'engine: deadlines') : undefined,
     ),
-  WalletErrorReceived: (c, e) => firstError(() => liveRequest(c, e.requestId, e.at), () => matchingState(c, e.state)),
-  RedirectedToWeb: (c, e) => firstError(() => callerBinding(c, e.caller, e.at), () => retryable(c, e.at)),
-  Denied: (c, e) => firstError(() => callerBinding(c, e.caller, e.at), () => retryable(c, e.at)),
+  WalletErrorReceived: (c, e) =>
+    firstError(
+      () => liveRequest(c, e.requestId, e.at),
+      () => matchingState(c, e.state),
+    ),
+  RedirectedToWeb: (c, e) =>
+    firstError(
+      () => callerBinding(c, e.caller, e.at),
+      () => retryable(c, e.at),
+    ),
+  Denied: (c, e) =>
+    firstError(
+      () => callerBinding(c, e.caller, e.at),
+      () => retryable(c, e.at),
+    ),
   AuthorizationCodeIssued: (c, e) =>
     firstError(
       () => callerBinding(c, e.caller, e.at),
       () =>
         !c.pdis || e.pdisHash !== c.pdis.hash
-          ? new InvalidRequest('presentation_during_issuance_session was not issued for this auth_session', 'P-20; PDI-DE fixation')
+          ? new InvalidRequest(
+              'presentation_during_issuance_session was not issued for this auth_session',
+              'P-20; PDI-DE fixation',
+            )
           : undefined,
       () =>
         c.pdis && e.at >= c.pdis.expiresAt
@@ -140,9 +171,14 @@ const rules: { [T in EventType]: Rule<T> } = {
     ),
   TokenIssued: (c, e) =>
     firstError(
-      () => (!c.code || e.codeHash !== c.code.hash ? new InvalidGrant('unknown authorization code', 'RFC 6749 §5.2') : undefined),
       () =>
-        c.code && e.at >= c.code.expiresAt ? new InvalidGrant('authorization code has expired', 'RFC 6749 §4.1.2 (timeout)') : undefined,
+        !c.code || e.codeHash !== c.code.hash
+          ? new InvalidGrant('unknown authorization code', 'RFC 6749 §5.2')
+          : undefined,
+      () =>
+        c.code && e.at >= c.code.expiresAt
+          ? new InvalidGrant('authorization code has expired', 'RFC 6749 §4.1.2 (timeout)')
+          : undefined,
       () =>
         e.dpopJkt !== c.dpopJkt
           ? new InvalidDpopProof('DPoP key differs from the key that opened the session', 'RFC 9449 §10; FiPA §9.5.1')
@@ -165,7 +201,8 @@ const rules: { [T in EventType]: Rule<T> } = {
   CNonceIssued: (c, e) =>
     firstError(
       () => liveToken(c, e.tokenHash, e.dpopJkt, e.at),
-      () => (e.nonce.expiresAt <= e.at ? new InvalidRequest('c_nonce deadline in the past', 'engine: deadlines') : undefined),
+      () =>
+        e.nonce.expiresAt <= e.at ? new InvalidRequest('c_nonce deadline in the past', 'engine: deadlines') : undefined,
     ),
   CredentialIssued: (c, e) =>
     firstError(
@@ -183,7 +220,10 @@ const rules: { [T in EventType]: Rule<T> } = {
           : undefined,
       () =>
         c.holderContinuity && e.holderJkts.some((jkt) => jkt !== c.presentation?.holderJkt)
-          ? new InvalidProof('proof key differs from the holder key of the presented credential', 'I-40; OpenID4VCI #742')
+          ? new InvalidProof(
+              'proof key differs from the holder key of the presented credential',
+              'I-40; OpenID4VCI #742',
+            )
           : undefined,
     ),
   Erased: () => undefined,
@@ -207,7 +247,9 @@ export function deadlineAt(c: SessionContext, deadline: Deadline): number {
 
 /** Time never runs backwards inside a stream: nothing dated before its newest event is accepted. */
 export function monotonic(c: SessionContext, at: number): EngineError | undefined {
-  return at < c.lastAt ? new InvalidRequest('the request is dated before the session\'s last step', 'engine: monotonic time') : undefined;
+  return at < c.lastAt
+    ? new InvalidRequest("the request is dated before the session's last step", 'engine: monotonic time')
+    : undefined;
 }
 
 /** Every event: same stream, and time never runs backwards. */

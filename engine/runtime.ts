@@ -57,7 +57,8 @@ export class Engine {
       if (state.eventIds.has(command.eventId)) return right({ event: null, state, replayed: true });
       const at = Math.max(command.at, contextOf(state).lastAt);
       const decision = decide(state, { ...command, at }, this.config);
-      const answer = (): Outcome => (isLeft(decision) ? left(decision.left.error) : right({ ...decision.right, replayed: false }));
+      const answer = (): Outcome =>
+        isLeft(decision) ? left(decision.left.error) : right({ ...decision.right, replayed: false });
       const effect = isLeft(decision) ? decision.left.effect : decision.right.event && decision.right;
       if (effect ? await this.commit(state, effect.event!, effect.state) : confirmed) return answer();
       const latest = await this.reload(command.sessionId);
@@ -65,7 +66,9 @@ export class Engine {
       state = latest;
       confirmed = true;
     }
-    return left(new TemporarilyUnavailable('too many concurrent writers on this session', 'engine: optimistic concurrency'));
+    return left(
+      new TemporarilyUnavailable('too many concurrent writers on this session', 'engine: optimistic concurrency'),
+    );
   }
 
   /**
@@ -86,7 +89,9 @@ export class Engine {
   private async commit(before: SessionState, event: SessionEvent, after: SessionState): Promise<boolean> {
     const sessionId = event.sessionId;
     try {
-      const { duplicate } = await this.store.append(sessionId, before.version, [event], { deadline: nextDeadline(after)?.at ?? null });
+      const { duplicate } = await this.store.append(sessionId, before.version, [event], {
+        deadline: nextDeadline(after)?.at ?? null,
+      });
       if (duplicate) {
         this.cache.delete(sessionId);
         return false;

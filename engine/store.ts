@@ -24,7 +24,12 @@ export interface AppendOptions {
  */
 export interface EventStore {
   read(streamId: string): Promise<SessionEvent[]>;
-  append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions): Promise<{ version: number; duplicate: boolean }>;
+  append(
+    streamId: string,
+    expectedVersion: number,
+    events: SessionEvent[],
+    options: AppendOptions,
+  ): Promise<{ version: number; duplicate: boolean }>;
   /** Streams whose deadline is at or before `at`, oldest deadline first. */
   due(at: number, limit: number): Promise<string[]>;
   /** Retention, where the store has it (SQLite): streams that ended before `endedBefore` become a minimal audit record; their ids. */

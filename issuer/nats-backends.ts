@@ -11,7 +11,11 @@ export async function natsBackends(nats: NatsSettings, { mac, wrap }: StateProte
   const nc = await connectToNats(nats, 'pdi-engine');
   const prefix = nats.subjectPrefix;
   return {
-    store: await JetStreamEventStore.open(nc, mac, { stream: nats.stream, subjectPrefix: `${prefix}.events`, deadlines: `${prefix}-deadlines` }),
+    store: await JetStreamEventStore.open(nc, mac, {
+      stream: nats.stream,
+      subjectPrefix: `${prefix}.events`,
+      deadlines: `${prefix}-deadlines`,
+    }),
     replay: await JetStreamReplayCache.open(nc, mac, `${prefix}-replay`),
     sessionKeys: await JetStreamSessionKeys.open(nc, wrap, `${prefix}-session-keys`),
     offers: await JetStreamOfferStore.open(nc, mac, `${prefix}-offers`),

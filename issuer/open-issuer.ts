@@ -6,7 +6,12 @@ import { newEventId } from '../protocol/handles.js';
 import { IssuerStates } from '../protocol/openid4vci/issuer-state.js';
 import { ClaimSealer } from '../adapters/keys/claim-sealer.js';
 import { Pseudonyms } from '../adapters/keys/pseudonyms.js';
-import { JwksFileTrustedIssuers, StaticTrustedIssuers, UrlTrustedIssuers, type TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
+import {
+  JwksFileTrustedIssuers,
+  StaticTrustedIssuers,
+  UrlTrustedIssuers,
+  type TrustedIssuers,
+} from '../adapters/trust/trusted-issuers.js';
 import type { Config } from '../config/schema.js';
 import { Engine, engineConfig, expireDue } from '../engine/index.js';
 import { createFetchHandler } from '../transports/http/fetch-handler.js';
@@ -37,7 +42,15 @@ function trustedIssuersOf(config: Config, now: () => number): TrustedIssuers {
   const { issuers, file, url, urlMaxAgeSeconds, urlTimeoutMs, urlMaxBytes } = config.trustedIssuers;
   const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers as never)];
   if (file) sources.push(new JwksFileTrustedIssuers(file));
-  if (url) sources.push(new UrlTrustedIssuers(url, { maxAgeMs: urlMaxAgeSeconds * SECOND, now, ...(urlTimeoutMs && { timeoutMs: urlTimeoutMs }), ...(urlMaxBytes && { maxBytes: urlMaxBytes }) }));
+  if (url)
+    sources.push(
+      new UrlTrustedIssuers(url, {
+        maxAgeMs: urlMaxAgeSeconds * SECOND,
+        now,
+        ...(urlTimeoutMs && { timeoutMs: urlTimeoutMs }),
+        ...(urlMaxBytes && { maxBytes: urlMaxBytes }),
+      }),
+    );
   return { keysFor: async (issuer) => (await Promise.all(sources.map((source) => source.keysFor(issuer)))).flat() };
 }
 
@@ -48,7 +61,8 @@ function engineConfigOf(config: Config) {
     holderContinuity: policy.holderContinuity,
     maxPresentationAttempts: policy.maxPresentationAttempts,
     ...(policy.batchSize !== undefined && { batchSize: policy.batchSize }),
-    onRetry: ({ attempts, maxAttempts }) => (policy.afterWalletError === 'new_request' && attempts >= maxAttempts ? 'access_denied' : policy.afterWalletError),
+    onRetry: ({ attempts, maxAttempts }) =>
+      policy.afterWalletError === 'new_request' && attempts >= maxAttempts ? 'access_denied' : policy.afterWalletError,
   });
 }
 
@@ -58,7 +72,10 @@ function engineConfigOf(config: Config) {
  * publishing domain events. `now` is injectable so tests can move time; `audit` receives
  * the admin API's audit lines (JSON on stdout by default).
  */
-export async function openIssuer(config: Config, options: { now?: () => number; audit?: AuditLog } = {}): Promise<Issuer> {
+export async function openIssuer(
+  config: Config,
+  options: { now?: () => number; audit?: AuditLog } = {},
+): Promise<Issuer> {
   const now = options.now ?? Date.now;
   prepareDataDir(config.dataDir);
   const keyRing = await KeyRing.open(config.dataDir, { now: now(), subjectDns: new URL(config.publicUrl).hostname });
@@ -73,25 +90,38 @@ export async function openIssuer(config: Config, options: { now?: () => number; 
   });
   const attesters = new StaticTrustedIssuers(config.walletAttestation.trustedAttesters as never);
   const context: IssuerContext = {
-    config, engine, keyRing, now, replay: backends.replay, offers: backends.offers,
-    sealer: new ClaimSealer(backends.sessionKeys), pseudonyms,
+    config,
+    engine,
+    keyRing,
+    now,
+    replay: backends.replay,
+    offers: backends.offers,
+    sealer: new ClaimSealer(backends.sessionKeys),
+    pseudonyms,
     trustedIssuers: trustedIssuersOf(config, now),
     trustedAttesters: (issuer: string) => attesters.keysFor(issuer) as Promise<JWK[]>,
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),
     issuerStates: new IssuerStates(keyRing.derivedSecret('issuer_state')),
-    limits: rateLimitsOf(config), audit: options.audit ?? consoleAudit,
+    limits: rateLimitsOf(config),
+    audit: options.audit ?? consoleAudit,
   };
   const handle = createProtocolHandler(context);
   const service =
     backends.nats && config.nats?.serveRequests
-      ? serveProtocolOverNats(backends.nats, handle, { prefix, queue: config.nats.queue, instance: config.nats.instance, bodyLimitBytes: config.bodyLimitBytes })
+      ? serveProtocolOverNats(backends.nats, handle, {
+          prefix,
+          queue: config.nats.queue,
+          instance: config.nats.instance,
+          bodyLimitBytes: config.bodyLimitBytes,
+        })
       : undefined;
   return {
     context,
     handle,
     fetch: createFetchHandler(handle, { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes }),
     expireDue: () => expireDue(engine, now(), newEventId),
-    retainEnded: () => retainEnded(backends.store, context.sealer, now(), config.retention.endedSessionSeconds * SECOND),
+    retainEnded: () =>
+      retainEnded(backends.store, context.sealer, now(), config.retention.endedSessionSeconds * SECOND),
     close: async () => {
       await service?.close();
       await backends.close();

@@ -31,7 +31,10 @@ export interface StateProtection {
 }
 
 export function stateProtection(keyRing: KeyRing): StateProtection {
-  return { wrap: new KeyWrap(keyRing.derivedSecret('session-key-wrap')), mac: new RecordMac(keyRing.derivedSecret('jetstream-record-mac')) };
+  return {
+    wrap: new KeyWrap(keyRing.derivedSecret('session-key-wrap')),
+    mac: new RecordMac(keyRing.derivedSecret('jetstream-record-mac')),
+  };
 }
 
 /** The embedded default: two SQLite files in the data directory; the three state stores share one connection (one WAL fsync stream). */

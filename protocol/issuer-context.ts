@@ -7,7 +7,7 @@ import type { ReplayCache } from '../adapters/stores/ports.js';
 import type { ClaimSealer } from '../adapters/keys/claim-sealer.js';
 import type { Pseudonyms } from '../adapters/keys/pseudonyms.js';
 import type { TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
-import { IssuerStates } from './openid4vci/issuer-state.js';
+import type { IssuerStates } from './openid4vci/issuer-state.js';
 import type { OfferStore } from '../adapters/stores/ports.js';
 import type { AuditLog } from './endpoints/admin-auth.js';
 import { RateLimiter } from './rate-limit.js';
@@ -67,7 +67,11 @@ export function endpoints(config: Config) {
  * (compared as the session's pseudonym). A session that ended is refused by the engine
  * whatever the client (an erased or compacted one's client can no longer be compared).
  */
-export async function checkClientId(ctx: IssuerContext, sessionId: string, clientId: string | undefined): Promise<void> {
+export async function checkClientId(
+  ctx: IssuerContext,
+  sessionId: string,
+  clientId: string | undefined,
+): Promise<void> {
   if (clientId === undefined) return;
   const state = await ctx.engine.load(sessionId);
   if (state.version === 0 || (FINAL_STATES as readonly string[]).includes(stateName(state))) return;

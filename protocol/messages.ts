@@ -1,5 +1,5 @@
 import { DPOP_ALGORITHMS } from './oauth2/dpop.js';
-import { EngineError, InvalidRequest } from '../engine/errors.js';
+import { type EngineError, InvalidRequest } from '../engine/errors.js';
 
 /**
  * A protocol request as any transport hands it over: what HTTP carried (method, the URL
@@ -25,7 +25,11 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = { 'X-Content-Type-Options': 'nosniff' };
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): ProtocolResponse {
-  return { status, headers: { 'Content-Type': 'application/json', ...NO_STORE, ...SECURITY_HEADERS, ...headers }, body: JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json', ...NO_STORE, ...SECURITY_HEADERS, ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 /** Every response leaves with the security headers, whichever handler built it. */
@@ -39,7 +43,11 @@ export function dpopChallenge(error?: string): string {
 }
 
 /** The spec's error JSON (`error`, `error_description`, plus members such as auth_session) with the error's status. */
-export function errorResponse(error: EngineError, members: Record<string, unknown> = {}, headers: Record<string, string> = {}): ProtocolResponse {
+export function errorResponse(
+  error: EngineError,
+  members: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): ProtocolResponse {
   const wwwAuthenticate: Record<string, string> =
     error.status === 401 && error.code !== 'invalid_client' ? { 'WWW-Authenticate': dpopChallenge(error.code) } : {};
   return jsonResponse(error.status, { ...error.toJSON(), ...members }, { ...wwwAuthenticate, ...headers });

@@ -9,11 +9,14 @@ import type { CallerProof, Command } from '../engine/index.js';
 export function pseudonymiser(pseudonyms: Pseudonyms) {
   return async (command: Command): Promise<Command> => {
     const { type } = command;
-    if (type === 'RetrieveRequestObject' || type === 'SubmitWalletError' || type === 'Expire' || type === 'Erase') return command;
+    if (type === 'RetrieveRequestObject' || type === 'SubmitWalletError' || type === 'Expire' || type === 'Erase')
+      return command;
     const p = await pseudonyms.of(command.sessionId, command.type === 'StartChallenge');
     const jkt = (value: string) => p('jkt', value);
     const keys = <T extends { dpopJkt: string; attestationJkt?: string }>(facts: T): T => ({
-      ...facts, dpopJkt: jkt(facts.dpopJkt), ...(facts.attestationJkt !== undefined && { attestationJkt: jkt(facts.attestationJkt) }),
+      ...facts,
+      dpopJkt: jkt(facts.dpopJkt),
+      ...(facts.attestationJkt !== undefined && { attestationJkt: jkt(facts.attestationJkt) }),
     });
     switch (command.type) {
       case 'StartChallenge':
@@ -21,13 +24,18 @@ export function pseudonymiser(pseudonyms: Pseudonyms) {
       case 'ContinueChallenge':
         return { ...command, caller: keys<CallerProof>(command.caller) };
       case 'SubmitPresentation':
-        return { ...command, holderJkt: jkt(command.holderJkt), credentialDigest: p('digest', command.credentialDigest) };
+        return {
+          ...command,
+          holderJkt: jkt(command.holderJkt),
+          credentialDigest: p('digest', command.credentialDigest),
+        };
       case 'RedeemCode':
       case 'IssueCNonce':
         return keys(command);
       case 'IssueCredential':
         return {
-          ...keys(command), holderJkts: command.holderJkts.map(jkt),
+          ...keys(command),
+          holderJkts: command.holderJkts.map(jkt),
           credentialDigests: command.credentialDigests.map((digest) => p('digest', digest)),
         };
     }

@@ -24,7 +24,9 @@ export class RateLimiter {
 
   private bucket(key: string, now: number): Bucket {
     const last = this.buckets.get(key);
-    const tokens = last ? Math.min(this.perMinute, last.tokens + Math.max(0, now - last.at) * this.perMs) : this.perMinute;
+    const tokens = last
+      ? Math.min(this.perMinute, last.tokens + Math.max(0, now - last.at) * this.perMs)
+      : this.perMinute;
     return { tokens, at: now };
   }
 
@@ -55,5 +57,8 @@ export function addressKey(address: string): string {
   const left = head ? head.split(':') : [];
   const right = tail === undefined ? [] : tail ? tail.split(':') : [];
   const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }

@@ -7,7 +7,14 @@ import type { EventStore } from '../engine/index.js';
  * their session keys are destroyed. Batches of `limit`, until fewer are left or `maxBatches`
  * ran. A store without retention (JetStream) compacts nothing. Returns the sessions compacted.
  */
-export async function retainEnded(store: EventStore, sealer: ClaimSealer, at: number, retentionMs: number, limit = 1000, maxBatches = 20): Promise<number> {
+export async function retainEnded(
+  store: EventStore,
+  sealer: ClaimSealer,
+  at: number,
+  retentionMs: number,
+  limit = 1000,
+  maxBatches = 20,
+): Promise<number> {
   if (!store.compactEnded) return 0;
   let compacted = 0;
   for (let batch = 0; batch < maxBatches; batch++) {

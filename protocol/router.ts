@@ -4,14 +4,29 @@ import { handleChallenge } from './endpoints/challenge.js';
 import { handleCredential } from './endpoints/credential.js';
 import { handleErase } from './endpoints/erasure.js';
 import type { IssuerContext } from './issuer-context.js';
-import { errorResponse, jsonResponse, withSecurityHeaders, type ProtocolRequest, type ProtocolResponse } from './messages.js';
-import { authorizationServerMetadata, credentialIssuerMetadata, jwtVcIssuerMetadata, metadataResponse } from './openid4vci/metadata.js';
+import {
+  errorResponse,
+  jsonResponse,
+  withSecurityHeaders,
+  type ProtocolRequest,
+  type ProtocolResponse,
+} from './messages.js';
+import {
+  authorizationServerMetadata,
+  credentialIssuerMetadata,
+  jwtVcIssuerMetadata,
+  metadataResponse,
+} from './openid4vci/metadata.js';
 import { handleNonce } from './endpoints/nonce.js';
 import { handleOfferCreate, handleOfferFetch } from './endpoints/offers.js';
 import { handleToken } from './endpoints/token.js';
 import { handleAuthorizationResponse, handleRequestObject } from './endpoints/verifier.js';
 
-type Handler = (ctx: IssuerContext, request: ProtocolRequest, param: string) => Promise<ProtocolResponse> | ProtocolResponse;
+type Handler = (
+  ctx: IssuerContext,
+  request: ProtocolRequest,
+  param: string,
+) => Promise<ProtocolResponse> | ProtocolResponse;
 interface Route {
   methods: string[];
   /** The path below the issuer's base path; a trailing `:param` matches one segment. */
@@ -20,9 +35,21 @@ interface Route {
 }
 
 const ROUTES: Route[] = [
-  { methods: ['GET'], path: '/.well-known/openid-credential-issuer', handler: (ctx) => metadataResponse(credentialIssuerMetadata(ctx.config)) },
-  { methods: ['GET'], path: '/.well-known/oauth-authorization-server', handler: (ctx) => metadataResponse(authorizationServerMetadata(ctx.config)) },
-  { methods: ['GET'], path: '/.well-known/jwt-vc-issuer', handler: (ctx) => metadataResponse(jwtVcIssuerMetadata(ctx)) },
+  {
+    methods: ['GET'],
+    path: '/.well-known/openid-credential-issuer',
+    handler: (ctx) => metadataResponse(credentialIssuerMetadata(ctx.config)),
+  },
+  {
+    methods: ['GET'],
+    path: '/.well-known/oauth-authorization-server',
+    handler: (ctx) => metadataResponse(authorizationServerMetadata(ctx.config)),
+  },
+  {
+    methods: ['GET'],
+    path: '/.well-known/jwt-vc-issuer',
+    handler: (ctx) => metadataResponse(jwtVcIssuerMetadata(ctx)),
+  },
   { methods: ['POST'], path: '/authorize-challenge', handler: handleChallenge },
   { methods: ['GET', 'POST'], path: '/verifier/request/:requestId', handler: handleRequestObject },
   { methods: ['POST'], path: '/verifier/response/:requestId', handler: handleAuthorizationResponse },
@@ -63,14 +90,21 @@ function match(path: string): { route: Route; param: string } | undefined {
 }
 
 /** One protocol request → one response; every refusal as the spec's error JSON, never a crash. */
-export function createProtocolHandler(ctx: IssuerContext, log: (message: string, error: unknown) => void = console.error) {
+export function createProtocolHandler(
+  ctx: IssuerContext,
+  log: (message: string, error: unknown) => void = console.error,
+) {
   const basePath = new URL(ctx.config.publicUrl).pathname.replace(/\/$/, '');
   const answer = async (request: ProtocolRequest): Promise<ProtocolResponse> => {
     const path = relativePath(request.url.pathname, basePath);
     const found = path === undefined ? undefined : match(path);
     if (!found) return jsonResponse(404, { error: 'invalid_request', error_description: 'no such endpoint' });
     if (!found.route.methods.includes(request.method))
-      return jsonResponse(405, { error: 'invalid_request', error_description: `use ${found.route.methods.join(' or ')}` }, { Allow: found.route.methods.join(', ') });
+      return jsonResponse(
+        405,
+        { error: 'invalid_request', error_description: `use ${found.route.methods.join(' or ')}` },
+        { Allow: found.route.methods.join(', ') },
+      );
     try {
       return await found.route.handler(ctx, request, found.param);
     } catch (error) {
@@ -81,7 +115,10 @@ export function createProtocolHandler(ctx: IssuerContext, log: (message: string,
         return jsonResponse(400, { error: 'invalid_request', error_description: 'this session cannot be continued' });
       }
       log(`unexpected failure on ${request.method} ${path}`, error);
-      return jsonResponse(500, { error: 'server_error', error_description: 'the server could not process the request' });
+      return jsonResponse(500, {
+        error: 'server_error',
+        error_description: 'the server could not process the request',
+      });
     }
   };
   return async (request: ProtocolRequest): Promise<ProtocolResponse> => withSecurityHeaders(await answer(request));

@@ -11,8 +11,13 @@ export const arbStepTimes = fc
 export function happyPathAt(flow: Flow, times: number[]): Command[] {
   const t = (i: number) => times[i] ?? T0;
   return [
-    flow.start(t(0)), flow.retrieve(t(1)), flow.present(t(2)), flow.continue(t(3), { pdis: flow.value('pdis') }),
-    flow.redeem(t(4)), flow.nonce(t(5)), flow.credential(t(6)),
+    flow.start(t(0)),
+    flow.retrieve(t(1)),
+    flow.present(t(2)),
+    flow.continue(t(3), { pdis: flow.value('pdis') }),
+    flow.redeem(t(4)),
+    flow.nonce(t(5)),
+    flow.credential(t(6)),
   ];
 }
 
@@ -24,24 +29,58 @@ export type CommandAt = (at: number) => Command;
  * current round, sometimes with a foreign value, a wrong nonce or audience, another key.
  */
 export function arbCommand(flow: Flow): fc.Arbitrary<CommandAt> {
-  const round = fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) });
+  const round = fc.oneof(
+    { weight: 3, arbitrary: fc.constant(1) },
+    { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) },
+  );
   const foreign = fc.constantFrom(h('foreign-1'), h('foreign-2'));
   const sometimes = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { freq: 4 });
   return fc.oneof(
-    round.map((r): CommandAt => (t) => flow.retrieve(t, r)),
+    round.map(
+      (r): CommandAt =>
+        (t) =>
+          flow.retrieve(t, r),
+    ),
     fc.tuple(round, sometimes(foreign), sometimes(fc.constant('https://attacker.example'))).map(
-      ([r, nonce, aud]): CommandAt => (t) => flow.present(t, r, { ...(nonce && { nonce }), ...(aud && { aud }) }),
+      ([r, nonce, aud]): CommandAt =>
+        (t) =>
+          flow.present(t, r, { ...(nonce && { nonce }), ...(aud && { aud }) }),
     ),
-    round.map((r): CommandAt => (t) => flow.walletError(t, r)),
-    fc.tuple(round, fc.option(fc.oneof(round.map((r) => flow.value('pdis', r)), foreign), { freq: 3 })).map(
-      ([r, pdis]): CommandAt => (t) => flow.continue(t, { round: r, ...(pdis && { pdis }) }),
+    round.map(
+      (r): CommandAt =>
+        (t) =>
+          flow.walletError(t, r),
     ),
+    fc
+      .tuple(
+        round,
+        fc.option(
+          fc.oneof(
+            round.map((r) => flow.value('pdis', r)),
+            foreign,
+          ),
+          { freq: 3 },
+        ),
+      )
+      .map(
+        ([r, pdis]): CommandAt =>
+          (t) =>
+            flow.continue(t, { round: r, ...(pdis && { pdis }) }),
+      ),
     fc.tuple(sometimes(foreign), sometimes(foreign)).map(
-      ([code, dpop]): CommandAt => (t) => flow.redeem(t, { ...(code && { code }), ...(dpop && { dpop }) }),
+      ([code, dpop]): CommandAt =>
+        (t) =>
+          flow.redeem(t, { ...(code && { code }), ...(dpop && { dpop }) }),
     ),
-    fc.integer({ min: 1, max: 3 }).map((n): CommandAt => (t) => flow.nonce(t, n)),
+    fc.integer({ min: 1, max: 3 }).map(
+      (n): CommandAt =>
+        (t) =>
+          flow.nonce(t, n),
+    ),
     fc.tuple(fc.integer({ min: 1, max: 3 }), sometimes(foreign)).map(
-      ([n, holder]): CommandAt => (t) => flow.credential(t, n, { ...(holder && { holder }) }),
+      ([n, holder]): CommandAt =>
+        (t) =>
+          flow.credential(t, n, { ...(holder && { holder }) }),
     ),
     fc.constant((t: number) => flow.expire(t)),
     fc.constant((t: number) => flow.erase(t)),
@@ -57,7 +96,11 @@ const arbGap = fc.oneof(
 
 /** The steps after the start of a session that succeeds in round `round` (round 2 after one wallet error). */
 function spine(flow: Flow, round: 1 | 2): CommandAt[] {
-  const retry: CommandAt[] = [(t) => flow.retrieve(t, 1), (t) => flow.walletError(t, 1), (t) => flow.continue(t, { round: 1 })];
+  const retry: CommandAt[] = [
+    (t) => flow.retrieve(t, 1),
+    (t) => flow.walletError(t, 1),
+    (t) => flow.continue(t, { round: 1 }),
+  ];
   const success: CommandAt[] = [
     (t) => flow.retrieve(t, round),
     (t) => flow.present(t, round),
@@ -75,12 +118,17 @@ function spine(flow: Flow, round: 1 | 2): CommandAt[] {
  */
 export function arbSession(sessionId: string, flowKeys?: ConstructorParameters<typeof Flow>[1]) {
   const flow = new Flow(sessionId, flowKeys);
-  const noise = fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(arbGap, arbCommand(flow)), { maxLength: 2 }) });
+  const noise = fc.oneof(
+    { weight: 2, arbitrary: fc.constant([]) },
+    { weight: 1, arbitrary: fc.array(fc.tuple(arbGap, arbCommand(flow)), { maxLength: 2 }) },
+  );
   return fc
     .constantFrom<1 | 2>(1, 2)
     .chain((round) => {
       const steps = spine(flow, round);
-      return fc.tuple(...steps.map((step) => fc.tuple(noise, arbGap, fc.integer({ min: 0, max: 9 }), fc.constant(step))));
+      return fc.tuple(
+        ...steps.map((step) => fc.tuple(noise, arbGap, fc.integer({ min: 0, max: 9 }), fc.constant(step))),
+      );
     })
     .map((plan) => {
       let at = T0;

@@ -65,11 +65,21 @@ export async function startCluster(instances: number, gatewayTimeoutMs = 10_000)
   for (let i = 0; i < instances; i++) await startEngine();
   const gatewayNc: NatsConnection = await nats.connect('gateway', { inboxPrefix: GATEWAY_INBOX_PREFIX });
   const answeredBy = new Set<string>();
-  const forward = forwardOverNats(gatewayNc, { prefix: 'pdi', timeoutMs: gatewayTimeoutMs, onAnswered: (_, instance) => instance && answeredBy.add(instance) });
+  const forward = forwardOverNats(gatewayNc, {
+    prefix: 'pdi',
+    timeoutMs: gatewayTimeoutMs,
+    onAnswered: (_, instance) => instance && answeredBy.add(instance),
+  });
   const gateway: Server = await startNodeServer(forward, { port, publicUrl, bodyLimitBytes: 65536 });
   return {
-    nats, dataDir, publicUrl, engines, startEngine, answeredBy,
-    protection: async () => stateProtection(await KeyRing.open(dataDir, { now: Date.now(), subjectDns: new URL(publicUrl).hostname })),
+    nats,
+    dataDir,
+    publicUrl,
+    engines,
+    startEngine,
+    answeredBy,
+    protection: async () =>
+      stateProtection(await KeyRing.open(dataDir, { now: Date.now(), subjectDns: new URL(publicUrl).hostname })),
     wallet: async () => {
       const pidIssuer = await openDemoPidIssuer(dataDir);
       const holderKey = await generateWalletKey();

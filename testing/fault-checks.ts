@@ -11,8 +11,12 @@ export interface FlowResult {
 }
 
 const EVENT_OF_STEP: Record<string, string> = {
-  '4-5': 'ChallengeReceived', '6': 'RequestObjectRetrieved', '7-9': 'PresentationVerified',
-  '10-11': 'AuthorizationCodeIssued', '12-13': 'TokenIssued', '14-15': 'CredentialIssued',
+  '4-5': 'ChallengeReceived',
+  '6': 'RequestObjectRetrieved',
+  '7-9': 'PresentationVerified',
+  '10-11': 'AuthorizationCodeIssued',
+  '12-13': 'TokenIssued',
+  '14-15': 'CredentialIssued',
 };
 
 /** One flow; the session id is read from the auth_session handle, so the log can be checked afterwards. */
@@ -38,7 +42,8 @@ export async function runOne(wallet: ReferenceWallet): Promise<FlowResult> {
 
 /** A flow ends with a credential or a clear error that carries an HTTP status (or a refused connection). */
 export function expectCompleteOrClear(results: FlowResult[]) {
-  for (const result of results) expect(result.credential ?? result.error).toMatch(result.credential ? /~/ : /\b[45]\d\d\b|fetch failed/);
+  for (const result of results)
+    expect(result.credential ?? result.error).toMatch(result.credential ? /~/ : /\b[45]\d\d\b|fetch failed/);
 }
 
 /** Every acknowledged step is in the log, every log folds (no state it cannot explain), nothing is issued twice. */
@@ -48,7 +53,11 @@ export async function checkLogs(readLog: (sessionId: string) => Promise<SessionE
     expect(() => fold(events)).not.toThrow();
     expect(events.filter((e) => e.type === 'AuthorizationCodeIssued').length).toBeLessThanOrEqual(1);
     expect(events.filter((e) => e.type === 'CredentialIssued').length).toBeLessThanOrEqual(1);
-    for (const type of result.acknowledged) expect(events.map((e) => e.type), `acknowledged ${type}`).toContain(type);
+    for (const type of result.acknowledged)
+      expect(
+        events.map((e) => e.type),
+        `acknowledged ${type}`,
+      ).toContain(type);
   }
 }
 

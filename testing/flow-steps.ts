@@ -3,7 +3,10 @@ import type { ReferenceWallet } from '../wallet/reference-wallet.js';
 import type { WalletRequest } from '../wallet/request-object.js';
 
 /** The flow up to the answer the test wants to attack, each step checked on the way. */
-export async function untilPresentation(wallet: ReferenceWallet, params: Record<string, string> = { scope: 'membership' }) {
+export async function untilPresentation(
+  wallet: ReferenceWallet,
+  params: Record<string, string> = { scope: 'membership' },
+) {
   const first = await wallet.challenge(params);
   expect(first.status, JSON.stringify(first.body)).toBe(400);
   expect(first.body.error).toBe('insufficient_authorization');
@@ -20,7 +23,10 @@ export async function untilPdis(wallet: ReferenceWallet, params?: Record<string,
 
 export async function untilCode(wallet: ReferenceWallet, params?: Record<string, string>) {
   const start = await untilPdis(wallet, params);
-  const second = await wallet.challenge({ auth_session: start.authSession, presentation_during_issuance_session: start.pdis });
+  const second = await wallet.challenge({
+    auth_session: start.authSession,
+    presentation_during_issuance_session: start.pdis,
+  });
   expect(second.status, JSON.stringify(second.body)).toBe(200);
   return { ...start, code: String(second.body.authorization_code) };
 }

@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
 import type {
-  CallerProof, Command, ContinueChallenge, Erase, Expire, IssueCNonce, IssueCredential, NewPresentationRequest, RedeemCode,
-  RetrieveRequestObject, StartChallenge, SubmitPresentation, SubmitWalletError,
+  CallerProof,
+  Command,
+  ContinueChallenge,
+  Erase,
+  Expire,
+  IssueCNonce,
+  IssueCredential,
+  NewPresentationRequest,
+  RedeemCode,
+  RetrieveRequestObject,
+  StartChallenge,
+  SubmitPresentation,
+  SubmitWalletError,
 } from '../engine/index.js';
 
 /** A deterministic stand-in for a hash or thumbprint: long enough for the event schema. */
@@ -20,7 +31,10 @@ export class Flow {
   private counter = 0;
   constructor(
     readonly sessionId: string,
-    readonly keys: { dpop: string; attestation?: string; holder: string } = { dpop: h(`dpop:${sessionId}`), holder: h(`holder:${sessionId}`) },
+    readonly keys: { dpop: string; attestation?: string; holder: string } = {
+      dpop: h(`dpop:${sessionId}`),
+      holder: h(`holder:${sessionId}`),
+    },
   ) {}
 
   eventId(): string {
@@ -31,10 +45,19 @@ export class Flow {
     return h(`${this.sessionId}:${name}:${round}`);
   }
   request(round = 1): NewPresentationRequest {
-    return { requestId: this.value('request', round), nonce: this.value('nonce', round), state: this.value('state', round), verifierClientId: VERIFIER };
+    return {
+      requestId: this.value('request', round),
+      nonce: this.value('nonce', round),
+      state: this.value('state', round),
+      verifierClientId: VERIFIER,
+    };
   }
   caller(round = 1): CallerProof {
-    return { authSessionHash: this.value('auth_session', round), dpopJkt: this.keys.dpop, ...(this.keys.attestation && { attestationJkt: this.keys.attestation }) };
+    return {
+      authSessionHash: this.value('auth_session', round),
+      dpopJkt: this.keys.dpop,
+      ...(this.keys.attestation && { attestationJkt: this.keys.attestation }),
+    };
   }
   private routed(at: number) {
     return { eventId: this.eventId(), sessionId: this.sessionId, at };
@@ -42,9 +65,14 @@ export class Flow {
 
   start(at: number, configs = ['pid_mdl']): StartChallenge {
     return {
-      type: 'StartChallenge', ...this.routed(at), clientId: 'wallet', credentialConfigurationIds: configs,
-      dpopJkt: this.keys.dpop, ...(this.keys.attestation && { attestationJkt: this.keys.attestation }),
-      authSessionHash: this.value('auth_session'), request: this.request(),
+      type: 'StartChallenge',
+      ...this.routed(at),
+      clientId: 'wallet',
+      credentialConfigurationIds: configs,
+      dpopJkt: this.keys.dpop,
+      ...(this.keys.attestation && { attestationJkt: this.keys.attestation }),
+      authSessionHash: this.value('auth_session'),
+      request: this.request(),
     };
   }
   retrieve(at: number, round = 1): RetrieveRequestObject {
@@ -52,36 +80,73 @@ export class Flow {
   }
   present(at: number, round = 1, facts: { nonce?: string; aud?: string } = {}): SubmitPresentation {
     return {
-      type: 'SubmitPresentation', ...this.routed(at), requestId: this.value('request', round), state: this.value('state', round), holderJkt: this.keys.holder,
-      kbNonce: facts.nonce ?? this.value('nonce', round), kbAud: facts.aud ?? VERIFIER, credentialDigest: this.value('vp'),
-      vct: 'urn:eudi:pid:1', credentialIssuer: 'https://pid.example', sealedClaims: 'sealed', pdisHash: this.value('pdis', round),
+      type: 'SubmitPresentation',
+      ...this.routed(at),
+      requestId: this.value('request', round),
+      state: this.value('state', round),
+      holderJkt: this.keys.holder,
+      kbNonce: facts.nonce ?? this.value('nonce', round),
+      kbAud: facts.aud ?? VERIFIER,
+      credentialDigest: this.value('vp'),
+      vct: 'urn:eudi:pid:1',
+      credentialIssuer: 'https://pid.example',
+      sealedClaims: 'sealed',
+      pdisHash: this.value('pdis', round),
     };
   }
   walletError(at: number, round = 1, error = 'access_denied'): SubmitWalletError {
-    return { type: 'SubmitWalletError', ...this.routed(at), requestId: this.value('request', round), state: this.value('state', round), error };
+    return {
+      type: 'SubmitWalletError',
+      ...this.routed(at),
+      requestId: this.value('request', round),
+      state: this.value('state', round),
+      error,
+    };
   }
   continue(at: number, opts: { round?: number; pdis?: string; caller?: CallerProof } = {}): ContinueChallenge {
     const round = opts.round ?? 1;
     return {
-      type: 'ContinueChallenge', ...this.routed(at), caller: opts.caller ?? this.caller(round),
-      ...(opts.pdis !== undefined && { pdisHash: opts.pdis }), codeHash: this.value('code'),
+      type: 'ContinueChallenge',
+      ...this.routed(at),
+      caller: opts.caller ?? this.caller(round),
+      ...(opts.pdis !== undefined && { pdisHash: opts.pdis }),
+      codeHash: this.value('code'),
       retry: { authSessionHash: this.value('auth_session', round + 1), request: this.request(round + 1) },
     };
   }
   redeem(at: number, opts: { code?: string; dpop?: string } = {}): RedeemCode {
     return {
-      type: 'RedeemCode', ...this.routed(at), codeHash: opts.code ?? this.value('code'), dpopJkt: opts.dpop ?? this.keys.dpop,
-      ...(this.keys.attestation && { attestationJkt: this.keys.attestation }), tokenHash: this.value('token'),
+      type: 'RedeemCode',
+      ...this.routed(at),
+      codeHash: opts.code ?? this.value('code'),
+      dpopJkt: opts.dpop ?? this.keys.dpop,
+      ...(this.keys.attestation && { attestationJkt: this.keys.attestation }),
+      tokenHash: this.value('token'),
     };
   }
   nonce(at: number, n = 1, opts: { token?: string; dpop?: string } = {}): IssueCNonce {
-    return { type: 'IssueCNonce', ...this.routed(at), tokenHash: opts.token ?? this.value('token'), dpopJkt: opts.dpop ?? this.keys.dpop, nonceHash: this.value('c_nonce', n) };
-  }
-  credential(at: number, n = 1, opts: { token?: string; dpop?: string; holder?: string; config?: string } = {}): IssueCredential {
     return {
-      type: 'IssueCredential', ...this.routed(at), tokenHash: opts.token ?? this.value('token'), dpopJkt: opts.dpop ?? this.keys.dpop,
-      credentialConfigurationId: opts.config ?? 'pid_mdl', nonceHash: this.value('c_nonce', n),
-      holderJkts: [opts.holder ?? this.keys.holder], credentialDigests: [this.value('credential', n)],
+      type: 'IssueCNonce',
+      ...this.routed(at),
+      tokenHash: opts.token ?? this.value('token'),
+      dpopJkt: opts.dpop ?? this.keys.dpop,
+      nonceHash: this.value('c_nonce', n),
+    };
+  }
+  credential(
+    at: number,
+    n = 1,
+    opts: { token?: string; dpop?: string; holder?: string; config?: string } = {},
+  ): IssueCredential {
+    return {
+      type: 'IssueCredential',
+      ...this.routed(at),
+      tokenHash: opts.token ?? this.value('token'),
+      dpopJkt: opts.dpop ?? this.keys.dpop,
+      credentialConfigurationId: opts.config ?? 'pid_mdl',
+      nonceHash: this.value('c_nonce', n),
+      holderJkts: [opts.holder ?? this.keys.holder],
+      credentialDigests: [this.value('credential', n)],
     };
   }
   expire(at: number): Expire {
@@ -94,9 +159,13 @@ export class Flow {
   /** The seed's happy path, one second per step, starting at t0. */
   happyPath(t0: number): Command[] {
     return [
-      this.start(t0), this.retrieve(t0 + SECOND), this.present(t0 + 2 * SECOND),
-      this.continue(t0 + 3 * SECOND, { pdis: this.value('pdis') }), this.redeem(t0 + 4 * SECOND),
-      this.nonce(t0 + 5 * SECOND), this.credential(t0 + 6 * SECOND),
+      this.start(t0),
+      this.retrieve(t0 + SECOND),
+      this.present(t0 + 2 * SECOND),
+      this.continue(t0 + 3 * SECOND, { pdis: this.value('pdis') }),
+      this.redeem(t0 + 4 * SECOND),
+      this.nonce(t0 + 5 * SECOND),
+      this.credential(t0 + 6 * SECOND),
     ];
   }
 }

@@ -24,21 +24,40 @@ export interface RunningIssuer {
 }
 
 /** The issuer over real HTTP on loopback, on a fresh SQLite data directory, trusting the demo PID provider. */
-export async function startIssuer(overrides: Partial<ConfigInput> = {}, options: { audit?: AuditLog } = {}): Promise<RunningIssuer> {
+export async function startIssuer(
+  overrides: Partial<ConfigInput> = {},
+  options: { audit?: AuditLog } = {},
+): Promise<RunningIssuer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-issuer-'));
   const pidIssuer = await openDemoPidIssuer(dataDir);
   const clock = { now: Date.now() };
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({}, {
-    port, publicUrl: url, dataDir,
-    trustedIssuers: { issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }] },
-    ...overrides,
-  });
+  const config = loadConfig(
+    {},
+    {
+      port,
+      publicUrl: url,
+      dataDir,
+      trustedIssuers: {
+        issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }],
+      },
+      ...overrides,
+    },
+  );
   const issuer = await openIssuer(config, { now: () => clock.now, ...(options.audit && { audit: options.audit }) });
-  const server = await startNodeServer(issuer.handle, { port, publicUrl: url, bodyLimitBytes: config.bodyLimitBytes, limits: config.http });
+  const server = await startNodeServer(issuer.handle, {
+    port,
+    publicUrl: url,
+    bodyLimitBytes: config.bodyLimitBytes,
+    limits: config.http,
+  });
   return {
-    url, issuer, pidIssuer, dataDir, clock,
+    url,
+    issuer,
+    pidIssuer,
+    dataDir,
+    clock,
     wallet: async (options = {}) => {
       const holderKey = await generateWalletKey();
       const pid = await pidIssuer.issuePid(holderKey.publicJwk, options.pidClaims ?? DEMO_PERSON, clock.now);

@@ -50,7 +50,10 @@ export async function startNatsServer(): Promise<RunningNats> {
   const storeDir = mkdtempSync(join(tmpdir(), 'pdi-nats-'));
   const url = `nats://127.0.0.1:${port}`;
   const users = Object.fromEntries(
-    (['engine', 'gateway', 'backend'] as const).map((role) => [role, { user: `pdi-${role}`, pass: `pw${randomBytes(18).toString('hex')}` }]),
+    (['engine', 'gateway', 'backend'] as const).map((role) => [
+      role,
+      { user: `pdi-${role}`, pass: `pw${randomBytes(18).toString('hex')}` },
+    ]),
   ) as RunningNats['users'];
   const env = {
     ...process.env,
@@ -62,11 +65,15 @@ export async function startNatsServer(): Promise<RunningNats> {
     connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100, ...users[role], ...options });
   let child: ChildProcess;
   const launch = async () => {
-    child = spawn(BINARY, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, '-c', CONFIG], { stdio: ['ignore', 'ignore', 'pipe'], env });
+    child = spawn(BINARY, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, '-c', CONFIG], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env,
+    });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await until(async () => {
-      if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}: ${stderr.trim().split('\n').at(-1)}`);
+      if (child.exitCode !== null)
+        throw new Error(`nats-server exited with ${child.exitCode}: ${stderr.trim().split('\n').at(-1)}`);
       try {
         await (await connectAs('engine', { reconnect: false })).close();
         return true;

@@ -1,5 +1,14 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { decide, engineConfig, INITIAL_STATE, type Command, type EngineConfig, type EngineError, type SessionEvent, type SessionState } from '../engine/index.js';
+import {
+  decide,
+  engineConfig,
+  INITIAL_STATE,
+  type Command,
+  type EngineConfig,
+  type EngineError,
+  type SessionEvent,
+  type SessionState,
+} from '../engine/index.js';
 
 export interface Step {
   command: Command;
@@ -8,7 +17,11 @@ export interface Step {
 }
 
 /** Decide every command in order on one in-memory state (no store): the pure engine. */
-export function runCommands(commands: Command[], config: EngineConfig = engineConfig(), from: SessionState = INITIAL_STATE) {
+export function runCommands(
+  commands: Command[],
+  config: EngineConfig = engineConfig(),
+  from: SessionState = INITIAL_STATE,
+) {
   let state = from;
   const events: SessionEvent[] = [];
   const steps: Step[] = [];

@@ -16,10 +16,16 @@ function startServer(dataDir: string, port: number) {
 
 async function wallets(dataDir: string, url: string, count: number): Promise<ReferenceWallet[]> {
   const pidIssuer = await openDemoPidIssuer(dataDir);
-  return Promise.all(Array.from({ length: count }, async () => {
-    const holderKey = await generateWalletKey();
-    return ReferenceWallet.create({ issuerUrl: url, holderKey, pid: await pidIssuer.issuePid(holderKey.publicJwk, DEMO_PERSON, Date.now()) });
-  }));
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const holderKey = await generateWalletKey();
+      return ReferenceWallet.create({
+        issuerUrl: url,
+        holderKey,
+        pid: await pidIssuer.issuePid(holderKey.publicJwk, DEMO_PERSON, Date.now()),
+      });
+    }),
+  );
 }
 
 /**
@@ -55,7 +61,11 @@ export async function runCrashBatches(options: { batches: number; flowsPerBatch:
     } finally {
       restarted.kill('SIGKILL');
     }
-    return { flows: results.length, completed: results.filter((r) => r.credential).length, acknowledgedSteps: results.reduce((n, r) => n + r.acknowledged.length, 0) };
+    return {
+      flows: results.length,
+      completed: results.filter((r) => r.credential).length,
+      acknowledgedSteps: results.reduce((n, r) => n + r.acknowledged.length, 0),
+    };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

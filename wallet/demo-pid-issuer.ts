@@ -28,10 +28,21 @@ export async function openDemoPidIssuer(dataDir: string): Promise<DemoPidIssuer>
     publicJwk,
     issuePid: (holderJwk, claims, now) =>
       issueSdJwtVc({
-        issuer: DEMO_PID_ISSUER, signingKey: { kid: publicJwk.kid ?? 'demo-pid-1', privateKey, alg: 'ES256' }, vct: 'urn:eudi:pid:1',
-        claims, disclosable: Object.keys(claims), holderJwk, now, lifetimeSeconds: 365 * 24 * 3600,
+        issuer: DEMO_PID_ISSUER,
+        signingKey: { kid: publicJwk.kid ?? 'demo-pid-1', privateKey, alg: 'ES256' },
+        vct: 'urn:eudi:pid:1',
+        claims,
+        disclosable: Object.keys(claims),
+        holderJwk,
+        now,
+        lifetimeSeconds: 365 * 24 * 3600,
       }),
   };
 }
 
-export const DEMO_PERSON = { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1984-01-26', nationality: 'DE' };
+export const DEMO_PERSON = {
+  given_name: 'Erika',
+  family_name: 'Mustermann',
+  birthdate: '1984-01-26',
+  nationality: 'DE',
+};

@@ -9,7 +9,10 @@ export interface WalletResponse {
 }
 
 /** What the reference wallet needs of HTTP; the global `fetch` is one. */
-export type WalletFetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<WalletResponse>;
+export type WalletFetch = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<WalletResponse>;
 
 function answerOf(response: IncomingMessage, body: string): WalletResponse {
   return {
@@ -42,12 +45,15 @@ export function keepAliveFetch(options: { maxSockets?: number } = {}): WalletFet
       const secure = url.protocol === 'https:';
       const send = secure ? httpsRequest : httpRequest;
       const target = { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}` };
-      const request = send({ ...target, method: init.method ?? 'GET', headers, agent: secure ? https : http }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.once('error', reject);
-        response.once('end', () => resolve(answerOf(response, Buffer.concat(chunks).toString('utf8'))));
-      });
+      const request = send(
+        { ...target, method: init.method ?? 'GET', headers, agent: secure ? https : http },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.once('error', reject);
+          response.once('end', () => resolve(answerOf(response, Buffer.concat(chunks).toString('utf8'))));
+        },
+      );
       request.once('error', reject);
       request.end(init.body);
     });

@@ -16,7 +16,11 @@ export async function generateWalletKey(): Promise<WalletKey> {
 
 /** A compact ES256 signature over `data`, as the @sd-jwt libraries expect from a signer. */
 export async function signRaw(key: WalletKey, data: string): Promise<string> {
-  const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, new TextEncoder().encode(data));
+  const signature = await crypto.subtle.sign(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key.privateKey,
+    new TextEncoder().encode(data),
+  );
   return Buffer.from(signature).toString('base64url');
 }
 
@@ -25,20 +29,40 @@ export async function dpopProof(
   key: WalletKey,
   request: { method: string; url: string; accessToken?: string; now: number; jti?: string },
 ): Promise<string> {
-  const claims: JWTPayload = { htm: request.method, htu: request.url, jti: request.jti ?? randomUUID(), iat: Math.floor(request.now / 1000) };
+  const claims: JWTPayload = {
+    htm: request.method,
+    htu: request.url,
+    jti: request.jti ?? randomUUID(),
+    iat: Math.floor(request.now / 1000),
+  };
   if (request.accessToken) claims.ath = createHash('sha256').update(request.accessToken).digest('base64url');
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk }).sign(key.privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk })
+    .sign(key.privateKey);
 }
 
 /** OpenID4VCI App. F.1: a key proof for the credential request. */
-export async function keyProof(key: WalletKey, proof: { audience: string; nonce: string; now: number; clientId?: string }): Promise<string> {
-  return new SignJWT({ aud: proof.audience, nonce: proof.nonce, iat: Math.floor(proof.now / 1000), ...(proof.clientId && { iss: proof.clientId }) })
+export async function keyProof(
+  key: WalletKey,
+  proof: { audience: string; nonce: string; now: number; clientId?: string },
+): Promise<string> {
+  return new SignJWT({
+    aud: proof.audience,
+    nonce: proof.nonce,
+    iat: Math.floor(proof.now / 1000),
+    ...(proof.clientId && { iss: proof.clientId }),
+  })
     .setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: key.publicJwk })
     .sign(key.privateKey);
 }
 
 /** A wallet provider's attestation of a wallet instance key (ABCA §5.1), for tests and the demo. */
-export async function walletAttestation(provider: WalletKey & { issuer: string }, instance: WalletKey, clientId: string, now: number): Promise<string> {
+export async function walletAttestation(
+  provider: WalletKey & { issuer: string },
+  instance: WalletKey,
+  clientId: string,
+  now: number,
+): Promise<string> {
   const iat = Math.floor(now / 1000);
   return new SignJWT({ iss: provider.issuer, sub: clientId, iat, exp: iat + 3600, cnf: { jwk: instance.publicJwk } })
     .setProtectedHeader({ alg: 'ES256', typ: 'oauth-client-attestation+jwt' })
@@ -46,7 +70,12 @@ export async function walletAttestation(provider: WalletKey & { issuer: string }
 }
 
 /** The wallet instance's proof of possession for one request to `audience` (ABCA §5.2). */
-export async function attestationPop(instance: WalletKey, audience: string, now: number, jti: string = randomUUID()): Promise<string> {
+export async function attestationPop(
+  instance: WalletKey,
+  audience: string,
+  now: number,
+  jti: string = randomUUID(),
+): Promise<string> {
   return new SignJWT({ aud: audience, jti, iat: Math.floor(now / 1000) })
     .setProtectedHeader({ alg: 'ES256', typ: 'oauth-client-attestation-pop+jwt' })
     .sign(instance.privateKey);

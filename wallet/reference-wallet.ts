@@ -41,7 +41,10 @@ export class ReferenceWallet {
   private readonly fetcher: WalletFetch;
   readonly now: () => number;
 
-  private constructor(readonly options: WalletOptions, dpopKey: WalletKey) {
+  private constructor(
+    readonly options: WalletOptions,
+    dpopKey: WalletKey,
+  ) {
     this.issuerUrl = options.issuerUrl.replace(/\/$/, '');
     this.clientId = options.clientId ?? 'reference-wallet';
     this.dpopKey = dpopKey;
@@ -53,12 +56,28 @@ export class ReferenceWallet {
     return new ReferenceWallet(options, options.dpopKey ?? (await generateWalletKey()));
   }
 
-  private async call(method: string, url: string, body: string | undefined, contentType: string | undefined, options: CallOptions & { accessToken?: string } = {}): Promise<Answer> {
+  private async call(
+    method: string,
+    url: string,
+    body: string | undefined,
+    contentType: string | undefined,
+    options: CallOptions & { accessToken?: string } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = contentType ? { 'Content-Type': contentType } : {};
     const key = options.dpopKey === undefined ? this.dpopKey : options.dpopKey;
-    if (key) headers.DPoP = await dpopProof(key, { method, url, now: this.now(), ...(options.accessToken && { accessToken: options.accessToken }) });
+    if (key)
+      headers.DPoP = await dpopProof(key, {
+        method,
+        url,
+        now: this.now(),
+        ...(options.accessToken && { accessToken: options.accessToken }),
+      });
     if (options.accessToken) headers.Authorization = `DPoP ${options.accessToken}`;
-    const response = await this.fetcher(url, { method, headers: { ...headers, ...options.headers }, ...(body !== undefined && { body }) });
+    const response = await this.fetcher(url, {
+      method,
+      headers: { ...headers, ...options.headers },
+      ...(body !== undefined && { body }),
+    });
     const text = await response.text();
     let parsed: Record<string, unknown> = {};
     try {
@@ -75,8 +94,12 @@ export class ReferenceWallet {
 
   async metadata(): Promise<{ issuer: Answer; authorizationServer: Answer }> {
     const [issuer, authorizationServer] = await Promise.all([
-      this.call('GET', `${this.issuerUrl}/.well-known/openid-credential-issuer`, undefined, undefined, { dpopKey: null }),
-      this.call('GET', `${this.issuerUrl}/.well-known/oauth-authorization-server`, undefined, undefined, { dpopKey: null }),
+      this.call('GET', `${this.issuerUrl}/.well-known/openid-credential-issuer`, undefined, undefined, {
+        dpopKey: null,
+      }),
+      this.call('GET', `${this.issuerUrl}/.well-known/oauth-authorization-server`, undefined, undefined, {
+        dpopKey: null,
+      }),
     ]);
     return { issuer, authorizationServer };
   }
@@ -92,27 +115,49 @@ export class ReferenceWallet {
   }
 
   /** Seed steps 7–8: the presentation (or, with `error`, the wallet's refusal) to the response_uri. */
-  async respond(request: WalletRequest, deviation: { error?: string; nonce?: string; audience?: string; state?: string; vpToken?: string; compress?: boolean } = {}): Promise<Answer> {
+  async respond(
+    request: WalletRequest,
+    deviation: {
+      error?: string;
+      nonce?: string;
+      audience?: string;
+      state?: string;
+      vpToken?: string;
+      compress?: boolean;
+    } = {},
+  ): Promise<Answer> {
     const state = deviation.state ?? request.state;
     if (deviation.error) return this.form(request.responseUri, { error: deviation.error, state }, { dpopKey: null });
     const presentation =
       deviation.vpToken ??
       (await presentSdJwtVc(this.options.pid, this.options.holderKey, {
-        nonce: deviation.nonce ?? request.nonce, audience: deviation.audience ?? request.clientId, claims: request.claims, now: this.now(),
+        nonce: deviation.nonce ?? request.nonce,
+        audience: deviation.audience ?? request.clientId,
+        claims: request.claims,
+        now: this.now(),
       }));
     const vpToken = { pid: [presentation] };
     if (request.responseMode !== 'direct_post.jwt')
       return this.form(request.responseUri, { vp_token: JSON.stringify(vpToken), state }, { dpopKey: null });
     const jwk = request.encryptionJwk!;
     const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ vp_token: vpToken, state })))
-      .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', ...(typeof jwk.kid === 'string' && { kid: jwk.kid }), ...(deviation.compress && { zip: 'DEF' }) })
+      .setProtectedHeader({
+        alg: 'ECDH-ES',
+        enc: 'A128GCM',
+        ...(typeof jwk.kid === 'string' && { kid: jwk.kid }),
+        ...(deviation.compress && { zip: 'DEF' }),
+      })
       .encrypt(await importJWK(jwk, 'ECDH-ES'));
     return this.form(request.responseUri, { response: jwe }, { dpopKey: null });
   }
 
   /** Seed step 12: the authorization code for a DPoP-bound access token. */
   token(code: string, params: Record<string, string> = {}, options?: CallOptions): Promise<Answer> {
-    return this.form(`${this.issuerUrl}/token`, { grant_type: 'authorization_code', code, client_id: this.clientId, ...params }, options);
+    return this.form(
+      `${this.issuerUrl}/token`,
+      { grant_type: 'authorization_code', code, client_id: this.clientId, ...params },
+      options,
+    );
   }
 
   async nonce(): Promise<string> {
@@ -127,31 +172,59 @@ export class ReferenceWallet {
     options: CallOptions = {},
   ): Promise<Answer> {
     const keys = request.proofKeys ?? [this.options.holderKey];
-    const proofs = await Promise.all(keys.map((key) => keyProof(key, { audience: this.issuerUrl, nonce: request.cNonce, now: this.now(), clientId: this.clientId })));
-    const body = { [request.identifier ? 'credential_identifier' : 'credential_configuration_id']: request.configurationId, proofs: { jwt: proofs } };
-    return this.call('POST', `${this.issuerUrl}/credential`, JSON.stringify(body), 'application/json', { ...options, accessToken });
+    const proofs = await Promise.all(
+      keys.map((key) =>
+        keyProof(key, { audience: this.issuerUrl, nonce: request.cNonce, now: this.now(), clientId: this.clientId }),
+      ),
+    );
+    const body = {
+      [request.identifier ? 'credential_identifier' : 'credential_configuration_id']: request.configurationId,
+      proofs: { jwt: proofs },
+    };
+    return this.call('POST', `${this.issuerUrl}/credential`, JSON.stringify(body), 'application/json', {
+      ...options,
+      accessToken,
+    });
   }
 
   /** The whole flow (seed steps 4–15), reporting each step; throws on the first unexpected answer. */
-  async runFlow(options: { scope: string; configurationId: string; issuerState?: string; onStep?: (step: string, detail: unknown) => void }) {
+  async runFlow(options: {
+    scope: string;
+    configurationId: string;
+    issuerState?: string;
+    onStep?: (step: string, detail: unknown) => void;
+  }) {
     const report = options.onStep ?? (() => undefined);
     const expect = (answer: Answer, status: number, step: string) => {
       if (answer.status !== status) throw new Error(`${step}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
       report(step, answer.body);
     };
-    const first = await this.challenge({ scope: options.scope, ...(options.issuerState && { issuer_state: options.issuerState }) });
+    const first = await this.challenge({
+      scope: options.scope,
+      ...(options.issuerState && { issuer_state: options.issuerState }),
+    });
     expect(first, 400, '4-5 authorization challenge → insufficient_authorization');
     const request = await this.requestObject(String(first.body.presentation));
-    report('6 request object verified', { client_id: request.clientId, response_mode: request.responseMode, claims: request.claims });
+    report('6 request object verified', {
+      client_id: request.clientId,
+      response_mode: request.responseMode,
+      claims: request.claims,
+    });
     const presented = await this.respond(request);
     expect(presented, 200, '7-9 presentation accepted → presentation_during_issuance_session');
-    const second = await this.challenge({ auth_session: String(first.body.auth_session), presentation_during_issuance_session: String(presented.body.presentation_during_issuance_session) });
+    const second = await this.challenge({
+      auth_session: String(first.body.auth_session),
+      presentation_during_issuance_session: String(presented.body.presentation_during_issuance_session),
+    });
     expect(second, 200, '10-11 authorization challenge with pdis → authorization_code');
     const token = await this.token(String(second.body.authorization_code));
     expect(token, 200, '12-13 token request → DPoP-bound access token');
     const cNonce = await this.nonce();
     report('14 nonce endpoint → c_nonce', { c_nonce: cNonce });
-    const credential = await this.credential(String(token.body.access_token), { configurationId: options.configurationId, cNonce });
+    const credential = await this.credential(String(token.body.access_token), {
+      configurationId: options.configurationId,
+      cNonce,
+    });
     expect(credential, 200, '14-15 credential request → credential');
     return String((credential.body.credentials as Array<{ credential: string }>)[0]!.credential);
   }

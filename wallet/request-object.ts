@@ -25,7 +25,10 @@ const signers = new LruCache<Promise<{ key: CryptoKey; certificate: X509Certific
 function signerOf(leaf: string): Promise<{ key: CryptoKey; certificate: X509Certificate }> {
   let signer = signers.get(leaf);
   if (!signer) {
-    signer = importX509(pem(leaf), 'ES256').then((key) => ({ key: key as CryptoKey, certificate: new X509Certificate(Buffer.from(leaf, 'base64')) }));
+    signer = importX509(pem(leaf), 'ES256').then((key) => ({
+      key: key as CryptoKey,
+      certificate: new X509Certificate(Buffer.from(leaf, 'base64')),
+    }));
     signer.catch(() => signers.delete(leaf));
     signers.set(leaf, signer);
   }
@@ -37,7 +40,8 @@ async function verifySigner(jws: string, clientId: string, responseUri: string):
   const header = decodeProtectedHeader(jws);
   if (header.typ !== 'oauth-authz-req+jwt') throw new Error(`request object typ is ${String(header.typ)}`);
   if (clientId.startsWith('redirect_uri:')) {
-    if (header.alg !== 'none' || clientId !== `redirect_uri:${responseUri}`) throw new Error('redirect_uri client must send an unsigned request for its response_uri');
+    if (header.alg !== 'none' || clientId !== `redirect_uri:${responseUri}`)
+      throw new Error('redirect_uri client must send an unsigned request for its response_uri');
     return;
   }
   const leaf = header.x5c?.[0];
@@ -46,10 +50,13 @@ async function verifySigner(jws: string, clientId: string, responseUri: string):
   await compactVerify(jws, key);
   const [prefix, value] = [clientId.slice(0, clientId.indexOf(':')), clientId.slice(clientId.indexOf(':') + 1)];
   if (prefix === 'x509_san_dns') {
-    if (!(certificate.subjectAltName ?? '').split(', ').includes(`DNS:${value}`)) throw new Error('certificate SAN does not name the client');
-    if (new URL(responseUri).hostname !== value) throw new Error('response_uri host differs from the x509_san_dns client');
+    if (!(certificate.subjectAltName ?? '').split(', ').includes(`DNS:${value}`))
+      throw new Error('certificate SAN does not name the client');
+    if (new URL(responseUri).hostname !== value)
+      throw new Error('response_uri host differs from the x509_san_dns client');
   } else if (prefix === 'x509_hash') {
-    if (createHash('sha256').update(certificate.raw).digest('base64url') !== value) throw new Error('x509_hash does not match the certificate');
+    if (createHash('sha256').update(certificate.raw).digest('base64url') !== value)
+      throw new Error('x509_hash does not match the certificate');
   } else throw new Error(`unsupported client_id prefix ${prefix}`);
 }
 

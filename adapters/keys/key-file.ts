@@ -1,9 +1,27 @@
 import { X509Certificate, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 
-export const EcPrivateJwk = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string().min(1), y: z.string().min(1), d: z.string().min(1) });
+export const EcPrivateJwk = z.object({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: z.string().min(1),
+  y: z.string().min(1),
+  d: z.string().min(1),
+});
 export type EcPrivateJwk = z.infer<typeof EcPrivateJwk>;
 
 function isCertificate(base64: string): boolean {
@@ -30,7 +48,12 @@ const masterSecret = z.string().min(43);
 /** Version 1: the credential signing keys carried the verifier certificate too. Still read, and migrated at open. */
 const KeyFileV1 = z.object({ version: z.literal(1), masterSecret, keys: z.array(StoredCertifiedKey).min(1) });
 /** Version 2: credential signing keys (the newest signs) and a separate verifier key with its certificate. */
-const KeyFileV2 = z.object({ version: z.literal(2), masterSecret, keys: z.array(StoredSigningKey).min(1), verifier: StoredCertifiedKey });
+const KeyFileV2 = z.object({
+  version: z.literal(2),
+  masterSecret,
+  keys: z.array(StoredSigningKey).min(1),
+  verifier: StoredCertifiedKey,
+});
 const StoredKeyFile = z.discriminatedUnion('version', [KeyFileV1, KeyFileV2]);
 export type KeyFile = z.infer<typeof KeyFileV2>;
 export type StoredKeyFile = z.infer<typeof StoredKeyFile>;
@@ -110,7 +133,8 @@ async function locked<T>(path: string, work: () => Promise<T>): Promise<T> {
       const held = statSync(lock, { throwIfNoEntry: false });
       if (!held) continue;
       if (Date.now() - held.mtimeMs > LOCK_STALE_MS) rmSync(lock, { force: true });
-      else if (Date.now() > deadline) throw new Error(`${lock} is held: another process is updating the keys (remove the file if none is)`);
+      else if (Date.now() > deadline)
+        throw new Error(`${lock} is held: another process is updating the keys (remove the file if none is)`);
       else await sleep(50);
     }
   }
@@ -126,7 +150,10 @@ async function locked<T>(path: string, work: () => Promise<T>): Promise<T> {
  * the file as it is on disk now and answers the new content, or undefined when nothing is to be
  * done (another process did it meanwhile). Answers the file as it then is.
  */
-export async function updateKeyFile(path: string, change: (onDisk: StoredKeyFile) => Promise<KeyFile | undefined>): Promise<KeyFile> {
+export async function updateKeyFile(
+  path: string,
+  change: (onDisk: StoredKeyFile) => Promise<KeyFile | undefined>,
+): Promise<KeyFile> {
   return locked(path, async () => {
     const onDisk = readKeyFile(path);
     if (!onDisk) throw new Error(`${path} disappeared while the keys were updated`);

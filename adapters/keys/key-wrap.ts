@@ -22,7 +22,9 @@ export class KeyWrap {
   unwrap(sessionId: string, wrapped: Uint8Array): Buffer {
     const bytes = Buffer.from(wrapped);
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.kek, bytes.subarray(0, IV)).setAAD(Buffer.from(`session-key\n${sessionId}`));
+      const decipher = createDecipheriv('aes-256-gcm', this.kek, bytes.subarray(0, IV)).setAAD(
+        Buffer.from(`session-key\n${sessionId}`),
+      );
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG));
       return Buffer.concat([decipher.update(bytes.subarray(IV, bytes.length - TAG)), decipher.final()]);
     } catch {

@@ -1,9 +1,24 @@
-import { X509Certificate, createECDH, createHash, createPrivateKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  X509Certificate,
+  createECDH,
+  createHash,
+  createPrivateKey,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import {
-  EcPrivateJwk, createKeyFile, readKeyFile, updateKeyFile, type KeyFile, type StoredCertifiedKey, type StoredKeyFile, type StoredSigningKey,
+  EcPrivateJwk,
+  createKeyFile,
+  readKeyFile,
+  updateKeyFile,
+  type KeyFile,
+  type StoredCertifiedKey,
+  type StoredKeyFile,
+  type StoredSigningKey,
 } from './key-file.js';
 import { jwkThumbprint } from '../../protocol/jose/thumbprint.js';
 
@@ -52,7 +67,11 @@ async function x509Generator() {
   return import('@peculiar/x509');
 }
 
-async function certify(privateJwk: EcPrivateJwk, now: number, subjectDns: string): Promise<Pick<StoredCertifiedKey, 'certificate' | 'subjectDns'>> {
+async function certify(
+  privateJwk: EcPrivateJwk,
+  now: number,
+  subjectDns: string,
+): Promise<Pick<StoredCertifiedKey, 'certificate' | 'subjectDns'>> {
   const { kty, crv, x, y } = privateJwk;
   const x509 = await x509Generator();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
@@ -107,7 +126,12 @@ async function refreshed(file: StoredKeyFile, now: number, subjectDns: string): 
 }
 
 async function loadSigningKey(stored: StoredSigningKey): Promise<SigningKey> {
-  return { kid: stored.kid, alg: 'ES256', privateKey: (await importJWK(stored.privateJwk, 'ES256')) as CryptoKey, publicJwk: publicJwkOf(stored) };
+  return {
+    kid: stored.kid,
+    alg: 'ES256',
+    privateKey: (await importJWK(stored.privateJwk, 'ES256')) as CryptoKey,
+    publicJwk: publicJwkOf(stored),
+  };
 }
 
 async function loadVerifierKey(stored: StoredCertifiedKey): Promise<VerifierKey> {
@@ -137,9 +161,15 @@ export class KeyRing {
     const found =
       readKeyFile(path) ??
       createKeyFile(path, {
-        version: 2, masterSecret: randomBytes(32).toString('base64url'), keys: [await newSigningKey()], verifier: await newCertifiedKey(now, subjectDns),
+        version: 2,
+        masterSecret: randomBytes(32).toString('base64url'),
+        keys: [await newSigningKey()],
+        verifier: await newCertifiedKey(now, subjectDns),
       });
-    const file = found.version === 2 && upToDate(found, now, subjectDns) ? found : await updateKeyFile(path, (onDisk) => refreshed(onDisk, now, subjectDns));
+    const file =
+      found.version === 2 && upToDate(found, now, subjectDns)
+        ? found
+        : await updateKeyFile(path, (onDisk) => refreshed(onDisk, now, subjectDns));
     return new KeyRing(path, file, await loadSigningKey(file.keys.at(-1)!), await loadVerifierKey(file.verifier));
   }
 
@@ -176,7 +206,9 @@ export class KeyRing {
 
   /** 32 bytes derived from the master secret for `label` (HKDF-SHA256; labels keep the uses apart). */
   derivedSecret(label: string): Uint8Array {
-    return new Uint8Array(hkdfSync('sha256', Buffer.from(this.file.masterSecret, 'base64url'), Buffer.alloc(0), label, 32));
+    return new Uint8Array(
+      hkdfSync('sha256', Buffer.from(this.file.masterSecret, 'base64url'), Buffer.alloc(0), label, 32),
+    );
   }
 
   /**
@@ -185,13 +217,20 @@ export class KeyRing {
    */
   responseEncryptionKey(requestId: string): ResponseEncryptionKey {
     const requestHash = createHash('sha256').update(requestId).digest('base64url');
-    const material = BigInt(`0x${Buffer.from(this.derivedSecret(`openid4vp-response-encryption:${requestHash}`)).toString('hex')}`);
+    const material = BigInt(
+      `0x${Buffer.from(this.derivedSecret(`openid4vp-response-encryption:${requestHash}`)).toString('hex')}`,
+    );
     // A scalar in [1, n-1] (FIPS 186-5 A.2.1 reduction; the bias of 256 bits mod n is below 2^-32).
     const d = Buffer.from(((material % (P256_ORDER - 1n)) + 1n).toString(16).padStart(64, '0'), 'hex');
     const ecdh = createECDH('prime256v1');
     ecdh.setPrivateKey(d);
     const point = ecdh.getPublicKey();
-    const coordinates = { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') };
+    const coordinates = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33).toString('base64url'),
+    };
     return {
       publicJwk: { ...coordinates, kid: requestHash.slice(0, 16), alg: 'ECDH-ES', use: 'enc' },
       privateKey: createPrivateKey({ key: { ...coordinates, d: d.toString('base64url') }, format: 'jwk' }),

@@ -32,7 +32,8 @@ export class RecordMac {
   open(context: string, signed: string): string {
     const dot = signed.indexOf('.');
     const text = signed.slice(dot + 1);
-    if (dot < 0 || !this.verify(context, text, signed.slice(0, dot))) throw new TamperedRecord(`${context.split('\n')[0]}: a stored entry fails its authentication`);
+    if (dot < 0 || !this.verify(context, text, signed.slice(0, dot)))
+      throw new TamperedRecord(`${context.split('\n')[0]}: a stored entry fails its authentication`);
     return text;
   }
 }

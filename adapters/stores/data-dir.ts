@@ -21,21 +21,31 @@ export function prepareDataDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new DataDirUnusable(`data directory ${dir}: cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new DataDirUnusable(
+      `data directory ${dir}: cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const stat = statSync(dir);
   if (!stat.isDirectory()) throw new DataDirUnusable(`data directory ${dir}: not a directory`);
-  if (stat.mode & 0o022) throw new DataDirUnusable(`data directory ${dir} is writable by group or others (mode ${mode(stat.mode)}): run chmod 700 ${dir}`);
+  if (stat.mode & 0o022)
+    throw new DataDirUnusable(
+      `data directory ${dir} is writable by group or others (mode ${mode(stat.mode)}): run chmod 700 ${dir}`,
+    );
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     const file = statSync(path);
-    if (file.isFile() && file.mode & OTHERS) throw new DataDirUnusable(`${path} is readable by group or others (mode ${mode(file.mode)}): run chmod 600 ${path}`);
+    if (file.isFile() && file.mode & OTHERS)
+      throw new DataDirUnusable(
+        `${path} is readable by group or others (mode ${mode(file.mode)}): run chmod 600 ${path}`,
+      );
   }
   const probe = join(dir, `.write-probe-${process.pid}`);
   try {
     writeFileSync(probe, '', { mode: 0o600 });
     unlinkSync(probe);
   } catch (error) {
-    throw new DataDirUnusable(`data directory ${dir}: cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new DataDirUnusable(
+      `data directory ${dir}: cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }

@@ -108,10 +108,14 @@ export class UrlTrustedIssuers implements TrustedIssuers {
   private async fetchList(): Promise<TrustedIssuerList> {
     try {
       const response = await (this.options.fetch ?? fetch)(this.url, {
-        headers: { Accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+        headers: { Accept: 'application/json' },
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
       });
       if (!response.ok) return [];
-      const parsed = z.object({ issuers: TrustedIssuerList }).safeParse(JSON.parse(await readCapped(response, this.options.maxBytes ?? 1024 * 1024)));
+      const parsed = z
+        .object({ issuers: TrustedIssuerList })
+        .safeParse(JSON.parse(await readCapped(response, this.options.maxBytes ?? 1024 * 1024)));
       return parsed.success ? parsed.data.issuers : [];
     } catch {
       return [];
@@ -119,7 +123,8 @@ export class UrlTrustedIssuers implements TrustedIssuers {
   }
 
   private current(): Promise<StaticTrustedIssuers> {
-    if (this.loaded && this.options.now() - this.loaded.at < this.options.maxAgeMs) return Promise.resolve(this.loaded.issuers);
+    if (this.loaded && this.options.now() - this.loaded.at < this.options.maxAgeMs)
+      return Promise.resolve(this.loaded.issuers);
     this.inFlight ??= this.fetchList().then((list) => {
       this.loaded = { at: this.options.now(), issuers: new StaticTrustedIssuers(list) };
       this.inFlight = undefined;

@@ -32,18 +32,34 @@ function tokenMatches(presented: string | null, expected: string): boolean {
  * client address (all clients without a known address share one bucket): once the bucket
  * is empty, every admin request from there answers 429 with Retry-After, whatever token it carries.
  */
-export function refuseNonAdmin(ctx: IssuerContext, request: ProtocolRequest, endpoint: string): ProtocolResponse | undefined {
+export function refuseNonAdmin(
+  ctx: IssuerContext,
+  request: ProtocolRequest,
+  endpoint: string,
+): ProtocolResponse | undefined {
   const now = ctx.now();
   const client = request.remoteAddress === undefined ? 'unknown' : addressKey(request.remoteAddress);
   const wait = ctx.limits.adminFailures.retryAfter(client, now);
   if (wait > 0) {
     audit(ctx, { action: 'refused', endpoint, reason: 'throttled' });
-    return jsonResponse(429, { error: 'invalid_request', error_description: 'too many failed admin attempts; retry later' }, { 'Retry-After': String(wait) });
+    return jsonResponse(
+      429,
+      { error: 'invalid_request', error_description: 'too many failed admin attempts; retry later' },
+      { 'Retry-After': String(wait) },
+    );
   }
   const admin = ctx.config.adminToken;
   const presented = request.headers.get('authorization');
   if (admin && tokenMatches(presented, admin)) return undefined;
   ctx.limits.adminFailures.take(client, now);
-  audit(ctx, { action: 'refused', endpoint, reason: !admin ? 'admin_api_off' : presented === null ? 'no_token' : 'bad_token' });
-  return jsonResponse(401, { error: 'invalid_token', error_description: 'the admin API needs the admin bearer token' }, { 'WWW-Authenticate': 'Bearer' });
+  audit(ctx, {
+    action: 'refused',
+    endpoint,
+    reason: !admin ? 'admin_api_off' : presented === null ? 'no_token' : 'bad_token',
+  });
+  return jsonResponse(
+    401,
+    { error: 'invalid_token', error_description: 'the admin API needs the admin bearer token' },
+    { 'WWW-Authenticate': 'Bearer' },
+  );
 }

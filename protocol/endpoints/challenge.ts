@@ -1,7 +1,15 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { hashSecret, newEventId, newHandle, newSecret, newSessionId, sessionOfHandle } from '../handles.js';
 import { clientIdFor, presentationUri } from '../openid4vp/request-object.js';
-import { AccessDenied, InvalidClient, InvalidSession, RedirectToWeb, contextOf, type NewPresentationRequest, type Outcome } from '../../engine/index.js';
+import {
+  AccessDenied,
+  InvalidClient,
+  InvalidSession,
+  RedirectToWeb,
+  contextOf,
+  type NewPresentationRequest,
+  type Outcome,
+} from '../../engine/index.js';
 import { readAuthorizationRequest } from '../oauth2/authorization-request.js';
 import { proveClient } from '../oauth2/client-proof.js';
 import { checkClientId, endpoints, type IssuerContext } from '../issuer-context.js';
@@ -21,15 +29,29 @@ async function newPresentationRequest(ctx: IssuerContext, sessionId: string): Pr
   const requestId = newHandle(sessionId);
   const { verifier } = ctx.config;
   const verifierClientId = clientIdFor({
-    keyRing: ctx.keyRing, clientIdPrefix: verifier.clientIdPrefix, dns: new URL(ctx.config.publicUrl).hostname,
+    keyRing: ctx.keyRing,
+    clientIdPrefix: verifier.clientIdPrefix,
+    dns: new URL(ctx.config.publicUrl).hostname,
     responseUri: endpoints(ctx.config).response(requestId),
   });
   return { requestId, nonce: newSecret(), state: newSecret(), verifierClientId };
 }
 
-function insufficientAuthorization(ctx: IssuerContext, authSession: string, request: { requestId: string; verifierClientId: string }) {
-  const presentation = presentationUri(request.verifierClientId, endpoints(ctx.config).requestObject(request.requestId));
-  return jsonResponse(400, { error: 'insufficient_authorization', error_description: 'present the requested credential', auth_session: authSession, presentation });
+function insufficientAuthorization(
+  ctx: IssuerContext,
+  authSession: string,
+  request: { requestId: string; verifierClientId: string },
+) {
+  const presentation = presentationUri(
+    request.verifierClientId,
+    endpoints(ctx.config).requestObject(request.requestId),
+  );
+  return jsonResponse(400, {
+    error: 'insufficient_authorization',
+    error_description: 'present the requested credential',
+    auth_session: authSession,
+    presentation,
+  });
 }
 
 /**
@@ -41,12 +63,25 @@ function insufficientAuthorization(ctx: IssuerContext, authSession: string, requ
 function tooManySessions(limiter: RateLimiter, key: string | undefined, now: number): ProtocolResponse | undefined {
   const wait = key === undefined ? 0 : limiter.take(key, now);
   if (wait === 0) return undefined;
-  return jsonResponse(429, { error: 'temporarily_unavailable', error_description: 'too many new sessions; retry later' }, { 'Retry-After': String(wait) });
+  return jsonResponse(
+    429,
+    { error: 'temporarily_unavailable', error_description: 'too many new sessions; retry later' },
+    { 'Retry-After': String(wait) },
+  );
 }
 
-async function firstCall(ctx: IssuerContext, request: ProtocolRequest, params: Map<string, string>, now: number): Promise<ProtocolResponse> {
+async function firstCall(
+  ctx: IssuerContext,
+  request: ProtocolRequest,
+  params: Map<string, string>,
+  now: number,
+): Promise<ProtocolResponse> {
   // Checked before any signature: an address over its limit costs no cryptography.
-  const byAddress = tooManySessions(ctx.limits.sessionsPerAddress, request.remoteAddress && addressKey(request.remoteAddress), now);
+  const byAddress = tooManySessions(
+    ctx.limits.sessionsPerAddress,
+    request.remoteAddress && addressKey(request.remoteAddress),
+    now,
+  );
   if (byAddress) return byAddress;
   const caller = await proveCaller(ctx, request, now);
   const byKey = tooManySessions(ctx.limits.sessionsPerKey, caller.dpopJkt, now);
@@ -56,23 +91,37 @@ async function firstCall(ctx: IssuerContext, request: ProtocolRequest, params: M
     // OpenID4VCI §5.1.3: issuer_state binds this challenge to one live offer, once.
     const offered = await ctx.offers.consume(authorization.issuerState, now);
     if (!offered || authorization.credentialConfigurationIds.some((id) => !offered.includes(id)))
-      throw new AccessDenied('issuer_state is unknown, used, expired, or does not offer this credential', 'OpenID4VCI §5.1.3');
+      throw new AccessDenied(
+        'issuer_state is unknown, used, expired, or does not offer this credential',
+        'OpenID4VCI §5.1.3',
+      );
   }
   const sessionId = newSessionId();
   const authSession = newHandle(sessionId);
   const presentation = await newPresentationRequest(ctx, sessionId);
   const { viaAuthorizationDetails, ...facts } = authorization;
   const outcome = await ctx.engine.execute({
-    type: 'StartChallenge', eventId: newEventId(), sessionId, at: now, ...facts,
+    type: 'StartChallenge',
+    eventId: newEventId(),
+    sessionId,
+    at: now,
+    ...facts,
     ...(viaAuthorizationDetails && { authorizationDetails: true }),
-    dpopJkt: caller.dpopJkt, ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }),
-    authSessionHash: hashSecret(authSession), request: presentation,
+    dpopJkt: caller.dpopJkt,
+    ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }),
+    authSessionHash: hashSecret(authSession),
+    request: presentation,
   });
   if (isLeft(outcome)) return errorResponse(outcome.left);
   return insufficientAuthorization(ctx, authSession, presentation);
 }
 
-async function followUp(ctx: IssuerContext, request: ProtocolRequest, params: Map<string, string>, now: number): Promise<ProtocolResponse> {
+async function followUp(
+  ctx: IssuerContext,
+  request: ProtocolRequest,
+  params: Map<string, string>,
+  now: number,
+): Promise<ProtocolResponse> {
   const authSession = params.get('auth_session')!;
   const sessionId = sessionOfHandle(authSession);
   if (!sessionId) throw new InvalidSession('auth_session is unknown', 'FiPA §5.3.1');
@@ -82,8 +131,15 @@ async function followUp(ctx: IssuerContext, request: ProtocolRequest, params: Ma
   const code = newHandle(sessionId);
   const rotated = newHandle(sessionId);
   const outcome: Outcome = await ctx.engine.execute({
-    type: 'ContinueChallenge', eventId: newEventId(), sessionId, at: now,
-    caller: { authSessionHash: hashSecret(authSession), dpopJkt: caller.dpopJkt, ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }) },
+    type: 'ContinueChallenge',
+    eventId: newEventId(),
+    sessionId,
+    at: now,
+    caller: {
+      authSessionHash: hashSecret(authSession),
+      dpopJkt: caller.dpopJkt,
+      ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }),
+    },
     ...(pdis !== undefined && { pdisHash: hashSecret(pdis) }),
     codeHash: hashSecret(code),
     retry: { authSessionHash: hashSecret(rotated), request: await newPresentationRequest(ctx, sessionId) },

@@ -5,11 +5,26 @@ import { verifyDpopProof } from '../oauth2/dpop.js';
 import { verifyProofJwt } from '../openid4vci/proof.js';
 import { issueSdJwtVc } from '../openid4vci/sd-jwt-vc.js';
 import {
-  CredentialRequestDenied, EngineError, InvalidCredentialRequest, InvalidNonce, InvalidProof, InvalidToken, UnknownCredentialConfiguration,
-  UnknownCredentialIdentifier, contextOf, issuable, type SessionContext,
+  CredentialRequestDenied,
+  EngineError,
+  InvalidCredentialRequest,
+  InvalidNonce,
+  InvalidProof,
+  InvalidToken,
+  UnknownCredentialConfiguration,
+  UnknownCredentialIdentifier,
+  contextOf,
+  issuable,
+  type SessionContext,
 } from '../../engine/index.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
-import { authenticationRequired, jsonResponse, resourceErrorResponse, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
+import {
+  authenticationRequired,
+  jsonResponse,
+  resourceErrorResponse,
+  type ProtocolRequest,
+  type ProtocolResponse,
+} from '../messages.js';
 
 const CredentialRequest = z
   .object({
@@ -23,7 +38,8 @@ const CredentialRequest = z
 
 function readRequest(request: ProtocolRequest) {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw new InvalidCredentialRequest('content type must be application/json', 'OpenID4VCI §8.2');
+  if (type !== 'application/json')
+    throw new InvalidCredentialRequest('content type must be application/json', 'OpenID4VCI §8.2');
   let json: unknown;
   try {
     json = JSON.parse(request.body);
@@ -31,7 +47,11 @@ function readRequest(request: ProtocolRequest) {
     throw new InvalidCredentialRequest('body is not valid JSON', 'OpenID4VCI §8.2');
   }
   const parsed = CredentialRequest.safeParse(json);
-  if (!parsed.success) throw new InvalidCredentialRequest(`malformed credential request: ${parsed.error.issues[0]?.message}`, 'OpenID4VCI §8.2');
+  if (!parsed.success)
+    throw new InvalidCredentialRequest(
+      `malformed credential request: ${parsed.error.issues[0]?.message}`,
+      'OpenID4VCI §8.2',
+    );
   return parsed.data;
 }
 
@@ -46,11 +66,15 @@ function accessToken(request: ProtocolRequest): string {
 function configurationOf(ctx: IssuerContext, body: z.infer<typeof CredentialRequest>, session: SessionContext): string {
   const id = body.credential_configuration_id ?? body.credential_identifier!;
   if (!ctx.config.credentialConfigurations[id]) {
-    if (body.credential_identifier !== undefined) throw new UnknownCredentialIdentifier('unknown credential_identifier', 'OpenID4VCI §8.3.1.2');
+    if (body.credential_identifier !== undefined)
+      throw new UnknownCredentialIdentifier('unknown credential_identifier', 'OpenID4VCI §8.3.1.2');
     throw new UnknownCredentialConfiguration('unknown credential_configuration_id', 'OpenID4VCI §8.3.1.2');
   }
   if (body.credential_identifier !== undefined && !session.authorizationDetails)
-    throw new InvalidCredentialRequest('credential_identifier is only for tokens issued with authorization_details', 'OpenID4VCI §8.2');
+    throw new InvalidCredentialRequest(
+      'credential_identifier is only for tokens issued with authorization_details',
+      'OpenID4VCI §8.2',
+    );
   return id;
 }
 
@@ -76,7 +100,12 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   const now = ctx.now();
   const { config, replay } = ctx;
   const dpop = await verifyDpopProof(request.headers.get('dpop'), {
-    method: request.method, url: endpoints(config).credential, now, replay, accessToken: token, maxAgeSeconds: config.dpop.maxAgeSeconds,
+    method: request.method,
+    url: endpoints(config).credential,
+    now,
+    replay,
+    accessToken: token,
+    maxAgeSeconds: config.dpop.maxAgeSeconds,
   });
   const body = readRequest(request);
   const session = contextOf(await ctx.engine.load(sessionId));
@@ -86,33 +115,62 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   // A session without a key was erased or retained: the engine refuses it below (invalid_token), whatever the proofs say.
   const pseudonym = await ctx.pseudonyms.known(sessionId);
   const refused = issuable(session, configurationId, body.proofs.jwt.length);
-  if (refused && pseudonym && session.token?.hash === hashSecret(token) && session.dpopJkt === pseudonym('jkt', dpop.jkt)) throw refused;
+  if (
+    refused &&
+    pseudonym &&
+    session.token?.hash === hashSecret(token) &&
+    session.dpopJkt === pseudonym('jkt', dpop.jkt)
+  )
+    throw refused;
   const isClientId = (iss: string) => !pseudonym || pseudonym('client_id', iss) === session.clientId;
-  const proofs = await Promise.all(body.proofs.jwt.map((jwt) => verifyProofJwt(jwt, { audience: config.publicUrl, isClientId, now })));
+  const proofs = await Promise.all(
+    body.proofs.jwt.map((jwt) => verifyProofJwt(jwt, { audience: config.publicUrl, isClientId, now })),
+  );
   const nonce = proofs[0]!.nonce;
-  if (proofs.some((proof) => proof.nonce !== nonce)) throw new InvalidProof('every proof must carry the same c_nonce', 'OpenID4VCI §8.2');
+  if (proofs.some((proof) => proof.nonce !== nonce))
+    throw new InvalidProof('every proof must carry the same c_nonce', 'OpenID4VCI §8.2');
   const nonceExpiresAt = ctx.cNonces.check(nonce, now);
   if (nonceExpiresAt === undefined) throw new InvalidNonce('c_nonce is unknown or expired', 'OpenID4VCI §7.2');
   const base = { sessionId, at: now, tokenHash: hashSecret(token), dpopJkt: dpop.jkt };
-  const bound = await ctx.engine.execute({ type: 'IssueCNonce', eventId: newEventId(), ...base, nonceHash: hashSecret(nonce) });
+  const bound = await ctx.engine.execute({
+    type: 'IssueCNonce',
+    eventId: newEventId(),
+    ...base,
+    nonceHash: hashSecret(nonce),
+  });
   if (isLeft(bound)) return resourceErrorResponse(bound.left);
   // OpenID4VCI §13.8: a c_nonce is accepted once, cluster-wide.
-  if (!(await replay.useOnce(`c_nonce:${nonce}`, nonceExpiresAt, now))) throw new InvalidNonce('c_nonce was already used', 'OpenID4VCI §13.8');
+  if (!(await replay.useOnce(`c_nonce:${nonce}`, nonceExpiresAt, now)))
+    throw new InvalidNonce('c_nonce was already used', 'OpenID4VCI §13.8');
   // The state this append was decided on is current even where this instance's cache lagged.
   const current = contextOf(bound.right.state);
-  const credentials = await Promise.all(proofs.map((proof) => buildCredential(ctx, current, configurationId, proof.jwk, now)));
+  const credentials = await Promise.all(
+    proofs.map((proof) => buildCredential(ctx, current, configurationId, proof.jwk, now)),
+  );
   const outcome = await ctx.engine.execute({
-    type: 'IssueCredential', eventId: newEventId(), ...base, credentialConfigurationId: configurationId, nonceHash: hashSecret(nonce),
-    holderJkts: proofs.map((proof) => proof.jkt), credentialDigests: credentials.map((credential) => hashSecret(credential)),
+    type: 'IssueCredential',
+    eventId: newEventId(),
+    ...base,
+    credentialConfigurationId: configurationId,
+    nonceHash: hashSecret(nonce),
+    holderJkts: proofs.map((proof) => proof.jkt),
+    credentialDigests: credentials.map((credential) => hashSecret(credential)),
   });
   if (isLeft(outcome)) return resourceErrorResponse(outcome.left);
   return jsonResponse(200, { credentials: credentials.map((credential) => ({ credential })) });
 }
 
 /** I-20: the new credential's claims come only from the verified presentation, through the configured mapping. */
-async function buildCredential(ctx: IssuerContext, session: SessionContext, configurationId: string, holderJwk: object, now: number) {
+async function buildCredential(
+  ctx: IssuerContext,
+  session: SessionContext,
+  configurationId: string,
+  holderJwk: object,
+  now: number,
+) {
   const configuration = ctx.config.credentialConfigurations[configurationId]!;
-  const presented = session.presentation && (await ctx.sealer.unseal(session.sessionId, session.presentation.sealedClaims));
+  const presented =
+    session.presentation && (await ctx.sealer.unseal(session.sessionId, session.presentation.sealedClaims));
   if (!presented) throw new CredentialRequestDenied('the presented claims of this session are erased', 'seed 002 §3.3');
   // OpenID4VCI §5.1.1, seed 002 §3.3 (data minimisation): only the claims the wallet asked for, when it named any.
   const subset = session.claimSubsets?.[configurationId];
@@ -123,7 +181,13 @@ async function buildCredential(ctx: IssuerContext, session: SessionContext, conf
   );
   const key = ctx.keyRing.current();
   return issueSdJwtVc({
-    issuer: ctx.config.publicUrl, signingKey: { kid: key.kid, privateKey: key.privateKey, alg: 'ES256' }, vct: configuration.vct, claims,
-    disclosable: configuration.disclosable, holderJwk, now, lifetimeSeconds: configuration.lifetimeSeconds,
+    issuer: ctx.config.publicUrl,
+    signingKey: { kid: key.kid, privateKey: key.privateKey, alg: 'ES256' },
+    vct: configuration.vct,
+    claims,
+    disclosable: configuration.disclosable,
+    holderJwk,
+    now,
+    lifetimeSeconds: configuration.lifetimeSeconds,
   });
 }

@@ -13,7 +13,11 @@ const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
  * could link it to the person's other sessions can never be read or recomputed again; the
  * log itself stays intact and still folds (crypto-shredding). An unknown session is 404.
  */
-export async function handleErase(ctx: IssuerContext, request: ProtocolRequest, sessionId: string): Promise<ProtocolResponse> {
+export async function handleErase(
+  ctx: IssuerContext,
+  request: ProtocolRequest,
+  sessionId: string,
+): Promise<ProtocolResponse> {
   const refused = refuseNonAdmin(ctx, request, 'erase');
   if (refused) return refused;
   if (!SESSION_ID.test(sessionId)) throw new InvalidRequest('not a session id', 'admin API');

@@ -20,23 +20,39 @@ function offerBody(ctx: Pick<IssuerContext, 'config'>, credentialConfigurationId
 }
 
 /** OpenID4VCI §4.1: an offer with an authorization_code grant carrying issuer_state, by value or by reference. */
-export async function createOffer(ctx: Pick<IssuerContext, 'config' | 'offers' | 'issuerStates' | 'now'>, credentialConfigurationIds: string[], byReference: boolean): Promise<OfferLinks> {
+export async function createOffer(
+  ctx: Pick<IssuerContext, 'config' | 'offers' | 'issuerStates' | 'now'>,
+  credentialConfigurationIds: string[],
+  byReference: boolean,
+): Promise<OfferLinks> {
   for (const id of credentialConfigurationIds)
-    if (!ctx.config.credentialConfigurations[id]) throw new UnknownCredentialConfiguration('an unknown credential configuration is named', 'OpenID4VCI §4.1.1');
+    if (!ctx.config.credentialConfigurations[id])
+      throw new UnknownCredentialConfiguration('an unknown credential configuration is named', 'OpenID4VCI §4.1.1');
   const offer = ctx.issuerStates.newOffer(credentialConfigurationIds, ctx.now(), ctx.config.lifetimes.offer);
   await ctx.offers.create(offer);
   if (!byReference) {
     const body = JSON.stringify(offerBody(ctx, credentialConfigurationIds, offer.issuerState));
-    return { offerUri: `openid-credential-offer://?credential_offer=${encodeURIComponent(body)}`, issuerState: offer.issuerState };
+    return {
+      offerUri: `openid-credential-offer://?credential_offer=${encodeURIComponent(body)}`,
+      issuerState: offer.issuerState,
+    };
   }
   const credentialOfferUri = endpoints(ctx.config).offer(offer.offerId);
-  return { offerUri: `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(credentialOfferUri)}`, issuerState: offer.issuerState, credentialOfferUri };
+  return {
+    offerUri: `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(credentialOfferUri)}`,
+    issuerState: offer.issuerState,
+    credentialOfferUri,
+  };
 }
 
 /** GET credential_offer_uri: the offer JSON, served once, its issuer_state derived again from the offer id (hardening §3). */
 export async function handleOfferFetch(ctx: IssuerContext, offerId: string): Promise<ProtocolResponse> {
   const ids = await ctx.offers.serveOnce(offerId, ctx.now());
-  if (ids === undefined) return jsonResponse(404, { error: 'invalid_request', error_description: 'unknown, expired or already served offer' });
+  if (ids === undefined)
+    return jsonResponse(404, {
+      error: 'invalid_request',
+      error_description: 'unknown, expired or already served offer',
+    });
   return jsonResponse(200, offerBody(ctx, ids, ctx.issuerStates.of(offerId)));
 }
 
@@ -58,6 +74,14 @@ export async function handleOfferCreate(ctx: IssuerContext, request: ProtocolReq
   const parsed = OfferRequest.safeParse(json);
   if (!parsed.success) throw new InvalidRequest('credential_configuration_ids is required', 'admin API');
   const links = await createOffer(ctx, parsed.data.credential_configuration_ids, parsed.data.by_reference);
-  audit(ctx, { action: 'offer_created', endpoint: 'offers', configurations: parsed.data.credential_configuration_ids.join(' '), byReference: String(parsed.data.by_reference) });
-  return jsonResponse(201, { offer_uri: links.offerUri, ...(links.credentialOfferUri && { credential_offer_uri: links.credentialOfferUri }) });
+  audit(ctx, {
+    action: 'offer_created',
+    endpoint: 'offers',
+    configurations: parsed.data.credential_configuration_ids.join(' '),
+    byReference: String(parsed.data.by_reference),
+  });
+  return jsonResponse(201, {
+    offer_uri: links.offerUri,
+    ...(links.credentialOfferUri && { credential_offer_uri: links.credentialOfferUri }),
+  });
 }

@@ -19,7 +19,8 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
   const params = readForm(request);
   const grantType = params.get('grant_type');
   if (grantType === undefined) throw new InvalidRequest('grant_type is required', 'RFC 6749 §4.1.3');
-  if (grantType !== 'authorization_code') throw new UnsupportedGrantType('only authorization_code is supported', 'RFC 6749 §5.2');
+  if (grantType !== 'authorization_code')
+    throw new UnsupportedGrantType('only authorization_code is supported', 'RFC 6749 §5.2');
   const code = params.get('code');
   if (code === undefined) throw new InvalidRequest('code is required', 'RFC 6749 §4.1.3');
   const sessionId = sessionOfHandle(code);
@@ -30,12 +31,18 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
   const caller = await proveClient(ctx, request, endpoints(ctx.config).token, now);
   // RFC 6749 §4.1.3: client_id is required unless the client authenticates (here: a wallet attestation).
   // A missing parameter is invalid_request (§5.2); invalid_client is for failed client authentication.
-  if (params.get('client_id') === undefined && !caller.attestationJkt) throw new InvalidRequest('client_id is required', 'RFC 6749 §4.1.3');
+  if (params.get('client_id') === undefined && !caller.attestationJkt)
+    throw new InvalidRequest('client_id is required', 'RFC 6749 §4.1.3');
   const verifier = params.get('code_verifier');
   const redirectUri = params.get('redirect_uri');
   const token = newHandle(sessionId);
   const outcome = await ctx.engine.execute({
-    type: 'RedeemCode', eventId: newEventId(), sessionId, at: now, codeHash: hashSecret(code), dpopJkt: caller.dpopJkt,
+    type: 'RedeemCode',
+    eventId: newEventId(),
+    sessionId,
+    at: now,
+    codeHash: hashSecret(code),
+    dpopJkt: caller.dpopJkt,
     ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }),
     ...(verifier !== undefined && { verifierChallenge: s256(verifier) }),
     ...(redirectUri !== undefined && { redirectUri }),
@@ -44,14 +51,20 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
   if (isLeft(outcome)) return errorResponse(outcome.left);
   const session = contextOf(outcome.right.state);
   // RFC 6749 §5.1: a response with a token is no-store (jsonResponse) and, for HTTP/1.0 caches, Pragma no-cache.
-  return jsonResponse(200, {
-    access_token: token,
-    token_type: 'DPoP',
-    expires_in: Math.floor((session.token!.expiresAt - now) / 1000),
-    ...(session.authorizationDetails && {
-      authorization_details: session.credentialConfigurationIds.map((id) => ({
-        type: 'openid_credential', credential_configuration_id: id, credential_identifiers: [id],
-      })),
-    }),
-  }, { Pragma: 'no-cache' });
+  return jsonResponse(
+    200,
+    {
+      access_token: token,
+      token_type: 'DPoP',
+      expires_in: Math.floor((session.token!.expiresAt - now) / 1000),
+      ...(session.authorizationDetails && {
+        authorization_details: session.credentialConfigurationIds.map((id) => ({
+          type: 'openid_credential',
+          credential_configuration_id: id,
+          credential_identifiers: [id],
+        })),
+      }),
+    },
+    { Pragma: 'no-cache' },
+  );
 }

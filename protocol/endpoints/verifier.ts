@@ -28,64 +28,108 @@ function requirements(ctx: IssuerContext, session: SessionContext) {
 const WALLET_NONCE = /^[A-Za-z0-9._~+/=-]{1,256}$/;
 
 /** GET (or POST, for request_uri_method=post) request_uri: the signed request object, once (OpenID4VP §5.10). */
-export async function handleRequestObject(ctx: IssuerContext, request: ProtocolRequest, requestId: string): Promise<ProtocolResponse> {
+export async function handleRequestObject(
+  ctx: IssuerContext,
+  request: ProtocolRequest,
+  requestId: string,
+): Promise<ProtocolResponse> {
   const sessionId = sessionOf(requestId);
   const walletNonce = request.method === 'POST' ? readForm(request).get('wallet_nonce') : undefined;
   // OpenID4VP §5.10: the wallet_nonce is echoed into the signed request object, so it is bounded before anything is signed or recorded.
-  if (walletNonce !== undefined && !WALLET_NONCE.test(walletNonce)) throw new InvalidRequest('wallet_nonce must be 1 to 256 URL-safe characters', 'OpenID4VP §5.10');
+  if (walletNonce !== undefined && !WALLET_NONCE.test(walletNonce))
+    throw new InvalidRequest('wallet_nonce must be 1 to 256 URL-safe characters', 'OpenID4VP §5.10');
   const now = ctx.now();
-  const outcome = await ctx.engine.execute({ type: 'RetrieveRequestObject', eventId: newEventId(), sessionId, at: now, requestId });
+  const outcome = await ctx.engine.execute({
+    type: 'RetrieveRequestObject',
+    eventId: newEventId(),
+    sessionId,
+    at: now,
+    requestId,
+  });
   if (isLeft(outcome)) return errorResponse(outcome.left);
   const session = contextOf(outcome.right.state);
   const { verifier } = ctx.config;
   const needed = requirements(ctx, session);
   const { requestObject, contentType } = await buildRequestObject({
-    keyRing: ctx.keyRing, clientIdPrefix: verifier.clientIdPrefix, dns: new URL(ctx.config.publicUrl).hostname,
-    responseUri: endpoints(ctx.config).response(requestId), nonce: session.request.nonce, state: session.request.state,
-    responseMode: verifier.responseMode, dcqlQuery: pidDcqlQuery(needed.vctValues, needed.claims), now,
-    lifetimeSeconds: Math.max(1, Math.floor((session.request.expiresAt - now) / 1000)), requestId,
+    keyRing: ctx.keyRing,
+    clientIdPrefix: verifier.clientIdPrefix,
+    dns: new URL(ctx.config.publicUrl).hostname,
+    responseUri: endpoints(ctx.config).response(requestId),
+    nonce: session.request.nonce,
+    state: session.request.state,
+    responseMode: verifier.responseMode,
+    dcqlQuery: pidDcqlQuery(needed.vctValues, needed.claims),
+    now,
+    lifetimeSeconds: Math.max(1, Math.floor((session.request.expiresAt - now) / 1000)),
+    requestId,
     ...(walletNonce !== undefined && { walletNonce }),
   });
   return { status: 200, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' }, body: requestObject };
 }
 
 /** POST response_uri: the wallet's presentation or error (OpenID4VP §8.2; seed 000 steps 7–9). */
-export async function handleAuthorizationResponse(ctx: IssuerContext, request: ProtocolRequest, requestId: string): Promise<ProtocolResponse> {
+export async function handleAuthorizationResponse(
+  ctx: IssuerContext,
+  request: ProtocolRequest,
+  requestId: string,
+): Promise<ProtocolResponse> {
   const sessionId = sessionOf(requestId);
   const form = new URLSearchParams([...readForm(request)]);
   const response = await parseAuthorizationResponse(form, {
-    keyRing: ctx.keyRing, requestId, expectedQueryIds: [QUERY_ID], responseMode: ctx.config.verifier.responseMode,
+    keyRing: ctx.keyRing,
+    requestId,
+    expectedQueryIds: [QUERY_ID],
+    responseMode: ctx.config.verifier.responseMode,
   });
   if (response.state === undefined) throw new InvalidRequest('state is required', 'OpenID4VP §5.3; P-40');
   const now = ctx.now();
   const base = { eventId: newEventId(), sessionId, at: now, requestId, state: response.state };
   if (response.kind === 'error') {
     const outcome = await ctx.engine.execute({
-      type: 'SubmitWalletError', ...base, error: response.error.slice(0, 256),
+      type: 'SubmitWalletError',
+      ...base,
+      error: response.error.slice(0, 256),
       ...(response.errorDescription !== undefined && {
-        sealedErrorDescription: await ctx.sealer.seal(sessionId, { error_description: response.errorDescription.slice(0, 1024) }, false),
+        sealedErrorDescription: await ctx.sealer.seal(
+          sessionId,
+          { error_description: response.errorDescription.slice(0, 1024) },
+          false,
+        ),
       }),
     });
     // OpenID4VP §8.2: a processed error response is answered 200; no pdis after a failure.
     return isLeft(outcome) ? errorResponse(outcome.left) : jsonResponse(200, {});
   }
   const presented = response.presentations[QUERY_ID];
-  if (!presented || presented.length !== 1) throw new InvalidRequest('exactly one presentation is expected', 'OpenID4VP §8.1');
+  if (!presented || presented.length !== 1)
+    throw new InvalidRequest('exactly one presentation is expected', 'OpenID4VP §8.1');
   const session = contextOf(await ctx.engine.load(sessionId, { fresh: true }));
-  if (session.request.requestId !== requestId) throw new InvalidRequest('unknown or superseded presentation request', 'P-40');
+  if (session.request.requestId !== requestId)
+    throw new InvalidRequest('unknown or superseded presentation request', 'P-40');
   const needed = requirements(ctx, session);
   const verified = await verifyPresentation(presented[0]!, {
-    trustedIssuers: ctx.trustedIssuers, acceptedVcts: needed.vctValues, requiredClaims: needed.claims, now,
+    trustedIssuers: ctx.trustedIssuers,
+    acceptedVcts: needed.vctValues,
+    requiredClaims: needed.claims,
+    now,
     // P-41, CF-21: the engine binds the presentation through the key-binding JWT's nonce and aud, so it is always required.
     requireKeyBinding: true,
-    allowWithoutExp: ctx.config.verifier.allowPidWithoutExp, clockToleranceSeconds: ctx.config.verifier.clockToleranceSeconds,
+    allowWithoutExp: ctx.config.verifier.allowPidWithoutExp,
+    clockToleranceSeconds: ctx.config.verifier.clockToleranceSeconds,
   });
   const claims = Object.fromEntries(needed.claims.map((name) => [name, verified.claims[name]]));
   const pdis = newHandle(sessionId);
   const outcome = await ctx.engine.execute({
-    type: 'SubmitPresentation', ...base, holderJkt: verified.holderJkt, kbNonce: verified.kbNonce, kbAud: verified.kbAud,
-    credentialDigest: verified.credentialDigest, vct: verified.vct, credentialIssuer: verified.issuer,
-    sealedClaims: await ctx.sealer.seal(sessionId, claims, false), pdisHash: hashSecret(pdis),
+    type: 'SubmitPresentation',
+    ...base,
+    holderJkt: verified.holderJkt,
+    kbNonce: verified.kbNonce,
+    kbAud: verified.kbAud,
+    credentialDigest: verified.credentialDigest,
+    vct: verified.vct,
+    credentialIssuer: verified.issuer,
+    sealedClaims: await ctx.sealer.seal(sessionId, claims, false),
+    pdisHash: hashSecret(pdis),
   });
   if (isLeft(outcome)) return errorResponse(outcome.left);
   return jsonResponse(200, { presentation_during_issuance_session: pdis });

@@ -16,11 +16,13 @@ const RSA_MODULUS_BITS = { min: 2048, max: 4096 };
 function checkRsaLimits(jwk: JWK): void {
   if (jwk.kty !== 'RSA') return;
   if (jwk.e !== RSA_EXPONENT) throw new TypeError('an RSA public exponent other than 65537 is refused');
-  if (typeof jwk.n !== 'string' || !/^[A-Za-z0-9_-]+$/.test(jwk.n) || jwk.n.length > 1024) throw new TypeError('the RSA modulus is malformed or too long');
+  if (typeof jwk.n !== 'string' || !/^[A-Za-z0-9_-]+$/.test(jwk.n) || jwk.n.length > 1024)
+    throw new TypeError('the RSA modulus is malformed or too long');
   const modulus = Buffer.from(jwk.n, 'base64url');
   const leadingZeros = modulus.findIndex((byte) => byte !== 0);
   const bits = leadingZeros < 0 ? 0 : (modulus.length - leadingZeros) * 8 - Math.clz32(modulus[leadingZeros]!) + 24;
-  if (bits < RSA_MODULUS_BITS.min || bits > RSA_MODULUS_BITS.max) throw new TypeError(`an RSA modulus of ${bits} bits is refused`);
+  if (bits < RSA_MODULUS_BITS.min || bits > RSA_MODULUS_BITS.max)
+    throw new TypeError(`an RSA modulus of ${bits} bits is refused`);
 }
 
 /**

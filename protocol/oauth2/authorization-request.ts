@@ -17,11 +17,25 @@ export interface AuthorizationRequest {
 }
 
 /** OpenID4VCI App. B.2: a claims description; the claims issued here are top-level, so a path is one name. */
-const ClaimDescription = z.object({ path: z.array(z.union([z.string(), z.number(), z.null()])).min(1).max(16), mandatory: z.boolean().optional() }).loose();
+const ClaimDescription = z
+  .object({
+    path: z
+      .array(z.union([z.string(), z.number(), z.null()]))
+      .min(1)
+      .max(16),
+    mandatory: z.boolean().optional(),
+  })
+  .loose();
 
 const AuthorizationDetails = z
   .array(
-    z.object({ type: z.literal('openid_credential'), credential_configuration_id: z.string().min(1), claims: z.array(ClaimDescription).min(1).max(64).optional() }).loose(),
+    z
+      .object({
+        type: z.literal('openid_credential'),
+        credential_configuration_id: z.string().min(1),
+        claims: z.array(ClaimDescription).min(1).max(64).optional(),
+      })
+      .loose(),
   )
   .min(1)
   .max(16);
@@ -64,7 +78,10 @@ function claimSubsetsOf(raw: string, config: Config): Record<string, string[]> |
     for (const { path } of detail.claims) {
       const name = path[0];
       if (path.length !== 1 || typeof name !== 'string' || !Object.hasOwn(issued, name))
-        fail('authorization_details claims names a claim this credential does not carry', 'OpenID4VCI §5.1.1, App. B.2');
+        fail(
+          'authorization_details claims names a claim this credential does not carry',
+          'OpenID4VCI §5.1.1, App. B.2',
+        );
       names.add(name);
     }
     subsets.set(detail.credential_configuration_id, names);
@@ -83,10 +100,15 @@ function requestedConfigurations(params: Map<string, string>, config: Config): s
   const details = params.get('authorization_details');
   if (details !== undefined)
     for (const id of parseDetails(details)) {
-      if (!config.credentialConfigurations[id]) throw new InvalidRequest('authorization_details names an unknown credential configuration', 'OpenID4VCI §5.1.1');
+      if (!config.credentialConfigurations[id])
+        throw new InvalidRequest(
+          'authorization_details names an unknown credential configuration',
+          'OpenID4VCI §5.1.1',
+        );
       ids.add(id);
     }
-  if (ids.size === 0) throw new InvalidScope('no known credential is requested by scope or authorization_details', 'OpenID4VCI §5.1.2');
+  if (ids.size === 0)
+    throw new InvalidScope('no known credential is requested by scope or authorization_details', 'OpenID4VCI §5.1.2');
   return [...ids];
 }
 
@@ -101,14 +123,19 @@ function checkParameters(params: Map<string, string>, config: Config): void {
   if (responseType !== undefined && responseType !== 'code') fail('response_type must be code', 'FiPA §5.1');
   const challenge = params.get('code_challenge');
   const method = params.get('code_challenge_method');
-  if (method !== undefined && challenge === undefined) fail('code_challenge_method without code_challenge', 'RFC 7636 §4.3');
+  if (method !== undefined && challenge === undefined)
+    fail('code_challenge_method without code_challenge', 'RFC 7636 §4.3');
   if (challenge !== undefined) {
     if (method !== 'S256') fail('code_challenge_method must be S256', 'RFC 9700 §2.1.1');
     if (!PKCE_VALUE.test(challenge)) fail('code_challenge is malformed', 'RFC 7636 §4.2');
   }
 }
 
-export function readAuthorizationRequest(params: Map<string, string>, config: Config, attestedClientId?: string): AuthorizationRequest {
+export function readAuthorizationRequest(
+  params: Map<string, string>,
+  config: Config,
+  attestedClientId?: string,
+): AuthorizationRequest {
   checkParameters(params, config);
   const clientId = params.get('client_id') ?? attestedClientId;
   if (!clientId || clientId.length > 256) fail('client_id is required', 'FiPA §5.1');

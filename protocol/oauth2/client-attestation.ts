@@ -31,9 +31,14 @@ async function verifyWith(jwt: string, keys: JWK[], typ: string, now: number): P
   if (!alg || !ALGORITHMS.includes(alg)) return undefined;
   for (const key of keys) {
     try {
-      return (await jwtVerify(jwt, await importPublicJwk(key, alg), { algorithms: ALGORITHMS, typ, currentDate: new Date(now) })).payload;
+      return (
+        await jwtVerify(jwt, await importPublicJwk(key, alg), {
+          algorithms: ALGORITHMS,
+          typ,
+          currentDate: new Date(now),
+        })
+      ).payload;
     } catch {
-      continue;
     }
   }
   return undefined;
@@ -61,8 +66,14 @@ export async function verifyClientAttestation(
   }
   if (typeof issuer !== 'string') fail('the wallet attestation has no iss', 'ABCA §5.1');
   // ABCA §5.1, seed 002 I-50: signed by a wallet provider we trust, not expired.
-  const claims = await verifyWith(attestation, await options.trustedAttesters(issuer), 'oauth-client-attestation+jwt', options.now);
-  if (!claims) fail('the wallet attestation is not from a trusted wallet provider, or is invalid or expired', 'ABCA §5.1');
+  const claims = await verifyWith(
+    attestation,
+    await options.trustedAttesters(issuer),
+    'oauth-client-attestation+jwt',
+    options.now,
+  );
+  if (!claims)
+    fail('the wallet attestation is not from a trusted wallet provider, or is invalid or expired', 'ABCA §5.1');
   if (typeof claims.exp !== 'number') fail('the wallet attestation has no exp', 'ABCA §5.1');
   const sub = claims.sub;
   if (typeof sub !== 'string' || (options.clientId !== undefined && sub !== options.clientId))
@@ -74,14 +85,18 @@ export async function verifyClientAttestation(
   if (!proof) fail('the attestation PoP is not signed by the attested key', 'ABCA §5.2');
   const audience = Array.isArray(proof.aud) ? proof.aud : [proof.aud];
   if (!audience.includes(options.issuer)) fail('the attestation PoP is not for this authorization server', 'ABCA §5.2');
-  if (proof.iss !== undefined && proof.iss !== sub) fail('the attestation PoP iss differs from the attestation sub', 'ABCA §5.2');
+  if (proof.iss !== undefined && proof.iss !== sub)
+    fail('the attestation PoP iss differs from the attestation sub', 'ABCA §5.2');
   const maxAge = options.maxAgeSeconds ?? 300;
   const nowSeconds = options.now / 1000;
   if (typeof proof.iat !== 'number' || proof.iat < nowSeconds - maxAge || proof.iat > nowSeconds + 60)
     fail('the attestation PoP iat is outside the accepted window', 'ABCA §5.2');
-  if (typeof proof.jti !== 'string' || proof.jti.length === 0 || proof.jti.length > 256) fail('the attestation PoP needs a jti', 'ABCA §5.2');
+  if (typeof proof.jti !== 'string' || proof.jti.length === 0 || proof.jti.length > 256)
+    fail('the attestation PoP needs a jti', 'ABCA §5.2');
   const jkt = jwkThumbprint(cnf);
-  if (!(await options.replay.useOnce(`attestation-pop:${jkt}:${proof.jti}`, (proof.iat + maxAge) * 1000 + 1, options.now)))
+  if (
+    !(await options.replay.useOnce(`attestation-pop:${jkt}:${proof.jti}`, (proof.iat + maxAge) * 1000 + 1, options.now))
+  )
     fail('the attestation PoP was already used', 'ABCA §12.1 (replay)');
   return { clientId: sub, jkt };
 }

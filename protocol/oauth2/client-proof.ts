@@ -9,10 +9,22 @@ import type { ProtocolRequest } from '../messages.js';
  */
 export async function proveClient(ctx: IssuerContext, request: ProtocolRequest, url: string, now: number) {
   const { config, replay } = ctx;
-  const dpop = await verifyDpopProof(request.headers.get('dpop'), { method: request.method, url, now, replay, maxAgeSeconds: config.dpop.maxAgeSeconds });
+  const dpop = await verifyDpopProof(request.headers.get('dpop'), {
+    method: request.method,
+    url,
+    now,
+    replay,
+    maxAgeSeconds: config.dpop.maxAgeSeconds,
+  });
   const attestation = await verifyClientAttestation(
-    { attestation: request.headers.get('oauth-client-attestation'), pop: request.headers.get('oauth-client-attestation-pop') },
+    {
+      attestation: request.headers.get('oauth-client-attestation'),
+      pop: request.headers.get('oauth-client-attestation-pop'),
+    },
     { now, issuer: config.publicUrl, trustedAttesters: ctx.trustedAttesters, replay },
   );
-  return { dpopJkt: dpop.jkt, ...(attestation && { attestationJkt: attestation.jkt, attestedClientId: attestation.clientId }) };
+  return {
+    dpopJkt: dpop.jkt,
+    ...(attestation && { attestationJkt: attestation.jkt, attestedClientId: attestation.clientId }),
+  };
 }

@@ -47,9 +47,14 @@ function checkClaims(payload: JWTPayload, options: DpopOptions, maxAge: number):
   }
   // §4.3 (10), §11.1: iat within the window.
   const nowSeconds = options.now / 1000;
-  if (typeof payload.iat !== 'number' || payload.iat < nowSeconds - maxAge || payload.iat > nowSeconds + (options.maxFutureSeconds ?? 10))
+  if (
+    typeof payload.iat !== 'number' ||
+    payload.iat < nowSeconds - maxAge ||
+    payload.iat > nowSeconds + (options.maxFutureSeconds ?? 10)
+  )
     fail('the DPoP proof iat is outside the accepted window', 'RFC 9449 §4.3 (10)');
-  if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) fail('the DPoP proof needs a jti', 'RFC 9449 §4.2');
+  if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256)
+    fail('the DPoP proof needs a jti', 'RFC 9449 §4.2');
 }
 
 /**
@@ -61,7 +66,10 @@ function checkClaims(payload: JWTPayload, options: DpopOptions, maxAge: number):
  * last, after the signature, because recording the jti of an unverified proof would let anyone
  * burn the jti of a genuine proof they have seen (and fill the replay cache with garbage).
  */
-export async function verifyDpopProof(proof: string | null | undefined, options: DpopOptions): Promise<{ jkt: string; jwk: JWK }> {
+export async function verifyDpopProof(
+  proof: string | null | undefined,
+  options: DpopOptions,
+): Promise<{ jkt: string; jwk: JWK }> {
   // §4.3 (1)-(2): exactly one proof, a well-formed JWT.
   if (!proof) fail('a DPoP proof is required', 'RFC 9449 §4.3 (1)');
   if (proof.includes(',') || proof.length > 8192) fail('exactly one DPoP proof is allowed', 'RFC 9449 §4.3 (1)');
@@ -79,7 +87,8 @@ export async function verifyDpopProof(proof: string | null | undefined, options:
   if (!header.alg || !algorithms.includes(header.alg)) fail('the DPoP proof alg is not supported', 'RFC 9449 §4.3 (5)');
   const jwk = header.jwk;
   if (!jwk || typeof jwk !== 'object') fail('the DPoP proof carries no jwk', 'RFC 9449 §4.3 (7)');
-  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) fail('the DPoP proof jwk must be a public key', 'RFC 9449 §4.3 (7)');
+  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk))
+    fail('the DPoP proof jwk must be a public key', 'RFC 9449 §4.3 (7)');
   const maxAge = options.maxAgeSeconds ?? 60;
   checkClaims(claims, options, maxAge);
   let key;
@@ -96,7 +105,11 @@ export async function verifyDpopProof(proof: string | null | undefined, options:
   }
   const jkt = jwkThumbprint(jwk);
   // §11.1: a jti is accepted once while its proof could be accepted; only after the signature (see above).
-  const fresh = await options.replay.useOnce(`dpop:${jkt}:${payload.jti}`, ((payload.iat as number) + maxAge) * 1000 + 1, options.now);
+  const fresh = await options.replay.useOnce(
+    `dpop:${jkt}:${payload.jti}`,
+    ((payload.iat as number) + maxAge) * 1000 + 1,
+    options.now,
+  );
   if (!fresh) fail('the DPoP proof was already used', 'RFC 9449 §11.1');
   return { jkt, jwk };
 }

@@ -16,6 +16,11 @@ export class IssuerStates {
 
   newOffer(credentialConfigurationIds: string[], now: number, lifetimeSeconds: number): CreatedOffer {
     const offerId = newSecret();
-    return { offerId, issuerState: this.of(offerId), credentialConfigurationIds, expiresAt: now + lifetimeSeconds * 1000 };
+    return {
+      offerId,
+      issuerState: this.of(offerId),
+      credentialConfigurationIds,
+      expiresAt: now + lifetimeSeconds * 1000,
+    };
   }
 }

@@ -13,7 +13,9 @@ export function credentialIssuerMetadata(config: Config) {
     credential_endpoint: urls.credential,
     nonce_endpoint: urls.nonce,
     // §12.2.4: advertised only when configured; without it a request carries exactly one key proof.
-    ...(config.policy.batchSize !== undefined && { batch_credential_issuance: { batch_size: config.policy.batchSize } }),
+    ...(config.policy.batchSize !== undefined && {
+      batch_credential_issuance: { batch_size: config.policy.batchSize },
+    }),
     credential_configurations_supported: Object.fromEntries(
       Object.entries(config.credentialConfigurations).map(([id, c]) => [
         id,

@@ -16,7 +16,14 @@ export interface VerifiedProof {
  */
 export async function verifyProofJwt(
   jwt: string,
-  options: { audience: string; /** Whether `iss` names the client of this authorization (the session keeps only its pseudonym). */ isClientId: (iss: string) => boolean; now: number; algorithms?: string[]; maxAgeSeconds?: number; maxFutureSeconds?: number },
+  options: {
+    audience: string /** Whether `iss` names the client of this authorization (the session keeps only its pseudonym). */;
+    isClientId: (iss: string) => boolean;
+    now: number;
+    algorithms?: string[];
+    maxAgeSeconds?: number;
+    maxFutureSeconds?: number;
+  },
 ): Promise<VerifiedProof> {
   const algorithms = options.algorithms ?? ['ES256'];
   let header;
@@ -26,22 +33,33 @@ export async function verifyProofJwt(
     throw new InvalidProof('proof is not a JWS', 'OpenID4VCI App. F.4');
   }
   // App. F.1: typ openid4vci-proof+jwt; an asymmetric, supported alg; the key as a public jwk.
-  if (header.typ !== 'openid4vci-proof+jwt') throw new InvalidProof('proof typ must be openid4vci-proof+jwt', 'OpenID4VCI App. F.1');
-  if (!header.alg || !algorithms.includes(header.alg)) throw new InvalidProof('proof alg is not supported', 'OpenID4VCI App. F.4');
+  if (header.typ !== 'openid4vci-proof+jwt')
+    throw new InvalidProof('proof typ must be openid4vci-proof+jwt', 'OpenID4VCI App. F.1');
+  if (!header.alg || !algorithms.includes(header.alg))
+    throw new InvalidProof('proof alg is not supported', 'OpenID4VCI App. F.4');
   const jwk = header.jwk;
   if (!jwk || header.kid !== undefined || header.x5c !== undefined)
     throw new InvalidProof('proof must carry exactly one key, as jwk', 'OpenID4VCI App. F.1');
-  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) throw new InvalidProof('proof jwk must be a public key', 'OpenID4VCI App. F.4');
+  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk))
+    throw new InvalidProof('proof jwk must be a public key', 'OpenID4VCI App. F.4');
   let payload;
   try {
     const key = await importPublicJwk(jwk, header.alg);
-    ({ payload } = await jwtVerify(jwt, key, { algorithms, audience: options.audience, currentDate: new Date(options.now) }));
+    ({ payload } = await jwtVerify(jwt, key, {
+      algorithms,
+      audience: options.audience,
+      currentDate: new Date(options.now),
+    }));
   } catch {
     throw new InvalidProof('proof signature or audience is not valid', 'OpenID4VCI App. F.4');
   }
   // App. F.4 and §13.8: iat within the accepted window.
   const nowSeconds = options.now / 1000;
-  if (typeof payload.iat !== 'number' || payload.iat < nowSeconds - (options.maxAgeSeconds ?? 300) || payload.iat > nowSeconds + (options.maxFutureSeconds ?? 60))
+  if (
+    typeof payload.iat !== 'number' ||
+    payload.iat < nowSeconds - (options.maxAgeSeconds ?? 300) ||
+    payload.iat > nowSeconds + (options.maxFutureSeconds ?? 60)
+  )
     throw new InvalidProof('proof iat is missing or outside the accepted window', 'OpenID4VCI §13.8');
   // App. F.1: `iss`, when present, is the client_id of the client making the request.
   if (payload.iss !== undefined && (typeof payload.iss !== 'string' || !options.isClientId(payload.iss)))

@@ -11,7 +11,9 @@ export interface SigningKey {
 /** An ES256 signer over the JWS signing input, as @sd-jwt expects (base64url of the raw r‖s signature). */
 function signerOf(key: SigningKey): (data: string) => Promise<string> {
   return async (data) =>
-    Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, new TextEncoder().encode(data))).toString('base64url');
+    Buffer.from(
+      await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, new TextEncoder().encode(data)),
+    ).toString('base64url');
 }
 
 /**
@@ -29,9 +31,22 @@ export async function issueSdJwtVc(input: {
   now: number;
   lifetimeSeconds: number;
 }): Promise<string> {
-  const sdjwt = new SDJwtVcInstance({ signer: signerOf(input.signingKey), signAlg: input.signingKey.alg, hasher: digest, hashAlg: 'sha-256', saltGenerator: generateSalt });
+  const sdjwt = new SDJwtVcInstance({
+    signer: signerOf(input.signingKey),
+    signAlg: input.signingKey.alg,
+    hasher: digest,
+    hashAlg: 'sha-256',
+    saltGenerator: generateSalt,
+  });
   const iat = Math.floor(input.now / 1000);
-  const payload = { ...input.claims, iss: input.issuer, vct: input.vct, iat, exp: iat + input.lifetimeSeconds, cnf: { jwk: input.holderJwk } };
+  const payload = {
+    ...input.claims,
+    iss: input.issuer,
+    vct: input.vct,
+    iat,
+    exp: iat + input.lifetimeSeconds,
+    cnf: { jwk: input.holderJwk },
+  };
   const disclosed = input.disclosable.filter((name) => name in input.claims);
   return sdjwt.issue(payload, { _sd: disclosed } as never, { header: { kid: input.signingKey.kid, typ: 'dc+sd-jwt' } });
 }

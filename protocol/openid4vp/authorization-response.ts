@@ -22,7 +22,10 @@ const Payload = z.object({
   vp_token: z.unknown().optional(),
   state: z.string().min(1).max(512).optional(),
   // RFC 6749 §4.1.2.1: an error code is printable ASCII without '"' and '\'.
-  error: z.string().regex(/^[\x20\x21\x23-\x5B\x5D-\x7E]{1,256}$/).optional(),
+  error: z
+    .string()
+    .regex(/^[\x20\x21\x23-\x5B\x5D-\x7E]{1,256}$/)
+    .optional(),
   error_description: z.string().max(1024).optional(),
 });
 
@@ -57,7 +60,8 @@ function parseJson(text: string, what: string): unknown {
 function presentationsOf(vpToken: unknown, expectedQueryIds: string[]): Record<string, string[]> {
   // direct_post carries vp_token as a JSON string; inside a direct_post.jwt payload 1.0 makes it an object, older wallets a string.
   const json = typeof vpToken === 'string' ? parseJson(vpToken, 'vp_token') : vpToken;
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('vp_token must be a JSON object keyed by query id');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    fail('vp_token must be a JSON object keyed by query id');
   // Own keys of the parsed JSON, so a "__proto__" member is checked like any other.
   const entries = Object.entries(json);
   if (entries.length === 0) fail('vp_token holds no presentation');
@@ -76,11 +80,15 @@ function interpret(payload: unknown, expectedQueryIds: string[]): AuthorizationR
   const parsed = Payload.safeParse(payload);
   if (!parsed.success) {
     const path = parsed.error.issues[0]?.path.map(String).join('.');
-    fail(path ? `malformed authorization response parameter ${path}` : 'the authorization response is not a JSON object');
+    fail(
+      path ? `malformed authorization response parameter ${path}` : 'the authorization response is not a JSON object',
+    );
   }
   const { vp_token: vpToken, state, error, error_description: errorDescription } = parsed.data;
-  if (error !== undefined && vpToken !== undefined) fail('an authorization response carries either vp_token or error, not both');
-  if (error !== undefined) return { kind: 'error', state, error, ...(errorDescription !== undefined && { errorDescription }) };
+  if (error !== undefined && vpToken !== undefined)
+    fail('an authorization response carries either vp_token or error, not both');
+  if (error !== undefined)
+    return { kind: 'error', state, error, ...(errorDescription !== undefined && { errorDescription }) };
   if (vpToken === undefined) fail('neither vp_token nor error was sent');
   return { kind: 'presentation', state, presentations: presentationsOf(vpToken, expectedQueryIds) };
 }
@@ -94,7 +102,8 @@ async function decrypt(jwe: string, keyRing: KeyRing, requestId: string): Promis
   } catch {
     fail('the encrypted response is not a JWE');
   }
-  if (zip !== undefined) throw new InvalidRequest('a compressed (zip) response is not accepted', 'RFC 7516 §4.1.3; HAIP §5.1');
+  if (zip !== undefined)
+    throw new InvalidRequest('a compressed (zip) response is not accepted', 'RFC 7516 §4.1.3; HAIP §5.1');
   let plaintext: Uint8Array;
   try {
     ({ plaintext } = await compactDecrypt(jwe, keyRing.responseEncryptionKey(requestId).privateKey, {
@@ -126,7 +135,8 @@ export async function parseAuthorizationResponse(
   const { response, ...plain } = singleValued(form);
   if (response === undefined) {
     // HAIP §5.1, OpenID4VP §8.3: a request for an encrypted response is not answered in the clear.
-    if (options.responseMode === 'direct_post.jwt' && plain.error === undefined) fail('this request requires an encrypted response (direct_post.jwt)');
+    if (options.responseMode === 'direct_post.jwt' && plain.error === undefined)
+      fail('this request requires an encrypted response (direct_post.jwt)');
     return interpret(plain, options.expectedQueryIds);
   }
   if (options.responseMode === 'direct_post') fail('this request did not ask for an encrypted response');

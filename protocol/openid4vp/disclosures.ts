@@ -24,7 +24,8 @@ function decode(encoded: string): Disclosure {
   } catch {
     fail('a disclosure is malformed');
   }
-  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || (parsed.length !== 2 && parsed.length !== 3)) fail('a disclosure is malformed');
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || (parsed.length !== 2 && parsed.length !== 3))
+    fail('a disclosure is malformed');
   if (parsed.length === 2) return { value: parsed[1] };
   const name = parsed[1];
   if (typeof name !== 'string') fail('a disclosure is malformed');
@@ -41,7 +42,10 @@ function decode(encoded: string): Disclosure {
  * a disclosed name never clashes with a clear claim at its level; digests with no
  * disclosure are decoys and vanish. Anything else refuses the presentation.
  */
-export function applyDisclosures(payload: Record<string, unknown>, encodedDisclosures: string[]): Record<string, unknown> {
+export function applyDisclosures(
+  payload: Record<string, unknown>,
+  encodedDisclosures: string[],
+): Record<string, unknown> {
   const byDigest = new Map<string, Disclosure>();
   for (const encoded of encodedDisclosures) {
     if (encoded.length === 0) fail('the presentation has an empty disclosure');
@@ -68,7 +72,12 @@ export function applyDisclosures(payload: Record<string, unknown>, encodedDisclo
   const resolveArray = (items: unknown[], depth: number): unknown[] => {
     const out: unknown[] = [];
     for (const item of items) {
-      const isReference = item !== null && typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length === 1 && '...' in item;
+      const isReference =
+        item !== null &&
+        typeof item === 'object' &&
+        !Array.isArray(item) &&
+        Object.keys(item).length === 1 &&
+        '...' in item;
       if (!isReference) {
         out.push(resolve(item, depth + 1));
         continue;
@@ -90,7 +99,8 @@ export function applyDisclosures(payload: Record<string, unknown>, encodedDisclo
       const disclosure = reference(digest);
       if (!disclosure) continue;
       if (disclosure.name === undefined) fail('an array-element disclosure is referenced from _sd');
-      if (depth === 0 && NEVER_DISCLOSED.has(disclosure.name)) throw new InvalidRequest(`${disclosure.name} must not be selectively disclosed`, 'SD-JWT VC §3.2.2.2');
+      if (depth === 0 && NEVER_DISCLOSED.has(disclosure.name))
+        throw new InvalidRequest(`${disclosure.name} must not be selectively disclosed`, 'SD-JWT VC §3.2.2.2');
       // SD-JWT §7.1 step 3.2.2.4: a disclosed claim never replaces a clear (signed) one.
       if (Object.hasOwn(out, disclosure.name)) fail('a disclosed claim clashes with a claim of the credential');
       out[disclosure.name] = resolve(disclosure.value, depth + 1);

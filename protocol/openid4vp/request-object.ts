@@ -26,15 +26,25 @@ const REQUEST_OBJECT_TYPE = 'oauth-authz-req+jwt';
 
 /** OpenID4VP §6, App. B.3: one SD-JWT VC PID (`meta.vct_values` is required) with the named top-level claims. */
 export function pidDcqlQuery(vct: string[], claims: string[]): DcqlQuery {
-  return { credentials: [{ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: vct }, claims: claims.map((name) => ({ path: [name] })) }] };
+  return {
+    credentials: [
+      { id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: vct }, claims: claims.map((name) => ({ path: [name] })) },
+    ],
+  };
 }
 
 /** OpenID4VP §5.9.3: the verifier's client identifier, with a prefix telling the wallet how to trust the request. */
-export function clientIdFor(input: { keyRing: KeyRing; clientIdPrefix: ClientIdPrefix; dns: string; responseUri: string }): string {
+export function clientIdFor(input: {
+  keyRing: KeyRing;
+  clientIdPrefix: ClientIdPrefix;
+  dns: string;
+  responseUri: string;
+}): string {
   switch (input.clientIdPrefix) {
     case 'x509_san_dns':
       // OpenID4VP §5.9.3: without other trust, the wallet requires the response_uri host to be the SAN dNSName.
-      if (new URL(input.responseUri).hostname !== input.dns) throw new Error(`x509_san_dns:${input.dns} does not match the host of ${input.responseUri}`);
+      if (new URL(input.responseUri).hostname !== input.dns)
+        throw new Error(`x509_san_dns:${input.dns} does not match the host of ${input.responseUri}`);
       return `x509_san_dns:${input.dns}`;
     case 'x509_hash':
       return `x509_hash:${input.keyRing.x509Hash()}`;
@@ -79,7 +89,10 @@ export async function buildRequestObject(input: {
   const iat = Math.floor(input.now / 1000);
   const encryption =
     input.responseMode === 'direct_post.jwt'
-      ? { jwks: { keys: [input.keyRing.responseEncryptionKey(input.requestId).publicJwk] }, encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'] }
+      ? {
+          jwks: { keys: [input.keyRing.responseEncryptionKey(input.requestId).publicJwk] },
+          encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'],
+        }
       : {};
   const claims = {
     response_type: 'vp_token',
@@ -105,6 +118,8 @@ export async function buildRequestObject(input: {
     return { clientId, requestObject: unsignedJwt(claims), contentType: 'application/oauth-authz-req+jwt' };
   }
   const key = input.keyRing.verifierKey();
-  const requestObject = await new SignJWT(claims).setProtectedHeader({ alg: key.alg, typ: REQUEST_OBJECT_TYPE, x5c: key.x5c }).sign(key.privateKey);
+  const requestObject = await new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, typ: REQUEST_OBJECT_TYPE, x5c: key.x5c })
+    .sign(key.privateKey);
   return { clientId, requestObject, contentType: 'application/oauth-authz-req+jwt' };
 }

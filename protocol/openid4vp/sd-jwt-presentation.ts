@@ -59,7 +59,12 @@ interface TimeRules {
 }
 
 /** The payload of `jwt` and the key among `keys` that verified it; `exp`/`nbf` hold within the tolerance, and `exp` is there when required. */
-async function verifyJwt(jwt: string, keys: JWK[], typs: string[], time: TimeRules): Promise<{ payload: JWTPayload; key: JWK } | undefined> {
+async function verifyJwt(
+  jwt: string,
+  keys: JWK[],
+  typs: string[],
+  time: TimeRules,
+): Promise<{ payload: JWTPayload; key: JWK } | undefined> {
   let header;
   try {
     header = decodeProtectedHeader(jwt);
@@ -69,10 +74,14 @@ async function verifyJwt(jwt: string, keys: JWK[], typs: string[], time: TimeRul
   if (!header.alg || !ALGORITHMS.includes(header.alg) || !typs.includes(String(header.typ))) return undefined;
   for (const key of keys) {
     try {
-      const options = { algorithms: ALGORITHMS, currentDate: new Date(time.now), clockTolerance: time.clockToleranceSeconds, ...(time.requireExp && { requiredClaims: ['exp'] }) };
+      const options = {
+        algorithms: ALGORITHMS,
+        currentDate: new Date(time.now),
+        clockTolerance: time.clockToleranceSeconds,
+        ...(time.requireExp && { requiredClaims: ['exp'] }),
+      };
       return { payload: (await jwtVerify(jwt, await importPublicJwk(key, header.alg), options)).payload, key };
     } catch {
-      continue;
     }
   }
   return undefined;
@@ -91,13 +100,25 @@ async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[
   const jwtDigest = sha256(issuerJwt);
   let payload = issuerJwts.lookup(jwtDigest, keys, policy.now);
   if (!payload) {
-    const verified = await verifyJwt(issuerJwt, keys, ['dc+sd-jwt', 'vc+sd-jwt'], timeRules(policy, !policy.allowWithoutExp));
+    const verified = await verifyJwt(
+      issuerJwt,
+      keys,
+      ['dc+sd-jwt', 'vc+sd-jwt'],
+      timeRules(policy, !policy.allowWithoutExp),
+    );
     if (verified) issuerJwts.remember(jwtDigest, verified.key, verified.payload);
     payload = verified?.payload;
   }
-  if (!payload) fail('the credential is not signed by a trusted issuer, is expired or has no expiry', 'CF-10; E-30; SD-JWT §7.1; SD-JWT VC §3.2.2.2');
+  if (!payload)
+    fail(
+      'the credential is not signed by a trusted issuer, is expired or has no expiry',
+      'CF-10; E-30; SD-JWT §7.1; SD-JWT VC §3.2.2.2',
+    );
   // RFC 7519 §4.1.6: a credential issued in the future (beyond the clock tolerance) is refused.
-  if (typeof payload.iat === 'number' && payload.iat > policy.now / 1000 + (policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE))
+  if (
+    typeof payload.iat === 'number' &&
+    payload.iat > policy.now / 1000 + (policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE)
+  )
     fail('the credential is issued in the future', 'SD-JWT VC §3.2.2.2; RFC 7519 §4.1.6');
   if (payload._sd_alg !== undefined && payload._sd_alg !== 'sha-256') fail('unsupported _sd_alg', 'SD-JWT §4.1.1');
   return { issuer, payload, claims: applyDisclosures(payload as Record<string, unknown>, encodedDisclosures) };
@@ -108,16 +129,26 @@ async function verifyKeyBinding(kbJwt: string, holderJwk: JWK, presented: string
   const kb = (await verifyJwt(kbJwt, [holderJwk], ['kb+jwt'], timeRules(policy, false)))?.payload;
   if (!kb) fail('the key-binding JWT is not signed by the credential holder key', 'CF-21; SD-JWT §7.3');
   const nowSeconds = policy.now / 1000;
-  if (typeof kb.iat !== 'number' || kb.iat < nowSeconds - (policy.maxKbAgeSeconds ?? 300) || kb.iat > nowSeconds + (policy.maxFutureSeconds ?? policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE))
+  if (
+    typeof kb.iat !== 'number' ||
+    kb.iat < nowSeconds - (policy.maxKbAgeSeconds ?? 300) ||
+    kb.iat > nowSeconds + (policy.maxFutureSeconds ?? policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE)
+  )
     fail('the key-binding JWT iat is not fresh', 'SD-JWT §7.3');
-  if (typeof kb.nonce !== 'string' || typeof kb.aud !== 'string') fail('the key-binding JWT lacks nonce or aud', 'SD-JWT §4.3');
-  if (kb.sd_hash !== sha256(presented)) fail('the key-binding JWT sd_hash does not match the presentation', 'SD-JWT §4.3.1');
+  if (typeof kb.nonce !== 'string' || typeof kb.aud !== 'string')
+    fail('the key-binding JWT lacks nonce or aud', 'SD-JWT §4.3');
+  if (kb.sd_hash !== sha256(presented))
+    fail('the key-binding JWT sd_hash does not match the presentation', 'SD-JWT §4.3.1');
   return { kbNonce: kb.nonce, kbAud: kb.aud };
 }
 
 /** Verify an SD-JWT VC presentation (SD-JWT §7.1, §7.3; SD-JWT VC; OpenID4VP App. B.3). */
-export async function verifyPresentation(presentation: string, policy: PresentationPolicy): Promise<VerifiedPresentation> {
-  if (presentation.length > 32_768 || !presentation.includes('~')) fail('the presentation is not an SD-JWT', 'SD-JWT §4');
+export async function verifyPresentation(
+  presentation: string,
+  policy: PresentationPolicy,
+): Promise<VerifiedPresentation> {
+  if (presentation.length > 32_768 || !presentation.includes('~'))
+    fail('the presentation is not an SD-JWT', 'SD-JWT §4');
   const parts = presentation.split('~');
   const issuerJwt = parts[0]!;
   const kbJwt = parts.at(-1)!;
@@ -125,7 +156,8 @@ export async function verifyPresentation(presentation: string, policy: Presentat
   // SD-JWT §4: disclosures sit between single tildes; an empty one (`~~`) is refused, not skipped.
   const { issuer, payload, claims } = await verifyIssuerSigned(issuerJwt, parts.slice(1, -1), policy);
   const vct = payload.vct;
-  if (typeof vct !== 'string' || !policy.acceptedVcts.includes(vct)) fail('the credential type is not the one requested', 'SD-JWT VC §3.2.2.2; OpenID4VP §6');
+  if (typeof vct !== 'string' || !policy.acceptedVcts.includes(vct))
+    fail('the credential type is not the one requested', 'SD-JWT VC §3.2.2.2; OpenID4VP §6');
   const missing = policy.requiredClaims.find((name) => claims[name] === undefined);
   if (missing) fail(`the presentation does not disclose ${missing}`, 'OpenID4VP §6.4');
   const holderJwk = (payload.cnf as { jwk?: JWK } | undefined)?.jwk;

@@ -10,7 +10,10 @@ interface Verified {
 /** Still valid at `now` by its own time claims (RFC 7519 §4.1.4, §4.1.5), as jose's `jwtVerify` checks them. */
 function inTime(payload: JWTPayload, now: number): boolean {
   const seconds = Math.floor(now / 1000);
-  return !(typeof payload.exp === 'number' && payload.exp <= seconds) && !(typeof payload.nbf === 'number' && payload.nbf > seconds);
+  return (
+    !(typeof payload.exp === 'number' && payload.exp <= seconds) &&
+    !(typeof payload.nbf === 'number' && payload.nbf > seconds)
+  );
 }
 
 /**

@@ -40,7 +40,10 @@ describe('KV entries written by anyone but an engine are never used (rule 3)', (
     const nc = await nats.connect();
     const offers = await JetStreamOfferStore.open(nc, mac, 'pdi-test-offers', quiet);
     const kv = await new Kvm(nc).open('pdi-test-offers');
-    await kv.put(`state.${hashSecret('issuer-state-of-mallory')}`, JSON.stringify({ ids: ['demo_membership'], expiresAt: NOW + 60_000 }));
+    await kv.put(
+      `state.${hashSecret('issuer-state-of-mallory')}`,
+      JSON.stringify({ ids: ['demo_membership'], expiresAt: NOW + 60_000 }),
+    );
     await kv.put('offer.mallory-offer-01', JSON.stringify({ ids: ['demo_membership'], expiresAt: NOW + 60_000 }));
     expect(await offers.consume('issuer-state-of-mallory', NOW)).toBeUndefined();
     expect(await offers.serveOnce('mallory-offer-01', NOW)).toBeUndefined();
@@ -52,7 +55,11 @@ describe('KV entries written by anyone but an engine are never used (rule 3)', (
 
   it('hardening §1: a deadline forged into the bucket is ignored by the expiry scheduler', async () => {
     const nc = await nats.connect();
-    const names = { stream: 'PDI_TEST_DEADLINES', subjectPrefix: 'pdi.testdeadlines', deadlines: 'pdi-test-deadlines-forged' };
+    const names = {
+      stream: 'PDI_TEST_DEADLINES',
+      subjectPrefix: 'pdi.testdeadlines',
+      deadlines: 'pdi-test-deadlines-forged',
+    };
     const store = await JetStreamEventStore.open(nc, mac, names, quiet);
     await (await new Kvm(nc).open(names.deadlines)).put('session-forged-deadline', String(NOW - 1));
     expect(await store.due(NOW, 10)).not.toContain('session-forged-deadline');
@@ -74,9 +81,15 @@ describe('session keys at rest (hardening §1, seed 002 §3.3)', () => {
       legacy.close();
       copyFileSync(path, join(dir, 'copy.sqlite'));
       const copy = new Database(join(dir, 'copy.sqlite'), { readonly: true });
-      const stolen = copy.prepare<[string], { key: Buffer }>('SELECT key FROM session_keys WHERE session_id = ?').get('session-a')!.key;
+      const stolen = copy
+        .prepare<[string], { key: Buffer }>('SELECT key FROM session_keys WHERE session_id = ?')
+        .get('session-a')!.key;
       copy.close();
-      const thief = new ClaimSealer({ keyFor: async () => stolen.subarray(0, 32), erase: async () => {}, close: async () => {} });
+      const thief = new ClaimSealer({
+        keyFor: async () => stolen.subarray(0, 32),
+        erase: async () => {},
+        close: async () => {},
+      });
       await expect(thief.unseal('session-a', sealed)).rejects.toThrow();
       const reopened = new SqliteSessionKeys(path, wrap);
       expect(await new ClaimSealer(reopened).unseal('session-a', sealed)).toEqual({ given_name: 'Erika' });
@@ -86,7 +99,9 @@ describe('session keys at rest (hardening §1, seed 002 §3.3)', () => {
       const lengths = check.prepare<[], { n: number }>('SELECT length(key) AS n FROM session_keys').all();
       check.close();
       expect(lengths.map((row) => row.n)).toEqual([60, 60]);
-      await expect(new SqliteSessionKeys(path, new KeyWrap(randomBytes(32))).keyFor('session-a', false)).rejects.toThrow(/fails its authentication/);
+      await expect(
+        new SqliteSessionKeys(path, new KeyWrap(randomBytes(32))).keyFor('session-a', false),
+      ).rejects.toThrow(/fails its authentication/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -21,14 +21,25 @@ async function custom(key: WalletKey, header: Record<string, unknown>, claims: R
 describe('DPoP proof verification (RFC 9449 §4.3)', () => {
   it('accepts a valid proof and answers its key thumbprint', async () => {
     const key = await generateWalletKey();
-    expect((await verifyDpopProof(await dpopProof(key, { method: 'POST', url: URL_, now: NOW }), options())).jkt).toBe(key.jkt);
+    expect((await verifyDpopProof(await dpopProof(key, { method: 'POST', url: URL_, now: NOW }), options())).jkt).toBe(
+      key.jkt,
+    );
   });
 
   it('RFC 9449 §4.3 (9): htu ignores the query but not the path or host', async () => {
     const key = await generateWalletKey();
-    await expect(verifyDpopProof(await dpopProof(key, { method: 'POST', url: `${URL_}?x=1`, now: NOW }), options())).resolves.toBeDefined();
-    await expect(verifyDpopProof(await dpopProof(key, { method: 'POST', url: 'https://issuer.example/credential', now: NOW }), options())).rejects.toThrow(InvalidDpopProof);
-    await expect(verifyDpopProof(await dpopProof(key, { method: 'POST', url: 'https://evil.example/token', now: NOW }), options())).rejects.toThrow(InvalidDpopProof);
+    await expect(
+      verifyDpopProof(await dpopProof(key, { method: 'POST', url: `${URL_}?x=1`, now: NOW }), options()),
+    ).resolves.toBeDefined();
+    await expect(
+      verifyDpopProof(
+        await dpopProof(key, { method: 'POST', url: 'https://issuer.example/credential', now: NOW }),
+        options(),
+      ),
+    ).rejects.toThrow(InvalidDpopProof);
+    await expect(
+      verifyDpopProof(await dpopProof(key, { method: 'POST', url: 'https://evil.example/token', now: NOW }), options()),
+    ).rejects.toThrow(InvalidDpopProof);
   });
 
   it.each([
@@ -45,8 +56,12 @@ describe('DPoP proof verification (RFC 9449 §4.3)', () => {
   it('§4.3 (7): refuses a private key in the jwk header and a signature by another key', async () => {
     const key = await generateWalletKey();
     const other = await generateWalletKey();
-    await expect(verifyDpopProof(await custom(key, { jwk: { ...key.publicJwk, d: 'AAAA' } }, {}), options())).rejects.toThrow(InvalidDpopProof);
-    await expect(verifyDpopProof(await custom(other, { jwk: key.publicJwk }, {}), options())).rejects.toThrow(InvalidDpopProof);
+    await expect(
+      verifyDpopProof(await custom(key, { jwk: { ...key.publicJwk, d: 'AAAA' } }, {}), options()),
+    ).rejects.toThrow(InvalidDpopProof);
+    await expect(verifyDpopProof(await custom(other, { jwk: key.publicJwk }, {}), options())).rejects.toThrow(
+      InvalidDpopProof,
+    );
   });
 
   it('§11.1: a jti is single use', async () => {
@@ -73,9 +88,15 @@ describe('DPoP proof verification (RFC 9449 §4.3)', () => {
 
   it('answers garbage only ever with InvalidDpopProof', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((p) => p.join('.'))), async (garbage) => {
-        await expect(verifyDpopProof(garbage, options())).rejects.toThrow(InvalidDpopProof);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((p) => p.join('.')),
+        ),
+        async (garbage) => {
+          await expect(verifyDpopProof(garbage, options())).rejects.toThrow(InvalidDpopProof);
+        },
+      ),
     );
   });
 });
@@ -105,7 +126,12 @@ describe('DPoP check order (issue 10 §4, RFC 9449 §11.1)', () => {
     ['jti', { jti: 'x'.repeat(300) }, /jti/],
   ])('issue 10 §4: a wrong %s is refused before the signature is looked at', async (_, claims, message) => {
     const key = await generateWalletKey();
-    await expect(verifyDpopProof(unsigned({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk }, { ...fresh, ...claims }), options())).rejects.toThrow(message);
+    await expect(
+      verifyDpopProof(
+        unsigned({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk }, { ...fresh, ...claims }),
+        options(),
+      ),
+    ).rejects.toThrow(message);
   });
 });
 
@@ -119,7 +145,9 @@ describe('RSA key limits for every key imported through key-cache (issue 10 §4)
   const bits = (n: number) => Buffer.concat([Buffer.from([0x80]), randomBytes(n / 8 - 1)]).toString('base64url');
 
   it('issue 10 §4: a 2048-bit RSA key with e = 65537 signs an accepted PS256 proof', async () => {
-    const proof = await new SignJWT(fresh).setProtectedHeader({ alg: 'PS256', typ: 'dpop+jwt', jwk: rsa.publicJwk }).sign(rsa.privateKey);
+    const proof = await new SignJWT(fresh)
+      .setProtectedHeader({ alg: 'PS256', typ: 'dpop+jwt', jwk: rsa.publicJwk })
+      .sign(rsa.privateKey);
     await expect(verifyDpopProof(proof, options())).resolves.toBeDefined();
   });
 
@@ -128,15 +156,23 @@ describe('RSA key limits for every key imported through key-cache (issue 10 §4)
     ['e = 3', () => ({ e: 'Aw' })],
     ['a 1024-bit modulus', () => ({ n: bits(1024) })],
     ['a 4104-bit modulus', () => ({ n: bits(4104) })],
-  ])('issue 10 §4: an RSA key with %s is refused by key-cache, and a DPoP proof with it before any signature check', async (_, change) => {
-    const jwk = { ...rsa.publicJwk, ...change() };
-    await expect(importPublicJwk(jwk, 'PS256')).rejects.toThrow(TypeError);
-    await expect(verifyDpopProof(unsigned({ alg: 'PS256', typ: 'dpop+jwt', jwk }, fresh), options())).rejects.toThrow(/not an acceptable public key/);
-  });
+  ])(
+    'issue 10 §4: an RSA key with %s is refused by key-cache, and a DPoP proof with it before any signature check',
+    async (_, change) => {
+      const jwk = { ...rsa.publicJwk, ...change() };
+      await expect(importPublicJwk(jwk, 'PS256')).rejects.toThrow(TypeError);
+      await expect(verifyDpopProof(unsigned({ alg: 'PS256', typ: 'dpop+jwt', jwk }, fresh), options())).rejects.toThrow(
+        /not an acceptable public key/,
+      );
+    },
+  );
 
   it('issue 10 §4: the limits are inclusive: 2048 and 4096 bits pass the size check', async () => {
     for (const n of [2048, 4096]) {
-      const refused = await importPublicJwk({ ...rsa.publicJwk, n: bits(n) }, 'PS256').then(() => undefined, (error: Error) => error.message);
+      const refused = await importPublicJwk({ ...rsa.publicJwk, n: bits(n) }, 'PS256').then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
       expect(refused ?? '').not.toMatch(/modulus/);
     }
   });

@@ -94,24 +94,57 @@ describe('key proofs (OpenID4VCI App. F.4)', () => {
   const clientId = 'wallet-client';
   it('accepts a proof for our audience and returns its key and c_nonce', async () => {
     const key = await generateWalletKey();
-    const proof = await verifyProofJwt(await keyProof(key, { audience, nonce: 'n-1', now: NOW }), { audience, isClientId: (iss) => iss === clientId, now: NOW });
+    const proof = await verifyProofJwt(await keyProof(key, { audience, nonce: 'n-1', now: NOW }), {
+      audience,
+      isClientId: (iss) => iss === clientId,
+      now: NOW,
+    });
     expect(proof).toMatchObject({ jkt: key.jkt, nonce: 'n-1' });
   });
   it('App. F.4: refuses another audience, a stale iat, a wrong typ, and no nonce', async () => {
     const key = await generateWalletKey();
-    await expect(verifyProofJwt(await keyProof(key, { audience: 'https://other.example', nonce: 'n', now: NOW }), { audience, isClientId: (iss) => iss === clientId, now: NOW })).rejects.toThrow(InvalidProof);
-    await expect(verifyProofJwt(await keyProof(key, { audience, nonce: 'n', now: NOW - 3_600_000 }), { audience, isClientId: (iss) => iss === clientId, now: NOW })).rejects.toThrow(InvalidProof);
-    const wrongTyp = await new SignJWT({ aud: audience, nonce: 'n', iat: NOW / 1000 }).setProtectedHeader({ alg: 'ES256', typ: 'JWT', jwk: key.publicJwk }).sign(key.privateKey);
-    await expect(verifyProofJwt(wrongTyp, { audience, isClientId: (iss) => iss === clientId, now: NOW })).rejects.toThrow(InvalidProof);
-    const noNonce = await new SignJWT({ aud: audience, iat: NOW / 1000 }).setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: key.publicJwk }).sign(key.privateKey);
-    await expect(verifyProofJwt(noNonce, { audience, isClientId: (iss) => iss === clientId, now: NOW })).rejects.toThrow(InvalidProof);
-    await expect(verifyProofJwt('garbage', { audience, isClientId: (iss) => iss === clientId, now: NOW })).rejects.toThrow(InvalidProof);
+    await expect(
+      verifyProofJwt(await keyProof(key, { audience: 'https://other.example', nonce: 'n', now: NOW }), {
+        audience,
+        isClientId: (iss) => iss === clientId,
+        now: NOW,
+      }),
+    ).rejects.toThrow(InvalidProof);
+    await expect(
+      verifyProofJwt(await keyProof(key, { audience, nonce: 'n', now: NOW - 3_600_000 }), {
+        audience,
+        isClientId: (iss) => iss === clientId,
+        now: NOW,
+      }),
+    ).rejects.toThrow(InvalidProof);
+    const wrongTyp = await new SignJWT({ aud: audience, nonce: 'n', iat: NOW / 1000 })
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', jwk: key.publicJwk })
+      .sign(key.privateKey);
+    await expect(
+      verifyProofJwt(wrongTyp, { audience, isClientId: (iss) => iss === clientId, now: NOW }),
+    ).rejects.toThrow(InvalidProof);
+    const noNonce = await new SignJWT({ aud: audience, iat: NOW / 1000 })
+      .setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: key.publicJwk })
+      .sign(key.privateKey);
+    await expect(
+      verifyProofJwt(noNonce, { audience, isClientId: (iss) => iss === clientId, now: NOW }),
+    ).rejects.toThrow(InvalidProof);
+    await expect(
+      verifyProofJwt('garbage', { audience, isClientId: (iss) => iss === clientId, now: NOW }),
+    ).rejects.toThrow(InvalidProof);
   });
   it('OpenID4VCI App. F.1: a proof whose iss is not the client_id is invalid_proof; iss absent or the client_id is accepted', async () => {
     const key = await generateWalletKey();
-    const proof = (iss?: string) => keyProof(key, { audience, nonce: 'n', now: NOW, ...(iss !== undefined && { clientId: iss }) });
-    await expect(verifyProofJwt(await proof('another-client'), { audience, isClientId: (iss) => iss === clientId, now: NOW })).rejects.toThrow(/iss is not the client_id/);
-    expect((await verifyProofJwt(await proof(clientId), { audience, isClientId: (iss) => iss === clientId, now: NOW })).jkt).toBe(key.jkt);
-    expect((await verifyProofJwt(await proof(), { audience, isClientId: (iss) => iss === clientId, now: NOW })).jkt).toBe(key.jkt);
+    const proof = (iss?: string) =>
+      keyProof(key, { audience, nonce: 'n', now: NOW, ...(iss !== undefined && { clientId: iss }) });
+    await expect(
+      verifyProofJwt(await proof('another-client'), { audience, isClientId: (iss) => iss === clientId, now: NOW }),
+    ).rejects.toThrow(/iss is not the client_id/);
+    expect(
+      (await verifyProofJwt(await proof(clientId), { audience, isClientId: (iss) => iss === clientId, now: NOW })).jkt,
+    ).toBe(key.jkt);
+    expect(
+      (await verifyProofJwt(await proof(), { audience, isClientId: (iss) => iss === clientId, now: NOW })).jkt,
+    ).toBe(key.jkt);
   });
 });

@@ -39,16 +39,21 @@ describe('reading a session from JetStream (rule 3: nothing on the bus is truste
   const names = { stream: 'PDI_TEST_INDEX', subjectPrefix: 'pdi.testindex', deadlines: 'pdi-test-deadlines-index' };
   const quiet = () => {};
 
-  it('by its last event\'s index of earlier sequences, with another session\'s events in between', async () => {
+  it("by its last event's index of earlier sequences, with another session's events in between", async () => {
     const nc = await nats.connect();
     try {
       const writer = await JetStreamEventStore.open(nc, mac, names, quiet);
-      const [a, b] = [runCommands(new Flow('session-index-a01').happyPath(T0)).events, runCommands(new Flow('session-index-b01').happyPath(T0)).events];
+      const [a, b] = [
+        runCommands(new Flow('session-index-a01').happyPath(T0)).events,
+        runCommands(new Flow('session-index-b01').happyPath(T0)).events,
+      ];
       for (const [i, event] of a.entries()) {
         await writer.append(event.sessionId, i, [event], { deadline: null });
         await writer.append(b[i]!.sessionId, i, [b[i]!], { deadline: null });
       }
-      const last = await (await jetstreamManager(nc)).direct.getMessage(names.stream, { last_by_subj: `${names.subjectPrefix}.session-index-a01` });
+      const last = await (await jetstreamManager(nc)).direct.getMessage(names.stream, {
+        last_by_subj: `${names.subjectPrefix}.session-index-a01`,
+      });
       expect(last?.header?.get('Pdi-Earlier-Seqs').split(',')).toHaveLength(a.length - 1);
       const readerConnection = await nats.connect();
       const reader = await JetStreamEventStore.open(readerConnection, mac, names, quiet);
@@ -66,8 +71,12 @@ describe('reading a session from JetStream (rule 3: nothing on the bus is truste
       const store = await JetStreamEventStore.open(nc, mac, names, quiet);
       const [first, second] = runCommands(new Flow('session-forged-01').happyPath(T0)).events;
       await store.append(first!.sessionId, 0, [first!], { deadline: null });
-      await jetstream(nc).publish(`${names.subjectPrefix}.session-forged-01`, JSON.stringify(second), { msgID: second!.id });
-      await expect((await JetStreamEventStore.open(nc, mac, names, quiet)).read('session-forged-01')).rejects.toThrow(CorruptStream);
+      await jetstream(nc).publish(`${names.subjectPrefix}.session-forged-01`, JSON.stringify(second), {
+        msgID: second!.id,
+      });
+      await expect((await JetStreamEventStore.open(nc, mac, names, quiet)).read('session-forged-01')).rejects.toThrow(
+        CorruptStream,
+      );
       const otherKey = await JetStreamEventStore.open(nc, new RecordMac(randomBytes(32)), names, quiet);
       await expect(otherKey.read('session-index-a01')).rejects.toThrow(CorruptStream);
     } finally {
@@ -82,7 +91,10 @@ describe('reading a session from JetStream (rule 3: nothing on the bus is truste
       const events = runCommands(new Flow('session-deleted-1').happyPath(T0)).events.slice(0, 3);
       for (const [i, event] of events.entries()) await store.append(event.sessionId, i, [event], { deadline: null });
       const jsm = await jetstreamManager(nc);
-      const firstSeq = (await jsm.direct.getMessage(names.stream, { seq: 1, next_by_subj: `${names.subjectPrefix}.session-deleted-1` }))!.seq;
+      const firstSeq = (await jsm.direct.getMessage(names.stream, {
+        seq: 1,
+        next_by_subj: `${names.subjectPrefix}.session-deleted-1`,
+      }))!.seq;
       await jsm.streams.deleteMessage(names.stream, firstSeq);
       const reader = await JetStreamEventStore.open(nc, mac, names, quiet);
       await expect(reader.read('session-deleted-1')).rejects.toThrow(CorruptStream);

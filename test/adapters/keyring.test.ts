@@ -1,5 +1,14 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -72,7 +81,9 @@ describe('KeyRing file format and writes (issue 10 §2, §5)', () => {
   async function versionOneFile(dir: string) {
     await open(dir);
     const { masterSecret, verifier } = keyFile(dir);
-    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ version: 1, masterSecret, keys: [verifier] }), { mode: 0o600 });
+    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ version: 1, masterSecret, keys: [verifier] }), {
+      mode: 0o600,
+    });
     return { masterSecret, legacy: verifier as { kid: string } };
   }
   const leftovers = (dir: string) => readdirSync(dir).filter((name) => name !== 'keys.json');
@@ -85,7 +96,12 @@ describe('KeyRing file format and writes (issue 10 §2, §5)', () => {
     expect(keyRing.verifierKey().kid).not.toBe(legacy.kid);
     expect(keyRing.jwks().keys.map((key) => key.kid)).toEqual([legacy.kid]);
     const written = keyFile(dir);
-    expect(written).toMatchObject({ version: 2, masterSecret, keys: [{ kid: legacy.kid }], verifier: { kid: keyRing.verifierKey().kid } });
+    expect(written).toMatchObject({
+      version: 2,
+      masterSecret,
+      keys: [{ kid: legacy.kid }],
+      verifier: { kid: keyRing.verifierKey().kid },
+    });
     expect(Object.keys(written.keys[0]).sort()).toEqual(['kid', 'privateJwk']);
     expect(statSync(join(dir, 'keys.json')).mode & 0o777).toBe(0o600);
     expect(leftovers(dir)).toEqual([]);
@@ -105,7 +121,9 @@ describe('KeyRing file format and writes (issue 10 §2, §5)', () => {
     const dir = tempDir();
     const first = await open(dir);
     const before = readFileSync(join(dir, 'keys.json'), 'utf8');
-    await expect(open(dir, NOW + DAY, '')).rejects.toThrow(/keys\.json was not written: the new content would not load again/);
+    await expect(open(dir, NOW + DAY, '')).rejects.toThrow(
+      /keys\.json was not written: the new content would not load again/,
+    );
     expect(readFileSync(join(dir, 'keys.json'), 'utf8')).toBe(before);
     expect(leftovers(dir)).toEqual([]);
     expect((await open(dir, NOW + DAY)).current().kid).toBe(first.current().kid);
@@ -116,7 +134,9 @@ describe('KeyRing signing keys', () => {
   it('the current private key signs what its public JWK verifies', async () => {
     const keyRing = await open(tempDir());
     const { privateKey, publicJwk, kid } = keyRing.current();
-    const jws = await new CompactSign(new TextEncoder().encode('payload')).setProtectedHeader({ alg: 'ES256', kid }).sign(privateKey);
+    const jws = await new CompactSign(new TextEncoder().encode('payload'))
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .sign(privateKey);
     await expect(compactVerify(jws, await importJWK(publicJwk, 'ES256'))).resolves.toBeDefined();
   });
 

@@ -32,18 +32,24 @@ const caches: Record<string, () => Promise<OpenedCache>> = {
     const dir = mkdtempSync(join(tmpdir(), 'pdi-replay-'));
     const path = join(dir, 'state.sqlite');
     const handles = [new SqliteReplayCache(path), new SqliteReplayCache(path), new SqliteReplayCache(path)];
-    return { handles, dispose: async () => {
-      for (const handle of handles) await handle.close();
-      rmSync(dir, { recursive: true, force: true });
-    } };
+    return {
+      handles,
+      dispose: async () => {
+        for (const handle of handles) await handle.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   },
   jetstream: async () => {
     const bucket = `pdi-replay-test-${++buckets}`;
     const connections = await Promise.all([nats.connect(), nats.connect(), nats.connect()]);
     const handles = await Promise.all(connections.map((nc) => JetStreamReplayCache.open(nc, mac, bucket)));
-    return { handles, dispose: async () => {
-      for (const nc of connections) await nc.close();
-    } };
+    return {
+      handles,
+      dispose: async () => {
+        for (const nc of connections) await nc.close();
+      },
+    };
   },
 };
 
@@ -59,7 +65,9 @@ describe.each(Object.keys(caches))('replay cache (%s)', (name) => {
 
   it('of 32 concurrent uses of one key exactly one wins, across every handle on the cache', async () => {
     const { handles, dispose } = await caches[name]!();
-    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => handles[i % handles.length]!.useOnce('jti-race', NOW + 60_000, NOW)));
+    const results = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => handles[i % handles.length]!.useOnce('jti-race', NOW + 60_000, NOW)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     await dispose();
   });

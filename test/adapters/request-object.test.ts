@@ -6,7 +6,14 @@ import fc from 'fast-check';
 import { decodeProtectedHeader, importX509, jwtVerify, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyRing } from '../../adapters/keys/keyring.js';
-import { DcqlQuery, buildRequestObject, clientIdFor, pidDcqlQuery, presentationUri, type ClientIdPrefix } from '../../protocol/openid4vp/request-object.js';
+import {
+  DcqlQuery,
+  buildRequestObject,
+  clientIdFor,
+  pidDcqlQuery,
+  presentationUri,
+  type ClientIdPrefix,
+} from '../../protocol/openid4vp/request-object.js';
 
 const NOW = 1_800_000_000_000;
 const DNS = 'issuer.example';
@@ -24,33 +31,59 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const build = (overrides: Partial<Parameters<typeof buildRequestObject>[0]> = {}) =>
   buildRequestObject({
-    keyRing, clientIdPrefix: 'x509_san_dns', dns: DNS, responseUri: RESPONSE_URI, nonce: 'nonce-1', state: 'state-1',
-    responseMode: 'direct_post', dcqlQuery: QUERY, now: NOW, lifetimeSeconds: 300, requestId: 'request-1', ...overrides,
+    keyRing,
+    clientIdPrefix: 'x509_san_dns',
+    dns: DNS,
+    responseUri: RESPONSE_URI,
+    nonce: 'nonce-1',
+    state: 'state-1',
+    responseMode: 'direct_post',
+    dcqlQuery: QUERY,
+    now: NOW,
+    lifetimeSeconds: 300,
+    requestId: 'request-1',
+    ...overrides,
   });
 
 /** What a wallet does with an x509 request object: verify it with the key of the x5c leaf. */
 async function verifyWithLeaf(requestObject: string) {
   const [leafDer] = decodeProtectedHeader(requestObject).x5c ?? [];
   const pem = `-----BEGIN CERTIFICATE-----\n${leafDer}\n-----END CERTIFICATE-----`;
-  return jwtVerify(requestObject, await importX509(pem, 'ES256'), { typ: 'oauth-authz-req+jwt', audience: AUDIENCE, currentDate: new Date(NOW) });
+  return jwtVerify(requestObject, await importX509(pem, 'ES256'), {
+    typ: 'oauth-authz-req+jwt',
+    audience: AUDIENCE,
+    currentDate: new Date(NOW),
+  });
 }
 
 describe('signed request object (OpenID4VP §5, §5.8; JAR)', () => {
-  it.each<ClientIdPrefix>(['x509_san_dns', 'x509_hash'])('%s: verifies with the x5c leaf key, typ oauth-authz-req+jwt', async (clientIdPrefix) => {
-    const { requestObject, contentType } = await build({ clientIdPrefix });
-    const { protectedHeader } = await verifyWithLeaf(requestObject);
-    expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'oauth-authz-req+jwt', x5c: keyRing.verifierKey().x5c });
-    expect(contentType).toBe('application/oauth-authz-req+jwt');
-  });
+  it.each<ClientIdPrefix>(['x509_san_dns', 'x509_hash'])(
+    '%s: verifies with the x5c leaf key, typ oauth-authz-req+jwt',
+    async (clientIdPrefix) => {
+      const { requestObject, contentType } = await build({ clientIdPrefix });
+      const { protectedHeader } = await verifyWithLeaf(requestObject);
+      expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'oauth-authz-req+jwt', x5c: keyRing.verifierKey().x5c });
+      expect(contentType).toBe('application/oauth-authz-req+jwt');
+    },
+  );
 
   it('direct_post: carries every request parameter, without encryption metadata', async () => {
     const { requestObject, clientId } = await build();
     const { payload } = await verifyWithLeaf(requestObject);
     expect(payload).toEqual({
-      response_type: 'vp_token', response_mode: 'direct_post', response_uri: RESPONSE_URI, client_id: clientId,
-      nonce: 'nonce-1', state: 'state-1', dcql_query: QUERY,
-      client_metadata: { vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] } } },
-      aud: AUDIENCE, iat: NOW / 1000, exp: NOW / 1000 + 300,
+      response_type: 'vp_token',
+      response_mode: 'direct_post',
+      response_uri: RESPONSE_URI,
+      client_id: clientId,
+      nonce: 'nonce-1',
+      state: 'state-1',
+      dcql_query: QUERY,
+      client_metadata: {
+        vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] } },
+      },
+      aud: AUDIENCE,
+      iat: NOW / 1000,
+      exp: NOW / 1000 + 300,
     });
   });
 
@@ -62,7 +95,9 @@ describe('signed request object (OpenID4VP §5, §5.8; JAR)', () => {
       jwks: { keys: [keyRing.responseEncryptionKey('request-1').publicJwk] },
       encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'],
     });
-    const other = await verifyWithLeaf((await build({ responseMode: 'direct_post.jwt', requestId: 'request-2' })).requestObject);
+    const other = await verifyWithLeaf(
+      (await build({ responseMode: 'direct_post.jwt', requestId: 'request-2' })).requestObject,
+    );
     expect(other.payload.client_metadata).not.toEqual(payload.client_metadata);
   });
 
@@ -89,7 +124,14 @@ describe('client identifier prefixes (OpenID4VP §5.9.3)', () => {
   });
 
   it('x509_san_dns refuses a dns that is not the host of response_uri', () => {
-    expect(() => clientIdFor({ keyRing, clientIdPrefix: 'x509_san_dns', dns: DNS, responseUri: 'https://elsewhere.example/response' })).toThrow(/does not match/);
+    expect(() =>
+      clientIdFor({
+        keyRing,
+        clientIdPrefix: 'x509_san_dns',
+        dns: DNS,
+        responseUri: 'https://elsewhere.example/response',
+      }),
+    ).toThrow(/does not match/);
   });
 
   it('x509_hash:<base64url SHA-256 of the leaf DER in x5c>', async () => {
@@ -100,7 +142,10 @@ describe('client identifier prefixes (OpenID4VP §5.9.3)', () => {
   });
 
   it('redirect_uri: the request object is unsigned (alg none) and its client_id is the response_uri', async () => {
-    const { clientId, requestObject, contentType } = await build({ clientIdPrefix: 'redirect_uri', responseMode: 'direct_post.jwt' });
+    const { clientId, requestObject, contentType } = await build({
+      clientIdPrefix: 'redirect_uri',
+      responseMode: 'direct_post.jwt',
+    });
     expect(clientId).toBe(`redirect_uri:${RESPONSE_URI}`);
     expect(requestObject.endsWith('.')).toBe(true);
     expect(decodeProtectedHeader(requestObject)).toEqual({ alg: 'none', typ: 'oauth-authz-req+jwt' });
@@ -108,7 +153,9 @@ describe('client identifier prefixes (OpenID4VP §5.9.3)', () => {
     const { payload } = UnsecuredJWT.decode(requestObject, { audience: AUDIENCE, currentDate: new Date(NOW) });
     expect(payload.client_id).toBe(clientId);
     expect(payload.client_id).toBe(`redirect_uri:${payload.response_uri}`);
-    expect(payload.client_metadata).toMatchObject({ jwks: { keys: [keyRing.responseEncryptionKey('request-1').publicJwk] } });
+    expect(payload.client_metadata).toMatchObject({
+      jwks: { keys: [keyRing.responseEncryptionKey('request-1').publicJwk] },
+    });
     expect(contentType).toBe('application/oauth-authz-req+jwt');
   });
 });
@@ -116,7 +163,14 @@ describe('client identifier prefixes (OpenID4VP §5.9.3)', () => {
 describe('DCQL query for a PID (OpenID4VP §6, App. B.3)', () => {
   it('pidDcqlQuery asks for one dc+sd-jwt credential with vct_values and one path per claim', () => {
     expect(pidDcqlQuery(['urn:eudi:pid:1'], ['given_name', 'birthdate'])).toEqual({
-      credentials: [{ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] }, claims: [{ path: ['given_name'] }, { path: ['birthdate'] }] }],
+      credentials: [
+        {
+          id: 'pid',
+          format: 'dc+sd-jwt',
+          meta: { vct_values: ['urn:eudi:pid:1'] },
+          claims: [{ path: ['given_name'] }, { path: ['birthdate'] }],
+        },
+      ],
     });
     expect(DcqlQuery.safeParse(QUERY).success).toBe(true);
   });
@@ -133,14 +187,19 @@ describe('DCQL query for a PID (OpenID4VP §6, App. B.3)', () => {
 describe('presentation URI (OpenID4VP §5.10)', () => {
   it('round-trips client_id, request_uri and request_uri_method through URL parsing', () => {
     fc.assert(
-      fc.property(fc.string(), fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.boolean(), (clientId, requestUri, post) => {
-        const url = new URL(presentationUri(clientId, requestUri, post ? 'post' : undefined));
-        expect(url.protocol).toBe('openid4vp:');
-        expect(url.searchParams.get('client_id')).toBe(clientId);
-        expect(url.searchParams.get('request_uri')).toBe(requestUri);
-        expect(url.searchParams.get('request_uri_method')).toBe(post ? 'post' : null);
-        expect([...url.searchParams.keys()]).toHaveLength(post ? 3 : 2);
-      }),
+      fc.property(
+        fc.string(),
+        fc.webUrl({ withQueryParameters: true, withFragments: true }),
+        fc.boolean(),
+        (clientId, requestUri, post) => {
+          const url = new URL(presentationUri(clientId, requestUri, post ? 'post' : undefined));
+          expect(url.protocol).toBe('openid4vp:');
+          expect(url.searchParams.get('client_id')).toBe(clientId);
+          expect(url.searchParams.get('request_uri')).toBe(requestUri);
+          expect(url.searchParams.get('request_uri_method')).toBe(post ? 'post' : null);
+          expect([...url.searchParams.keys()]).toHaveLength(post ? 3 : 2);
+        },
+      ),
     );
   });
 

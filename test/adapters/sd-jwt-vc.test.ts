@@ -7,7 +7,11 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { issueSdJwtVc } from '../../protocol/openid4vci/sd-jwt-vc.js';
 import { verifyPresentation, type PresentationPolicy } from '../../protocol/openid4vp/sd-jwt-presentation.js';
-import { JwksFileTrustedIssuers, StaticTrustedIssuers, UrlTrustedIssuers } from '../../adapters/trust/trusted-issuers.js';
+import {
+  JwksFileTrustedIssuers,
+  StaticTrustedIssuers,
+  UrlTrustedIssuers,
+} from '../../adapters/trust/trusted-issuers.js';
 import { InvalidRequest } from '../../engine/errors.js';
 import { generateWalletKey, type WalletKey } from '../../wallet/keys.js';
 import { presentSdJwtVc } from '../../wallet/presentation.js';
@@ -21,15 +25,27 @@ let holder: WalletKey;
 async function pid(overrides: { now?: number; vct?: string; key?: WalletKey; lifetime?: number } = {}) {
   const key = overrides.key ?? issuerKey;
   return issueSdJwtVc({
-    issuer: ISSUER, signingKey: { kid: 'pid-1', privateKey: key.privateKey, alg: 'ES256' }, vct: overrides.vct ?? 'urn:eudi:pid:1',
-    claims: PERSON, disclosable: Object.keys(PERSON), holderJwk: holder.publicJwk, now: overrides.now ?? NOW, lifetimeSeconds: overrides.lifetime ?? 3600,
+    issuer: ISSUER,
+    signingKey: { kid: 'pid-1', privateKey: key.privateKey, alg: 'ES256' },
+    vct: overrides.vct ?? 'urn:eudi:pid:1',
+    claims: PERSON,
+    disclosable: Object.keys(PERSON),
+    holderJwk: holder.publicJwk,
+    now: overrides.now ?? NOW,
+    lifetimeSeconds: overrides.lifetime ?? 3600,
   });
 }
 const present = (credential: string, claims = Object.keys(PERSON), now = NOW, key = holder) =>
   presentSdJwtVc(credential, key, { nonce: 'nonce-1', audience: 'x509_san_dns:issuer.example', claims, now });
 const policy = (overrides: Partial<PresentationPolicy> = {}): PresentationPolicy => ({
-  trustedIssuers: new StaticTrustedIssuers([{ issuer: ISSUER, jwks: { keys: [issuerKey.publicJwk as Record<string, unknown>] } }]),
-  acceptedVcts: ['urn:eudi:pid:1'], requiredClaims: ['given_name', 'family_name'], now: NOW, requireKeyBinding: true, ...overrides,
+  trustedIssuers: new StaticTrustedIssuers([
+    { issuer: ISSUER, jwks: { keys: [issuerKey.publicJwk as Record<string, unknown>] } },
+  ]),
+  acceptedVcts: ['urn:eudi:pid:1'],
+  requiredClaims: ['given_name', 'family_name'],
+  now: NOW,
+  requireKeyBinding: true,
+  ...overrides,
 });
 
 beforeAll(async () => {
@@ -40,12 +56,23 @@ beforeAll(async () => {
 describe('SD-JWT VC issue and verify', () => {
   it('verifies an issued and presented credential and answers the facts the engine compares', async () => {
     const facts = await verifyPresentation(await present(await pid()), policy());
-    expect(facts).toMatchObject({ issuer: ISSUER, vct: 'urn:eudi:pid:1', holderJkt: holder.jkt, kbNonce: 'nonce-1', kbAud: 'x509_san_dns:issuer.example', claims: PERSON });
+    expect(facts).toMatchObject({
+      issuer: ISSUER,
+      vct: 'urn:eudi:pid:1',
+      holderJkt: holder.jkt,
+      kbNonce: 'nonce-1',
+      kbAud: 'x509_san_dns:issuer.example',
+      claims: PERSON,
+    });
   });
 
   it('CF-10, E-30: a credential from an untrusted issuer or signed by another key is refused', async () => {
-    await expect(verifyPresentation(await present(await pid()), policy({ trustedIssuers: new StaticTrustedIssuers([]) }))).rejects.toThrow(InvalidRequest);
-    await expect(verifyPresentation(await present(await pid({ key: await generateWalletKey() })), policy())).rejects.toThrow(InvalidRequest);
+    await expect(
+      verifyPresentation(await present(await pid()), policy({ trustedIssuers: new StaticTrustedIssuers([]) })),
+    ).rejects.toThrow(InvalidRequest);
+    await expect(
+      verifyPresentation(await present(await pid({ key: await generateWalletKey() })), policy()),
+    ).rejects.toThrow(InvalidRequest);
   });
 
   it('E-40: removing an issuer from the trusted JWKS file stops acceptance at once', async () => {
@@ -85,9 +112,15 @@ describe('SD-JWT VC issue and verify', () => {
   });
 
   it('SD-JWT §7.1: an expired credential, a wrong vct and a missing required claim are refused', async () => {
-    await expect(verifyPresentation(await present(await pid({ now: NOW - 7200_000 })), policy())).rejects.toThrow(/expired/);
-    await expect(verifyPresentation(await present(await pid({ vct: 'urn:other:1' })), policy())).rejects.toThrow(/type/);
-    await expect(verifyPresentation(await present(await pid(), ['given_name']), policy())).rejects.toThrow(/family_name/);
+    await expect(verifyPresentation(await present(await pid({ now: NOW - 7200_000 })), policy())).rejects.toThrow(
+      /expired/,
+    );
+    await expect(verifyPresentation(await present(await pid({ vct: 'urn:other:1' })), policy())).rejects.toThrow(
+      /type/,
+    );
+    await expect(verifyPresentation(await present(await pid(), ['given_name']), policy())).rejects.toThrow(
+      /family_name/,
+    );
   });
 
   it('CF-21: no key-binding JWT, one signed by another key, a stale one, or one for another presentation (sd_hash) is refused', async () => {
@@ -95,8 +128,12 @@ describe('SD-JWT VC issue and verify', () => {
     const presentation = await present(credential);
     const bare = presentation.slice(0, presentation.lastIndexOf('~') + 1);
     await expect(verifyPresentation(bare, policy())).rejects.toThrow(/key-binding/);
-    await expect(verifyPresentation(await present(credential, undefined, NOW, await generateWalletKey()), policy())).rejects.toThrow(/holder key/);
-    await expect(verifyPresentation(await present(credential, undefined, NOW - 3600_000), policy())).rejects.toThrow(/fresh/);
+    await expect(
+      verifyPresentation(await present(credential, undefined, NOW, await generateWalletKey()), policy()),
+    ).rejects.toThrow(/holder key/);
+    await expect(verifyPresentation(await present(credential, undefined, NOW - 3600_000), policy())).rejects.toThrow(
+      /fresh/,
+    );
     const fewer = await present(credential, ['given_name', 'family_name']);
     const swapped = `${bare}${fewer.slice(fewer.lastIndexOf('~') + 1)}`;
     await expect(verifyPresentation(swapped, policy())).rejects.toThrow(/sd_hash/);
@@ -104,7 +141,10 @@ describe('SD-JWT VC issue and verify', () => {
 
   it('issues dc+sd-jwt credentials with cnf.jwk = the holder key and exp = iat + lifetime', async () => {
     const [jwt] = (await pid({ lifetime: 60 })).split('~');
-    const [header, payload] = jwt!.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    const [header, payload] = jwt!
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
     expect(header.typ).toBe('dc+sd-jwt');
     expect(payload.cnf.jwk).toEqual(holder.publicJwk);
     expect(payload.exp - payload.iat).toBe(60);
@@ -113,12 +153,22 @@ describe('SD-JWT VC issue and verify', () => {
   it('answers garbage only ever with InvalidRequest', async () => {
     const real = await present(await pid());
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), fc.nat(real.length - 1).chain((i) => fc.string({ minLength: 1, maxLength: 1 }).map((c) => real.slice(0, i) + c + real.slice(i + 1)))), async (garbage) => {
-        await verifyPresentation(garbage, policy()).then(
-          (facts) => expect(facts.holderJkt).toBe(holder.jkt),
-          (error) => expect(error).toBeInstanceOf(InvalidRequest),
-        );
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc
+            .nat(real.length - 1)
+            .chain((i) =>
+              fc.string({ minLength: 1, maxLength: 1 }).map((c) => real.slice(0, i) + c + real.slice(i + 1)),
+            ),
+        ),
+        async (garbage) => {
+          await verifyPresentation(garbage, policy()).then(
+            (facts) => expect(facts.holderJkt).toBe(holder.jkt),
+            (error) => expect(error).toBeInstanceOf(InvalidRequest),
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -148,14 +198,20 @@ describe('an issuer-signed PID verified once', () => {
     const credential = await pid();
     await verifyPresentation(await present(credential), policy());
     const otherKey = await generateWalletKey();
-    const rotated = new StaticTrustedIssuers([{ issuer: ISSUER, jwks: { keys: [otherKey.publicJwk as Record<string, unknown>] } }]);
-    await expect(verifyPresentation(await present(credential), policy({ trustedIssuers: rotated }))).rejects.toThrow(InvalidRequest);
+    const rotated = new StaticTrustedIssuers([
+      { issuer: ISSUER, jwks: { keys: [otherKey.publicJwk as Record<string, unknown>] } },
+    ]);
+    await expect(verifyPresentation(await present(credential), policy({ trustedIssuers: rotated }))).rejects.toThrow(
+      InvalidRequest,
+    );
   });
 
   it('SD-JWT VC expiry: a remembered PID is refused once it has expired', async () => {
     const credential = await pid({ lifetime: 60 });
     await verifyPresentation(await present(credential), policy());
     const later = NOW + 91_000; // past exp and the 30 s clock tolerance
-    await expect(verifyPresentation(await present(credential, undefined, later), policy({ now: later }))).rejects.toThrow(InvalidRequest);
+    await expect(
+      verifyPresentation(await present(credential, undefined, later), policy({ now: later })),
+    ).rejects.toThrow(InvalidRequest);
   });
 });

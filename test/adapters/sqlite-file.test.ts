@@ -29,7 +29,12 @@ it('durability: every commit acknowledged after durable() is in the file for ano
     }),
   );
   const other = new Database(file.path, { readonly: true });
-  const stored = new Set(other.prepare<[], { n: number }>('SELECT n FROM t').all().map((row) => row.n));
+  const stored = new Set(
+    other
+      .prepare<[], { n: number }>('SELECT n FROM t')
+      .all()
+      .map((row) => row.n),
+  );
   other.close();
   expect(acknowledged).toHaveLength(300);
   for (const n of acknowledged) expect(stored.has(n)).toBe(true);

@@ -25,7 +25,10 @@ describeEventStoreContract('SQLite', async () => {
       return opened.at(-1)!;
     },
     cleanup: async () => {
-      await opened.at(-1)!.close().catch(() => undefined);
+      await opened
+        .at(-1)!
+        .close()
+        .catch(() => undefined);
       file.remove();
     },
   };

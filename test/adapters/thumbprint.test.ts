@@ -4,13 +4,16 @@ import { importPublicJwk } from '../../protocol/jose/key-cache.js';
 import { jwkThumbprint } from '../../protocol/jose/thumbprint.js';
 
 describe('JWK thumbprints and cached public-key imports', () => {
-  it.each(['ES256', 'ES384', 'EdDSA', 'RS256'])('RFC 7638: the synchronous thumbprint equals jose\'s for %s keys', async (alg) => {
-    for (let i = 0; i < 3; i++) {
-      const { publicKey } = await generateKeyPair(alg, { extractable: true });
-      const jwk = { ...(await exportJWK(publicKey)), kid: 'ignored', use: 'sig' };
-      expect(jwkThumbprint(jwk)).toBe(await calculateJwkThumbprint(jwk, 'sha256'));
-    }
-  });
+  it.each(['ES256', 'ES384', 'EdDSA', 'RS256'])(
+    "RFC 7638: the synchronous thumbprint equals jose's for %s keys",
+    async (alg) => {
+      for (let i = 0; i < 3; i++) {
+        const { publicKey } = await generateKeyPair(alg, { extractable: true });
+        const jwk = { ...(await exportJWK(publicKey)), kid: 'ignored', use: 'sig' };
+        expect(jwkThumbprint(jwk)).toBe(await calculateJwkThumbprint(jwk, 'sha256'));
+      }
+    },
+  );
 
   it('RFC 7638 §3.2: a key without its required members or of an unknown type has no thumbprint', () => {
     expect(() => jwkThumbprint({ kty: 'EC', crv: 'P-256', x: 'AQ' })).toThrow(TypeError);

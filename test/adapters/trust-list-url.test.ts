@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UrlTrustedIssuers } from '../../adapters/trust/trusted-issuers.js';
 
 const ISSUER = 'https://pid.example';
-const LIST = JSON.stringify({ issuers: [{ issuer: ISSUER, jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] } }] });
+const LIST = JSON.stringify({
+  issuers: [{ issuer: ISSUER, jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] } }],
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A real HTTP server in the test process, counting the requests per path. */
@@ -87,7 +89,12 @@ describe('trust list URL source (issue 10 §4)', () => {
     expect(() => source('http://trust.example/list.json')).toThrow(/https/);
     expect(() => source('http://10.0.0.1/list.json')).toThrow(/https/);
     expect(() => source('file:///etc/passwd')).toThrow(/https/);
-    for (const url of ['https://trust.example/list.json', 'http://127.0.0.1:8080/l.json', 'http://localhost/l.json', 'http://[::1]/l.json'])
+    for (const url of [
+      'https://trust.example/list.json',
+      'http://127.0.0.1:8080/l.json',
+      'http://localhost/l.json',
+      'http://[::1]/l.json',
+    ])
       expect(() => source(url)).not.toThrow();
   });
 });

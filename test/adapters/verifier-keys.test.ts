@@ -25,13 +25,19 @@ async function encryptTo(requestId: string, payload: unknown) {
     .encrypt(await importJWK(publicJwk, 'ECDH-ES'));
 }
 const parse = (form: Record<string, string> | URLSearchParams, requestId = 'request-1') =>
-  parseAuthorizationResponse(form instanceof URLSearchParams ? form : new URLSearchParams(form), { keyRing, requestId, expectedQueryIds: ['pid'] });
+  parseAuthorizationResponse(form instanceof URLSearchParams ? form : new URLSearchParams(form), {
+    keyRing,
+    requestId,
+    expectedQueryIds: ['pid'],
+  });
 
 describe('the key ring', () => {
   it('persists its keys: a reopen loads the same signing key and master secret', async () => {
     const again = await KeyRing.open(dir, { now: NOW, subjectDns: 'issuer.example' });
     expect(again.current().kid).toBe(keyRing.current().kid);
-    expect(await again.responseEncryptionKey('r')).toMatchObject({ publicJwk: (await keyRing.responseEncryptionKey('r')).publicJwk });
+    expect(await again.responseEncryptionKey('r')).toMatchObject({
+      publicJwk: (await keyRing.responseEncryptionKey('r')).publicJwk,
+    });
   });
 
   it('publishes public keys only, and a certificate for the SAN whose key is the verifier key', async () => {
@@ -39,7 +45,10 @@ describe('the key ring', () => {
     const certificate = new X509Certificate(Buffer.from(keyRing.verifierKey().x5c[0]!, 'base64'));
     expect(certificate.subjectAltName).toBe('DNS:issuer.example');
     const certificateJwk = await exportJWK(certificate.publicKey);
-    expect([certificateJwk.x, certificateJwk.y]).toEqual([keyRing.verifierKey().publicJwk.x, keyRing.verifierKey().publicJwk.y]);
+    expect([certificateJwk.x, certificateJwk.y]).toEqual([
+      keyRing.verifierKey().publicJwk.x,
+      keyRing.verifierKey().publicJwk.y,
+    ]);
   });
 
   it('issue 10 §5: the verifier key is not the credential signing key: it is not published in the JWKS and the credential key has no certificate', async () => {
@@ -62,29 +71,51 @@ describe('the key ring', () => {
 
 describe('authorization responses at the response_uri (OpenID4VP §8.2, §8.3)', () => {
   it('parses direct_post and direct_post.jwt presentations and wallet errors', async () => {
-    expect(await parse({ vp_token: JSON.stringify({ pid: ['a~b~c'] }), state: 's' })).toEqual({ kind: 'presentation', state: 's', presentations: { pid: ['a~b~c'] } });
-    expect(await parse({ response: await encryptTo('request-1', { vp_token: { pid: ['x~'] }, state: 's' }) })).toMatchObject({ presentations: { pid: ['x~'] } });
-    expect(await parse({ error: 'access_denied', state: 's' })).toEqual({ kind: 'error', state: 's', error: 'access_denied' });
+    expect(await parse({ vp_token: JSON.stringify({ pid: ['a~b~c'] }), state: 's' })).toEqual({
+      kind: 'presentation',
+      state: 's',
+      presentations: { pid: ['a~b~c'] },
+    });
+    expect(
+      await parse({ response: await encryptTo('request-1', { vp_token: { pid: ['x~'] }, state: 's' }) }),
+    ).toMatchObject({ presentations: { pid: ['x~'] } });
+    expect(await parse({ error: 'access_denied', state: 's' })).toEqual({
+      kind: 'error',
+      state: 's',
+      error: 'access_denied',
+    });
   });
 
-  it('HAIP §5: a response encrypted to another request\'s key is refused', async () => {
-    await expect(parse({ response: await encryptTo('request-2', { vp_token: { pid: ['x~'] }, state: 's' }) })).rejects.toThrow(InvalidRequest);
+  it("HAIP §5: a response encrypted to another request's key is refused", async () => {
+    await expect(
+      parse({ response: await encryptTo('request-2', { vp_token: { pid: ['x~'] }, state: 's' }) }),
+    ).rejects.toThrow(InvalidRequest);
   });
 
   it('refuses unexpected query ids, repeated parameters and non-JSON vp_token', async () => {
     await expect(parse({ vp_token: JSON.stringify({ other: ['a~'] }), state: 's' })).rejects.toThrow(InvalidRequest);
-    await expect(parse(new URLSearchParams([['vp_token', '{}'], ['vp_token', '{}']]))).rejects.toThrow(InvalidRequest);
+    await expect(
+      parse(
+        new URLSearchParams([
+          ['vp_token', '{}'],
+          ['vp_token', '{}'],
+        ]),
+      ),
+    ).rejects.toThrow(InvalidRequest);
     await expect(parse({ vp_token: 'not json', state: 's' })).rejects.toThrow(InvalidRequest);
   });
 
   it('answers garbage forms only ever with InvalidRequest', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom('vp_token', 'state', 'response', 'error', 'x'), fc.string({ maxLength: 60 })), async (form) => {
-        await parse(form).then(
-          (parsed) => expect(['presentation', 'error']).toContain(parsed.kind),
-          (error) => expect(error).toBeInstanceOf(InvalidRequest),
-        );
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom('vp_token', 'state', 'response', 'error', 'x'), fc.string({ maxLength: 60 })),
+        async (form) => {
+          await parse(form).then(
+            (parsed) => expect(['presentation', 'error']).toContain(parsed.kind),
+            (error) => expect(error).toBeInstanceOf(InvalidRequest),
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });

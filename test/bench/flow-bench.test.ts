@@ -9,7 +9,15 @@ it('bench:flow runs on a tiny size and reports its figures', async () => {
   for (const row of result.rows) {
     expect(row.flowsPerSecond.median).toBeGreaterThan(0);
     expect(row.ratioToCrypto).toBeGreaterThan(0);
-    expect(Object.keys(row.endpoints).sort()).toEqual(['challenge', 'challenge with pdis', 'credential', 'nonce', 'presentation', 'request object', 'token']);
+    expect(Object.keys(row.endpoints).sort()).toEqual([
+      'challenge',
+      'challenge with pdis',
+      'credential',
+      'nonce',
+      'presentation',
+      'request object',
+      'token',
+    ]);
     for (const latency of Object.values(row.endpoints)) expect(latency.p99Ms).toBeGreaterThan(0);
   }
 }, 60_000);

@@ -20,7 +20,10 @@ describe('admin API: authentication, throttling, audit, erasure (issue 10 ยง3, ย
   const sessionOf = (handle: string) => handle.split('.')[0]!;
 
   beforeAll(async () => {
-    server = await startIssuer({ adminToken, rateLimits: { adminFailuresPerMinute: 3 } }, { audit: (line) => lines.push(line) });
+    server = await startIssuer(
+      { adminToken, rateLimits: { adminFailuresPerMinute: 3 } },
+      { audit: (line) => lines.push(line) },
+    );
   });
   afterAll(() => server.stop());
 
@@ -56,7 +59,8 @@ describe('admin API: authentication, throttling, audit, erasure (issue 10 ยง3, ย
     expect(lines.map((line) => line.action)).toEqual(['offer_created', 'session_erased']);
     expect(lines[1]).toMatchObject({ audit: 'admin', endpoint: 'erase', sessionId: sessionOf(flow.authSession) });
     const text = JSON.stringify(lines);
-    for (const needle of [adminToken, DEMO_PERSON.given_name, DEMO_PERSON.family_name, wallet.clientId]) expect(text).not.toContain(needle);
+    for (const needle of [adminToken, DEMO_PERSON.given_name, DEMO_PERSON.family_name, wallet.clientId])
+      expect(text).not.toContain(needle);
   });
 
   it('seed 002 ยง3.3: erasing an unknown session answers 404 with error JSON', async () => {

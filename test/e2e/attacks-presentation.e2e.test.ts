@@ -14,10 +14,17 @@ describe('presentation validity, attacked over HTTP', () => {
   });
   afterAll(() => server.stop());
 
-  async function attack(tamper: (presentation: string, request: WalletRequest, wallet: ReferenceWallet) => string | Promise<string>) {
+  async function attack(
+    tamper: (presentation: string, request: WalletRequest, wallet: ReferenceWallet) => string | Promise<string>,
+  ) {
     const wallet = await server.wallet();
     const { request } = await untilPresentation(wallet);
-    const honest = await presentSdJwtVc(wallet.options.pid, wallet.options.holderKey, { nonce: request.nonce, audience: request.clientId, claims: request.claims, now: server.clock.now });
+    const honest = await presentSdJwtVc(wallet.options.pid, wallet.options.holderKey, {
+      nonce: request.nonce,
+      audience: request.clientId,
+      claims: request.claims,
+      now: server.clock.now,
+    });
     return wallet.respond(request, { vpToken: await tamper(honest, request, wallet) });
   }
 
@@ -37,13 +44,26 @@ describe('presentation validity, attacked over HTTP', () => {
   });
 
   it('CF-21: an sd_hash mismatch (disclosures removed after binding) is invalid_request', async () => {
-    expect((await attack((p) => { const parts = p.split('~'); parts.splice(1, 1); return parts.join('~'); })).body.error).toBe('invalid_request');
+    expect(
+      (
+        await attack((p) => {
+          const parts = p.split('~');
+          parts.splice(1, 1);
+          return parts.join('~');
+        })
+      ).body.error,
+    ).toBe('invalid_request');
   });
 
   it('CF-21: a key-binding JWT signed by another key than cnf is invalid_request', async () => {
     const thief = await generateWalletKey();
     const answer = await attack((_, request, wallet) =>
-      presentSdJwtVc(wallet.options.pid, thief, { nonce: request.nonce, audience: request.clientId, claims: request.claims, now: server.clock.now }),
+      presentSdJwtVc(wallet.options.pid, thief, {
+        nonce: request.nonce,
+        audience: request.clientId,
+        claims: request.claims,
+        now: server.clock.now,
+      }),
     );
     expect(answer.body.error).toBe('invalid_request');
   });
@@ -51,14 +71,28 @@ describe('presentation validity, attacked over HTTP', () => {
   it('SD-JWT §7.3: a stale key-binding JWT (iat an hour ago) is invalid_request', async () => {
     const wallet = await server.wallet();
     const { request } = await untilPresentation(wallet);
-    const stale = await presentSdJwtVc(wallet.options.pid, wallet.options.holderKey, { nonce: request.nonce, audience: request.clientId, claims: request.claims, now: server.clock.now - 3600_000 });
+    const stale = await presentSdJwtVc(wallet.options.pid, wallet.options.holderKey, {
+      nonce: request.nonce,
+      audience: request.clientId,
+      claims: request.claims,
+      now: server.clock.now - 3600_000,
+    });
     expect((await wallet.respond(request, { vpToken: stale })).body.error).toBe('invalid_request');
   });
 
   it('SD-JWT VC: an expired PID, a PID of another vct, and a PID missing a requested claim are invalid_request', async () => {
     const holderKey = await generateWalletKey();
-    const expired = await server.pidIssuer.issuePid(holderKey.publicJwk, { given_name: 'A', family_name: 'B', birthdate: '2000-01-01' }, server.clock.now - 2 * 365 * 24 * 3600_000);
-    const wallet = await ReferenceWallet.create({ issuerUrl: server.url, pid: expired, holderKey, now: () => server.clock.now });
+    const expired = await server.pidIssuer.issuePid(
+      holderKey.publicJwk,
+      { given_name: 'A', family_name: 'B', birthdate: '2000-01-01' },
+      server.clock.now - 2 * 365 * 24 * 3600_000,
+    );
+    const wallet = await ReferenceWallet.create({
+      issuerUrl: server.url,
+      pid: expired,
+      holderKey,
+      now: () => server.clock.now,
+    });
     const { request } = await untilPresentation(wallet);
     expect((await wallet.respond(request)).body.error).toBe('invalid_request');
     const partial = await server.wallet({ pidClaims: { given_name: 'A', family_name: 'B' } });
@@ -86,10 +120,14 @@ describe('timeouts over HTTP, with the server clock moved (FiPA §9.6.2, OpenID4
     const { authSession, request } = await untilPresentation(wallet);
     const pdis = String((await wallet.respond(request)).body.presentation_during_issuance_session);
     server.clock.now += 301_000;
-    expect((await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis })).body.error).toBe('invalid_request');
+    expect(
+      (await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis })).body.error,
+    ).toBe('invalid_request');
     server.clock.now += 300_000;
     expect(await server.issuer.expireDue()).toBeGreaterThan(0);
-    expect((await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis })).body.error).toBe('invalid_session');
+    expect(
+      (await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis })).body.error,
+    ).toBe('invalid_session');
   });
 
   it('an auth_session used after its 600 s lifetime is invalid_session', async () => {
@@ -103,7 +141,10 @@ describe('timeouts over HTTP, with the server clock moved (FiPA §9.6.2, OpenID4
     const wallet = await server.wallet();
     const { accessToken } = await untilToken(wallet);
     server.clock.now += 301_000;
-    expect((await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() })).body.error).toBe('invalid_token');
+    expect(
+      (await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() })).body
+        .error,
+    ).toBe('invalid_token');
   });
 
   it('a c_nonce used after its 60 s lifetime is invalid_nonce', async () => {
@@ -111,6 +152,8 @@ describe('timeouts over HTTP, with the server clock moved (FiPA §9.6.2, OpenID4
     const { accessToken } = await untilToken(wallet);
     const cNonce = await wallet.nonce();
     server.clock.now += 61_000;
-    expect((await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce })).body.error).toBe('invalid_nonce');
+    expect((await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce })).body.error).toBe(
+      'invalid_nonce',
+    );
   });
 });

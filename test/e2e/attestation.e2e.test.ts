@@ -9,7 +9,12 @@ describe('wallet attestation required by configuration', () => {
   beforeAll(async () => {
     provider = { ...(await generateWalletKey()), issuer: 'https://wallet-provider.example' };
     server = await startIssuer({
-      walletAttestation: { required: true, trustedAttesters: [{ issuer: provider.issuer, jwks: { keys: [provider.publicJwk as Record<string, unknown>] } }] },
+      walletAttestation: {
+        required: true,
+        trustedAttesters: [
+          { issuer: provider.issuer, jwks: { keys: [provider.publicJwk as Record<string, unknown>] } },
+        ],
+      },
     });
   });
   afterAll(() => server.stop());
@@ -41,15 +46,21 @@ describe('wallet attestation required by configuration', () => {
     const authSession = String(first.body.auth_session);
     expect((await wallet.challenge({ auth_session: authSession })).body.error).toBe('invalid_client');
     const other = await generateWalletKey();
-    expect((await wallet.challenge({ auth_session: authSession }, { headers: await headersFor(other) })).body.error).toBe('invalid_client');
-    expect((await wallet.challenge({ auth_session: authSession }, { headers: await headersFor(instance) })).body.error).toBe('insufficient_authorization');
+    expect(
+      (await wallet.challenge({ auth_session: authSession }, { headers: await headersFor(other) })).body.error,
+    ).toBe('invalid_client');
+    expect(
+      (await wallet.challenge({ auth_session: authSession }, { headers: await headersFor(instance) })).body.error,
+    ).toBe('insufficient_authorization');
   });
 
   it('ABCA §12.1: a replayed attestation PoP is refused', async () => {
     const wallet = await server.wallet();
     const instance = await generateWalletKey();
     const headers = await headersFor(instance, 'the-same-jti-twice');
-    expect((await wallet.challenge({ scope: 'membership' }, { headers })).body.error).toBe('insufficient_authorization');
+    expect((await wallet.challenge({ scope: 'membership' }, { headers })).body.error).toBe(
+      'insufficient_authorization',
+    );
     expect((await wallet.challenge({ scope: 'membership' }, { headers })).body.error).toBe('invalid_client');
   });
 

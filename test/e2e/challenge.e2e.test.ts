@@ -23,16 +23,27 @@ describe('the Authorization Challenge Endpoint refuses what it must (FiPA §5, s
 
   it('FiPA §5.1: response_type absent or code is accepted, any other value and a request_uri are refused', async () => {
     const wallet = await server.wallet();
-    expect((await wallet.challenge({ scope: 'membership', response_type: 'code' })).body.error).toBe('insufficient_authorization');
-    expect((await wallet.challenge({ scope: 'membership', response_type: 'token' })).body.error).toBe('invalid_request');
-    expect((await wallet.challenge({ scope: 'membership', request_uri: 'urn:ietf:params:oauth:request_uri:x' })).body.error).toBe('invalid_request');
+    expect((await wallet.challenge({ scope: 'membership', response_type: 'code' })).body.error).toBe(
+      'insufficient_authorization',
+    );
+    expect((await wallet.challenge({ scope: 'membership', response_type: 'token' })).body.error).toBe(
+      'invalid_request',
+    );
+    expect(
+      (await wallet.challenge({ scope: 'membership', request_uri: 'urn:ietf:params:oauth:request_uri:x' })).body.error,
+    ).toBe('invalid_request');
   });
 
   it('RFC 9700 §2.1.1: a code_challenge must use S256', async () => {
     const wallet = await server.wallet();
     const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
-    expect((await wallet.challenge({ scope: 'membership', code_challenge: challenge, code_challenge_method: 'plain' })).body.error).toBe('invalid_request');
-    expect((await wallet.challenge({ scope: 'membership', code_challenge: challenge })).body.error).toBe('invalid_request');
+    expect(
+      (await wallet.challenge({ scope: 'membership', code_challenge: challenge, code_challenge_method: 'plain' })).body
+        .error,
+    ).toBe('invalid_request');
+    expect((await wallet.challenge({ scope: 'membership', code_challenge: challenge })).body.error).toBe(
+      'invalid_request',
+    );
   });
 
   it('OpenID4VCI §5.1.2: an unknown scope is invalid_scope; unknown authorization_details are invalid_request', async () => {
@@ -58,7 +69,9 @@ describe('the Authorization Challenge Endpoint refuses what it must (FiPA §5, s
   it('FiPA §5.1: a follow-up call with another client_id is invalid_client', async () => {
     const wallet = await server.wallet();
     const { authSession } = await untilPresentation(wallet);
-    expect((await wallet.challenge({ auth_session: authSession, client_id: 'another-client' })).body.error).toBe('invalid_client');
+    expect((await wallet.challenge({ auth_session: authSession, client_id: 'another-client' })).body.error).toBe(
+      'invalid_client',
+    );
   });
 
   it('PDI-DE: a retry while the presentation is pending re-signals the same presentation', async () => {
@@ -73,7 +86,10 @@ describe('the Authorization Challenge Endpoint refuses what it must (FiPA §5, s
     const mallory = await server.wallet();
     const a = await untilPdis(alice);
     const b = await untilPresentation(mallory);
-    const relayed = await mallory.challenge({ auth_session: b.authSession, presentation_during_issuance_session: a.pdis });
+    const relayed = await mallory.challenge({
+      auth_session: b.authSession,
+      presentation_during_issuance_session: a.pdis,
+    });
     expect(relayed.body.error).toBe('invalid_request');
   });
 
@@ -81,13 +97,18 @@ describe('the Authorization Challenge Endpoint refuses what it must (FiPA §5, s
     const wallet = await server.wallet();
     const { authSession, pdis } = await untilPdis(wallet);
     const other = await generateWalletKey();
-    const switched = await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis }, { dpopKey: other });
+    const switched = await wallet.challenge(
+      { auth_session: authSession, presentation_during_issuance_session: pdis },
+      { dpopKey: other },
+    );
     expect(switched.body.error).toBe('invalid_dpop_proof');
   });
 
   it('PDI-DE: a pdis is single use and the auth_session is finished once the code is issued', async () => {
     const wallet = await server.wallet();
     const { authSession, pdis } = await untilCode(wallet);
-    expect((await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis })).body.error).toBe('invalid_session');
+    expect(
+      (await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis })).body.error,
+    ).toBe('invalid_session');
   });
 });

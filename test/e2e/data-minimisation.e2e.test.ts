@@ -31,7 +31,10 @@ describe('data minimisation and erasure', () => {
   it('§3.3: no SQLite file (or WAL) holds a presented claim value, the presented credential, or a raw bearer secret', () => {
     const files = readdirSync(server.dataDir).filter((name) => name.includes('.sqlite'));
     expect(files.length).toBeGreaterThanOrEqual(2);
-    const needles = [...Object.values(DEMO_PERSON).filter((v) => v !== 'DE'), ...secrets.map((s) => s.split('.').at(-1)!)];
+    const needles = [
+      ...Object.values(DEMO_PERSON).filter((v) => v !== 'DE'),
+      ...secrets.map((s) => s.split('.').at(-1)!),
+    ];
     for (const file of files) {
       const bytes = readFileSync(join(server.dataDir, file));
       for (const needle of needles) expect(bytes.includes(needle), `${needle.slice(0, 12)}… in ${file}`).toBe(false);
@@ -41,7 +44,10 @@ describe('data minimisation and erasure', () => {
   it('§3.3: after erasure the sealed claims can never be read again, while the log still folds', async () => {
     const refusedWithoutToken = await fetch(`${server.url}/admin/erase/${erasedSession}`, { method: 'POST' });
     expect(refusedWithoutToken.status).toBe(401);
-    const erased = await fetch(`${server.url}/admin/erase/${erasedSession}`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } });
+    const erased = await fetch(`${server.url}/admin/erase/${erasedSession}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminToken}` },
+    });
     expect(erased.status).toBe(200);
     const { sealer } = server.issuer.context;
     const store = new SqliteEventStore(join(server.dataDir, 'events.sqlite'));
@@ -50,7 +56,10 @@ describe('data minimisation and erasure', () => {
     const state = fold(events);
     expect(await sealer.unseal(erasedSession, state.snapshot.context.presentation!.sealedClaims)).toBeUndefined();
     // The erased session has ended: its token is refused like any token of an ended session.
-    const answer = await erasedWallet.credential(erasedToken, { configurationId: 'demo_membership', cNonce: await erasedWallet.nonce() });
+    const answer = await erasedWallet.credential(erasedToken, {
+      configurationId: 'demo_membership',
+      cNonce: await erasedWallet.nonce(),
+    });
     expect([answer.status, answer.body.error]).toEqual([401, 'invalid_token']);
   });
 });

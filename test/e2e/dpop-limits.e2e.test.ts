@@ -25,22 +25,37 @@ describe('DPoP proofs at the running issuer (issue 10 §4, RFC 9449 §4.3, §11.
   it('issue 10 §4: an RSA DPoP key with a 3,070-bit exponent is invalid_dpop_proof at the token (400) and credential (401) endpoints', async () => {
     const wallet = await server.wallet();
     const { code, accessToken } = await untilToken(wallet);
-    const token = await wallet.form(`${server.url}/token`, { grant_type: 'authorization_code', code, client_id: wallet.clientId }, {
-      dpopKey: null, headers: { DPoP: withKey(hugeExponent, 'PS256', { htm: 'POST', htu: `${server.url}/token`, iat: iat() }) },
-    });
+    const token = await wallet.form(
+      `${server.url}/token`,
+      { grant_type: 'authorization_code', code, client_id: wallet.clientId },
+      {
+        dpopKey: null,
+        headers: { DPoP: withKey(hugeExponent, 'PS256', { htm: 'POST', htu: `${server.url}/token`, iat: iat() }) },
+      },
+    );
     expect([token.status, token.body.error]).toEqual([400, 'invalid_dpop_proof']);
-    const credential = await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() }, {
-      dpopKey: null, headers: { DPoP: withKey(hugeExponent, 'PS256', { htm: 'POST', htu: `${server.url}/credential`, iat: iat() }) },
-    });
+    const credential = await wallet.credential(
+      accessToken,
+      { configurationId: 'demo_membership', cNonce: await wallet.nonce() },
+      {
+        dpopKey: null,
+        headers: { DPoP: withKey(hugeExponent, 'PS256', { htm: 'POST', htu: `${server.url}/credential`, iat: iat() }) },
+      },
+    );
     expect([credential.status, credential.body.error]).toEqual([401, 'invalid_dpop_proof']);
     expect(credential.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_dpop_proof", algs="/);
   });
 
-  it('RFC 9449 §11.1, issue 10 §4: a forged proof carrying a genuine proof\'s jti is refused and does not burn that jti', async () => {
+  it("RFC 9449 §11.1, issue 10 §4: a forged proof carrying a genuine proof's jti is refused and does not burn that jti", async () => {
     const wallet = await server.wallet();
     const { code } = await untilCode(wallet);
     const url = `${server.url}/token`;
-    const genuine = await dpopProof(wallet.dpopKey, { method: 'POST', url, now: server.clock.now, jti: 'jti-seen-on-the-wire' });
+    const genuine = await dpopProof(wallet.dpopKey, {
+      method: 'POST',
+      url,
+      now: server.clock.now,
+      jti: 'jti-seen-on-the-wire',
+    });
     const attacker = await generateWalletKey();
     const forged = await new SignJWT({ htm: 'POST', htu: url, iat: iat(), jti: 'jti-seen-on-the-wire' })
       .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: wallet.dpopKey.publicJwk })

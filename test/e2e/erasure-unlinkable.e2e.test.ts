@@ -31,12 +31,23 @@ describe('erasure leaves nothing that links sessions (seed 002 §3.3)', () => {
     wallet = await server.wallet();
     // One wallet, one person, three sessions: a wallet error, then two complete flows with the same keys and PID.
     const errored = await untilPresentation(wallet);
-    const refused = await wallet.form(errored.request.responseUri, { error: 'access_denied', error_description: errorText, state: errored.request.state }, { dpopKey: null });
+    const refused = await wallet.form(
+      errored.request.responseUri,
+      { error: 'access_denied', error_description: errorText, state: errored.request.state },
+      { dpopKey: null },
+    );
     expect(refused.status).toBe(200);
     sessions.push(errored.authSession.split('.')[0]!);
     for (let i = 0; i < 2; i++) {
       const flow = await untilToken(wallet);
-      expect((await wallet.credential(flow.accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() })).status).toBe(200);
+      expect(
+        (
+          await wallet.credential(flow.accessToken, {
+            configurationId: 'demo_membership',
+            cNonce: await wallet.nonce(),
+          })
+        ).status,
+      ).toBe(200);
       sessions.push(flow.authSession.split('.')[0]!);
     }
   });
@@ -66,9 +77,18 @@ describe('erasure leaves nothing that links sessions (seed 002 §3.3)', () => {
     const stored = contextOf(fold(await read(target)));
     expect((await pseudonyms.of(target))('jkt', raw().dpop)).toBe(stored.dpopJkt);
     const erroredSession = contextOf(fold(await read(sessions[0]!)));
-    expect(await sealer.unseal(sessions[0]!, erroredSession.walletError!.sealedErrorDescription!)).toEqual({ error_description: errorText });
+    expect(await sealer.unseal(sessions[0]!, erroredSession.walletError!.sealedErrorDescription!)).toEqual({
+      error_description: errorText,
+    });
     for (const id of [target, sessions[0]!])
-      expect((await fetch(`${server.url}/admin/erase/${id}`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${server.url}/admin/erase/${id}`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${adminToken}` },
+          })
+        ).status,
+      ).toBe(200);
     const p = await pseudonyms.of(target);
     expect([p('jkt', raw().dpop), p('jkt', raw().holder), p('digest', raw().pid)]).not.toContain(stored.dpopJkt);
     expect(p('jkt', raw().holder)).not.toBe(stored.presentation!.holderJkt);

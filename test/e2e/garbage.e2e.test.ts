@@ -3,10 +3,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 const PATHS = [
-  '/authorize-challenge', '/token', '/nonce', '/credential', '/verifier/request/x', '/verifier/response/x', '/offers/x', '/admin/offers',
-  '/.well-known/openid-credential-issuer', '/.well-known/oauth-authorization-server', '/.well-known/jwt-vc-issuer',
+  '/authorize-challenge',
+  '/token',
+  '/nonce',
+  '/credential',
+  '/verifier/request/x',
+  '/verifier/response/x',
+  '/offers/x',
+  '/admin/offers',
+  '/.well-known/openid-credential-issuer',
+  '/.well-known/oauth-authorization-server',
+  '/.well-known/jwt-vc-issuer',
 ];
-const FIELDS = ['client_id', 'scope', 'auth_session', 'presentation_during_issuance_session', 'grant_type', 'code', 'code_verifier', 'vp_token', 'state', 'response', 'error', 'authorization_details', 'issuer_state', 'code_challenge', 'response_type'];
+const FIELDS = [
+  'client_id',
+  'scope',
+  'auth_session',
+  'presentation_during_issuance_session',
+  'grant_type',
+  'code',
+  'code_verifier',
+  'vp_token',
+  'state',
+  'response',
+  'error',
+  'authorization_details',
+  'issuer_state',
+  'code_challenge',
+  'response_type',
+];
 
 const arbBody = fc.oneof(
   fc.string({ maxLength: 200 }),
@@ -16,11 +41,17 @@ const arbBody = fc.oneof(
 );
 const arbRequest = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
-  path: fc.oneof(fc.constantFrom(...PATHS), fc.constantFrom(...PATHS).chain((p) => fc.string({ maxLength: 20 }).map((s) => `${p}${encodeURIComponent(s)}`))),
+  path: fc.oneof(
+    fc.constantFrom(...PATHS),
+    fc.constantFrom(...PATHS).chain((p) => fc.string({ maxLength: 20 }).map((s) => `${p}${encodeURIComponent(s)}`)),
+  ),
   contentType: fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain', ''),
   body: arbBody,
   dpop: fc.option(fc.oneof(fc.string({ maxLength: 100 }), fc.constant('eyJhbGciOiJub25lIn0.e30.')), { nil: undefined }),
-  authorization: fc.option(fc.string({ maxLength: 60 }).map((s) => `DPoP ${s}`), { nil: undefined }),
+  authorization: fc.option(
+    fc.string({ maxLength: 60 }).map((s) => `DPoP ${s}`),
+    { nil: undefined },
+  ),
 });
 
 /** Rule 3 of the house: malformed input of any kind gets a clear 4xx with the spec's error JSON, never a 5xx. */
@@ -39,11 +70,18 @@ describe('garbage at every endpoint', () => {
         if (r.dpop !== undefined) headers.DPoP = r.dpop;
         if (r.authorization !== undefined) headers.Authorization = r.authorization;
         const hasBody = r.method !== 'GET';
-        const response = await fetch(`${server.url}${r.path}`, { method: r.method, headers, ...(hasBody && { body: r.body }) });
+        const response = await fetch(`${server.url}${r.path}`, {
+          method: r.method,
+          headers,
+          ...(hasBody && { body: r.body }),
+        });
         expect(response.status, `${r.method} ${r.path}`).toBeLessThan(500);
         const text = await response.text();
         // RFC 6750 §3.1: the one refusal without error JSON is the bare DPoP challenge to a request that sent no Authorization at all.
-        const bareChallenge = response.status === 401 && r.authorization === undefined && /^DPoP algs="[^"]+"$/.test(response.headers.get('www-authenticate') ?? '');
+        const bareChallenge =
+          response.status === 401 &&
+          r.authorization === undefined &&
+          /^DPoP algs="[^"]+"$/.test(response.headers.get('www-authenticate') ?? '');
         if (bareChallenge) expect(text).toBe('');
         else if (response.status >= 400) expect(typeof JSON.parse(text).error).toBe('string');
       }),

@@ -10,7 +10,9 @@ function open(port: number): Promise<{ socket: Socket; closed: Promise<{ data: s
     const socket = connect(port, '127.0.0.1');
     let data = '';
     socket.setEncoding('utf8').on('data', (chunk: string) => (data += chunk));
-    const closed = new Promise<{ data: string; at: number }>((done) => socket.once('close', () => done({ data, at: Date.now() })));
+    const closed = new Promise<{ data: string; at: number }>((done) =>
+      socket.once('close', () => done({ data, at: Date.now() })),
+    );
     socket.once('error', () => undefined);
     socket.once('connect', () => resolve({ socket, closed }));
     socket.once('error', reject);
@@ -23,7 +25,10 @@ const GET = 'GET /.well-known/openid-credential-issuer HTTP/1.1\r\nHost: localho
 /** Writes `text` one byte every `everyMs` until the server closes the connection. */
 function trickle(socket: Socket, text: string, everyMs: number) {
   let i = 0;
-  const timer = setInterval(() => (i < text.length && !socket.destroyed ? socket.write(text[i++]!) : clearInterval(timer)), everyMs);
+  const timer = setInterval(
+    () => (i < text.length && !socket.destroyed ? socket.write(text[i++]!) : clearInterval(timer)),
+    everyMs,
+  );
   socket.once('close', () => clearInterval(timer));
 }
 
@@ -39,7 +44,9 @@ describe('HTTP server limits (issue 10 §4, bounded resources)', () => {
   it('issue 10 §4 (requestTimeout): a body trickled one byte at a time is cut near the request limit with 408', async () => {
     const { socket, closed } = await open(port);
     const started = Date.now();
-    socket.write('POST /token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n');
+    socket.write(
+      'POST /token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n',
+    );
     trickle(socket, 'x'.repeat(100), 100);
     const { data, at } = await closed;
     expect(data).toMatch(/^HTTP\/1\.1 408/);
@@ -50,7 +57,11 @@ describe('HTTP server limits (issue 10 §4, bounded resources)', () => {
   it('issue 10 §4 (headersTimeout): headers sent slowly are cut near the headers limit with 408', async () => {
     const { socket, closed } = await open(port);
     const started = Date.now();
-    trickle(socket, 'POST /token HTTP/1.1\r\nHost: localhost\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n', 50);
+    trickle(
+      socket,
+      'POST /token HTTP/1.1\r\nHost: localhost\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n',
+      50,
+    );
     const { data, at } = await closed;
     expect(data).toMatch(/^HTTP\/1\.1 408/);
     expect(at - started).toBeGreaterThanOrEqual(LIMITS.headersTimeoutMs - 50);

@@ -8,7 +8,10 @@ import { untilToken } from '../../testing/flow-steps.js';
 import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 const membership = DEMO_CREDENTIALS.demo_membership!;
-const configurations = { ...DEMO_CREDENTIALS, second_card: { ...membership, scope: 'second', vct: 'urn:example:second:1' } };
+const configurations = {
+  ...DEMO_CREDENTIALS,
+  second_card: { ...membership, scope: 'second', vct: 'urn:example:second:1' },
+};
 const keys = (n: number) => Promise.all(Array.from({ length: n }, () => generateWalletKey()));
 
 async function claimsOf(credential: unknown): Promise<Record<string, unknown>> {
@@ -17,7 +20,11 @@ async function claimsOf(credential: unknown): Promise<Record<string, unknown>> {
 }
 
 async function request(wallet: ReferenceWallet, accessToken: string, configurationId: string, proofKeys?: WalletKey[]) {
-  return wallet.credential(accessToken, { configurationId, cNonce: await wallet.nonce(), ...(proofKeys && { proofKeys }) });
+  return wallet.credential(accessToken, {
+    configurationId,
+    cNonce: await wallet.nonce(),
+    ...(proofKeys && { proofKeys }),
+  });
 }
 
 describe('issuance per grant without batch issuance (I-40, OpenID4VCI §8.2, §12.2.4)', () => {
@@ -36,7 +43,11 @@ describe('issuance per grant without batch issuance (I-40, OpenID4VCI §8.2, §1
     const wallet = await server.wallet();
     const { accessToken } = await untilToken(wallet);
     const cNonce = await wallet.nonce();
-    const eight = await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce, proofKeys: await keys(8) });
+    const eight = await wallet.credential(accessToken, {
+      configurationId: 'demo_membership',
+      cNonce,
+      proofKeys: await keys(8),
+    });
     expect([eight.status, eight.body.error]).toEqual([400, 'invalid_credential_request']);
     const one = await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce });
     expect(one.status, JSON.stringify(one.body)).toBe(200);
@@ -75,7 +86,9 @@ describe('batch issuance when configured (OpenID4VCI §12.2.4)', () => {
     const batch = await request(wallet, accessToken, 'demo_membership', three);
     expect(batch.status, JSON.stringify(batch.body)).toBe(200);
     const credentials = batch.body.credentials as Array<{ credential: string }>;
-    const bound = await Promise.all(credentials.map(async ({ credential }) => (await decodeSdJwt(credential, digest)).jwt.payload.cnf));
+    const bound = await Promise.all(
+      credentials.map(async ({ credential }) => (await decodeSdJwt(credential, digest)).jwt.payload.cnf),
+    );
     expect(bound).toEqual(three.map((key) => ({ jwk: key.publicJwk })));
     expect((await request(wallet, accessToken, 'demo_membership')).body.error).toBe('credential_request_denied');
   });
@@ -91,21 +104,41 @@ describe('authorization_details claims (OpenID4VCI §5.1.1; seed 002 §3.3 data 
 
   it('OpenID4VCI §5.1.1, seed 002 §3.3: only the claims listed in authorization_details are issued, per configuration', async () => {
     const wallet = await server.wallet();
-    const { accessToken } = await untilToken(wallet, details([
-      { type: 'openid_credential', credential_configuration_id: 'demo_membership', claims: [{ path: ['given_name'] }, { path: ['birthdate'], mandatory: true }] },
-      { type: 'openid_credential', credential_configuration_id: 'second_card' },
-    ]));
+    const { accessToken } = await untilToken(
+      wallet,
+      details([
+        {
+          type: 'openid_credential',
+          credential_configuration_id: 'demo_membership',
+          claims: [{ path: ['given_name'] }, { path: ['birthdate'], mandatory: true }],
+        },
+        { type: 'openid_credential', credential_configuration_id: 'second_card' },
+      ]),
+    );
     const limited = await request(wallet, accessToken, 'demo_membership');
     expect(limited.status, JSON.stringify(limited.body)).toBe(200);
-    expect(await claimsOf((limited.body.credentials as Array<{ credential: string }>)[0]!.credential)).toEqual({ given_name: 'Erika', birthdate: '1984-01-26' });
+    expect(await claimsOf((limited.body.credentials as Array<{ credential: string }>)[0]!.credential)).toEqual({
+      given_name: 'Erika',
+      birthdate: '1984-01-26',
+    });
     const full = await request(wallet, accessToken, 'second_card');
-    expect(Object.keys(await claimsOf((full.body.credentials as Array<{ credential: string }>)[0]!.credential)).sort()).toEqual(['birthdate', 'family_name', 'given_name']);
+    expect(
+      Object.keys(await claimsOf((full.body.credentials as Array<{ credential: string }>)[0]!.credential)).sort(),
+    ).toEqual(['birthdate', 'family_name', 'given_name']);
   });
 
   it('OpenID4VCI §5.1.1, App. B.2: a claim the configuration does not issue, or a nested path, is invalid_request at the challenge', async () => {
     const wallet = await server.wallet();
-    for (const claims of [[{ path: ['nationality'] }], [{ path: ['given_name', 'x'] }], [{ path: [0] }], [{ path: ['__proto__'] }], []]) {
-      const answer = await wallet.challenge(details([{ type: 'openid_credential', credential_configuration_id: 'demo_membership', claims }]));
+    for (const claims of [
+      [{ path: ['nationality'] }],
+      [{ path: ['given_name', 'x'] }],
+      [{ path: [0] }],
+      [{ path: ['__proto__'] }],
+      [],
+    ]) {
+      const answer = await wallet.challenge(
+        details([{ type: 'openid_credential', credential_configuration_id: 'demo_membership', claims }]),
+      );
       expect([answer.status, answer.body.error], JSON.stringify(claims)).toEqual([400, 'invalid_request']);
     }
   });

@@ -15,26 +15,41 @@ describe('attacks against the NATS set-up', () => {
     const a = await untilPdis(await cluster.wallet());
     const mallory = await cluster.wallet();
     const b = await untilPresentation(mallory);
-    expect((await mallory.challenge({ auth_session: b.authSession, presentation_during_issuance_session: a.pdis })).body.error).toBe('invalid_request');
+    expect(
+      (await mallory.challenge({ auth_session: b.authSession, presentation_during_issuance_session: a.pdis })).body
+        .error,
+    ).toBe('invalid_request');
   });
 
   it('FiPA §9.6.1: the second challenge with another DPoP key is refused', async () => {
     const wallet = await cluster.wallet();
     const { authSession, pdis } = await untilPdis(wallet);
-    expect((await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis }, { dpopKey: await generateWalletKey() })).body.error).toBe('invalid_dpop_proof');
+    expect(
+      (
+        await wallet.challenge(
+          { auth_session: authSession, presentation_during_issuance_session: pdis },
+          { dpopKey: await generateWalletKey() },
+        )
+      ).body.error,
+    ).toBe('invalid_dpop_proof');
   });
 
   it('P-41: a presentation for another nonce is refused', async () => {
     const wallet = await cluster.wallet();
     const { request } = await untilPresentation(wallet);
-    expect((await wallet.respond(request, { nonce: 'a-nonce-of-another-verifier-0001' })).body.error).toBe('invalid_request');
+    expect((await wallet.respond(request, { nonce: 'a-nonce-of-another-verifier-0001' })).body.error).toBe(
+      'invalid_request',
+    );
   });
 
   it('RFC 6749 §4.1.2: a code used twice is refused on any instance and revokes the token', async () => {
     const wallet = await cluster.wallet();
     const { code, accessToken } = await untilToken(wallet);
     for (let i = 0; i < 3; i++) expect((await wallet.token(code)).body.error).toBe('invalid_grant');
-    expect((await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() })).body.error).toBe('invalid_token');
+    expect(
+      (await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() })).body
+        .error,
+    ).toBe('invalid_token');
   });
 
   it('OpenID4VCI §13.8: a c_nonce accepted by one instance is refused by every other (cluster-wide replay cache)', async () => {
@@ -45,12 +60,17 @@ describe('attacks against the NATS set-up', () => {
     const other = await cluster.wallet();
     const second = await untilToken(other);
     for (let i = 0; i < 3; i++)
-      expect((await other.credential(second.accessToken, { configurationId: 'demo_membership', cNonce })).body.error).toBe('invalid_nonce');
+      expect(
+        (await other.credential(second.accessToken, { configurationId: 'demo_membership', cNonce })).body.error,
+      ).toBe('invalid_nonce');
   });
 
   it('PDI-DE: a pdis is single use across instances', async () => {
     const wallet = await cluster.wallet();
     const { authSession, pdis } = await untilCode(wallet);
-    for (let i = 0; i < 3; i++) expect((await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis })).body.error).toBe('invalid_session');
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await wallet.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis })).body.error,
+      ).toBe('invalid_session');
   });
 });

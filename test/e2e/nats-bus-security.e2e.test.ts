@@ -28,12 +28,26 @@ describe('NATS mode does not trust the bus', () => {
     // A client with publish rights on the bus but no keys.json: it reads the session's facts and forges the decisive one.
     const nc = await cluster.nats.connect('engine');
     const jsm = await jetstreamManager(nc);
-    const opened = (await jsm.direct.getMessage('PDI_EVENTS', { seq: 1, next_by_subj: subject(sessionId) }))!.json<Record<string, any>>();
+    const opened = (await jsm.direct.getMessage('PDI_EVENTS', { seq: 1, next_by_subj: subject(sessionId) }))!.json<
+      Record<string, any>
+    >();
     const pdis = newHandle(sessionId);
     const forged = {
-      v: 1, id: newEventId(), sessionId, at: Date.now(), type: 'PresentationVerified', requestId: opened.request.requestId, state: opened.request.state,
-      holderJkt: opened.dpopJkt, kbNonce: opened.request.nonce, kbAud: opened.request.verifierClientId, credentialDigest: hashSecret('no PID at all'),
-      vct: 'urn:eudi:pid:1', credentialIssuer: 'https://pid-provider.demo.example', sealedClaims: 'v1.chosen.by.attacker', pdis: { hash: hashSecret(pdis), expiresAt: Date.now() + 60_000 },
+      v: 1,
+      id: newEventId(),
+      sessionId,
+      at: Date.now(),
+      type: 'PresentationVerified',
+      requestId: opened.request.requestId,
+      state: opened.request.state,
+      holderJkt: opened.dpopJkt,
+      kbNonce: opened.request.nonce,
+      kbAud: opened.request.verifierClientId,
+      credentialDigest: hashSecret('no PID at all'),
+      vct: 'urn:eudi:pid:1',
+      credentialIssuer: 'https://pid-provider.demo.example',
+      sealedClaims: 'v1.chosen.by.attacker',
+      pdis: { hash: hashSecret(pdis), expiresAt: Date.now() + 60_000 },
     };
     // It even writes the index header an engine would, so only the MAC can tell.
     const last = (await jsm.direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!;
@@ -57,14 +71,24 @@ describe('NATS mode does not trust the bus', () => {
     const backend = await cluster.nats.connect('backend');
     const gateway = await cluster.nats.connect('gateway');
     const refused: string[] = [];
-    for (const [who, nc, target] of [['backend', backend, 'pdi.rpc.>'], ['backend', backend, '_INBOX_pdi_gateway.>'], ['gateway', gateway, 'pdi.rpc.>'], ['gateway', gateway, '_INBOX.>']] as const) {
+    for (const [who, nc, target] of [
+      ['backend', backend, 'pdi.rpc.>'],
+      ['backend', backend, '_INBOX_pdi_gateway.>'],
+      ['gateway', gateway, 'pdi.rpc.>'],
+      ['gateway', gateway, '_INBOX.>'],
+    ] as const) {
       const sub = nc.subscribe(target);
       void sub.closed.then((error) => error && refused.push(`${who} ${target}`));
     }
     backend.publish(subject(sessionId), JSON.stringify({ type: 'Expired' }));
     await Promise.all([backend.flush(), gateway.flush()]).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(refused.sort()).toEqual(['backend _INBOX_pdi_gateway.>', 'backend pdi.rpc.>', 'gateway _INBOX.>', 'gateway pdi.rpc.>']);
+    expect(refused.sort()).toEqual([
+      'backend _INBOX_pdi_gateway.>',
+      'backend pdi.rpc.>',
+      'gateway _INBOX.>',
+      'gateway pdi.rpc.>',
+    ]);
     expect((await jsm.direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!.seq).toBe(before);
     await Promise.all([engine.close(), backend.close(), gateway.close()]);
   });
@@ -76,11 +100,15 @@ describe('NATS mode does not trust the bus', () => {
     const nc = await cluster.nats.connect('engine');
     const entry = await (await new Kvm(nc).open('pdi-session-keys')).get(sessionId);
     expect(entry?.value.length).toBe(12 + 32 + 16);
-    const verified = (await (await jetstreamManager(nc)).direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!.json<{ sealedClaims: string }>();
+    const verified = (await (
+      await jetstreamManager(nc)
+    ).direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!.json<{ sealedClaims: string }>();
     const { createDecipheriv } = await import('node:crypto');
     const [, iv, body, tag] = verified.sealedClaims.split('.');
     for (const key of [entry!.value.subarray(0, 32), entry!.value.subarray(12, 44)]) {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url')).setAAD(Buffer.from(sessionId));
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url')).setAAD(
+        Buffer.from(sessionId),
+      );
       decipher.setAuthTag(Buffer.from(tag!, 'base64url'));
       expect(() => Buffer.concat([decipher.update(Buffer.from(body!, 'base64url')), decipher.final()])).toThrow();
     }
@@ -89,7 +117,12 @@ describe('NATS mode does not trust the bus', () => {
 
   it('seed rule (body size), hardening §1: a 600 kB body over NATS is refused with 413 like on HTTP', async () => {
     const nc = await cluster.nats.connect('gateway', { inboxPrefix: '_INBOX_pdi_gateway' });
-    const request = { method: 'POST', url: new URL(`${cluster.publicUrl}/token`), headers: new Headers({ 'content-type': 'application/x-www-form-urlencoded' }), body: `a=${'x'.repeat(600_000)}` };
+    const request = {
+      method: 'POST',
+      url: new URL(`${cluster.publicUrl}/token`),
+      headers: new Headers({ 'content-type': 'application/x-www-form-urlencoded' }),
+      body: `a=${'x'.repeat(600_000)}`,
+    };
     const reply = await nc.request('pdi.rpc.token', encodeRequest(request), { timeout: 5000 });
     expect(reply.json<{ status: number }>().status).toBe(413);
     await nc.close();
@@ -99,10 +132,20 @@ describe('NATS mode does not trust the bus', () => {
     const attempt = (localAddress: string) =>
       new Promise<number>((resolve, reject) => {
         const target = new URL(`${cluster.publicUrl}/admin/offers`);
-        const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', localAddress, headers: { Authorization: 'Bearer wrong-token-000000000000', 'Content-Type': 'application/json' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode!);
-        });
+        const req = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            localAddress,
+            headers: { Authorization: 'Bearer wrong-token-000000000000', 'Content-Type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          },
+        );
         req.once('error', reject);
         req.end('{"credential_configuration_ids":["demo_membership"]}');
       });
@@ -122,7 +165,8 @@ describe('NATS mode does not trust the bus', () => {
   it('hardening §1: `npm run gateway` connects with the gateway user of the permission layout and forwards to the engines', async () => {
     const port = await freePort();
     const gateway = spawn(process.execPath, ['--import', 'tsx', 'bin/gateway.ts'], {
-      env: { ...process.env, ...cluster.nats.env('gateway'), PORT: String(port), PUBLIC_URL: cluster.publicUrl }, stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...cluster.nats.env('gateway'), PORT: String(port), PUBLIC_URL: cluster.publicUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -139,9 +183,21 @@ describe('NATS mode does not trust the bus', () => {
 
   it('rule 3: the engine and the gateway refuse to start on NATS without credentials, in one line', async () => {
     for (const script of ['bin/start.ts', 'bin/gateway.ts']) {
-      const failure = await run(process.execPath, ['--import', 'tsx', script, '--demo'].slice(0, script === 'bin/start.ts' ? 4 : 3), {
-        env: { ...process.env, NATS_URL: cluster.nats.url, PUBLIC_URL: 'http://127.0.0.1:1', DATA_DIR: cluster.dataDir },
-      }).then(() => undefined, (error: { code: number; stderr: string }) => error);
+      const failure = await run(
+        process.execPath,
+        ['--import', 'tsx', script, '--demo'].slice(0, script === 'bin/start.ts' ? 4 : 3),
+        {
+          env: {
+            ...process.env,
+            NATS_URL: cluster.nats.url,
+            PUBLIC_URL: 'http://127.0.0.1:1',
+            DATA_DIR: cluster.dataDir,
+          },
+        },
+      ).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
       expect(failure?.code, script).toBe(1);
       expect(failure?.stderr.trim().split('\n'), script).toHaveLength(1);
       expect(failure?.stderr, script).toContain('no NATS credentials');

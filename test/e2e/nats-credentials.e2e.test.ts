@@ -16,7 +16,11 @@ afterAll(() => cleanups.forEach((cleanup) => cleanup()));
 async function natsWith(args: string[]): Promise<string> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'pdi-nats-auth-'));
-  const child: ChildProcess = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir, ...args], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'nats-server',
+    ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir, ...args],
+    { stdio: 'ignore' },
+  );
   cleanups.push(() => {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -27,7 +31,10 @@ async function natsWith(args: string[]): Promise<string> {
 
 function runEngine(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts', '--demo'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts', '--demo'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('exit', (code) => resolve({ code, stderr }));
@@ -39,7 +46,12 @@ describe('NATS credentials for the engine (hardening §1)', () => {
     const url = await natsWith(['--auth', 'a-token-of-this-test-0123456789']);
     const dataDir = mkdtempSync(join(tmpdir(), 'pdi-token-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const engine = await spawnIssuer({ NATS_URL: url, NATS_TOKEN: 'a-token-of-this-test-0123456789', PORT: String(await freePort()), DATA_DIR: dataDir });
+    const engine = await spawnIssuer({
+      NATS_URL: url,
+      NATS_TOKEN: 'a-token-of-this-test-0123456789',
+      PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+    });
     engine.kill('SIGTERM');
     const refused = await runEngine({ NATS_URL: url, NATS_TOKEN: 'not-the-token', DATA_DIR: dataDir });
     expect(refused.code).toBe(1);
@@ -51,13 +63,32 @@ describe('NATS credentials for the engine (hardening §1)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pdi-tls-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const tls = await writeTlsFiles(dir);
-    const url = await natsWith(['--tlsverify', '--tlscert', tls.serverCert, '--tlskey', tls.serverKey, '--tlscacert', tls.ca]);
+    const url = await natsWith([
+      '--tlsverify',
+      '--tlscert',
+      tls.serverCert,
+      '--tlskey',
+      tls.serverKey,
+      '--tlscacert',
+      tls.ca,
+    ]);
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ nats: { url, tls: { caFile: tls.ca, certFile: tls.clientCert, keyFile: tls.clientKey } } }), { mode: 0o600 });
-    const engine = await spawnIssuer({ CONFIG_FILE: config, PORT: String(await freePort()), DATA_DIR: join(dir, 'data') });
+    writeFileSync(
+      config,
+      JSON.stringify({ nats: { url, tls: { caFile: tls.ca, certFile: tls.clientCert, keyFile: tls.clientKey } } }),
+      { mode: 0o600 },
+    );
+    const engine = await spawnIssuer({
+      CONFIG_FILE: config,
+      PORT: String(await freePort()),
+      DATA_DIR: join(dir, 'data'),
+    });
     engine.kill('SIGTERM');
     const withoutClientCertificate = join(dir, 'no-client-cert.json');
-    writeFileSync(withoutClientCertificate, JSON.stringify({ nats: { url, tls: { caFile: tls.ca }, allowUnauthenticated: true, connectTimeoutSeconds: 1 } }));
+    writeFileSync(
+      withoutClientCertificate,
+      JSON.stringify({ nats: { url, tls: { caFile: tls.ca }, allowUnauthenticated: true, connectTimeoutSeconds: 1 } }),
+    );
     const refused = await runEngine({ CONFIG_FILE: withoutClientCertificate, DATA_DIR: join(dir, 'data') });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('NATS');
@@ -68,7 +99,12 @@ describe('NATS credentials for the engine (hardening §1)', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const { config, creds } = writeOperatorFiles(dir);
     const url = await natsWith(['-c', config]);
-    const engine = await spawnIssuer({ NATS_URL: url, NATS_CREDS_FILE: creds, PORT: String(await freePort()), DATA_DIR: join(dir, 'data') });
+    const engine = await spawnIssuer({
+      NATS_URL: url,
+      NATS_CREDS_FILE: creds,
+      PORT: String(await freePort()),
+      DATA_DIR: join(dir, 'data'),
+    });
     engine.kill('SIGTERM');
   });
 
@@ -81,7 +117,12 @@ describe('NATS credentials for the engine (hardening §1)', () => {
     const seedFile = join(dir, 'user.nk');
     writeFileSync(seedFile, new TextDecoder().decode(user.getSeed()), { mode: 0o600 });
     const url = await natsWith(['-c', config]);
-    const engine = await spawnIssuer({ NATS_URL: url, NATS_NKEY_SEED_FILE: seedFile, PORT: String(await freePort()), DATA_DIR: join(dir, 'data') });
+    const engine = await spawnIssuer({
+      NATS_URL: url,
+      NATS_NKEY_SEED_FILE: seedFile,
+      PORT: String(await freePort()),
+      DATA_DIR: join(dir, 'data'),
+    });
     engine.kill('SIGTERM');
   });
 });

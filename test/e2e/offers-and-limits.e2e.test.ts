@@ -12,7 +12,8 @@ describe('credential offers and input limits', () => {
 
   it('OpenID4VCI §4.1: an offer by reference is served once, and its issuer_state binds one challenge', async () => {
     const created = await fetch(`${server.url}/admin/offers`, {
-      method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ credential_configuration_ids: ['demo_membership'] }),
     }).then((r) => r.json());
     const offerUri = new URL(created.offer_uri).searchParams.get('credential_offer_uri')!;
@@ -23,7 +24,9 @@ describe('credential offers and input limits', () => {
     const wallet = await server.wallet();
     const credential = await wallet.runFlow({ scope: 'membership', configurationId: 'demo_membership', issuerState });
     expect(credential.split('~').length).toBeGreaterThan(2);
-    expect((await wallet.challenge({ scope: 'membership', issuer_state: issuerState })).body.error).toBe('access_denied');
+    expect((await wallet.challenge({ scope: 'membership', issuer_state: issuerState })).body.error).toBe(
+      'access_denied',
+    );
   });
 
   it('an offer by value carries the issuer_state in the URI; the admin API needs its token', async () => {

@@ -17,20 +17,32 @@ describe('configurable policies, keys and offers', () => {
     const wallet = await server.wallet();
     expect((await wallet.challenge({ scope: 'membership' })).body.error).toBe('insufficient_authorization');
     const forbidden: Array<[string, string]> = [
-      ['response_type', 'code'], ['code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'], ['code_challenge_method', 'S256'], ['request_uri', 'urn:x'],
+      ['response_type', 'code'],
+      ['code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'],
+      ['code_challenge_method', 'S256'],
+      ['request_uri', 'urn:x'],
     ];
     for (const [name, value] of forbidden)
       expect((await wallet.challenge({ scope: 'membership', [name]: value })).body.error, name).toBe('invalid_request');
   });
 
   it('I-40, OpenID4VCI #742: with holder continuity, a proof key other than the presented holder key is invalid_proof', async () => {
-    server = await startIssuer({ policy: { holderContinuity: true, maxPresentationAttempts: 3, afterWalletError: 'new_request' } });
+    server = await startIssuer({
+      policy: { holderContinuity: true, maxPresentationAttempts: 3, afterWalletError: 'new_request' },
+    });
     const wallet = await server.wallet();
     const { accessToken } = await untilToken(wallet);
     const stranger = await generateWalletKey();
-    const refused = await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce(), proofKeys: [stranger] });
+    const refused = await wallet.credential(accessToken, {
+      configurationId: 'demo_membership',
+      cNonce: await wallet.nonce(),
+      proofKeys: [stranger],
+    });
     expect(refused.body.error).toBe('invalid_proof');
-    const accepted = await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() });
+    const accepted = await wallet.credential(accessToken, {
+      configurationId: 'demo_membership',
+      cNonce: await wallet.nonce(),
+    });
     expect(accepted.status).toBe(200);
   });
 
@@ -47,10 +59,15 @@ describe('configurable policies, keys and offers', () => {
   it('the offer CLI prints an offer whose issuer_state the issuer accepts', async () => {
     server = await startIssuer();
     const env = { ...process.env, DATA_DIR: server.dataDir, PUBLIC_URL: server.url };
-    const uri = execFileSync(process.execPath, ['--import', 'tsx', 'bin/offer.ts', 'demo_membership', '--by-value'], { env, encoding: 'utf8' }).trim();
+    const uri = execFileSync(process.execPath, ['--import', 'tsx', 'bin/offer.ts', 'demo_membership', '--by-value'], {
+      env,
+      encoding: 'utf8',
+    }).trim();
     const offer = JSON.parse(new URL(uri).searchParams.get('credential_offer')!);
     const wallet = await server.wallet();
     const issuerState = offer.grants.authorization_code.issuer_state;
-    expect((await wallet.runFlow({ scope: 'membership', configurationId: 'demo_membership', issuerState })).length).toBeGreaterThan(100);
+    expect(
+      (await wallet.runFlow({ scope: 'membership', configurationId: 'demo_membership', issuerState })).length,
+    ).toBeGreaterThan(100);
   });
 });

@@ -16,15 +16,23 @@ describe('credential configuration ids are only the configured ones', () => {
   it('OpenID4VCI §5.1.1, issue 10 §5: authorization_details naming constructor, __proto__, toString open no session', async () => {
     const wallet = await server.wallet();
     for (const id of NAMES) {
-      const answer = await wallet.challenge({ authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: id }]) });
-      expect([answer.status, answer.body.error, answer.body.auth_session], id).toEqual([400, 'invalid_request', undefined]);
+      const answer = await wallet.challenge({
+        authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: id }]),
+      });
+      expect([answer.status, answer.body.error, answer.body.auth_session], id).toEqual([
+        400,
+        'invalid_request',
+        undefined,
+      ]);
     }
   });
 
   it('OpenID4VCI §4.1.1, issue 10 §5: an offer for such a name is refused, not created', async () => {
     for (const id of NAMES) {
       const answer = await fetch(`${server.url}/admin/offers`, {
-        method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ credential_configuration_ids: [id] }),
+        method: 'POST',
+        headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ credential_configuration_ids: [id] }),
       });
       expect(answer.status, id).toBe(400);
       expect(((await answer.json()) as { error: string }).error, id).toBe('unknown_credential_configuration');

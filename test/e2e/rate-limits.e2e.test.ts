@@ -33,7 +33,8 @@ describe('session creation rate limits (issue 10 §4)', () => {
 
   it('issue 10 §4: a client address over its limit gets 429 whatever fresh DPoP keys it uses, before any signature is checked', async () => {
     const wallets = await Promise.all(Array.from({ length: 5 }, () => server.wallet()));
-    for (const wallet of wallets.slice(0, 4)) expect((await wallet.challenge({ scope: 'membership' })).body.error).toBe('insufficient_authorization');
+    for (const wallet of wallets.slice(0, 4))
+      expect((await wallet.challenge({ scope: 'membership' })).body.error).toBe('insufficient_authorization');
     expectTooMany(await wallets[4]!.challenge({ scope: 'membership' }));
     // No DPoP proof at all: still 429, so an address over its limit costs no verification.
     expectTooMany(await wallets[4]!.challenge({ scope: 'membership' }, { dpopKey: null }));
@@ -44,11 +45,16 @@ describe('session creation rate limits (issue 10 §4)', () => {
   it('issue 10 §4: an embedder hands the client address to the Fetch-API handler (here from its proxy header), and each address has its own limit', async () => {
     const { config } = server.issuer.context;
     const handler = createFetchHandler(server.issuer.handle, {
-      publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes, remoteAddress: (request) => request.headers.get('x-forwarded-for') ?? undefined,
+      publicUrl: config.publicUrl,
+      bodyLimitBytes: config.bodyLimitBytes,
+      remoteAddress: (request) => request.headers.get('x-forwarded-for') ?? undefined,
     });
     const from = async (address: string) => {
       const wallet = await server.wallet();
-      const embedded = await ReferenceWallet.create({ ...wallet.options, fetch: (input, init) => handler(new Request(input, init)) });
+      const embedded = await ReferenceWallet.create({
+        ...wallet.options,
+        fetch: (input, init) => handler(new Request(input, init)),
+      });
       return embedded.challenge({ scope: 'membership' }, { headers: { 'X-Forwarded-For': address } });
     };
     for (let i = 0; i < 4; i++) expect((await from('203.0.113.1')).status).toBe(400);

@@ -5,7 +5,10 @@ import { untilCode, untilPresentation, untilToken } from '../../testing/flow-ste
 import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 
 /** Names that exist only inside the engine: event types, machine states. A public error description names none of them. */
-const INTERNAL_NAMES = [...SessionEvent.options.map((option) => option.shape.type.value), ...Object.keys(sessionMachine.states)];
+const INTERNAL_NAMES = [
+  ...SessionEvent.options.map((option) => option.shape.type.value),
+  ...Object.keys(sessionMachine.states),
+];
 function expectPublicDescription(body: Record<string, unknown>) {
   const description = String(body.error_description);
   for (const name of INTERNAL_NAMES) expect(description, description).not.toMatch(new RegExp(`\\b${name}\\b`));
@@ -64,10 +67,19 @@ describe('credential endpoint as a protected resource (RFC 9449 §7.1, RFC 6750 
     const proofs = [
       'not-a-jwt',
       await dpopProof(wallet.dpopKey, { method: 'POST', url: url(), now: server.clock.now }),
-      await dpopProof(wallet.dpopKey, { method: 'POST', url: `${server.url}/token`, accessToken, now: server.clock.now }),
+      await dpopProof(wallet.dpopKey, {
+        method: 'POST',
+        url: `${server.url}/token`,
+        accessToken,
+        now: server.clock.now,
+      }),
     ];
     for (const proof of proofs) {
-      const answer = await fetch(url(), { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `DPoP ${accessToken}`, DPoP: proof }, body });
+      const answer = await fetch(url(), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `DPoP ${accessToken}`, DPoP: proof },
+        body,
+      });
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toBe(`DPoP error="invalid_dpop_proof", algs="${algs}"`);
       const error = await answer.json();
@@ -79,14 +91,26 @@ describe('credential endpoint as a protected resource (RFC 9449 §7.1, RFC 6750 
   it('OpenID4VCI App. F.1: a key proof whose iss is not the client_id is invalid_proof', async () => {
     const wallet = await server.wallet();
     const { accessToken } = await untilToken(wallet);
-    const proof = await keyProof(wallet.options.holderKey, { audience: server.url, nonce: await wallet.nonce(), now: server.clock.now, clientId: 'another-client' });
+    const proof = await keyProof(wallet.options.holderKey, {
+      audience: server.url,
+      nonce: await wallet.nonce(),
+      now: server.clock.now,
+      clientId: 'another-client',
+    });
     const answer = await fetch(url(), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `DPoP ${accessToken}`, DPoP: await dpopProof(wallet.dpopKey, { method: 'POST', url: url(), accessToken, now: server.clock.now }) },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `DPoP ${accessToken}`,
+        DPoP: await dpopProof(wallet.dpopKey, { method: 'POST', url: url(), accessToken, now: server.clock.now }),
+      },
       body: JSON.stringify({ credential_configuration_id: 'demo_membership', proofs: { jwt: [proof] } }),
     });
     expect([answer.status, (await answer.json()).error]).toEqual([400, 'invalid_proof']);
-    expect((await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() })).status).toBe(200);
+    expect(
+      (await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -111,12 +135,16 @@ describe('response headers and error descriptions (issue 10 §5)', () => {
       fetch(new URL(presentation).searchParams.get('request_uri')!),
     ]);
     expect(responses[0]!.headers.get('content-type')).toBe('application/oauth-authz-req+jwt');
-    for (const response of responses) expect(response.headers.get('x-content-type-options'), response.url).toBe('nosniff');
+    for (const response of responses)
+      expect(response.headers.get('x-content-type-options'), response.url).toBe('nosniff');
   });
 
   it('issue 10 §5: an over-long value is refused without naming an internal event or field', async () => {
     const wallet = await server.wallet();
-    const answer = await wallet.challenge({ scope: 'membership', redirect_uri: `https://wallet.example/${'a'.repeat(3000)}` });
+    const answer = await wallet.challenge({
+      scope: 'membership',
+      redirect_uri: `https://wallet.example/${'a'.repeat(3000)}`,
+    });
     expect([answer.status, answer.body.error]).toEqual([400, 'invalid_request']);
     expectPublicDescription(answer.body);
   });

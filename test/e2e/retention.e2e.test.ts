@@ -16,9 +16,14 @@ describe('retention of ended sessions (issue 10 §4)', () => {
 
   it('issue 10 §4: abandoned and completed sessions past the retention leave one audit row without personal data; their events and keys are gone', async () => {
     const wallet = await server.wallet();
-    const abandoned = await Promise.all([1, 2, 3].map(async () => String((await wallet.challenge({ scope: 'membership' })).body.auth_session)));
+    const abandoned = await Promise.all(
+      [1, 2, 3].map(async () => String((await wallet.challenge({ scope: 'membership' })).body.auth_session)),
+    );
     const flow = await untilToken(wallet);
-    expect((await wallet.credential(flow.accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() })).status).toBe(200);
+    expect(
+      (await wallet.credential(flow.accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() }))
+        .status,
+    ).toBe(200);
     const ended = [...abandoned, flow.authSession].map((handle) => handle.split('.')[0]!);
 
     server.clock.now += 11 * MINUTE;
@@ -39,7 +44,12 @@ describe('retention of ended sessions (issue 10 §4)', () => {
     db.close();
     expect(rows).toHaveLength(4);
     expect(Object.keys(rows[0] as object).sort()).toEqual(['ended_at', 'events', 'outcome', 'started_at', 'stream_id']);
-    expect(rows.map((row) => (row as { outcome: string }).outcome)).toEqual(['CredentialIssued', 'Expired', 'Expired', 'Expired']);
+    expect(rows.map((row) => (row as { outcome: string }).outcome)).toEqual([
+      'CredentialIssued',
+      'Expired',
+      'Expired',
+      'Expired',
+    ]);
     // A handle of a compacted session is refused like any unknown one.
     const followUp = await wallet.challenge({ auth_session: abandoned[0]! });
     expect([followUp.status, followUp.body.error]).toEqual([400, 'invalid_session']);

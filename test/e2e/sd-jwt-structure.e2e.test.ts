@@ -22,8 +22,17 @@ describe('the structure of a presented SD-JWT', () => {
     const wallet = await server.wallet();
     const { request } = await untilPresentation(wallet);
     const holder = await generateWalletKey();
-    const credential = await craftCredential(payload, { issuer: server.pidIssuer.issuer, signingKey, holderJwk: holder.publicJwk, now: server.clock.now });
-    const vpToken = await craftPresentation(credential, disclosures, holder, { nonce: request.nonce, audience: request.clientId, now: server.clock.now });
+    const credential = await craftCredential(payload, {
+      issuer: server.pidIssuer.issuer,
+      signingKey,
+      holderJwk: holder.publicJwk,
+      now: server.clock.now,
+    });
+    const vpToken = await craftPresentation(credential, disclosures, holder, {
+      nonce: request.nonce,
+      audience: request.clientId,
+      now: server.clock.now,
+    });
     return wallet.respond(request, { vpToken });
   }
 
@@ -31,7 +40,10 @@ describe('the structure of a presented SD-JWT', () => {
     const family = disclosure('family_name', 'Mustermann');
     const birthdate = disclosure('birthdate', '1984-01-26');
     const forged = disclosure('given_name', 'Mallory');
-    const answer = await presentCrafted({ given_name: 'Erika', _sd: [digestOf(family), digestOf(birthdate), digestOf(forged)] }, [family, birthdate, forged]);
+    const answer = await presentCrafted(
+      { given_name: 'Erika', _sd: [digestOf(family), digestOf(birthdate), digestOf(forged)] },
+      [family, birthdate, forged],
+    );
     expect([answer.status, answer.body.error]).toEqual([400, 'invalid_request']);
   });
 
@@ -41,7 +53,10 @@ describe('the structure of a presented SD-JWT', () => {
     const birthdate = disclosure('birthdate', '1984-01-26');
     const locality = disclosure('locality', 'Berlin');
     const address = disclosure('address', { country: 'DE', _sd: [digestOf(locality)] });
-    const answer = await presentCrafted({ _sd: [digestOf(given), digestOf(family), digestOf(birthdate), digestOf(address)] }, [given, family, birthdate, address, locality]);
+    const answer = await presentCrafted(
+      { _sd: [digestOf(given), digestOf(family), digestOf(birthdate), digestOf(address)] },
+      [given, family, birthdate, address, locality],
+    );
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body.presentation_during_issuance_session).toBeDefined();
   });

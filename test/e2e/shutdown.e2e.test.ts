@@ -12,11 +12,18 @@ const dirs = tempDirs('pdi-shutdown-');
 afterAll(dirs.removeAll);
 const tempDir = dirs.make;
 
-const exited = (child: { once: (event: 'exit', listener: (code: number | null) => void) => void }) => new Promise<number | null>((resolve) => child.once('exit', resolve));
+const exited = (child: { once: (event: 'exit', listener: (code: number | null) => void) => void }) =>
+  new Promise<number | null>((resolve) => child.once('exit', resolve));
 
 async function portClosed(port: number): Promise<boolean> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    if (!(await fetch(`http://127.0.0.1:${port}/nonce`, { method: 'POST' }).then(() => true, () => false))) return true;
+    if (
+      !(await fetch(`http://127.0.0.1:${port}/nonce`, { method: 'POST' }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;
@@ -51,7 +58,10 @@ describe('shutdown loses nothing (hardening §6, rule 4)', () => {
 
   it('hardening §6: SIGTERM to `npm start` reaches the issuer: npm and the server exit and the port is free', async () => {
     const port = await freePort();
-    const npm = spawn('npm', ['start', '--silent'], { env: { ...process.env, PORT: String(port), DATA_DIR: tempDir() }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const npm = spawn('npm', ['start', '--silent'], {
+      env: { ...process.env, PORT: String(port), DATA_DIR: tempDir() },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       npm.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
       npm.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)));

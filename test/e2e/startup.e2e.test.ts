@@ -12,10 +12,16 @@ afterAll(dirs.removeAll);
 const tempDir = dirs.make;
 
 /** `bin/start.ts` expected to fail: its exit code and what it printed. */
-function failedStart(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stderr: string }> {
+function failedStart(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'bin/start.ts', ...args], { env: { ...process.env, ...env }, timeout: 20_000 }, (error, _stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'bin/start.ts', ...args],
+      { env: { ...process.env, ...env }, timeout: 20_000 },
+      (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
     );
   });
 }
@@ -46,9 +52,14 @@ describe('fail closed on configuration (hardening §2, rule 3)', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toContain('no trusted PID issuer configured');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts', '--demo'], { env: { ...process.env, PORT: String(await freePort()), DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts', '--demo'], {
+      env: { ...process.env, PORT: String(await freePort()), DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
-    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()).includes('DEMO MODE') && resolve()));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()).includes('DEMO MODE') && resolve()),
+    );
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(output).toContain('DEMO MODE');
@@ -56,15 +67,31 @@ describe('fail closed on configuration (hardening §2, rule 3)', () => {
 
   it('OpenID4VCI §12.2.1: PUBLIC_URL must be an absolute http(s) URL, and a refused start writes no key file', async () => {
     const dataDir = tempDir();
-    await expectOneLine({ PUBLIC_URL: 'localhost:3000', DATA_DIR: dataDir }, 'environment PUBLIC_URL', 'publicUrl', 'absolute http(s) URL');
+    await expectOneLine(
+      { PUBLIC_URL: 'localhost:3000', DATA_DIR: dataDir },
+      'environment PUBLIC_URL',
+      'publicUrl',
+      'absolute http(s) URL',
+    );
     expect(existsSync(join(dataDir, 'keys.json'))).toBe(false);
   });
 
   it('rule 4: bad JSON names the line and column; a wrong type names the key path; a missing file says so', async () => {
     const dir = tempDir();
-    await expectOneLine({ CONFIG_FILE: configFile(dir, '{\n  "port": 3000,\n}\n'), DATA_DIR: dir }, 'not valid JSON at line 3, column 1');
-    await expectOneLine({ CONFIG_FILE: configFile(dir, JSON.stringify({ lifetimes: { session: 'long' } })), DATA_DIR: dir }, 'lifetimes.session');
-    await expectOneLine({ CONFIG_FILE: join(dir, 'absent.json'), DATA_DIR: dir }, 'absent.json', 'cannot read', 'ENOENT');
+    await expectOneLine(
+      { CONFIG_FILE: configFile(dir, '{\n  "port": 3000,\n}\n'), DATA_DIR: dir },
+      'not valid JSON at line 3, column 1',
+    );
+    await expectOneLine(
+      { CONFIG_FILE: configFile(dir, JSON.stringify({ lifetimes: { session: 'long' } })), DATA_DIR: dir },
+      'lifetimes.session',
+    );
+    await expectOneLine(
+      { CONFIG_FILE: join(dir, 'absent.json'), DATA_DIR: dir },
+      'absent.json',
+      'cannot read',
+      'ENOENT',
+    );
     await expectOneLine({ PORT: 'eighty', DATA_DIR: dir }, 'environment PORT', 'not a number');
   });
 
@@ -81,7 +108,10 @@ describe('fail closed on configuration (hardening §2, rule 3)', () => {
     const notADirectory = join(dir, 'config.json');
     writeFileSync(notADirectory, '{}');
     await expectOneLine({ DATA_DIR: join(notADirectory, 'data') }, 'cannot be created');
-    const nats = configFile(tempDir(), JSON.stringify({ nats: { url: 'nats://127.0.0.1:1', allowUnauthenticated: true, connectTimeoutSeconds: 1 } }));
+    const nats = configFile(
+      tempDir(),
+      JSON.stringify({ nats: { url: 'nats://127.0.0.1:1', allowUnauthenticated: true, connectTimeoutSeconds: 1 } }),
+    );
     const { code, stderr } = await failedStart({ CONFIG_FILE: nats, DATA_DIR: tempDir() }, ['--demo']);
     expect(code).toBe(1);
     expect(stderr).toContain('unreachable for 1 s');
@@ -99,7 +129,9 @@ describe('fail closed on configuration (hardening §2, rule 3)', () => {
     const port = await freePort();
     const child = await spawnIssuer({ PORT: String(port), DATA_DIR: dataDir });
     try {
-      const metadata = (await (await fetch(`http://127.0.0.1:${port}/.well-known/openid-credential-issuer`)).json()) as { credential_issuer: string };
+      const metadata = (await (
+        await fetch(`http://127.0.0.1:${port}/.well-known/openid-credential-issuer`)
+      ).json()) as { credential_issuer: string };
       expect(metadata.credential_issuer).toBe(`http://localhost:${port}`);
       const challenge = await fetch(`http://127.0.0.1:${port}/authorize-challenge`, { method: 'POST' });
       expect(challenge.status).toBeGreaterThanOrEqual(400);

@@ -9,7 +9,12 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
   let server: RunningIssuer;
   beforeAll(async () => {
     const membership = DEMO_CREDENTIALS.demo_membership!;
-    server = await startIssuer({ credentialConfigurations: { ...DEMO_CREDENTIALS, second_card: { ...membership, scope: 'second', vct: 'urn:example:second:1' } } });
+    server = await startIssuer({
+      credentialConfigurations: {
+        ...DEMO_CREDENTIALS,
+        second_card: { ...membership, scope: 'second', vct: 'urn:example:second:1' },
+      },
+    });
   });
   afterAll(() => server.stop());
 
@@ -23,7 +28,9 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     const wallet = await server.wallet();
     const { code } = await untilCode(wallet);
     expect((await wallet.token(code, {}, { dpopKey: null })).body.error).toBe('invalid_dpop_proof');
-    expect((await wallet.token(code, {}, { dpopKey: await generateWalletKey() })).body.error).toBe('invalid_dpop_proof');
+    expect((await wallet.token(code, {}, { dpopKey: await generateWalletKey() })).body.error).toBe(
+      'invalid_dpop_proof',
+    );
     expect((await wallet.token(code)).status).toBe(200);
   });
 
@@ -31,7 +38,10 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     const wallet = await server.wallet();
     const { code, accessToken } = await untilToken(wallet);
     expect((await wallet.token(code)).body.error).toBe('invalid_grant');
-    const credential = await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() });
+    const credential = await wallet.credential(accessToken, {
+      configurationId: 'demo_membership',
+      cNonce: await wallet.nonce(),
+    });
     expect(credential.status).toBe(401);
     expect(credential.body.error).toBe('invalid_token');
   });
@@ -41,7 +51,12 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     const { code } = await untilCode(wallet);
     const url = `${server.url}/token`;
     const proof = await dpopProof(wallet.dpopKey, { method: 'POST', url, now: server.clock.now });
-    const send = () => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', DPoP: proof }, body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: wallet.clientId }).toString() });
+    const send = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', DPoP: proof },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: wallet.clientId }).toString(),
+      });
     expect((await send()).status).toBe(200);
     expect((await (await send()).json()).error).toBe('invalid_dpop_proof');
   });
@@ -53,7 +68,11 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     for (const body of ['['.repeat(100_000), JSON.stringify({ proofs: { jwt: ['x'.repeat(70_000)] } })]) {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `DPoP ${accessToken}`, DPoP: await dpopProof(wallet.dpopKey, { method: 'POST', url, accessToken, now: server.clock.now }) },
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `DPoP ${accessToken}`,
+          DPoP: await dpopProof(wallet.dpopKey, { method: 'POST', url, accessToken, now: server.clock.now }),
+        },
         body,
       });
       expect(response.status).toBeGreaterThanOrEqual(400);
@@ -72,7 +91,11 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const wallet = await server.wallet();
-    const { code } = await untilCode(wallet, { scope: 'membership', code_challenge: challenge, code_challenge_method: 'S256' });
+    const { code } = await untilCode(wallet, {
+      scope: 'membership',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     expect((await wallet.token(code)).body.error).toBe('invalid_grant');
     expect((await wallet.token(code, { code_verifier: `${verifier.slice(0, -1)}A` })).body.error).toBe('invalid_grant');
     expect((await wallet.token(code, { code_verifier: verifier })).status).toBe(200);
@@ -89,18 +112,30 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     const wallet = await server.wallet();
     const { accessToken } = await untilToken(wallet);
     const cNonce = await wallet.nonce();
-    const bearer = await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce }, { headers: { Authorization: `Bearer ${accessToken}` } });
+    const bearer = await wallet.credential(
+      accessToken,
+      { configurationId: 'demo_membership', cNonce },
+      { headers: { Authorization: `Bearer ${accessToken}` } },
+    );
     expect([bearer.status, bearer.body.error]).toEqual([401, 'invalid_token']);
     expect(bearer.headers.get('www-authenticate')).toMatch(/^DPoP /);
-    const switched = await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce }, { dpopKey: await generateWalletKey() });
+    const switched = await wallet.credential(
+      accessToken,
+      { configurationId: 'demo_membership', cNonce },
+      { dpopKey: await generateWalletKey() },
+    );
     expect(switched.body.error).toBe('invalid_dpop_proof');
   });
 
   it('OpenID4VCI §8.3.1.2: an unknown configuration and a forged c_nonce are refused with their codes', async () => {
     const wallet = await server.wallet();
     const { accessToken } = await untilToken(wallet);
-    expect((await wallet.credential(accessToken, { configurationId: 'nope', cNonce: await wallet.nonce() })).body.error).toBe('unknown_credential_configuration');
-    expect((await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: 'forged-nonce' })).body.error).toBe('invalid_nonce');
+    expect(
+      (await wallet.credential(accessToken, { configurationId: 'nope', cNonce: await wallet.nonce() })).body.error,
+    ).toBe('unknown_credential_configuration');
+    expect(
+      (await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: 'forged-nonce' })).body.error,
+    ).toBe('invalid_nonce');
   });
 
   it('OpenID4VCI §13.8, §8.3.1.2: a c_nonce is single use; a fresh one gets the next credential; once every configuration is issued, credential_request_denied', async () => {
@@ -108,19 +143,34 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     const { accessToken } = await untilToken(wallet, { scope: 'membership second' });
     const cNonce = await wallet.nonce();
     expect((await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce })).status).toBe(200);
-    expect((await wallet.credential(accessToken, { configurationId: 'second_card', cNonce })).body.error).toBe('invalid_nonce');
-    expect((await wallet.credential(accessToken, { configurationId: 'second_card', cNonce: await wallet.nonce() })).status).toBe(200);
-    expect((await wallet.credential(accessToken, { configurationId: 'second_card', cNonce: await wallet.nonce() })).body.error).toBe('credential_request_denied');
+    expect((await wallet.credential(accessToken, { configurationId: 'second_card', cNonce })).body.error).toBe(
+      'invalid_nonce',
+    );
+    expect(
+      (await wallet.credential(accessToken, { configurationId: 'second_card', cNonce: await wallet.nonce() })).status,
+    ).toBe(200);
+    expect(
+      (await wallet.credential(accessToken, { configurationId: 'second_card', cNonce: await wallet.nonce() })).body
+        .error,
+    ).toBe('credential_request_denied');
   });
 
   it('OpenID4VCI App. F.4: a key proof for another audience is invalid_proof', async () => {
     const wallet = await server.wallet();
     const { accessToken } = await untilToken(wallet);
-    const proof = await keyProof(wallet.options.holderKey, { audience: 'https://issuer.attacker.example', nonce: await wallet.nonce(), now: server.clock.now });
+    const proof = await keyProof(wallet.options.holderKey, {
+      audience: 'https://issuer.attacker.example',
+      nonce: await wallet.nonce(),
+      now: server.clock.now,
+    });
     const url = `${server.url}/credential`;
     const answer = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `DPoP ${accessToken}`, DPoP: await dpopProof(wallet.dpopKey, { method: 'POST', url, accessToken, now: server.clock.now }) },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `DPoP ${accessToken}`,
+        DPoP: await dpopProof(wallet.dpopKey, { method: 'POST', url, accessToken, now: server.clock.now }),
+      },
       body: JSON.stringify({ credential_configuration_id: 'demo_membership', proofs: { jwt: [proof] } }),
     });
     expect((await answer.json()).error).toBe('invalid_proof');
@@ -129,7 +179,11 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
   it('OpenID4VCI §8.2: a malformed credential request is invalid_credential_request', async () => {
     const wallet = await server.wallet();
     const { accessToken } = await untilToken(wallet);
-    const answer = await wallet.credential(accessToken, { configurationId: 'demo_membership', cNonce: await wallet.nonce() }, { headers: { 'Content-Type': 'text/plain' } });
+    const answer = await wallet.credential(
+      accessToken,
+      { configurationId: 'demo_membership', cNonce: await wallet.nonce() },
+      { headers: { 'Content-Type': 'text/plain' } },
+    );
     expect(answer.body.error).toBe('invalid_credential_request');
   });
 });

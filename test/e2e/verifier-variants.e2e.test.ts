@@ -10,12 +10,15 @@ describe('verifier variants', () => {
     server = undefined;
   });
 
-  it.each(['x509_hash', 'redirect_uri'] as const)('the whole flow with the %s client identifier prefix', async (clientIdPrefix) => {
-    server = await startIssuer({ verifier: { clientIdPrefix, responseMode: 'direct_post' } });
-    const wallet = await server.wallet();
-    const credential = await wallet.runFlow({ scope: 'membership', configurationId: 'demo_membership' });
-    expect(credential).toContain('~');
-  });
+  it.each(['x509_hash', 'redirect_uri'] as const)(
+    'the whole flow with the %s client identifier prefix',
+    async (clientIdPrefix) => {
+      server = await startIssuer({ verifier: { clientIdPrefix, responseMode: 'direct_post' } });
+      const wallet = await server.wallet();
+      const credential = await wallet.runFlow({ scope: 'membership', configurationId: 'demo_membership' });
+      expect(credential).toContain('~');
+    },
+  );
 
   it('OpenID4VP §5.10, issue 10 §5: an over-long wallet_nonce is refused before anything is signed, and the request object can still be fetched', async () => {
     server = await startIssuer();
@@ -23,7 +26,11 @@ describe('verifier variants', () => {
     const first = await wallet.challenge({ scope: 'membership' });
     const requestUri = new URL(String(first.body.presentation)).searchParams.get('request_uri')!;
     const post = (walletNonce: string) =>
-      fetch(requestUri, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ wallet_nonce: walletNonce }).toString() });
+      fetch(requestUri, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ wallet_nonce: walletNonce }).toString(),
+      });
     const refused = await post('n'.repeat(60_000));
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toBe('invalid_request');

@@ -19,7 +19,11 @@ describe.each(['direct_post', 'direct_post.jwt'] as const)('the OpenID4VP verifi
     const wallet = await server.wallet();
     const { request } = await untilPresentation(wallet);
     expect(request.responseMode).toBe(responseMode);
-    expect(request.payload).toMatchObject({ response_type: 'vp_token', aud: 'https://self-issued.me/v2', client_id: request.clientId });
+    expect(request.payload).toMatchObject({
+      response_type: 'vp_token',
+      aud: 'https://self-issued.me/v2',
+      client_id: request.clientId,
+    });
     expect(request.claims).toEqual(['given_name', 'family_name', 'birthdate']);
     expect(request.responseUri).toMatch(new RegExp(`^${server.url}/verifier/response/`));
     if (responseMode === 'direct_post.jwt') expect(request.encryptionJwk).toMatchObject({ kty: 'EC', crv: 'P-256' });
@@ -34,19 +38,25 @@ describe.each(['direct_post', 'direct_post.jwt'] as const)('the OpenID4VP verifi
   it('P-41: a presentation made for another nonce is refused', async () => {
     const wallet = await server.wallet();
     const { request } = await untilPresentation(wallet);
-    expect((await wallet.respond(request, { nonce: 'a-nonce-of-another-verifier-0001' })).body.error).toBe('invalid_request');
+    expect((await wallet.respond(request, { nonce: 'a-nonce-of-another-verifier-0001' })).body.error).toBe(
+      'invalid_request',
+    );
   });
 
   it('P-41: a presentation addressed to another verifier (aud) is refused', async () => {
     const wallet = await server.wallet();
     const { request } = await untilPresentation(wallet);
-    expect((await wallet.respond(request, { audience: 'x509_san_dns:rp.attacker.example' })).body.error).toBe('invalid_request');
+    expect((await wallet.respond(request, { audience: 'x509_san_dns:rp.attacker.example' })).body.error).toBe(
+      'invalid_request',
+    );
   });
 
   it('OpenID4VP §5.3, P-40: a response with another state is refused', async () => {
     const wallet = await server.wallet();
     const { request } = await untilPresentation(wallet);
-    expect((await wallet.respond(request, { state: 'another-state-value-0000000001' })).body.error).toBe('invalid_request');
+    expect((await wallet.respond(request, { state: 'another-state-value-0000000001' })).body.error).toBe(
+      'invalid_request',
+    );
   });
 
   it('OpenID4VP §13.3: a wallet response is accepted once', async () => {
@@ -60,7 +70,11 @@ describe.each(['direct_post', 'direct_post.jwt'] as const)('the OpenID4VP verifi
     const holderKey = await generateWalletKey();
     const rogueDir = mkdtempSync(join(tmpdir(), 'rogue-pid-'));
     const rogue = await openDemoPidIssuer(rogueDir);
-    const pid = await rogue.issuePid(holderKey.publicJwk, { given_name: 'Eve', family_name: 'Rogue', birthdate: '1990-01-01' }, server.clock.now);
+    const pid = await rogue.issuePid(
+      holderKey.publicJwk,
+      { given_name: 'Eve', family_name: 'Rogue', birthdate: '1990-01-01' },
+      server.clock.now,
+    );
     const wallet = await ReferenceWallet.create({ issuerUrl: server.url, pid, holderKey, now: () => server.clock.now });
     const { request } = await untilPresentation(wallet);
     expect((await wallet.respond(request)).body.error).toBe('invalid_request');

@@ -10,7 +10,10 @@ describe('the wallet-cannot-present path and the retry policy', () => {
     server = undefined;
   });
 
-  async function failOnce(afterWalletError: 'new_request' | 'redirect_to_web' | 'access_denied', maxPresentationAttempts = 3) {
+  async function failOnce(
+    afterWalletError: 'new_request' | 'redirect_to_web' | 'access_denied',
+    maxPresentationAttempts = 3,
+  ) {
     server = await startIssuer({ policy: { afterWalletError, maxPresentationAttempts, holderContinuity: false } });
     const wallet = await server.wallet();
     const { authSession, request } = await untilPresentation(wallet);
@@ -26,7 +29,8 @@ describe('the wallet-cannot-present path and the retry policy', () => {
     const request = await wallet.requestObject(String(retry.body.presentation));
     const presented = await wallet.respond(request);
     const code = await wallet.challenge({
-      auth_session: String(retry.body.auth_session), presentation_during_issuance_session: String(presented.body.presentation_during_issuance_session),
+      auth_session: String(retry.body.auth_session),
+      presentation_during_issuance_session: String(presented.body.presentation_during_issuance_session),
     });
     expect(code.status).toBe(200);
   });
@@ -46,6 +50,8 @@ describe('the wallet-cannot-present path and the retry policy', () => {
     const { wallet, retry } = await failOnce('new_request', 2);
     const request = await wallet.requestObject(String(retry.body.presentation));
     await wallet.respond(request, { error: 'access_denied' });
-    expect((await wallet.challenge({ auth_session: String(retry.body.auth_session) })).body.error).toBe('access_denied');
+    expect((await wallet.challenge({ auth_session: String(retry.body.auth_session) })).body.error).toBe(
+      'access_denied',
+    );
   });
 });

@@ -1,7 +1,14 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { getAdjacencyMap } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
-import { decide, engineConfig, sessionMachine, type Command, type SessionEvent, type SessionState } from '../../engine/index.js';
+import {
+  decide,
+  engineConfig,
+  sessionMachine,
+  type Command,
+  type SessionEvent,
+  type SessionState,
+} from '../../engine/index.js';
 import type { SessionSnapshot } from '../../engine/state.js';
 import { Flow, SECOND, T0 } from '../../testing/flow.js';
 
@@ -18,13 +25,22 @@ const CONFIGS = [
 function candidates(flow: Flow, t: number): Command[] {
   const rounds = [1, 2, 3];
   return [
-    flow.start(T0), flow.start(T0, ['pid_mdl', 'pid_sd_jwt']),
+    flow.start(T0),
+    flow.start(T0, ['pid_mdl', 'pid_sd_jwt']),
     ...rounds.flatMap((r) => [
-      flow.retrieve(t + 1, r), flow.present(t + 1, r), flow.walletError(t + 1, r), flow.continue(t + 1, { round: r }),
-      flow.continue(t + 6 * 60 * SECOND, { round: r }), flow.continue(t + 1, { round: r, pdis: flow.value('pdis', r) }),
+      flow.retrieve(t + 1, r),
+      flow.present(t + 1, r),
+      flow.walletError(t + 1, r),
+      flow.continue(t + 1, { round: r }),
+      flow.continue(t + 6 * 60 * SECOND, { round: r }),
+      flow.continue(t + 1, { round: r, pdis: flow.value('pdis', r) }),
     ]),
-    flow.redeem(t + 1), flow.nonce(t + 1), flow.credential(t + 1), flow.credential(t + 1, 1, { config: 'pid_sd_jwt' }),
-    flow.expire(t + HOUR), flow.erase(t + 1),
+    flow.redeem(t + 1),
+    flow.nonce(t + 1),
+    flow.credential(t + 1),
+    flow.credential(t + 1, 1, { config: 'pid_sd_jwt' }),
+    flow.expire(t + HOUR),
+    flow.erase(t + 1),
   ];
 }
 
@@ -47,7 +63,8 @@ function declaredTransitions(): Set<string> {
   const declared = new Set<string>();
   for (const [name, node] of Object.entries(sessionMachine.states))
     for (const [type, transitions] of node.transitions)
-      for (const transition of transitions) for (const target of transition.target ?? []) declared.add(`${name}:${type}→${target.key}`);
+      for (const transition of transitions)
+        for (const target of transition.target ?? []) declared.add(`${name}:${type}→${target.key}`);
   return declared;
 }
 
@@ -56,7 +73,13 @@ describe('coverage of the machine (xstate/graph)', () => {
     events: nextEvents,
     serializeState: (s) => {
       const c = s.context;
-      return JSON.stringify([s.value, c.presentationAttempts, c.credentialConfigurationIds.length, Object.keys(c.issued).length, Object.keys(c.cNonces).length]);
+      return JSON.stringify([
+        s.value,
+        c.presentationAttempts,
+        c.credentialConfigurationIds.length,
+        Object.keys(c.issued).length,
+        Object.keys(c.cNonces).length,
+      ]);
     },
     serializeEvent: (e) => JSON.stringify(e),
     limit: 5000,
@@ -65,7 +88,10 @@ describe('coverage of the machine (xstate/graph)', () => {
   const reachedStates = new Set<string>();
   for (const { state, transitions } of Object.values(adjacency)) {
     reachedStates.add(String(state.value));
-    for (const { event, state: next } of Object.values(transitions) as Array<{ event: SessionEvent; state: SessionSnapshot }>) {
+    for (const { event, state: next } of Object.values(transitions) as Array<{
+      event: SessionEvent;
+      state: SessionSnapshot;
+    }>) {
       reached.add(`${String(state.value)}:${event.type}→${String(next.value)}`);
       reachedStates.add(String(next.value));
     }

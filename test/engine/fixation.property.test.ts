@@ -8,16 +8,27 @@ import { runCommands } from '../../testing/run.js';
 describe('fixation', () => {
   it('P-20: no value minted for session A ever advances session B', () => {
     fc.assert(
-      fc.property(arbStepTimes, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 6 }), fc.nat(), (times, progressB, stepA, pick) => {
-        const a = new Flow('session-A-fixation');
-        const b = new Flow('session-B-fixation');
-        const sessionB = runCommands(happyPathAt(b, times).slice(0, progressB)).state;
-        const fromA = happyPathAt(a, times)[stepA] as Command;
-        const relayed = { ...fromA, sessionId: b.sessionId, eventId: b.eventId(), at: (times[6] ?? T0) + (pick % 1000) };
-        const { steps, state } = runCommands([relayed], undefined, sessionB);
-        expect(steps[0]?.error).toBeDefined();
-        expect(state).toBe(sessionB);
-      }),
+      fc.property(
+        arbStepTimes,
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.nat(),
+        (times, progressB, stepA, pick) => {
+          const a = new Flow('session-A-fixation');
+          const b = new Flow('session-B-fixation');
+          const sessionB = runCommands(happyPathAt(b, times).slice(0, progressB)).state;
+          const fromA = happyPathAt(a, times)[stepA] as Command;
+          const relayed = {
+            ...fromA,
+            sessionId: b.sessionId,
+            eventId: b.eventId(),
+            at: (times[6] ?? T0) + (pick % 1000),
+          };
+          const { steps, state } = runCommands([relayed], undefined, sessionB);
+          expect(steps[0]?.error).toBeDefined();
+          expect(state).toBe(sessionB);
+        },
+      ),
     );
   });
 
@@ -29,11 +40,20 @@ describe('fixation', () => {
         let minted: string | undefined;
         for (const event of events) {
           if (event.type === 'ChallengeReceived' || event.type === 'PresentationRequested')
-            request = { requestId: event.request.requestId, nonce: event.request.nonce, verifier: event.request.verifierClientId, retrieved: false };
+            request = {
+              requestId: event.request.requestId,
+              nonce: event.request.nonce,
+              verifier: event.request.verifierClientId,
+              retrieved: false,
+            };
           if (event.type === 'RequestObjectRetrieved') request.retrieved = true;
           if (event.type === 'PresentationVerified') {
             expect(request.retrieved).toBe(true);
-            expect([event.requestId, event.kbNonce, event.kbAud]).toEqual([request.requestId, request.nonce, request.verifier]);
+            expect([event.requestId, event.kbNonce, event.kbAud]).toEqual([
+              request.requestId,
+              request.nonce,
+              request.verifier,
+            ]);
             minted = event.pdis.hash;
           }
           if (event.type === 'AuthorizationCodeIssued') {
@@ -48,7 +68,11 @@ describe('fixation', () => {
 
   const keyedSteps = (flow: Flow, times: number[], key: { dpop?: string; attestation?: string }) => {
     const t = (i: number) => (times[i] ?? T0) + 1;
-    const caller = { ...flow.caller(), ...(key.dpop && { dpopJkt: key.dpop }), ...(key.attestation && { attestationJkt: key.attestation }) };
+    const caller = {
+      ...flow.caller(),
+      ...(key.dpop && { dpopJkt: key.dpop }),
+      ...(key.attestation && { attestationJkt: key.attestation }),
+    };
     const path = happyPathAt(flow, times);
     const atStep = (step: number): Command => {
       switch (step) {
@@ -83,13 +107,20 @@ describe('fixation', () => {
   it('ABCA / seed 000 step 4: a wallet attestation other than the one that opened the session is refused at every later step', () => {
     fc.assert(
       fc.property(arbStepTimes, fc.integer({ min: 3, max: 4 }), fc.boolean(), (times, step, omit) => {
-        const flow = new Flow('session-attest-switch', { dpop: 'd'.repeat(43), attestation: 'a'.repeat(43), holder: 'h'.repeat(43) });
+        const flow = new Flow('session-attest-switch', {
+          dpop: 'd'.repeat(43),
+          attestation: 'a'.repeat(43),
+          holder: 'h'.repeat(43),
+        });
         const { path, atStep } = keyedSteps(flow, times, { attestation: 'attacker-attestation-000001' });
         const before = runCommands(path.slice(0, step)).state;
         let command = atStep(step);
         if (omit) {
           if (command.type === 'ContinueChallenge')
-            command = { ...command, caller: { authSessionHash: command.caller.authSessionHash, dpopJkt: command.caller.dpopJkt } };
+            command = {
+              ...command,
+              caller: { authSessionHash: command.caller.authSessionHash, dpopJkt: command.caller.dpopJkt },
+            };
           if (command.type === 'RedeemCode') command = { ...command, attestationJkt: undefined };
         }
         const { steps, state } = runCommands([command], undefined, before);
@@ -102,7 +133,11 @@ describe('fixation', () => {
   it('FiPA §9.6.1: the retry after a wallet error is refused with another DPoP key', () => {
     const flow = new Flow('session-retry-dpop');
     const before = runCommands([flow.start(T0), flow.retrieve(T0 + 1), flow.walletError(T0 + 2)]).state;
-    const { steps, state } = runCommands([flow.continue(T0 + 3, { caller: { ...flow.caller(), dpopJkt: 'attacker-dpop-thumbprint-0001' } })], undefined, before);
+    const { steps, state } = runCommands(
+      [flow.continue(T0 + 3, { caller: { ...flow.caller(), dpopJkt: 'attacker-dpop-thumbprint-0001' } })],
+      undefined,
+      before,
+    );
     expect(steps[0]?.error?.code).toBe('invalid_dpop_proof');
     expect(stateName(state)).toBe('walletErrored');
     expect(contextOf(state).dpopJkt).toBe(flow.keys.dpop);

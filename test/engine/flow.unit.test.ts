@@ -9,7 +9,13 @@ describe('the seed flow, given / when / then', () => {
     const { state, events, steps } = runCommands(flow.happyPath(T0));
     expect(steps.map((s) => s.error?.code ?? 'ok')).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
     expect(events.map((e) => e.type)).toEqual([
-      'ChallengeReceived', 'RequestObjectRetrieved', 'PresentationVerified', 'AuthorizationCodeIssued', 'TokenIssued', 'CNonceIssued', 'CredentialIssued',
+      'ChallengeReceived',
+      'RequestObjectRetrieved',
+      'PresentationVerified',
+      'AuthorizationCodeIssued',
+      'TokenIssued',
+      'CNonceIssued',
+      'CredentialIssued',
     ]);
     expect(stateName(state)).toBe('completed');
     expect(fold(events).snapshot.context).toEqual(state.snapshot.context);
@@ -18,8 +24,11 @@ describe('the seed flow, given / when / then', () => {
   it('re-signals a pending presentation without an event, then a wallet error leads to a new request with a rotated auth_session', () => {
     const flow = new Flow('session-retry-0001');
     const { state, steps } = runCommands([
-      flow.start(T0), flow.continue(T0 + SECOND), flow.retrieve(T0 + 2 * SECOND),
-      flow.walletError(T0 + 3 * SECOND), flow.continue(T0 + 4 * SECOND),
+      flow.start(T0),
+      flow.continue(T0 + SECOND),
+      flow.retrieve(T0 + 2 * SECOND),
+      flow.walletError(T0 + 3 * SECOND),
+      flow.continue(T0 + 4 * SECOND),
     ]);
     expect(steps[1]).toMatchObject({ event: null });
     expect(steps[4]?.event?.type).toBe('PresentationRequested');
@@ -32,8 +41,12 @@ describe('the seed flow, given / when / then', () => {
   it('after a wallet error, the new request is pending: a re-signal appends nothing and spends no attempt (found by the model test)', () => {
     const flow = new Flow('session-retry-0002');
     const { state, steps } = runCommands([
-      flow.start(T0), flow.retrieve(T0 + SECOND), flow.walletError(T0 + 2 * SECOND),
-      flow.continue(T0 + 3 * SECOND), flow.continue(T0 + 4 * SECOND, { round: 2 }), flow.retrieve(T0 + 5 * SECOND, 2),
+      flow.start(T0),
+      flow.retrieve(T0 + SECOND),
+      flow.walletError(T0 + 2 * SECOND),
+      flow.continue(T0 + 3 * SECOND),
+      flow.continue(T0 + 4 * SECOND, { round: 2 }),
+      flow.retrieve(T0 + 5 * SECOND, 2),
     ]);
     expect(steps[4]).toMatchObject({ event: null });
     expect(steps[5]?.event?.type).toBe('RequestObjectRetrieved');

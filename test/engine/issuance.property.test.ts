@@ -35,14 +35,22 @@ describe('issuance per grant (I-40, OpenID4VCI §8.2, §12.2.4)', () => {
     fc.assert(
       fc.property(
         fc.option(fc.integer({ min: 2, max: 16 }), { nil: undefined }),
-        fc.array(fc.record({ config: fc.constantFrom(...GRANTED, 'not_granted'), proofs: fc.integer({ min: 1, max: 16 }) }), { minLength: 1, maxLength: 8 }),
+        fc.array(
+          fc.record({ config: fc.constantFrom(...GRANTED, 'not_granted'), proofs: fc.integer({ min: 1, max: 16 }) }),
+          { minLength: 1, maxLength: 8 },
+        ),
         (batchSize, requests) => {
           const { events, steps, state } = grantThen(batchSize, requests);
           const issued = events.filter((e) => e.type === 'CredentialIssued');
           const perConfig = new Map<string, number>();
-          for (const e of issued) perConfig.set(e.credentialConfigurationId, (perConfig.get(e.credentialConfigurationId) ?? 0) + 1);
+          for (const e of issued)
+            perConfig.set(e.credentialConfigurationId, (perConfig.get(e.credentialConfigurationId) ?? 0) + 1);
           expect([...perConfig.values()].every((count) => count === 1)).toBe(true);
-          expect(issued.every((e) => GRANTED.includes(e.credentialConfigurationId) && e.holderJkts.length <= (batchSize ?? 1))).toBe(true);
+          expect(
+            issued.every(
+              (e) => GRANTED.includes(e.credentialConfigurationId) && e.holderJkts.length <= (batchSize ?? 1),
+            ),
+          ).toBe(true);
           // The model: a request is granted exactly when its configuration is granted, not yet issued, and within the batch size.
           const seen = new Set<string>();
           const credentialSteps = steps.filter((s) => s.command.type === 'IssueCredential');
@@ -70,7 +78,11 @@ describe('issuance per grant (I-40, OpenID4VCI §8.2, §12.2.4)', () => {
       { config: 'card_b', proofs: 1 },
     ]);
     expect(steps.filter((s) => s.command.type === 'IssueCredential').map((s) => s.error?.code ?? 'ok')).toEqual([
-      'invalid_credential_request', 'ok', 'credential_request_denied', 'ok', 'credential_request_denied',
+      'invalid_credential_request',
+      'ok',
+      'credential_request_denied',
+      'ok',
+      'credential_request_denied',
     ]);
   });
 

@@ -14,7 +14,8 @@ describe.each(Object.keys(STORES))('rebuild, %s store', (storeName) => {
         try {
           const sessionId = `session-rebuild-${storeName}-${++run}`;
           const engine = new Engine({ store, config: engineConfig() });
-          for (const command of template) await engine.execute({ ...command, sessionId, eventId: `${sessionId}:${command.eventId}` });
+          for (const command of template)
+            await engine.execute({ ...command, sessionId, eventId: `${sessionId}:${command.eventId}` });
           const live = await engine.load(sessionId);
           const rebuilt = fold(await store.read(sessionId));
           ctx.log(`${String(live.snapshot.value)} after ${live.version} events`);

@@ -14,7 +14,11 @@ describe('replay', () => {
         const flow = new Flow('session-pdis-replay');
         const done = runCommands(happyPathAt(flow, times).slice(0, 4));
         expect(stateName(done.state)).toBe('codeIssued');
-        const again = runCommands([flow.continue((times[3] ?? T0) + gap, { pdis: flow.value('pdis') })], undefined, done.state);
+        const again = runCommands(
+          [flow.continue((times[3] ?? T0) + gap, { pdis: flow.value('pdis') })],
+          undefined,
+          done.state,
+        );
         expect(again.steps[0]?.error?.code).toBe('invalid_session');
         expect(again.state).toBe(done.state);
       }),
@@ -27,7 +31,11 @@ describe('replay', () => {
         const flow = new Flow('session-code-replay');
         const before = runCommands(happyPathAt(flow, times).slice(0, progress)).state;
         const t = (times[progress - 1] ?? T0) + gap;
-        const replay = runCommands([flow.redeem(t), flow.nonce(t + 1, 2), flow.credential(t + 2, 2)], undefined, before);
+        const replay = runCommands(
+          [flow.redeem(t), flow.nonce(t + 1, 2), flow.credential(t + 2, 2)],
+          undefined,
+          before,
+        );
         expect(replay.steps.map((s) => s.error?.code)).toEqual(['invalid_grant', 'invalid_token', 'invalid_token']);
         expect(replay.events.map((e) => e.type)).toEqual(['GrantRevoked']);
         expect(stateName(replay.state)).toBe('revoked');
@@ -42,24 +50,49 @@ describe('replay', () => {
         const t = (i: number) => (times[i] ?? T0) + gap;
         const once = runCommands(happyPathAt(flow, times).slice(0, 3));
         expect(runCommands([flow.present(t(2))], undefined, once.state).steps[0]?.error?.code).toBe('invalid_request');
-        const retried = runCommands([flow.start(T0), flow.retrieve(t(0)), flow.walletError(t(1)), flow.continue(t(2)), flow.retrieve(t(3), 2)]);
+        const retried = runCommands([
+          flow.start(T0),
+          flow.retrieve(t(0)),
+          flow.walletError(t(1)),
+          flow.continue(t(2)),
+          flow.retrieve(t(3), 2),
+        ]);
         expect(stateName(retried.state)).toBe('requestRetrieved');
         const stale = runCommands([flow.present(t(4), 2, { nonce: flow.value('nonce', 1) })], undefined, retried.state);
         expect(stale.steps[0]?.error).toMatchObject({ code: 'invalid_request', rule: expect.stringContaining('P-41') });
-        expect(runCommands([flow.present(t(4), 1)], undefined, retried.state).steps[0]?.error?.code).toBe('invalid_request');
+        expect(runCommands([flow.present(t(4), 1)], undefined, retried.state).steps[0]?.error?.code).toBe(
+          'invalid_request',
+        );
       }),
     );
   });
 
   it('OpenID4VP §13.3: a request object is retrieved once and a wallet response is accepted once', () => {
     fc.assert(
-      fc.property(arbStepTimes, fc.constantFrom('present', 'error'), fc.constantFrom('present', 'error'), (times, first, second) => {
-        const flow = new Flow('session-response-replay');
-        const t = (i: number) => times[i] ?? T0;
-        const respond = (kind: string, at: number) => (kind === 'present' ? flow.present(at) : flow.walletError(at));
-        const run = runCommands([flow.start(t(0)), flow.retrieve(t(1)), flow.retrieve(t(2)), respond(first, t(3)), respond(second, t(4))]);
-        expect(run.steps.map((s) => s.error?.code ?? 'ok')).toEqual(['ok', 'ok', 'invalid_request', 'ok', 'invalid_request']);
-      }),
+      fc.property(
+        arbStepTimes,
+        fc.constantFrom('present', 'error'),
+        fc.constantFrom('present', 'error'),
+        (times, first, second) => {
+          const flow = new Flow('session-response-replay');
+          const t = (i: number) => times[i] ?? T0;
+          const respond = (kind: string, at: number) => (kind === 'present' ? flow.present(at) : flow.walletError(at));
+          const run = runCommands([
+            flow.start(t(0)),
+            flow.retrieve(t(1)),
+            flow.retrieve(t(2)),
+            respond(first, t(3)),
+            respond(second, t(4)),
+          ]);
+          expect(run.steps.map((s) => s.error?.code ?? 'ok')).toEqual([
+            'ok',
+            'ok',
+            'invalid_request',
+            'ok',
+            'invalid_request',
+          ]);
+        },
+      ),
     );
   });
 
@@ -74,10 +107,13 @@ describe('replay', () => {
         expect(stateName(run.state)).toBe('tokenIssued');
         const replay = runCommands([flow.credential(t, 1, { config: 'pid_sd_jwt' })], undefined, run.state);
         expect(replay.steps[0]?.error?.code).toBe('invalid_nonce');
-        const fresh = runCommands([flow.nonce(t, 2), flow.credential(t + 1, 2, { config: 'pid_sd_jwt' })], undefined, run.state);
+        const fresh = runCommands(
+          [flow.nonce(t, 2), flow.credential(t + 1, 2, { config: 'pid_sd_jwt' })],
+          undefined,
+          run.state,
+        );
         expect(stateName(fresh.state)).toBe('completed');
       }),
     );
   });
-
 });

@@ -28,22 +28,33 @@ describe.each(Object.keys(STORES))('concurrent requests on one session, %s store
     it(title, async () => {
       let run = 0;
       await fc.assert(
-        fc.asyncProperty(fc.scheduler(), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 3 }), async (s, n, instances) => {
-          const opened = STORES[storeName]!();
-          try {
-            const flow = new Flow(`session-race-${storeName}-${prefix}-${++run}`);
-            const setup = new Engine({ store: opened.store, config });
-            for (const command of flow.happyPath(T0).slice(0, prefix)) expect(isRight(await setup.execute(command))).toBe(true);
-            const engines = Array.from({ length: instances }, () => new Engine({ store: scheduled(s, opened.store), config }));
-            const outcomes = await s.waitFor(Promise.all(Array.from({ length: n }, (_, i) => engines[i % instances]!.execute(contender(flow, i)))));
-            const wins = outcomes.filter((o) => isRight(o) && o.right.event?.type === winner);
-            expect(wins).toHaveLength(1);
-            const stored = (await opened.store.read(flow.sessionId)).filter((e) => e.type === winner);
-            expect(stored).toHaveLength(1);
-          } finally {
-            await opened.dispose();
-          }
-        }),
+        fc.asyncProperty(
+          fc.scheduler(),
+          fc.integer({ min: 2, max: 12 }),
+          fc.integer({ min: 1, max: 3 }),
+          async (s, n, instances) => {
+            const opened = STORES[storeName]!();
+            try {
+              const flow = new Flow(`session-race-${storeName}-${prefix}-${++run}`);
+              const setup = new Engine({ store: opened.store, config });
+              for (const command of flow.happyPath(T0).slice(0, prefix))
+                expect(isRight(await setup.execute(command))).toBe(true);
+              const engines = Array.from(
+                { length: instances },
+                () => new Engine({ store: scheduled(s, opened.store), config }),
+              );
+              const outcomes = await s.waitFor(
+                Promise.all(Array.from({ length: n }, (_, i) => engines[i % instances]!.execute(contender(flow, i)))),
+              );
+              const wins = outcomes.filter((o) => isRight(o) && o.right.event?.type === winner);
+              expect(wins).toHaveLength(1);
+              const stored = (await opened.store.read(flow.sessionId)).filter((e) => e.type === winner);
+              expect(stored).toHaveLength(1);
+            } finally {
+              await opened.dispose();
+            }
+          },
+        ),
         { numRuns: storeName === 'sqlite' ? 25 : 60 },
       );
     });
@@ -51,7 +62,10 @@ describe.each(Object.keys(STORES))('concurrent requests on one session, %s store
   race(
     'P-20: of N identical second-challenge calls exactly one gets an authorization code',
     3,
-    (flow, i) => ({ ...flow.continue(T0 + 10 * SECOND, { pdis: flow.value('pdis') }), codeHash: flow.value(`code-${i}`) }),
+    (flow, i) => ({
+      ...flow.continue(T0 + 10 * SECOND, { pdis: flow.value('pdis') }),
+      codeHash: flow.value(`code-${i}`),
+    }),
     'AuthorizationCodeIssued',
   );
   race(

@@ -10,16 +10,46 @@ import { STORES } from '../support/stores.js';
  * simpler than the engine, predicts whether each command is accepted and which
  * state follows; the real runtime runs over a real store.
  */
-type Phase = 'pending' | 'retrieved' | 'verified' | 'errored' | 'coded' | 'token' | 'done' | 'revoked' | 'expired' | 'denied' | 'erased';
+type Phase =
+  | 'pending'
+  | 'retrieved'
+  | 'verified'
+  | 'errored'
+  | 'coded'
+  | 'token'
+  | 'done'
+  | 'revoked'
+  | 'expired'
+  | 'denied'
+  | 'erased';
 const STATE_OF: Record<Phase, string> = {
-  pending: 'presentationRequired', retrieved: 'requestRetrieved', verified: 'presentationVerified', errored: 'walletErrored',
-  coded: 'codeIssued', token: 'tokenIssued', done: 'completed', revoked: 'revoked', expired: 'expired', denied: 'denied',
+  pending: 'presentationRequired',
+  retrieved: 'requestRetrieved',
+  verified: 'presentationVerified',
+  errored: 'walletErrored',
+  coded: 'codeIssued',
+  token: 'tokenIssued',
+  done: 'completed',
+  revoked: 'revoked',
+  expired: 'expired',
+  denied: 'denied',
   erased: 'erased',
 };
 const MAX_ATTEMPTS = 3;
 
-interface Model { phase: Phase; round: number; attempts: number; nonces: number; nonceFresh: boolean; late: boolean; now: number }
-interface Real { engine: Engine; flow: Flow }
+interface Model {
+  phase: Phase;
+  round: number;
+  attempts: number;
+  nonces: number;
+  nonceFresh: boolean;
+  late: boolean;
+  now: number;
+}
+interface Real {
+  engine: Engine;
+  flow: Flow;
+}
 
 abstract class Step implements fc.AsyncCommand<Model, Real> {
   check = () => true;
@@ -51,7 +81,9 @@ class Retrieve extends Step {
   expect = (m: Model) => (m.phase === 'pending' ? 'retrieved' : null);
 }
 class Present extends Step {
-  constructor(readonly valid: boolean) { super(); }
+  constructor(readonly valid: boolean) {
+    super();
+  }
   command = (m: Model, f: Flow) => f.present(m.now, m.round, this.valid ? {} : { nonce: f.value('nonce', 99) });
   expect = (m: Model) => (m.phase === 'retrieved' && this.valid ? 'verified' : null);
   override toString = () => `Present(${this.valid})`;
@@ -61,8 +93,11 @@ class WalletError extends Step {
   expect = (m: Model) => (m.phase === 'retrieved' ? 'errored' : null);
 }
 class Continue extends Step {
-  constructor(readonly withPdis: boolean) { super(); }
-  command = (m: Model, f: Flow) => f.continue(m.now, { round: m.round, ...(this.withPdis && { pdis: f.value('pdis', m.round) }) });
+  constructor(readonly withPdis: boolean) {
+    super();
+  }
+  command = (m: Model, f: Flow) =>
+    f.continue(m.now, { round: m.round, ...(this.withPdis && { pdis: f.value('pdis', m.round) }) });
   expect(m: Model): Phase | null {
     if (this.withPdis) return m.phase === 'verified' ? 'coded' : null;
     if (m.phase === 'pending' || m.phase === 'retrieved') return m.phase;
@@ -108,9 +143,15 @@ class Wait implements fc.AsyncCommand<Model, Real> {
 }
 
 const allSteps = [
-  fc.constant(new Retrieve()), fc.boolean().map((v) => new Present(v)), fc.constant(new WalletError()),
-  fc.boolean().map((v) => new Continue(v)), fc.constant(new Redeem()), fc.constant(new Nonce()),
-  fc.constant(new Credential()), fc.constant(new Wait()), fc.constant(new Erase()),
+  fc.constant(new Retrieve()),
+  fc.boolean().map((v) => new Present(v)),
+  fc.constant(new WalletError()),
+  fc.boolean().map((v) => new Continue(v)),
+  fc.constant(new Redeem()),
+  fc.constant(new Nonce()),
+  fc.constant(new Credential()),
+  fc.constant(new Wait()),
+  fc.constant(new Erase()),
 ];
 
 describe.each(Object.keys(STORES))('the runtime against a model, on the %s store', (storeName) => {
@@ -120,10 +161,21 @@ describe.each(Object.keys(STORES))('the runtime against a model, on the %s store
       fc.asyncProperty(fc.commands(allSteps, { maxCommands: 25 }), async (steps) => {
         const opened = STORES[storeName]!();
         try {
-          const engine = new Engine({ store: opened.store, config: engineConfig({ maxPresentationAttempts: MAX_ATTEMPTS }) });
+          const engine = new Engine({
+            store: opened.store,
+            config: engineConfig({ maxPresentationAttempts: MAX_ATTEMPTS }),
+          });
           const flow = new Flow(`session-model-${storeName}-${++sessions}`);
           expect(isLeft(await engine.execute(flow.start(T0)))).toBe(false);
-          const model: Model = { phase: 'pending', round: 1, attempts: 1, nonces: 0, nonceFresh: false, late: false, now: T0 };
+          const model: Model = {
+            phase: 'pending',
+            round: 1,
+            attempts: 1,
+            nonces: 0,
+            nonceFresh: false,
+            late: false,
+            now: T0,
+          };
           await fc.asyncModelRun(() => ({ model, real: { engine, flow } }), steps);
         } finally {
           await opened.dispose();

@@ -86,7 +86,11 @@ describe.each(Object.keys(STORES))('the runtime on the %s store', (storeName) =>
     try {
       const engine = new Engine({ store, config });
       const flow = new Flow(`session-rebuild-${storeName}`);
-      for (const command of [...flow.happyPath(T0).slice(0, 4), flow.redeem(T0 + 5 * SECOND), flow.redeem(T0 + 6 * SECOND)]) {
+      for (const command of [
+        ...flow.happyPath(T0).slice(0, 4),
+        flow.redeem(T0 + 5 * SECOND),
+        flow.redeem(T0 + 6 * SECOND),
+      ]) {
         await engine.execute(command);
         const live = await engine.load(flow.sessionId);
         const rebuilt = fold(await store.read(flow.sessionId));

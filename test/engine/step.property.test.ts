@@ -8,7 +8,7 @@ import { arbSession } from '../../testing/arbitraries.js';
 import { runCommands } from '../../testing/run.js';
 
 describe('the engine step', () => {
-  it('gives the same snapshot as XState\'s transition() for every accepted and every refused event', () => {
+  it("gives the same snapshot as XState's transition() for every accepted and every refused event", () => {
     fc.assert(
       fc.property(arbSession('session-step-check-1'), arbSession('session-step-check-2'), (commands, others) => {
         const events: SessionEvent[] = runCommands(commands).events;

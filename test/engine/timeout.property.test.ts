@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contextOf, engineConfig, nextDeadline, stateName, type Command, type EngineConfig } from '../../engine/index.js';
+import {
+  contextOf,
+  engineConfig,
+  nextDeadline,
+  stateName,
+  type Command,
+  type EngineConfig,
+} from '../../engine/index.js';
 import { Flow, SECOND, T0, arbSession } from '../../testing/arbitraries.js';
 import { runCommands } from '../../testing/run.js';
 
@@ -26,7 +33,11 @@ function lateUse(flow: Flow, artefact: Artefact, at: number): { before: Command[
   const path = flow.happyPath(T0);
   switch (artefact) {
     case 'session':
-      return { before: [flow.start(s(0)), flow.retrieve(s(1)), flow.walletError(s(2))], madeAt: s(0), late: flow.continue(at) };
+      return {
+        before: [flow.start(s(0)), flow.retrieve(s(1)), flow.walletError(s(2))],
+        madeAt: s(0),
+        late: flow.continue(at),
+      };
     case 'request':
       return { before: path.slice(0, 1), madeAt: s(0), late: flow.retrieve(at) };
     case 'pdis':
@@ -48,7 +59,17 @@ describe('timeout', () => {
         fc.property(arbLifetimes, lateness, (lifetimes, late) => {
           // Deadlines of the artefacts made before this one are far away, so only this one can end it.
           const far = 24 * 60 * MINUTE;
-          const config = engineConfig({ lifetimes: { session: far, request: far, pdis: far, code: far, token: far, cNonce: far, [artefact]: lifetimes[artefact] } });
+          const config = engineConfig({
+            lifetimes: {
+              session: far,
+              request: far,
+              pdis: far,
+              code: far,
+              token: far,
+              cNonce: far,
+              [artefact]: lifetimes[artefact],
+            },
+          });
           const flow = new Flow(`session-timeout-${artefact}`);
           const probe = lateUse(flow, artefact, 0);
           const deadline = probe.madeAt + lifetimes[artefact];
@@ -69,10 +90,20 @@ describe('timeout', () => {
       const config = engineConfig();
       const probe = lateUse(new Flow(`session-intime-${artefact}`), artefact, 0);
       const deadline = probe.madeAt + config.lifetimes[artefact];
-      const { before, late } = lateUse(new Flow(`session-intime-${artefact}`), artefact, Math.max(deadline - 1, T0 + 7 * SECOND));
+      const { before, late } = lateUse(
+        new Flow(`session-intime-${artefact}`),
+        artefact,
+        Math.max(deadline - 1, T0 + 7 * SECOND),
+      );
       const result = runCommands([...before, late], config);
-      expect(result.steps.map((s) => s.error?.code ?? 'ok'), artefact).not.toContain('invalid_request');
-      expect(result.steps.every((s) => !s.error), artefact).toBe(true);
+      expect(
+        result.steps.map((s) => s.error?.code ?? 'ok'),
+        artefact,
+      ).not.toContain('invalid_request');
+      expect(
+        result.steps.every((s) => !s.error),
+        artefact,
+      ).toBe(true);
     }
   });
 

@@ -1,4 +1,10 @@
-import { BodyTooLarge, publicRequestUrl, unreadableBody, type HttpEdgeOptions, type ProtocolHandler } from './http-edge.js';
+import {
+  BodyTooLarge,
+  publicRequestUrl,
+  unreadableBody,
+  type HttpEdgeOptions,
+  type ProtocolHandler,
+} from './http-edge.js';
 
 export type { ProtocolHandler } from './http-edge.js';
 
@@ -23,7 +29,10 @@ async function readBody(request: Request, limit: number): Promise<string> {
  * `publicUrl`, whatever host a proxy used. `remoteAddress` tells the issuer the client's
  * address (the Fetch API has none), for the per-address rate limits.
  */
-export function createFetchHandler(handle: ProtocolHandler, options: HttpEdgeOptions & { remoteAddress?: (request: Request) => string | undefined }) {
+export function createFetchHandler(
+  handle: ProtocolHandler,
+  options: HttpEdgeOptions & { remoteAddress?: (request: Request) => string | undefined },
+) {
   const origin = new URL(options.publicUrl).origin;
   return async (request: Request): Promise<Response> => {
     let body: string;
@@ -35,7 +44,10 @@ export function createFetchHandler(handle: ProtocolHandler, options: HttpEdgeOpt
     }
     const remoteAddress = options.remoteAddress?.(request);
     const response = await handle({
-      method: request.method, url: publicRequestUrl(request.url, origin), headers: request.headers, body,
+      method: request.method,
+      url: publicRequestUrl(request.url, origin),
+      headers: request.headers,
+      body,
       ...(remoteAddress !== undefined && { remoteAddress }),
     });
     return new Response(response.body, { status: response.status, headers: response.headers });

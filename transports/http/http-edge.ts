@@ -21,5 +21,8 @@ export function publicRequestUrl(target: string, publicOrigin: string): URL {
 /** The answer to a body that could not be read: 413 when over the limit, else 400, as the spec's error JSON. */
 export function unreadableBody(error: unknown, limit: number): ProtocolResponse {
   const tooLarge = error instanceof BodyTooLarge;
-  return jsonResponse(tooLarge ? 413 : 400, { error: 'invalid_request', error_description: tooLarge ? `body larger than ${limit} bytes` : 'body could not be read' });
+  return jsonResponse(tooLarge ? 413 : 400, {
+    error: 'invalid_request',
+    error_description: tooLarge ? `body larger than ${limit} bytes` : 'body could not be read',
+  });
 }

@@ -8,9 +8,11 @@ export async function listen(...args: Parameters<typeof startNodeServer>): Promi
     return await startNodeServer(...args);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use: stop the other process or set PORT`);
+    if (code === 'EADDRINUSE')
+      throw new Error(`port ${port} on ${host} is already in use: stop the other process or set PORT`);
     if (code === 'EADDRNOTAVAIL') throw new Error(`HOST ${host} is not an address of this machine`);
-    if (code === 'EACCES') throw new Error(`port ${port} needs privileges this process does not have: set PORT above 1023`);
+    if (code === 'EACCES')
+      throw new Error(`port ${port} needs privileges this process does not have: set PORT above 1023`);
     throw error;
   }
 }

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HttpLimits } from '../../config/schema.js';
 import { jsonResponse, type ProtocolResponse } from '../../protocol/messages.js';
-import { BodyTooLarge, publicRequestUrl, unreadableBody, type HttpEdgeOptions, type ProtocolHandler } from './http-edge.js';
+import {
+  BodyTooLarge,
+  publicRequestUrl,
+  unreadableBody,
+  type HttpEdgeOptions,
+  type ProtocolHandler,
+} from './http-edge.js';
 
 const UNREADABLE = jsonResponse(400, { error: 'invalid_request', error_description: 'the request could not be read' });
 
@@ -44,31 +50,41 @@ function send(res: ServerResponse, response: ProtocolResponse): void {
  * cut with 408 at their limits, idle keep-alive connections are closed, and connections
  * beyond `maxConnections` are refused.
  */
-export function startNodeServer(handle: ProtocolHandler, options: HttpEdgeOptions & { port: number; host?: string; limits?: HttpLimits }): Promise<Server> {
+export function startNodeServer(
+  handle: ProtocolHandler,
+  options: HttpEdgeOptions & { port: number; host?: string; limits?: HttpLimits },
+): Promise<Server> {
   const origin = new URL(options.publicUrl).origin;
   const limits = options.limits ?? HttpLimits.parse({});
-  const server = createServer({
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
-    // Node checks both timeouts on this interval (30 s by default): check often enough to cut near the limit.
-    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
-  }, (req, res) => {
-    readBody(req, options.bodyLimitBytes)
-      .then(
-        (body) => handle({
-          method: req.method ?? 'GET', url: publicRequestUrl(req.url ?? '/', origin), headers: headersOf(req), body,
-          ...(req.socket.remoteAddress !== undefined && { remoteAddress: req.socket.remoteAddress }),
-        }),
-        (error: unknown) => {
-          // The rest of an oversized body is not read: close the connection after answering.
-          res.setHeader('Connection', 'close');
-          return unreadableBody(error, options.bodyLimitBytes);
-        },
-      )
-      .catch(() => UNREADABLE)
-      .then((response) => send(res, response));
-  });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks both timeouts on this interval (30 s by default): check often enough to cut near the limit.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      readBody(req, options.bodyLimitBytes)
+        .then(
+          (body) =>
+            handle({
+              method: req.method ?? 'GET',
+              url: publicRequestUrl(req.url ?? '/', origin),
+              headers: headersOf(req),
+              body,
+              ...(req.socket.remoteAddress !== undefined && { remoteAddress: req.socket.remoteAddress }),
+            }),
+          (error: unknown) => {
+            // The rest of an oversized body is not read: close the connection after answering.
+            res.setHeader('Connection', 'close');
+            return unreadableBody(error, options.bodyLimitBytes);
+          },
+        )
+        .catch(() => UNREADABLE)
+        .then((response) => send(res, response));
+    },
+  );
   server.maxConnections = limits.maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

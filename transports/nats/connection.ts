@@ -14,7 +14,9 @@ function secretFile(path: string, what: string, trim: boolean): Uint8Array {
     const text = readFileSync(path, 'utf8');
     return new TextEncoder().encode(trim ? text.trim() : text);
   } catch (error) {
-    throw new NatsUnreachable(`${path}: cannot read the NATS ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new NatsUnreachable(
+      `${path}: cannot read the NATS ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 
@@ -29,9 +31,18 @@ export function connectionOptions(nats: NatsSettings, name: string): ConnectionO
     reconnectTimeWait: 250,
     ...(nats.user !== undefined && { user: nats.user, pass: nats.pass }),
     ...(nats.token !== undefined && { token: nats.token }),
-    ...(nats.nkeySeedFile !== undefined && { authenticator: nkeyAuthenticator(secretFile(nats.nkeySeedFile, 'NKey seed', true)) }),
-    ...(nats.credsFile !== undefined && { authenticator: credsAuthenticator(secretFile(nats.credsFile, 'creds file', false)) }),
-    ...(nats.tls && { tls: { caFile: nats.tls.caFile, ...(nats.tls.certFile && { certFile: nats.tls.certFile, keyFile: nats.tls.keyFile }) } }),
+    ...(nats.nkeySeedFile !== undefined && {
+      authenticator: nkeyAuthenticator(secretFile(nats.nkeySeedFile, 'NKey seed', true)),
+    }),
+    ...(nats.credsFile !== undefined && {
+      authenticator: credsAuthenticator(secretFile(nats.credsFile, 'creds file', false)),
+    }),
+    ...(nats.tls && {
+      tls: {
+        caFile: nats.tls.caFile,
+        ...(nats.tls.certFile && { certFile: nats.tls.certFile, keyFile: nats.tls.keyFile }),
+      },
+    }),
   };
 }
 
@@ -46,8 +57,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * 5 s) for `connectTimeoutSeconds`, then failing with one line. A refused authentication
  * or a TLS failure (certificate, handshake) fails at once: retrying cannot fix it.
  */
-export async function connectToNats(nats: NatsSettings, name: string, warn: (line: string) => void = console.error, extra: Partial<ConnectionOptions> = {}): Promise<NatsConnection> {
-  if (unauthenticated(nats)) warn(`WARNING: ${name} connects to NATS without credentials (allowUnauthenticated): anyone who reaches ${nats.url} can read and forge its messages`);
+export async function connectToNats(
+  nats: NatsSettings,
+  name: string,
+  warn: (line: string) => void = console.error,
+  extra: Partial<ConnectionOptions> = {},
+): Promise<NatsConnection> {
+  if (unauthenticated(nats))
+    warn(
+      `WARNING: ${name} connects to NATS without credentials (allowUnauthenticated): anyone who reaches ${nats.url} can read and forge its messages`,
+    );
   const options = { ...connectionOptions(nats, name), ...extra };
   const deadline = Date.now() + nats.connectTimeoutSeconds * 1000;
   for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
@@ -55,9 +74,12 @@ export async function connectToNats(nats: NatsSettings, name: string, warn: (lin
       return await connect(options);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (/authoriz|authenticat|permission/i.test(reason)) throw new NatsUnreachable(`NATS ${nats.url} refused ${name}'s credentials: ${reason}`);
-      if (/certificate|tls|ssl|handshake/i.test(reason)) throw new NatsUnreachable(`NATS ${nats.url}: TLS failed for ${name}: ${reason}`);
-      if (Date.now() + wait > deadline) throw new NatsUnreachable(`NATS ${nats.url} unreachable for ${nats.connectTimeoutSeconds} s: ${reason}`);
+      if (/authoriz|authenticat|permission/i.test(reason))
+        throw new NatsUnreachable(`NATS ${nats.url} refused ${name}'s credentials: ${reason}`);
+      if (/certificate|tls|ssl|handshake/i.test(reason))
+        throw new NatsUnreachable(`NATS ${nats.url}: TLS failed for ${name}: ${reason}`);
+      if (Date.now() + wait > deadline)
+        throw new NatsUnreachable(`NATS ${nats.url} unreachable for ${nats.connectTimeoutSeconds} s: ${reason}`);
       await sleep(wait);
     }
   }

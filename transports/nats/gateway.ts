@@ -19,11 +19,17 @@ export function forwardOverNats(nc: NatsConnection, options: GatewayOptions) {
   return async (request: ProtocolRequest): Promise<ProtocolResponse> => {
     const operation = operationOf(request.url.pathname);
     try {
-      const reply = await nc.request(`${options.prefix}.rpc.${operation}`, encodeRequest(request), { timeout: options.timeoutMs ?? 10_000 });
+      const reply = await nc.request(`${options.prefix}.rpc.${operation}`, encodeRequest(request), {
+        timeout: options.timeoutMs ?? 10_000,
+      });
       options.onAnswered?.(operation, reply.headers?.get(INSTANCE_HEADER));
       return decodeResponse(reply.string());
     } catch {
-      return jsonResponse(503, { error: 'temporarily_unavailable', error_description: 'no engine instance answered' }, { 'Retry-After': '1' });
+      return jsonResponse(
+        503,
+        { error: 'temporarily_unavailable', error_description: 'no engine instance answered' },
+        { 'Retry-After': '1' },
+      );
     }
   };
 }

@@ -42,7 +42,9 @@ export function serveProtocolOverNats(
     queue: options.queue,
     callback: (error, message) => {
       if (error) return;
-      const answered = answerTo(message.data, message.string.bind(message)).then((response) => message.respond(encodeResponse(response), { headers: replyHeaders }));
+      const answered = answerTo(message.data, message.string.bind(message)).then((response) =>
+        message.respond(encodeResponse(response), { headers: replyHeaders }),
+      );
       inFlight.add(answered);
       void answered.finally(() => inFlight.delete(answered));
     },

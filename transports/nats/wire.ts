@@ -10,7 +10,11 @@ const WireRequest = z.object({
   /** The HTTP client's address as the gateway saw it (rate limits, admin throttling); only gateways may publish here (docs/nats.md). */
   remoteAddress: z.string().max(64).optional(),
 });
-const WireResponse = z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()), body: z.string() });
+const WireResponse = z.object({
+  status: z.number().int(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+});
 
 /** The operation a path stands for, which names the request subject `<prefix>.rpc.<operation>`. */
 export function operationOf(pathname: string): string {
@@ -22,7 +26,13 @@ export function operationOf(pathname: string): string {
 }
 
 export function encodeRequest(request: ProtocolRequest): string {
-  return JSON.stringify({ method: request.method, url: request.url.href, headers: [...request.headers], body: request.body, remoteAddress: request.remoteAddress });
+  return JSON.stringify({
+    method: request.method,
+    url: request.url.href,
+    headers: [...request.headers],
+    body: request.body,
+    remoteAddress: request.remoteAddress,
+  });
 }
 
 export function decodeRequest(data: string): ProtocolRequest | undefined {
@@ -35,7 +45,13 @@ export function decodeRequest(data: string): ProtocolRequest | undefined {
   const parsed = WireRequest.safeParse(json);
   if (!parsed.success) return undefined;
   const { method, url, headers, body, remoteAddress } = parsed.data;
-  return { method, url: new URL(url), headers: new Headers(headers), body, ...(remoteAddress !== undefined && { remoteAddress }) };
+  return {
+    method,
+    url: new URL(url),
+    headers: new Headers(headers),
+    body,
+    ...(remoteAddress !== undefined && { remoteAddress }),
+  };
 }
 
 export function encodeResponse(response: ProtocolResponse): string {

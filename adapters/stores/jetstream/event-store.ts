@@ -1,4 +1,12 @@
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StoredMsg,
+} from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { LruCache } from '../../../engine/cache.js';
@@ -16,7 +24,11 @@ export interface JetStreamStoreNames {
   deadlines: string;
 }
 
-export const DEFAULT_NAMES: JetStreamStoreNames = { stream: 'PDI_EVENTS', subjectPrefix: 'pdi.events', deadlines: 'pdi-deadlines' };
+export const DEFAULT_NAMES: JetStreamStoreNames = {
+  stream: 'PDI_EVENTS',
+  subjectPrefix: 'pdi.events',
+  deadlines: 'pdi-deadlines',
+};
 const STREAM_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 interface Position {
@@ -55,9 +67,19 @@ export class JetStreamEventStore implements EventStore {
   ) {}
 
   /** `mac` authenticates every message and deadline this store writes and reads back. */
-  static async open(nc: NatsConnection, mac: RecordMac, names: JetStreamStoreNames = DEFAULT_NAMES, warn: (line: string) => void = console.error): Promise<JetStreamEventStore> {
+  static async open(
+    nc: NatsConnection,
+    mac: RecordMac,
+    names: JetStreamStoreNames = DEFAULT_NAMES,
+    warn: (line: string) => void = console.error,
+  ): Promise<JetStreamEventStore> {
     const jsm = await jetstreamManager(nc);
-    const config = { name: names.stream, subjects: [`${names.subjectPrefix}.>`], allow_direct: true, duplicate_window: 120_000_000_000 };
+    const config = {
+      name: names.stream,
+      subjects: [`${names.subjectPrefix}.>`],
+      allow_direct: true,
+      duplicate_window: 120_000_000_000,
+    };
     try {
       await jsm.streams.info(names.stream);
     } catch {
@@ -106,7 +128,8 @@ export class JetStreamEventStore implements EventStore {
     const earlier = last.header?.get(EARLIER_SEQS) ?? '';
     const seqs = earlier === NO_EARLIER ? [] : earlier.split(',').map(Number);
     this.authenticated(streamId, seqs.length, last);
-    if (seqs.some((seq, i) => !Number.isSafeInteger(seq) || seq <= (seqs[i - 1] ?? 0) || seq >= last.seq)) this.refuse(streamId, seqs.length + 1, 'its index is malformed');
+    if (seqs.some((seq, i) => !Number.isSafeInteger(seq) || seq <= (seqs[i - 1] ?? 0) || seq >= last.seq))
+      this.refuse(streamId, seqs.length + 1, 'its index is malformed');
     const messages = await Promise.all(seqs.map((seq) => this.jsm.direct.getMessage(this.names.stream, { seq })));
     const missing = messages.findIndex((message) => message?.subject !== subject);
     if (missing >= 0) this.refuse(streamId, missing + 1, `message ${seqs[missing]} is missing`);
@@ -120,9 +143,11 @@ export class JetStreamEventStore implements EventStore {
   async append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions) {
     const subject = this.subject(streamId);
     let position = this.positions.get(streamId) ?? (await this.load(streamId)).position;
-    if (position.seqs.length !== expectedVersion || events.some((event) => position.ids.has(event.id))) position = (await this.load(streamId)).position;
+    if (position.seqs.length !== expectedVersion || events.some((event) => position.ids.has(event.id)))
+      position = (await this.load(streamId)).position;
     if (events.some((event) => position.ids.has(event.id))) return { version: position.seqs.length, duplicate: true };
-    if (position.seqs.length !== expectedVersion) throw new VersionConflict(streamId, expectedVersion, position.seqs.length);
+    if (position.seqs.length !== expectedVersion)
+      throw new VersionConflict(streamId, expectedVersion, position.seqs.length);
     const seqs = [...position.seqs];
     for (const event of events) {
       try {
@@ -131,7 +156,11 @@ export class JetStreamEventStore implements EventStore {
         const payload = JSON.stringify(event);
         header.set(EARLIER_SEQS, earlier);
         header.set(MAC, this.mac.tag(eventContext(subject, earlier), payload));
-        const ack = await this.js.publish(subject, payload, { msgID: event.id, expect: { lastSubjectSequence: seqs.at(-1) ?? 0 }, headers: header });
+        const ack = await this.js.publish(subject, payload, {
+          msgID: event.id,
+          expect: { lastSubjectSequence: seqs.at(-1) ?? 0 },
+          headers: header,
+        });
         if (ack.duplicate) return { version: seqs.length, duplicate: true };
         seqs.push(ack.seq);
         position.ids.add(event.id);
@@ -166,7 +195,10 @@ export class JetStreamEventStore implements EventStore {
       const deadline = entry && entry.operation === 'PUT' ? this.deadlineOf(key, entry.string()) : Number.NaN;
       if (deadline <= at) due.push([key, deadline]);
     }
-    return due.sort(([, a], [, b]) => a - b).slice(0, limit).map(([key]) => key);
+    return due
+      .sort(([, a], [, b]) => a - b)
+      .slice(0, limit)
+      .map(([key]) => key);
   }
 
   async close(): Promise<void> {

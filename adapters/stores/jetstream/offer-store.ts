@@ -17,7 +17,12 @@ export class JetStreamOfferStore implements OfferStore {
     private readonly warn: (line: string) => void,
   ) {}
 
-  static async open(nc: NatsConnection, mac: RecordMac, bucket = 'pdi-offers', warn: (line: string) => void = console.error): Promise<JetStreamOfferStore> {
+  static async open(
+    nc: NatsConnection,
+    mac: RecordMac,
+    bucket = 'pdi-offers',
+    warn: (line: string) => void = console.error,
+  ): Promise<JetStreamOfferStore> {
     return new JetStreamOfferStore(await new Kvm(nc).create(bucket, { history: 1 }), mac, warn);
   }
 

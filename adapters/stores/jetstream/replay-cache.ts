@@ -19,7 +19,13 @@ export class JetStreamReplayCache implements ReplayCache {
     private readonly warn: (line: string) => void,
   ) {}
 
-  static async open(nc: NatsConnection, mac: RecordMac, bucket = 'pdi-replay', maxAgeMs = 24 * 3600 * 1000, warn: (line: string) => void = console.error): Promise<JetStreamReplayCache> {
+  static async open(
+    nc: NatsConnection,
+    mac: RecordMac,
+    bucket = 'pdi-replay',
+    maxAgeMs = 24 * 3600 * 1000,
+    warn: (line: string) => void = console.error,
+  ): Promise<JetStreamReplayCache> {
     return new JetStreamReplayCache(await new Kvm(nc).create(bucket, { history: 1, ttl: maxAgeMs }), mac, warn);
   }
 

@@ -73,8 +73,12 @@ export class SqliteEventStore implements EventStore {
       due: db.prepare<[number, number], { stream_id: string }>(
         'SELECT stream_id FROM deadlines WHERE deadline <= ? ORDER BY deadline LIMIT ?',
       ),
-      markEnded: db.prepare('INSERT INTO ended (stream_id, ended_at) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET ended_at = excluded.ended_at'),
-      endedBefore: db.prepare<[number, number], { stream_id: string }>('SELECT stream_id FROM ended WHERE ended_at < ? ORDER BY ended_at LIMIT ?'),
+      markEnded: db.prepare(
+        'INSERT INTO ended (stream_id, ended_at) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET ended_at = excluded.ended_at',
+      ),
+      endedBefore: db.prepare<[number, number], { stream_id: string }>(
+        'SELECT stream_id FROM ended WHERE ended_at < ? ORDER BY ended_at LIMIT ?',
+      ),
       retain: db.prepare(
         `INSERT OR REPLACE INTO retained (stream_id, started_at, ended_at, outcome, events)
          SELECT stream_id, MIN(at), MAX(at), (SELECT type FROM events WHERE stream_id = @id ORDER BY version DESC LIMIT 1), COUNT(*)
@@ -115,7 +119,12 @@ export class SqliteEventStore implements EventStore {
     return this.statements.read.all(streamId).map((row) => parseEvent(JSON.parse(row.data)));
   }
 
-  async append(streamId: string, expected: number, events: SessionEvent[], options: AppendOptions): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    expected: number,
+    events: SessionEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     // Even a conflict or a duplicate is answered only once durable: it was decided on what the batch wrote.
     const outcome = await this.commits.submit({ streamId, expected, events, deadline: options.deadline });
     if (outcome instanceof VersionConflict) throw outcome;

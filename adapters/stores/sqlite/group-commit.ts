@@ -17,7 +17,10 @@ export class GroupCommit<I, O> {
   private pending: Array<Pending<I, O>> = [];
   private readonly transaction;
 
-  constructor(private readonly file: SqliteFile, write: (input: I) => O) {
+  constructor(
+    private readonly file: SqliteFile,
+    write: (input: I) => O,
+  ) {
     this.transaction = file.db.transaction((batch: Array<Pending<I, O>>) => batch.map((entry) => write(entry.input)));
   }
 

@@ -17,7 +17,9 @@ export class SqliteOfferStore implements OfferStore {
       offer_id TEXT PRIMARY KEY, state_hash TEXT NOT NULL UNIQUE, config_ids TEXT NOT NULL,
       expires_at INTEGER NOT NULL, served INTEGER NOT NULL DEFAULT 0, consumed INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`);
     this.statements = {
-      insert: db.prepare('INSERT INTO credential_offers (offer_id, state_hash, config_ids, expires_at) VALUES (?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO credential_offers (offer_id, state_hash, config_ids, expires_at) VALUES (?, ?, ?, ?)',
+      ),
       serve: db.prepare<[string, number], { config_ids: string }>(
         'UPDATE credential_offers SET served = 1 WHERE offer_id = ? AND served = 0 AND expires_at > ? RETURNING config_ids',
       ),
@@ -28,7 +30,12 @@ export class SqliteOfferStore implements OfferStore {
   }
 
   async create(offer: CreatedOffer): Promise<void> {
-    this.statements.insert.run(offer.offerId, hashSecret(offer.issuerState), JSON.stringify(offer.credentialConfigurationIds), offer.expiresAt);
+    this.statements.insert.run(
+      offer.offerId,
+      hashSecret(offer.issuerState),
+      JSON.stringify(offer.credentialConfigurationIds),
+      offer.expiresAt,
+    );
     await this.file.durable();
   }
 

@@ -12,7 +12,10 @@ export class SqliteSessionKeys implements SessionKeys {
   private readonly statements;
 
   /** A path of its own, or an `SqliteFile` shared with the other state stores. */
-  constructor(source: string | SqliteFile, private readonly wrap: KeyWrap) {
+  constructor(
+    source: string | SqliteFile,
+    private readonly wrap: KeyWrap,
+  ) {
     this.file = SqliteFile.from(source);
     const db = this.file.db;
     db.exec('CREATE TABLE IF NOT EXISTS session_keys (session_id TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID');
@@ -27,14 +30,21 @@ export class SqliteSessionKeys implements SessionKeys {
   /** Keys written before wrapping existed are wrapped in place once, so no raw key stays at rest. */
   private wrapRawKeys(): void {
     const db = this.file.db;
-    const raw = db.prepare<[number], { session_id: string; key: Buffer }>('SELECT session_id, key FROM session_keys WHERE length(key) = ?').all(RAW_KEY_BYTES);
+    const raw = db
+      .prepare<[number], { session_id: string; key: Buffer }>(
+        'SELECT session_id, key FROM session_keys WHERE length(key) = ?',
+      )
+      .all(RAW_KEY_BYTES);
     if (raw.length === 0) return;
     const update = db.prepare('UPDATE session_keys SET key = ? WHERE session_id = ?');
-    db.transaction(() => raw.forEach(({ session_id, key }) => update.run(this.wrap.wrap(session_id, key), session_id)))();
+    db.transaction(() =>
+      raw.forEach(({ session_id, key }) => update.run(this.wrap.wrap(session_id, key), session_id)),
+    )();
   }
 
   async keyFor(sessionId: string, create: boolean): Promise<Uint8Array | undefined> {
-    if (create && this.statements.insert.run(sessionId, this.wrap.wrap(sessionId, randomBytes(32))).changes > 0) await this.file.durable();
+    if (create && this.statements.insert.run(sessionId, this.wrap.wrap(sessionId, randomBytes(32))).changes > 0)
+      await this.file.durable();
     const stored = this.statements.find.get(sessionId)?.key;
     return stored && this.wrap.unwrap(sessionId, stored);
   }

@@ -33,7 +33,8 @@ export class SqliteFile {
     this.db = new Database(path);
     const mode = this.db.pragma('journal_mode = WAL', { simple: true });
     // Without WAL, synchronous = NORMAL would not be durable and there would be no WAL to fsync.
-    if (mode !== 'wal') throw new Error(`${path}: SQLite could not use WAL mode here (journal_mode is ${String(mode)})`);
+    if (mode !== 'wal')
+      throw new Error(`${path}: SQLite could not use WAL mode here (journal_mode is ${String(mode)})`);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
   }
@@ -51,8 +52,12 @@ export class SqliteFile {
 
   private startFsync(): Promise<void> {
     // The WAL exists once this connection has committed; SQLite keeps it while any connection is open.
-    this.walFd ??= new Promise((resolve, reject) => open(`${this.path}-wal`, 'r', (error, fd) => (error ? reject(error) : resolve(fd))));
-    const run = this.walFd.then((fd) => new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve()))));
+    this.walFd ??= new Promise((resolve, reject) =>
+      open(`${this.path}-wal`, 'r', (error, fd) => (error ? reject(error) : resolve(fd))),
+    );
+    const run = this.walFd.then(
+      (fd) => new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve()))),
+    );
     this.running = run;
     const settle = () => {
       if (this.running === run) this.running = undefined;

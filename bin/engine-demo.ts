@@ -28,7 +28,10 @@ const secrets = {
 };
 const request = { requestId: `${sessionId}.${newSecret()}`, nonce: newSecret(), state: newSecret(), verifierClientId };
 let clock = Date.now();
-const step = () => ({ eventId: newEventId(), sessionId, at: (clock += 250) });
+const step = () => {
+  clock += 250;
+  return { eventId: newEventId(), sessionId, at: clock };
+};
 const caller = { authSessionHash: hashSecret(secrets.authSession), dpopJkt: wallet.dpopJkt };
 
 const script: Array<[string, Command]> = [

@@ -6,8 +6,12 @@
 export function runService(name: string, start: () => Promise<() => Promise<void>>): void {
   start().then(
     (stop) => {
-      let stopping: Promise<void> | undefined;
-      const onSignal = () => void (stopping ??= stop().then(() => process.exit(0)));
+      let stopping = false;
+      const onSignal = () => {
+        if (stopping) return;
+        stopping = true;
+        void stop().then(() => process.exit(0));
+      };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     },

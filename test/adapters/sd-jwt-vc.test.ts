@@ -179,7 +179,10 @@ describe('an issuer-signed PID verified once', () => {
     const subtle = globalThis.crypto.subtle;
     const verify = subtle.verify.bind(subtle);
     let count = 0;
-    subtle.verify = (...args: Parameters<SubtleCrypto['verify']>) => ((count += 1), verify(...args));
+    subtle.verify = (...args: Parameters<SubtleCrypto['verify']>) => {
+      count += 1;
+      return verify(...args);
+    };
     try {
       await run();
     } finally {

@@ -6,7 +6,9 @@ import { afterEach, expect, it } from 'vitest';
 import { SqliteFile } from '../../adapters/stores/sqlite/sqlite-file.js';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 function open(): SqliteFile {
   const dir = mkdtempSync(join(tmpdir(), 'pdi-sqlite-file-'));

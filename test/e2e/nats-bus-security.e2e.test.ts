@@ -28,9 +28,10 @@ describe('NATS mode does not trust the bus', () => {
     // A client with publish rights on the bus but no keys.json: it reads the session's facts and forges the decisive one.
     const nc = await cluster.nats.connect('engine');
     const jsm = await jetstreamManager(nc);
-    const opened = (await jsm.direct.getMessage('PDI_EVENTS', { seq: 1, next_by_subj: subject(sessionId) }))!.json<
-      Record<string, any>
-    >();
+    const opened = (await jsm.direct.getMessage('PDI_EVENTS', { seq: 1, next_by_subj: subject(sessionId) }))!.json<{
+      dpopJkt: string;
+      request: Record<string, string>;
+    }>();
     const pdis = newHandle(sessionId);
     const forged = {
       v: 1,

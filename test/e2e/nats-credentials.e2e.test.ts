@@ -10,7 +10,9 @@ import { writeOperatorFiles } from '../support/nats-operator.js';
 import { writeTlsFiles } from '../support/tls-files.js';
 
 const cleanups: Array<() => void> = [];
-afterAll(() => cleanups.forEach((cleanup) => cleanup()));
+afterAll(() => {
+  for (const cleanup of cleanups) cleanup();
+});
 
 /** A nats-server -js started with `args` (its own auth), stopped after the file. */
 async function natsWith(args: string[]): Promise<string> {

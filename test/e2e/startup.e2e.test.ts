@@ -58,7 +58,10 @@ describe('fail closed on configuration (hardening §2, rule 3)', () => {
     });
     let output = '';
     await new Promise<void>((resolve) =>
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()).includes('DEMO MODE') && resolve()),
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('DEMO MODE')) resolve();
+      }),
     );
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

@@ -11,6 +11,8 @@ export function tempDirs(prefix: string) {
       dirs.push(dir);
       return dir;
     },
-    removeAll: () => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })),
+    removeAll: () => {
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -43,8 +43,12 @@ export class GroupCommit<I, O> {
       return;
     }
     this.file.durable().then(
-      () => batch.forEach((entry, i) => entry.resolve(outputs[i]!)),
-      (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+      () => {
+        for (const [i, entry] of batch.entries()) entry.resolve(outputs[i]!);
+      },
+      (error: unknown) => {
+        for (const entry of batch) entry.reject(error);
+      },
     );
   }
 }

@@ -37,9 +37,9 @@ export class SqliteSessionKeys implements SessionKeys {
       .all(RAW_KEY_BYTES);
     if (raw.length === 0) return;
     const update = db.prepare('UPDATE session_keys SET key = ? WHERE session_id = ?');
-    db.transaction(() =>
-      raw.forEach(({ session_id, key }) => update.run(this.wrap.wrap(session_id, key), session_id)),
-    )();
+    db.transaction(() => {
+      for (const { session_id, key } of raw) update.run(this.wrap.wrap(session_id, key), session_id);
+    })();
   }
 
   async keyFor(sessionId: string, create: boolean): Promise<Uint8Array | undefined> {

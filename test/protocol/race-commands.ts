@@ -198,3 +198,26 @@ export class Launch implements fc.AsyncCommand<Model, Real> {
   }
   toString = () => `${this.exclusive ? 'Exclusive' : 'Launch'}(${this.step.toString()})`;
 }
+
+/** The wallet's next step of the flow, raced. */
+export class RaceNext extends Race {
+  constructor(
+    w: number,
+    copies: number,
+    readonly sameNonce: boolean,
+  ) {
+    super(w, copies);
+  }
+  private next = (m: Model) =>
+    [
+      new RaceFetch(this.w, this.copies),
+      new RacePresent(this.w, this.copies),
+      new RaceContinue(this.w, this.copies),
+      new RaceRetry(this.w, this.copies),
+      new RaceToken(this.w, this.copies),
+      new RaceCredential(this.w, this.copies, this.sameNonce),
+    ].find((race) => race.check(m));
+  check = (m: Model) => this.next(m) !== undefined;
+  run = (m: Model, r: Real) => this.next(m)!.run(m, r);
+  override toString = () => `RaceNext(w${this.w}, ×${this.copies}${this.sameNonce ? ', one c_nonce' : ''})`;
+}

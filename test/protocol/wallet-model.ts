@@ -82,7 +82,7 @@ export interface Real {
   inflight: Promise<unknown>[];
 }
 
-export const WALLETS = 3;
+export const WALLETS = 2;
 export const MAX_SESSIONS_PER_WALLET = 3;
 
 export function newModel(): Model {

@@ -103,18 +103,28 @@ async function expectCredential(answer: Answer, holderJwk: object) {
 }
 
 /**
- * The credential endpoint (a protected resource: RFC 9449 §7.1) for session `s`'s token with a fresh c_nonce.
- * `again`: a configuration already issued under this grant (I-40).
+ * Known server bug (see wallet.model.test.ts, "BUG"): a revoked token asking for a configuration already issued
+ * under its grant is answered 400 credential_request_denied instead of 401 invalid_token. While it stands, the
+ * random properties tolerate it (only there); the `it.fails` regression sets this to false and must stay red.
  */
-export function credentialAnswers(s: Session, ownKey: boolean, again: boolean): Allowed[] {
-  if (s.phase === 'revoked')
-    return ownKey
-      ? [refused(401, 'invalid_token')]
-      : [refused(401, 'invalid_token'), refused(401, 'invalid_dpop_proof')];
+export const knownBugs = { revokedTokenDenied: true };
+
+/**
+ * The credential endpoint (a protected resource: RFC 9449 §7.1) for session `s`'s token with a fresh c_nonce;
+ * `issued`: a configuration already issued under this grant (I-40). A revoked token is invalid_token whatever it
+ * asks for (RFC 6750 §3.1, RFC 6749 §4.1.2).
+ */
+export function credentialAnswers(s: Session, ownKey: boolean, issued: boolean): Allowed[] {
   const denied = refused(400, 'credential_request_denied');
+  if (s.phase === 'revoked') {
+    const bug = ownKey && issued && knownBugs.revokedTokenDenied ? [denied] : [];
+    return ownKey
+      ? [refused(401, 'invalid_token'), ...bug]
+      : [refused(401, 'invalid_token'), refused(401, 'invalid_dpop_proof')];
+  }
   if (!ownKey)
     return s.phase === 'done' ? [denied, refused(401, 'invalid_dpop_proof')] : [refused(401, 'invalid_dpop_proof')];
-  if (s.phase === 'done' || again) return [denied];
+  if (s.phase === 'done' || issued) return [denied];
   return [];
 }
 
@@ -139,7 +149,7 @@ export class Credential extends WalletCommand {
     const answer = await started(m, r, `credential w${this.w}`, () =>
       r.wallets[this.w]!.credential(s.token!, { configurationId, cNonce }),
     );
-    const refusals = credentialAnswers(s, true, this.again);
+    const refusals = credentialAnswers(s, true, s.issued.includes(configurationId));
     const ok = expectAnswer(
       answer,
       refusals.length ? refusals : [{ status: 200 }],
@@ -180,7 +190,11 @@ export class ForeignToken extends WalletCommand {
     const answer = await started(m, r, `foreign token w${this.w}`, () =>
       r.wallets[this.w]!.credential(s.token!, { configurationId, cNonce }, { dpopKey: key }),
     );
-    expectAnswer(answer, credentialAnswers(s, false, false), `RFC 9449 §7.1 token with another key (${s.phase})`);
+    expectAnswer(
+      answer,
+      credentialAnswers(s, false, s.issued.includes(configurationId)),
+      `RFC 9449 §7.1 token with another key (${s.phase})`,
+    );
   }
 }
 

@@ -26,7 +26,7 @@ import {
   type SessionEvent,
 } from '../engine/index.js';
 import { step } from '../engine/step.js';
-import { Flow, T0 } from '../testing/flow.js';
+import { Flow, T0 } from '../testing/index.js';
 import { numberArg, percentile } from './stats.js';
 
 const config = engineConfig();

@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { newSessionId } from '../protocol/handles.js';
+import { randomIds } from '../adapters/ids/random-ids.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { Engine, engineConfig } from '../engine/index.js';
-import { Flow, T0 } from '../testing/flow.js';
+import { Flow, T0 } from '../testing/index.js';
 import { numberArg } from './stats.js';
 
 /** The engine's cache size when none is given (engine/runtime.ts). */
@@ -59,7 +59,7 @@ async function measure(setup: Setup) {
     for (let first = 0; first < setup.sessions; first += CONCURRENT_SESSIONS) {
       await Promise.all(
         Array.from({ length: Math.min(CONCURRENT_SESSIONS, setup.sessions - first) }, async () => {
-          const flow = new Flow(newSessionId());
+          const flow = new Flow(randomIds.sessionId());
           for (const command of flow.happyPath(T0))
             if (isLeft(await engine.execute(command))) throw new Error(`bench command refused: ${command.type}`);
           lastSessionId = flow.sessionId;

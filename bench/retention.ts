@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { startIssuer } from '../testing/issuer-server.js';
+import { startIssuer } from '../testing/index.js';
 import { numberArg } from './stats.js';
 
 const WALLETS = 16;

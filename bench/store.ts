@@ -17,14 +17,11 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { newSessionId } from '../protocol/handles.js';
+import { randomIds } from '../adapters/ids/random-ids.js';
 import { JetStreamEventStore } from '../adapters/stores/jetstream/event-store.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { fold, nextDeadline, type EventStore } from '../engine/index.js';
-import { freePort } from '../testing/cluster.js';
-import { Flow, T0 } from '../testing/flow.js';
-import { startNatsServer } from '../testing/nats-server.js';
-import { runCommands } from '../testing/run.js';
+import { freePort, Flow, T0, startNatsServer, runCommands } from '../testing/index.js';
 import { startServerProcess } from './flow.js';
 import { BENCH_FLOW, createWallets } from './load-generator.js';
 import { median, numberArg, percentile } from './stats.js';
@@ -50,7 +47,7 @@ async function fill(store: EventStore, sessions: number) {
   for (let first = 0; first < sessions; first += SESSIONS_PER_COMMIT) {
     const decided = performance.now();
     const batch = Array.from({ length: Math.min(SESSIONS_PER_COMMIT, sessions - first) }, () => {
-      const commands = new Flow(newSessionId()).happyPath(T0);
+      const commands = new Flow(randomIds.sessionId()).happyPath(T0);
       const { events, state } = runCommands(commands);
       if (events.length !== commands.length) throw new Error('bench flow refused');
       return { sessionId: commands[0]!.sessionId, events, deadline: nextDeadline(state)?.at ?? null };

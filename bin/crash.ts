@@ -2,7 +2,7 @@
  * `npm run crash [-- --flows 500 --batches 10 --seed N]`: concurrent flows against the SQLite
  * issuer, kill -9 at random points, restart on the same data directory; prints the figures.
  */
-import { runCrashBatches } from '../testing/sqlite-crash.js';
+import { runCrashBatches } from '../testing/index.js';
 
 const arg = (name: string, fallback: number) =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;

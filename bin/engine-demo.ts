@@ -7,7 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { hashSecret, newEventId, newHandle, newSecret, newSessionId } from '../protocol/handles.js';
+import { randomIds } from '../adapters/ids/random-ids.js';
+import { hashSecret, newHandle } from '../protocol/handles.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { Engine, engineConfig, stateName, type Command } from '../engine/index.js';
 
@@ -16,21 +17,26 @@ mkdirSync(dataDir, { recursive: true });
 const store = new SqliteEventStore(join(dataDir, 'events.sqlite'));
 const engine = new Engine({ store, config: engineConfig() });
 
-const sessionId = newSessionId();
+const sessionId = randomIds.sessionId();
 const wallet = { dpopJkt: hashSecret('demo wallet DPoP key'), holderJkt: hashSecret('demo wallet holder key') };
 const verifierClientId = 'x509_san_dns:localhost';
 const secrets = {
-  authSession: newHandle(sessionId),
-  pdis: newHandle(sessionId),
-  code: newHandle(sessionId),
-  token: newHandle(sessionId),
-  cNonce: newHandle(sessionId),
+  authSession: newHandle(randomIds, sessionId),
+  pdis: newHandle(randomIds, sessionId),
+  code: newHandle(randomIds, sessionId),
+  token: newHandle(randomIds, sessionId),
+  cNonce: newHandle(randomIds, sessionId),
 };
-const request = { requestId: `${sessionId}.${newSecret()}`, nonce: newSecret(), state: newSecret(), verifierClientId };
+const request = {
+  requestId: `${sessionId}.${randomIds.secret()}`,
+  nonce: randomIds.secret(),
+  state: randomIds.secret(),
+  verifierClientId,
+};
 let clock = Date.now();
 const step = () => {
   clock += 250;
-  return { eventId: newEventId(), sessionId, at: clock };
+  return { eventId: randomIds.eventId(), sessionId, at: clock };
 };
 const caller = { authSessionHash: hashSecret(secrets.authSession), dpopJkt: wallet.dpopJkt };
 
@@ -78,8 +84,8 @@ const script: Array<[string, Command]> = [
       pdisHash: hashSecret(secrets.pdis),
       codeHash: hashSecret(secrets.code),
       retry: {
-        authSessionHash: hashSecret(newHandle(sessionId)),
-        request: { ...request, requestId: `${sessionId}.${newSecret()}` },
+        authSessionHash: hashSecret(newHandle(randomIds, sessionId)),
+        request: { ...request, requestId: `${sessionId}.${randomIds.secret()}` },
       },
     },
   ],
@@ -123,7 +129,7 @@ const script: Array<[string, Command]> = [
       ...step(),
       codeHash: hashSecret(secrets.code),
       dpopJkt: wallet.dpopJkt,
-      tokenHash: hashSecret(newHandle(sessionId)),
+      tokenHash: hashSecret(newHandle(randomIds, sessionId)),
     },
   ],
 ];

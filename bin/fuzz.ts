@@ -5,8 +5,7 @@
 import { join } from 'node:path';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { fold } from '../engine/index.js';
-import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz } from '../testing/fuzzer.js';
-import { startIssuer } from '../testing/issuer-server.js';
+import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz, startIssuer } from '../testing/index.js';
 
 const arg = (name: string, fallback: number) =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;

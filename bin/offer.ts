@@ -3,6 +3,7 @@
  * (OpenID4VCI §4.1) on the issuer's data directory and print its URI.
  */
 import { join } from 'node:path';
+import { randomIds } from '../adapters/ids/random-ids.js';
 import { KeyRing } from '../adapters/keys/keyring.js';
 import { IssuerStates } from '../protocol/openid4vci/issuer-state.js';
 import { SqliteOfferStore } from '../adapters/stores/sqlite/offer-store.js';
@@ -14,7 +15,7 @@ const byValue = args.includes('--by-value');
 const ids = args.filter((arg) => !arg.startsWith('--'));
 const config = loadConfig();
 const keyRing = await KeyRing.open(config.dataDir, { now: Date.now(), subjectDns: new URL(config.publicUrl).hostname });
-const issuerStates = new IssuerStates(keyRing.derivedSecret('issuer_state'));
+const issuerStates = new IssuerStates(keyRing.derivedSecret('issuer_state'), randomIds);
 const offers = new SqliteOfferStore(join(config.dataDir, 'state.sqlite'));
 try {
   const links = await createOffer(

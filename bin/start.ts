@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { prepareDataDir } from '../adapters/stores/data-dir.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { openIssuer } from '../issuer/open-issuer.js';
+import { createIssuer } from '../issuer/create-issuer.js';
+import { sqlitePreset } from '../issuer/sqlite-preset.js';
 import { closeGracefully } from '../transports/http/close-gracefully.js';
 import { listen } from '../transports/http/listen.js';
 import { openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
@@ -38,7 +39,16 @@ runService('pdi-engine', async () => {
         },
       }
     : base;
-  const issuer = await openIssuer(config);
+  // The transports wrap the issuer from the outside: NATS (when configured) and HTTP.
+  const nats = config.nats && (await (await import('./nats-host.js')).openNatsHost(config, config.nats));
+  const ports = nats ? nats.ports : await sqlitePreset(config);
+  const issuer = createIssuer({ config, ...ports, ...(nats && { onAccepted: nats.onAccepted }) });
+  const service = nats?.serve(issuer);
+  const stop = async () => {
+    await service?.close();
+    await issuer.stop();
+    await nats?.close();
+  };
   const host = process.env.HOST ?? '127.0.0.1';
   const server = await listen(issuer.handle, {
     port: config.port,
@@ -47,24 +57,15 @@ runService('pdi-engine', async () => {
     bodyLimitBytes: config.bodyLimitBytes,
     limits: config.http,
   }).catch(async (error: unknown) => {
-    await issuer.close();
+    await stop();
     throw error;
   });
-  // Every 5 s the sessions whose deadline passed expire; every minute the ended ones past retention go.
-  let expiring: Promise<number> = Promise.resolve(0);
-  let ticks = 0;
-  const expiry = setInterval(() => {
-    const retain = ++ticks % 12 === 0;
-    expiring = expiring
-      .then(() => issuer.expireDue())
-      .then(() => (retain ? issuer.retainEnded() : 0))
-      .catch((error: unknown) => (console.error('expiry or retention failed', error), 0));
-  }, 5000);
+  issuer.start();
 
   console.log(`issuer ${config.publicUrl} listening on ${host}:${config.port}, data in ${config.dataDir}`);
   console.log(`  metadata: ${config.publicUrl}/.well-known/openid-credential-issuer`);
   console.log(
-    `  credential signing key: ${issuer.context.keyRing.current().kid} (published at ${config.publicUrl}/.well-known/jwt-vc-issuer)`,
+    `  credential signing key: ${ports.keys.credentialSigner().kid} (published at ${config.publicUrl}/.well-known/jwt-vc-issuer)`,
   );
   if (pidIssuer)
     console.log(
@@ -72,10 +73,8 @@ runService('pdi-engine', async () => {
     );
 
   return async () => {
-    clearInterval(expiry);
     // Requests in flight are answered before the stores close under them; an expiry run in flight finishes too.
     await closeGracefully(server);
-    await expiring;
-    await issuer.close();
+    await stop();
   };
 });

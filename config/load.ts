@@ -109,8 +109,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...fromEnv,
     ...overrides,
   };
-  merged.publicUrl ??= `http://localhost:${merged.port ?? 3000}`;
-  const parsed = Config.safeParse(merged);
-  if (!parsed.success) throw new ConfigError(describeIssue(parsed.error, env.CONFIG_FILE, fromEnv));
+  return validated(merged, env.CONFIG_FILE, fromEnv);
+}
+
+function validated(input: Partial<ConfigInput>, file: string | undefined, fromEnv: object): Config {
+  const parsed = Config.safeParse({ ...input, publicUrl: input.publicUrl ?? `http://localhost:${input.port ?? 3000}` });
+  if (!parsed.success) throw new ConfigError(describeIssue(parsed.error, file, fromEnv));
   return parsed.data;
+}
+
+/**
+ * A plain configuration (no file, no environment) validated as `loadConfig` validates one: the
+ * defaults applied, an unknown key an error; throws a one-line `ConfigError` naming the first problem.
+ */
+export function parseConfig(input: ConfigInput): Config {
+  return validated(input, undefined, {});
 }

@@ -1,27 +1,15 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { Ids } from './ports.js';
 
 /**
- * Generated values and the hashes of bearer secrets. A handle handed to a wallet
+ * The handles and the hashes of bearer secrets. A handle handed to a wallet
  * (auth_session, pdis, code, access token, c_nonce) is `<sessionId>.<256 random bits>`:
  * any node can route it to its stream, and the store keeps only its hash.
  */
 const HANDLE = /^([A-Za-z0-9_-]{16,64})\.([A-Za-z0-9_-]{43})$/;
 
-export function newSessionId(): string {
-  return randomBytes(16).toString('base64url');
-}
-
-export function newEventId(): string {
-  return randomUUID();
-}
-
-/** A fresh unguessable value (nonce, state, request id): 256 bits, base64url. */
-export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-export function newHandle(sessionId: string): string {
-  return `${sessionId}.${newSecret()}`;
+export function newHandle(ids: Ids, sessionId: string): string {
+  return `${sessionId}.${ids.secret()}`;
 }
 
 /** The session a handle belongs to, or undefined if it is not one of ours. */

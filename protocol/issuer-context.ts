@@ -2,21 +2,23 @@ import type { JWK } from 'jose';
 import type { Config } from '../config/schema.js';
 import { FINAL_STATES, InvalidClient, contextOf, stateName, type Engine } from '../engine/index.js';
 import type { CNonceCodec } from './openid4vci/c-nonce.js';
-import type { KeyRing } from '../adapters/keys/keyring.js';
+import type { IssuerKeys } from '../adapters/keys/ports.js';
 import type { ReplayCache } from '../adapters/stores/ports.js';
 import type { ClaimSealer } from '../adapters/keys/claim-sealer.js';
 import type { Pseudonyms } from '../adapters/keys/pseudonyms.js';
 import type { TrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import type { IssuerStates } from './openid4vci/issuer-state.js';
 import type { OfferStore } from '../adapters/stores/ports.js';
-import type { AuditLog } from './endpoints/admin-auth.js';
+import type { PublicKeyImports } from './jose/key-cache.js';
+import type { VerifiedJwts } from './openid4vp/verified-jwts.js';
+import type { Ids, Logger } from './ports.js';
 import { RateLimiter } from './rate-limit.js';
 
-/** Everything the protocol handlers use: the engine and the adapters, and the clock. */
+/** Everything the protocol handlers use: the engine, the ports (stores, keys, trust, clock, ids, logger) and this issuer's own caches. */
 export interface IssuerContext {
   config: Config;
   engine: Engine;
-  keyRing: KeyRing;
+  keys: IssuerKeys;
   replay: ReplayCache;
   trustedIssuers: TrustedIssuers;
   trustedAttesters: (issuer: string) => Promise<JWK[]>;
@@ -27,8 +29,13 @@ export interface IssuerContext {
   offers: OfferStore;
   issuerStates: IssuerStates;
   now: () => number;
+  ids: Ids;
+  logger: Logger;
   limits: RateLimits;
-  audit: AuditLog;
+  /** Imported public keys (DPoP, attestations, proofs, PID issuers), this issuer's alone. */
+  keyImports: PublicKeyImports;
+  /** PIDs whose signature this issuer has verified, this issuer's alone. */
+  verifiedJwts: VerifiedJwts;
 }
 
 /** The in-memory limits of issue 10 §4 (see `RateLimiter`). */

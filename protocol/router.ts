@@ -89,11 +89,13 @@ function match(path: string): { route: Route; param: string } | undefined {
   return undefined;
 }
 
+/** What the log keeps of an unexpected failure: its stack (or its text), never the request. */
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
 /** One protocol request → one response; every refusal as the spec's error JSON, never a crash. */
-export function createProtocolHandler(
-  ctx: IssuerContext,
-  log: (message: string, error: unknown) => void = console.error,
-) {
+export function createProtocolHandler(ctx: IssuerContext) {
   const basePath = new URL(ctx.config.publicUrl).pathname.replace(/\/$/, '');
   const answer = async (request: ProtocolRequest): Promise<ProtocolResponse> => {
     const path = relativePath(request.url.pathname, basePath);
@@ -111,10 +113,10 @@ export function createProtocolHandler(
       if (error instanceof EngineError) return errorResponse(error);
       // Rule 3: a stored record that fails its authentication (or that the machine cannot explain) is never used; the session cannot go on.
       if (error instanceof CorruptStream || error instanceof TamperedRecord) {
-        log(`refused on ${request.method} ${path}: ${error.message}`, undefined);
+        ctx.logger.warn('refused a corrupt session', { method: request.method, path, reason: error.message });
         return jsonResponse(400, { error: 'invalid_request', error_description: 'this session cannot be continued' });
       }
-      log(`unexpected failure on ${request.method} ${path}`, error);
+      ctx.logger.error('unexpected failure', { method: request.method, path, error: describe(error) });
       return jsonResponse(500, {
         error: 'server_error',
         error_description: 'the server could not process the request',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { KeyRing } from '../adapters/keys/keyring.js';
-import { stateProtection, type StateProtection } from '../issuer/state-backends.js';
+import { stateProtection, type StateProtection } from '../adapters/keys/state-protection.js';
 import { startNodeServer } from '../transports/http/node-server.js';
 import { GATEWAY_INBOX_PREFIX } from '../transports/nats/connection.js';
 import { forwardOverNats } from '../transports/nats/gateway.js';

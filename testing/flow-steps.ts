@@ -1,15 +1,15 @@
-import { expect } from 'vitest';
+import assert from 'node:assert/strict';
 import type { ReferenceWallet } from '../wallet/reference-wallet.js';
 import type { WalletRequest } from '../wallet/request-object.js';
 
-/** The flow up to the answer the test wants to attack, each step checked on the way. */
+/** The flow up to the answer the test wants to attack, each step checked on the way (an `AssertionError` when one fails). */
 export async function untilPresentation(
   wallet: ReferenceWallet,
   params: Record<string, string> = { scope: 'membership' },
 ) {
   const first = await wallet.challenge(params);
-  expect(first.status, JSON.stringify(first.body)).toBe(400);
-  expect(first.body.error).toBe('insufficient_authorization');
+  assert.equal(first.status, 400, JSON.stringify(first.body));
+  assert.equal(first.body.error, 'insufficient_authorization');
   const request: WalletRequest = await wallet.requestObject(String(first.body.presentation));
   return { authSession: String(first.body.auth_session), presentation: String(first.body.presentation), request };
 }
@@ -17,7 +17,7 @@ export async function untilPresentation(
 export async function untilPdis(wallet: ReferenceWallet, params?: Record<string, string>) {
   const start = await untilPresentation(wallet, params);
   const presented = await wallet.respond(start.request);
-  expect(presented.status, JSON.stringify(presented.body)).toBe(200);
+  assert.equal(presented.status, 200, JSON.stringify(presented.body));
   return { ...start, pdis: String(presented.body.presentation_during_issuance_session) };
 }
 
@@ -27,13 +27,13 @@ export async function untilCode(wallet: ReferenceWallet, params?: Record<string,
     auth_session: start.authSession,
     presentation_during_issuance_session: start.pdis,
   });
-  expect(second.status, JSON.stringify(second.body)).toBe(200);
+  assert.equal(second.status, 200, JSON.stringify(second.body));
   return { ...start, code: String(second.body.authorization_code) };
 }
 
 export async function untilToken(wallet: ReferenceWallet, params?: Record<string, string>) {
   const start = await untilCode(wallet, params);
   const token = await wallet.token(start.code);
-  expect(token.status, JSON.stringify(token.body)).toBe(200);
+  assert.equal(token.status, 200, JSON.stringify(token.body));
   return { ...start, accessToken: String(token.body.access_token), tokenBody: token.body };
 }

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { ConfigInput } from '../config/schema.js';
-import type { AuditLog } from '../protocol/endpoints/admin-auth.js';
-import { openIssuer, type Issuer } from '../issuer/open-issuer.js';
+import { composeIssuer, type Issuer, type IssuerPorts } from '../issuer/create-issuer.js';
+import { sqlitePreset } from '../issuer/sqlite-preset.js';
+import type { IssuerContext } from '../protocol/issuer-context.js';
+import type { Logger } from '../protocol/ports.js';
 import { startNodeServer } from '../transports/http/node-server.js';
 import { freePort } from './cluster.js';
 import { DEMO_PERSON, openDemoPidIssuer, type DemoPidIssuer } from '../wallet/demo-pid-issuer.js';
@@ -14,6 +16,13 @@ import { ReferenceWallet } from '../wallet/reference-wallet.js';
 export interface RunningIssuer {
   url: string;
   issuer: Issuer;
+  /** The ports the issuer was given (SQLite preset): stores, keys, trust. */
+  ports: IssuerPorts;
+  /**
+   * Test support: the context the issuer's handlers share (configuration, engine, sealer,
+   * pseudonyms, caches), for tests that check what is stored. Not part of the issuer's API.
+   */
+  internals: IssuerContext;
   pidIssuer: DemoPidIssuer;
   dataDir: string;
   /** The server's clock: tests move it forward. */
@@ -26,7 +35,7 @@ export interface RunningIssuer {
 /** The issuer over real HTTP on loopback, on a fresh SQLite data directory, trusting the demo PID provider. */
 export async function startIssuer(
   overrides: Partial<ConfigInput> = {},
-  options: { audit?: AuditLog } = {},
+  options: { logger?: Logger } = {},
 ): Promise<RunningIssuer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-issuer-'));
   const pidIssuer = await openDemoPidIssuer(dataDir);
@@ -45,7 +54,14 @@ export async function startIssuer(
       ...overrides,
     },
   );
-  const issuer = await openIssuer(config, { now: () => clock.now, ...(options.audit && { audit: options.audit }) });
+  const now = () => clock.now;
+  const ports = await sqlitePreset(config, now);
+  const { issuer, context } = composeIssuer({
+    config,
+    ...ports,
+    clock: now,
+    ...(options.logger && { logger: options.logger }),
+  });
   const server = await startNodeServer(issuer.handle, {
     port,
     publicUrl: url,
@@ -55,6 +71,8 @@ export async function startIssuer(
   return {
     url,
     issuer,
+    ports,
+    internals: context,
     pidIssuer,
     dataDir,
     clock,
@@ -65,7 +83,7 @@ export async function startIssuer(
     },
     stop: async () => {
       await new Promise((resolve) => server.close(resolve));
-      await issuer.close();
+      await issuer.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import { VersionConflict, type EventStore, type SessionEvent } from '../engine/index.js';
 import { Flow, T0 } from './flow.js';
 import { runCommands } from './run.js';
@@ -16,8 +15,31 @@ function eventsOf(sessionId: string): SessionEvent[] {
   return runCommands(new Flow(sessionId).happyPath(T0)).events;
 }
 
-/** The contract every EventStore adapter passes (in-memory, SQLite, and later JetStream). */
-export function describeEventStoreContract(name: string, open: () => Promise<OpenedContractStore>) {
+/** The assertions the contract makes: vitest's and jest's `expect` have them. */
+export interface ContractMatchers {
+  toEqual(expected: unknown): void;
+  toMatchObject(expected: object): void;
+  toBeInstanceOf(type: abstract new (...args: never[]) => unknown): void;
+  toHaveLength(length: number): void;
+}
+
+/** The test functions of the embedder's runner (vitest's or jest's `describe`, `it` and `expect`). */
+export interface TestFunctions {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>): void;
+  expect(actual: unknown): ContractMatchers;
+}
+
+/**
+ * The contract every EventStore adapter passes (in-memory, SQLite, JetStream; an embedder's
+ * own): registered with the given test functions, so it runs in any runner, e.g.
+ * `describeEventStoreContract('mine', open, { describe, it, expect })` with vitest's.
+ */
+export function describeEventStoreContract(
+  name: string,
+  open: () => Promise<OpenedContractStore>,
+  { describe, it, expect }: TestFunctions,
+) {
   const withStore = (test: (opened: OpenedContractStore) => Promise<void>) => async () => {
     const opened = await open();
     try {

@@ -1,3 +1,4 @@
+import { webCryptoSigner } from '../adapters/keys/web-crypto-signer.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
@@ -29,7 +30,7 @@ export async function openDemoPidIssuer(dataDir: string): Promise<DemoPidIssuer>
     issuePid: (holderJwk, claims, now) =>
       issueSdJwtVc({
         issuer: DEMO_PID_ISSUER,
-        signingKey: { kid: publicJwk.kid ?? 'demo-pid-1', privateKey, alg: 'ES256' },
+        signingKey: webCryptoSigner(publicJwk.kid ?? 'demo-pid-1', privateKey),
         vct: 'urn:eudi:pid:1',
         claims,
         disclosable: Object.keys(claims),

@@ -9,7 +9,7 @@ import {
 } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { compactDecrypt, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import {
   EcPrivateJwk,
   createKeyFile,
@@ -21,6 +21,8 @@ import {
   type StoredSigningKey,
 } from './key-file.js';
 import { jwkThumbprint } from '../../protocol/jose/thumbprint.js';
+import type { CertifiedSigner, DecryptionAlgorithms, IssuerKeys, JwsSigner } from './ports.js';
+import { webCryptoSigner } from './web-crypto-signer.js';
 
 /** A signing key ready to use. */
 export interface SigningKey {
@@ -146,7 +148,7 @@ async function loadVerifierKey(stored: StoredCertifiedKey): Promise<VerifierKey>
  * per-request response encryption keys and other secrets are derived, so every instance sharing the
  * directory derives the same keys and nothing per request is stored.
  */
-export class KeyRing {
+export class KeyRing implements IssuerKeys {
   private constructor(
     private readonly path: string,
     private file: KeyFile,
@@ -181,6 +183,14 @@ export class KeyRing {
   /** The verifier's request-object signing key and its certificate. */
   verifierKey(): VerifierKey {
     return this.verifier;
+  }
+
+  credentialSigner(): JwsSigner {
+    return webCryptoSigner(this.currentKey.kid, this.currentKey.privateKey);
+  }
+
+  verifierSigner(): CertifiedSigner {
+    return { ...webCryptoSigner(this.verifier.kid, this.verifier.privateKey), x5c: this.verifier.x5c };
   }
 
   /** A new credential signing key becomes current; the older public keys stay in `jwks()`. The verifier key stays. */
@@ -235,5 +245,13 @@ export class KeyRing {
       publicJwk: { ...coordinates, kid: requestHash.slice(0, 16), alg: 'ECDH-ES', use: 'enc' },
       privateKey: createPrivateKey({ key: { ...coordinates, d: d.toString('base64url') }, format: 'jwk' }),
     };
+  }
+
+  responseEncryptionJwk(requestId: string): JWK {
+    return this.responseEncryptionKey(requestId).publicJwk;
+  }
+
+  async decryptResponse(jwe: string, requestId: string, algorithms: DecryptionAlgorithms): Promise<Uint8Array> {
+    return (await compactDecrypt(jwe, this.responseEncryptionKey(requestId).privateKey, algorithms)).plaintext;
   }
 }

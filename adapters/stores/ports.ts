@@ -1,3 +1,5 @@
+import type { EventStore } from '../../engine/store.js';
+
 /** The ports of the state outside the event log (the event store port is the engine's, `engine/store.ts`). Memory, SQLite and JetStream implement them. */
 
 /**
@@ -37,5 +39,14 @@ export interface OfferStore {
   serveOnce(offerId: string, now: number): Promise<string[] | undefined>;
   /** The configurations an issuer_state was offered for, consuming it; undefined if unknown, used or expired. */
   consume(issuerState: string, now: number): Promise<string[] | undefined>;
+  close(): Promise<void>;
+}
+
+/** Every store the issuer needs, closed together (each preset builds one: SQLite, NATS JetStream; or an embedder's own). */
+export interface IssuerStores {
+  events: EventStore;
+  replay: ReplayCache;
+  sessionKeys: SessionKeys;
+  offers: OfferStore;
   close(): Promise<void>;
 }

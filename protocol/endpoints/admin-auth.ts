@@ -10,13 +10,13 @@ export interface AuditEntry {
   reason?: string;
   [fact: string]: string | undefined;
 }
-export type AuditLog = (entry: AuditEntry & { audit: 'admin'; at: string }) => void;
+/** The fields of an audit entry as the logger receives them. */
+export type AuditLine = AuditEntry & { audit: 'admin'; at: string };
 
-/** Issue 10 §4: one JSON line per admin action, to stdout unless the embedder gives a logger. */
-export const consoleAudit: AuditLog = (entry) => console.log(JSON.stringify(entry));
-
+/** Issue 10 §4: one log entry per admin action (the default logger writes it as one JSON line on stdout). */
 export function audit(ctx: IssuerContext, entry: AuditEntry): void {
-  ctx.audit({ audit: 'admin', at: new Date(ctx.now()).toISOString(), ...entry });
+  const line: AuditLine = { audit: 'admin', at: new Date(ctx.now()).toISOString(), ...entry };
+  ctx.logger.info('admin audit', line);
 }
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();

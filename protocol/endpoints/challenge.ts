@@ -1,5 +1,5 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { hashSecret, newEventId, newHandle, newSecret, newSessionId, sessionOfHandle } from '../handles.js';
+import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
 import { clientIdFor, presentationUri } from '../openid4vp/request-object.js';
 import {
   AccessDenied,
@@ -26,15 +26,15 @@ async function proveCaller(ctx: IssuerContext, request: ProtocolRequest, now: nu
 
 /** A fresh OpenID4VP transaction for `sessionId`: its request id doubles as the unguessable part of its URLs. */
 async function newPresentationRequest(ctx: IssuerContext, sessionId: string): Promise<NewPresentationRequest> {
-  const requestId = newHandle(sessionId);
+  const requestId = newHandle(ctx.ids, sessionId);
   const { verifier } = ctx.config;
   const verifierClientId = clientIdFor({
-    keyRing: ctx.keyRing,
+    keys: ctx.keys,
     clientIdPrefix: verifier.clientIdPrefix,
     dns: new URL(ctx.config.publicUrl).hostname,
     responseUri: endpoints(ctx.config).response(requestId),
   });
-  return { requestId, nonce: newSecret(), state: newSecret(), verifierClientId };
+  return { requestId, nonce: ctx.ids.secret(), state: ctx.ids.secret(), verifierClientId };
 }
 
 function insufficientAuthorization(
@@ -96,13 +96,13 @@ async function firstCall(
         'OpenID4VCI §5.1.3',
       );
   }
-  const sessionId = newSessionId();
-  const authSession = newHandle(sessionId);
+  const sessionId = ctx.ids.sessionId();
+  const authSession = newHandle(ctx.ids, sessionId);
   const presentation = await newPresentationRequest(ctx, sessionId);
   const { viaAuthorizationDetails, ...facts } = authorization;
   const outcome = await ctx.engine.execute({
     type: 'StartChallenge',
-    eventId: newEventId(),
+    eventId: ctx.ids.eventId(),
     sessionId,
     at: now,
     ...facts,
@@ -128,11 +128,11 @@ async function followUp(
   await checkClientId(ctx, sessionId, params.get('client_id'));
   const caller = await proveCaller(ctx, request, now);
   const pdis = params.get('presentation_during_issuance_session');
-  const code = newHandle(sessionId);
-  const rotated = newHandle(sessionId);
+  const code = newHandle(ctx.ids, sessionId);
+  const rotated = newHandle(ctx.ids, sessionId);
   const outcome: Outcome = await ctx.engine.execute({
     type: 'ContinueChallenge',
-    eventId: newEventId(),
+    eventId: ctx.ids.eventId(),
     sessionId,
     at: now,
     caller: {

@@ -1,6 +1,6 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
-import { hashSecret, newEventId, sessionOfHandle } from '../handles.js';
+import { hashSecret, sessionOfHandle } from '../handles.js';
 import { verifyDpopProof } from '../oauth2/dpop.js';
 import { verifyProofJwt } from '../openid4vci/proof.js';
 import { issueSdJwtVc } from '../openid4vci/sd-jwt-vc.js';
@@ -104,6 +104,7 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
     url: endpoints(config).credential,
     now,
     replay,
+    keyImports: ctx.keyImports,
     accessToken: token,
     maxAgeSeconds: config.dpop.maxAgeSeconds,
   });
@@ -124,7 +125,9 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
     throw refused;
   const isClientId = (iss: string) => !pseudonym || pseudonym('client_id', iss) === session.clientId;
   const proofs = await Promise.all(
-    body.proofs.jwt.map((jwt) => verifyProofJwt(jwt, { audience: config.publicUrl, isClientId, now })),
+    body.proofs.jwt.map((jwt) =>
+      verifyProofJwt(jwt, { audience: config.publicUrl, isClientId, now, keyImports: ctx.keyImports }),
+    ),
   );
   const nonce = proofs[0]!.nonce;
   if (proofs.some((proof) => proof.nonce !== nonce))
@@ -134,7 +137,7 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   const base = { sessionId, at: now, tokenHash: hashSecret(token), dpopJkt: dpop.jkt };
   const bound = await ctx.engine.execute({
     type: 'IssueCNonce',
-    eventId: newEventId(),
+    eventId: ctx.ids.eventId(),
     ...base,
     nonceHash: hashSecret(nonce),
   });
@@ -149,7 +152,7 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   );
   const outcome = await ctx.engine.execute({
     type: 'IssueCredential',
-    eventId: newEventId(),
+    eventId: ctx.ids.eventId(),
     ...base,
     credentialConfigurationId: configurationId,
     nonceHash: hashSecret(nonce),
@@ -179,10 +182,9 @@ async function buildCredential(
       .filter(([target, source]) => presented[source] !== undefined && (!subset || subset.includes(target)))
       .map(([target, source]) => [target, presented[source]]),
   );
-  const key = ctx.keyRing.current();
   return issueSdJwtVc({
     issuer: ctx.config.publicUrl,
-    signingKey: { kid: key.kid, privateKey: key.privateKey, alg: 'ES256' },
+    signingKey: ctx.keys.credentialSigner(),
     vct: configuration.vct,
     claims,
     disclosable: configuration.disclosable,

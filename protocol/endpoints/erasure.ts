@@ -1,4 +1,3 @@
-import { newEventId } from '../handles.js';
 import { InvalidRequest } from '../../engine/index.js';
 import { audit, refuseNonAdmin } from './admin-auth.js';
 import type { IssuerContext } from '../issuer-context.js';
@@ -27,7 +26,7 @@ export async function handleErase(
     return jsonResponse(404, { error: 'invalid_request', error_description: 'no such session' });
   }
   // A session that already ended (expired, denied, ...) records no event; its key is destroyed all the same.
-  await ctx.engine.execute({ type: 'Erase', eventId: newEventId(), sessionId, at: ctx.now() });
+  await ctx.engine.execute({ type: 'Erase', eventId: ctx.ids.eventId(), sessionId, at: ctx.now() });
   await ctx.sealer.erase(sessionId);
   audit(ctx, { action: 'session_erased', endpoint: 'erase', sessionId });
   return jsonResponse(200, { erased: sessionId });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { hashSecret, newEventId, newHandle, sessionOfHandle } from '../handles.js';
+import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
 import { InvalidGrant, InvalidRequest, UnsupportedGrantType, contextOf } from '../../engine/index.js';
 import { proveClient } from '../oauth2/client-proof.js';
 import { checkClientId, endpoints, type IssuerContext } from '../issuer-context.js';
@@ -35,10 +35,10 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
     throw new InvalidRequest('client_id is required', 'RFC 6749 §4.1.3');
   const verifier = params.get('code_verifier');
   const redirectUri = params.get('redirect_uri');
-  const token = newHandle(sessionId);
+  const token = newHandle(ctx.ids, sessionId);
   const outcome = await ctx.engine.execute({
     type: 'RedeemCode',
-    eventId: newEventId(),
+    eventId: ctx.ids.eventId(),
     sessionId,
     at: now,
     codeHash: hashSecret(code),

@@ -1,5 +1,5 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { hashSecret, newEventId, newHandle, sessionOfHandle } from '../handles.js';
+import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
 import { verifyPresentation } from '../openid4vp/sd-jwt-presentation.js';
 import { parseAuthorizationResponse } from '../openid4vp/authorization-response.js';
 import { buildRequestObject, pidDcqlQuery } from '../openid4vp/request-object.js';
@@ -41,7 +41,7 @@ export async function handleRequestObject(
   const now = ctx.now();
   const outcome = await ctx.engine.execute({
     type: 'RetrieveRequestObject',
-    eventId: newEventId(),
+    eventId: ctx.ids.eventId(),
     sessionId,
     at: now,
     requestId,
@@ -51,7 +51,7 @@ export async function handleRequestObject(
   const { verifier } = ctx.config;
   const needed = requirements(ctx, session);
   const { requestObject, contentType } = await buildRequestObject({
-    keyRing: ctx.keyRing,
+    keys: ctx.keys,
     clientIdPrefix: verifier.clientIdPrefix,
     dns: new URL(ctx.config.publicUrl).hostname,
     responseUri: endpoints(ctx.config).response(requestId),
@@ -76,14 +76,14 @@ export async function handleAuthorizationResponse(
   const sessionId = sessionOf(requestId);
   const form = new URLSearchParams([...readForm(request)]);
   const response = await parseAuthorizationResponse(form, {
-    keyRing: ctx.keyRing,
+    keys: ctx.keys,
     requestId,
     expectedQueryIds: [QUERY_ID],
     responseMode: ctx.config.verifier.responseMode,
   });
   if (response.state === undefined) throw new InvalidRequest('state is required', 'OpenID4VP §5.3; P-40');
   const now = ctx.now();
-  const base = { eventId: newEventId(), sessionId, at: now, requestId, state: response.state };
+  const base = { eventId: ctx.ids.eventId(), sessionId, at: now, requestId, state: response.state };
   if (response.kind === 'error') {
     const outcome = await ctx.engine.execute({
       type: 'SubmitWalletError',
@@ -112,13 +112,15 @@ export async function handleAuthorizationResponse(
     acceptedVcts: needed.vctValues,
     requiredClaims: needed.claims,
     now,
+    keyImports: ctx.keyImports,
+    verifiedJwts: ctx.verifiedJwts,
     // P-41, CF-21: the engine binds the presentation through the key-binding JWT's nonce and aud, so it is always required.
     requireKeyBinding: true,
     allowWithoutExp: ctx.config.verifier.allowPidWithoutExp,
     clockToleranceSeconds: ctx.config.verifier.clockToleranceSeconds,
   });
   const claims = Object.fromEntries(needed.claims.map((name) => [name, verified.claims[name]]));
-  const pdis = newHandle(sessionId);
+  const pdis = newHandle(ctx.ids, sessionId);
   const outcome = await ctx.engine.execute({
     type: 'SubmitPresentation',
     ...base,

@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTPayload } from 'jose';
-import { importPublicJwk } from '../jose/key-cache.js';
+import type { PublicKeyImports } from '../jose/key-cache.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
 import { InvalidClient } from '../../engine/errors.js';
 import type { ReplayCache } from '../../adapters/stores/ports.js';
@@ -12,6 +12,7 @@ export interface AttestationOptions {
   /** Public keys of the wallet providers we trust, by their `iss`. */
   trustedAttesters: (issuer: string) => Promise<JWK[]>;
   replay: ReplayCache;
+  keyImports: PublicKeyImports;
   maxAgeSeconds?: number;
 }
 
@@ -21,7 +22,12 @@ function fail(description: string, rule: string): never {
   throw new InvalidClient(description, rule);
 }
 
-async function verifyWith(jwt: string, keys: JWK[], typ: string, now: number): Promise<JWTPayload | undefined> {
+async function verifyWith(
+  jwt: string,
+  keys: JWK[],
+  typ: string,
+  { now, keyImports }: AttestationOptions,
+): Promise<JWTPayload | undefined> {
   let alg: string | undefined;
   try {
     ({ alg } = decodeProtectedHeader(jwt));
@@ -32,14 +38,13 @@ async function verifyWith(jwt: string, keys: JWK[], typ: string, now: number): P
   for (const key of keys) {
     try {
       return (
-        await jwtVerify(jwt, await importPublicJwk(key, alg), {
+        await jwtVerify(jwt, await keyImports.import(key, alg), {
           algorithms: ALGORITHMS,
           typ,
           currentDate: new Date(now),
         })
       ).payload;
-    } catch {
-    }
+    } catch {}
   }
   return undefined;
 }
@@ -70,7 +75,7 @@ export async function verifyClientAttestation(
     attestation,
     await options.trustedAttesters(issuer),
     'oauth-client-attestation+jwt',
-    options.now,
+    options,
   );
   if (!claims)
     fail('the wallet attestation is not from a trusted wallet provider, or is invalid or expired', 'ABCA §5.1');
@@ -81,7 +86,7 @@ export async function verifyClientAttestation(
   const cnf = (claims.cnf as { jwk?: JWK } | undefined)?.jwk;
   if (!cnf || typeof cnf !== 'object' || 'd' in cnf) fail('the wallet attestation has no public cnf.jwk', 'ABCA §5.1');
   // ABCA §5.2: the PoP is signed by the attested instance key, for us, fresh and single use.
-  const proof = await verifyWith(pop, [cnf], 'oauth-client-attestation-pop+jwt', options.now);
+  const proof = await verifyWith(pop, [cnf], 'oauth-client-attestation-pop+jwt', options);
   if (!proof) fail('the attestation PoP is not signed by the attested key', 'ABCA §5.2');
   const audience = Array.isArray(proof.aud) ? proof.aud : [proof.aud];
   if (!audience.includes(options.issuer)) fail('the attestation PoP is not for this authorization server', 'ABCA §5.2');

@@ -14,6 +14,7 @@ export async function proveClient(ctx: IssuerContext, request: ProtocolRequest, 
     url,
     now,
     replay,
+    keyImports: ctx.keyImports,
     maxAgeSeconds: config.dpop.maxAgeSeconds,
   });
   const attestation = await verifyClientAttestation(
@@ -21,7 +22,13 @@ export async function proveClient(ctx: IssuerContext, request: ProtocolRequest, 
       attestation: request.headers.get('oauth-client-attestation'),
       pop: request.headers.get('oauth-client-attestation-pop'),
     },
-    { now, issuer: config.publicUrl, trustedAttesters: ctx.trustedAttesters, replay },
+    {
+      now,
+      issuer: config.publicUrl,
+      trustedAttesters: ctx.trustedAttesters,
+      replay,
+      keyImports: ctx.keyImports,
+    },
   );
   return {
     dpopJkt: dpop.jkt,

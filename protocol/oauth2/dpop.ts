@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { InvalidDpopProof } from '../../engine/errors.js';
 import type { ReplayCache } from '../../adapters/stores/ports.js';
-import { PRIVATE_JWK_MEMBERS, importPublicJwk } from '../jose/key-cache.js';
+import { PRIVATE_JWK_MEMBERS, type PublicKeyImports } from '../jose/key-cache.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
 
 export interface DpopOptions {
@@ -10,6 +10,7 @@ export interface DpopOptions {
   url: string;
   now: number;
   replay: ReplayCache;
+  keyImports: PublicKeyImports;
   /** The access token sent with the proof; its hash must be the proof's `ath` (RFC 9449 §4.3 (11)). */
   accessToken?: string;
   maxAgeSeconds?: number;
@@ -93,7 +94,7 @@ export async function verifyDpopProof(
   checkClaims(claims, options, maxAge);
   let key;
   try {
-    key = await importPublicJwk(jwk, header.alg);
+    key = await options.keyImports.import(jwk, header.alg);
   } catch {
     fail('the DPoP proof jwk is not an acceptable public key', 'RFC 9449 §4.3 (7); issue 10 §4 (RSA limits)');
   }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { CreatedOffer } from '../../adapters/stores/ports.js';
-import { newSecret } from '../handles.js';
+import type { Ids } from '../ports.js';
 
 /**
  * The issuer_state of an offer, derived from its id under a key from the master secret
@@ -8,14 +8,17 @@ import { newSecret } from '../handles.js';
  * when served, and the challenge finds it by hash.
  */
 export class IssuerStates {
-  constructor(private readonly key: Uint8Array) {}
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly ids: Ids,
+  ) {}
 
   of(offerId: string): string {
     return createHmac('sha256', this.key).update(offerId).digest('base64url');
   }
 
   newOffer(credentialConfigurationIds: string[], now: number, lifetimeSeconds: number): CreatedOffer {
-    const offerId = newSecret();
+    const offerId = this.ids.secret();
     return {
       offerId,
       issuerState: this.of(offerId),

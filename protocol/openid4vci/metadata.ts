@@ -63,7 +63,7 @@ export function authorizationServerMetadata(config: Config) {
 
 /** SD-JWT VC issuer metadata: where verifiers find the keys our credentials are signed with. */
 export function jwtVcIssuerMetadata(ctx: IssuerContext) {
-  return { issuer: ctx.config.publicUrl, jwks: ctx.keyRing.jwks() };
+  return { issuer: ctx.config.publicUrl, jwks: ctx.keys.jwks() };
 }
 
 export function metadataResponse(body: unknown): ProtocolResponse {

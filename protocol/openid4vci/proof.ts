@@ -1,5 +1,5 @@
 import { decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
-import { PRIVATE_JWK_MEMBERS, importPublicJwk } from '../jose/key-cache.js';
+import { PRIVATE_JWK_MEMBERS, type PublicKeyImports } from '../jose/key-cache.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
 import { InvalidProof } from '../../engine/errors.js';
 
@@ -20,6 +20,7 @@ export async function verifyProofJwt(
     audience: string /** Whether `iss` names the client of this authorization (the session keeps only its pseudonym). */;
     isClientId: (iss: string) => boolean;
     now: number;
+    keyImports: PublicKeyImports;
     algorithms?: string[];
     maxAgeSeconds?: number;
     maxFutureSeconds?: number;
@@ -44,7 +45,7 @@ export async function verifyProofJwt(
     throw new InvalidProof('proof jwk must be a public key', 'OpenID4VCI App. F.4');
   let payload;
   try {
-    const key = await importPublicJwk(jwk, header.alg);
+    const key = await options.keyImports.import(jwk, header.alg);
     ({ payload } = await jwtVerify(jwt, key, {
       algorithms,
       audience: options.audience,

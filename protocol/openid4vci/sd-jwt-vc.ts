@@ -1,19 +1,11 @@
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import type { JWK } from 'jose';
+import type { JwsSigner } from '../../adapters/keys/ports.js';
 
-export interface SigningKey {
-  kid: string;
-  privateKey: CryptoKey;
-  alg: 'ES256';
-}
-
-/** An ES256 signer over the JWS signing input, as @sd-jwt expects (base64url of the raw r‖s signature). */
-function signerOf(key: SigningKey): (data: string) => Promise<string> {
-  return async (data) =>
-    Buffer.from(
-      await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, new TextEncoder().encode(data)),
-    ).toString('base64url');
+/** The signer over the JWS signing input, as @sd-jwt expects it (base64url of the signature). */
+function signerOf(key: JwsSigner): (data: string) => Promise<string> {
+  return async (data) => Buffer.from(await key.sign(new TextEncoder().encode(data))).toString('base64url');
 }
 
 /**
@@ -23,7 +15,7 @@ function signerOf(key: SigningKey): (data: string) => Promise<string> {
  */
 export async function issueSdJwtVc(input: {
   issuer: string;
-  signingKey: SigningKey;
+  signingKey: JwsSigner;
   vct: string;
   claims: Record<string, unknown>;
   disclosable: string[];

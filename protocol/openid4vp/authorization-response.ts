@@ -1,7 +1,7 @@
-import { compactDecrypt, decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
 import { InvalidRequest } from '../../engine/errors.js';
-import type { KeyRing } from '../../adapters/keys/keyring.js';
+import type { IssuerKeys } from '../../adapters/keys/ports.js';
 import type { ResponseMode } from './request-object.js';
 
 export type AuthorizationResponse =
@@ -94,7 +94,7 @@ function interpret(payload: unknown, expectedQueryIds: string[]): AuthorizationR
 }
 
 /** OpenID4VP §8.3: the JWE encrypted to this request's ECDH-ES key (HAIP §5.1: A128GCM or A256GCM). */
-async function decrypt(jwe: string, keyRing: KeyRing, requestId: string): Promise<unknown> {
+async function decrypt(jwe: string, keys: IssuerKeys, requestId: string): Promise<unknown> {
   // RFC 7516 §4.1.3: no compression. Neither OpenID4VP nor HAIP uses it, and inflating an attacker's payload is a decompression bomb.
   let zip: unknown;
   try {
@@ -106,10 +106,10 @@ async function decrypt(jwe: string, keyRing: KeyRing, requestId: string): Promis
     throw new InvalidRequest('a compressed (zip) response is not accepted', 'RFC 7516 §4.1.3; HAIP §5.1');
   let plaintext: Uint8Array;
   try {
-    ({ plaintext } = await compactDecrypt(jwe, keyRing.responseEncryptionKey(requestId).privateKey, {
+    plaintext = await keys.decryptResponse(jwe, requestId, {
       keyManagementAlgorithms: ['ECDH-ES'],
       contentEncryptionAlgorithms: ['A128GCM', 'A256GCM'],
-    }));
+    });
   } catch {
     fail("the encrypted response cannot be decrypted with this request's key");
   }
@@ -130,7 +130,7 @@ async function decrypt(jwe: string, keyRing: KeyRing, requestId: string): Promis
  */
 export async function parseAuthorizationResponse(
   form: URLSearchParams,
-  options: { keyRing: KeyRing; requestId: string; expectedQueryIds: string[]; responseMode?: ResponseMode },
+  options: { keys: IssuerKeys; requestId: string; expectedQueryIds: string[]; responseMode?: ResponseMode },
 ): Promise<AuthorizationResponse> {
   const { response, ...plain } = singleValued(form);
   if (response === undefined) {
@@ -142,5 +142,5 @@ export async function parseAuthorizationResponse(
   if (options.responseMode === 'direct_post') fail('this request did not ask for an encrypted response');
   // OpenID4VP §8.3: with direct_post.jwt every response parameter is inside the JWE.
   if (Object.keys(plain).length > 0) fail('an encrypted response must be the only response parameter');
-  return interpret(await decrypt(response, options.keyRing, options.requestId), options.expectedQueryIds);
+  return interpret(await decrypt(response, options.keys, options.requestId), options.expectedQueryIds);
 }

@@ -1,6 +1,6 @@
-import { SignJWT } from 'jose';
 import { z } from 'zod';
-import type { KeyRing } from '../../adapters/keys/keyring.js';
+import type { IssuerKeys } from '../../adapters/keys/ports.js';
+import { signCompactJws } from '../jose/compact-jws.js';
 
 export type ClientIdPrefix = 'x509_san_dns' | 'x509_hash' | 'redirect_uri';
 export type ResponseMode = 'direct_post' | 'direct_post.jwt';
@@ -35,7 +35,7 @@ export function pidDcqlQuery(vct: string[], claims: string[]): DcqlQuery {
 
 /** OpenID4VP §5.9.3: the verifier's client identifier, with a prefix telling the wallet how to trust the request. */
 export function clientIdFor(input: {
-  keyRing: KeyRing;
+  keys: IssuerKeys;
   clientIdPrefix: ClientIdPrefix;
   dns: string;
   responseUri: string;
@@ -47,7 +47,7 @@ export function clientIdFor(input: {
         throw new Error(`x509_san_dns:${input.dns} does not match the host of ${input.responseUri}`);
       return `x509_san_dns:${input.dns}`;
     case 'x509_hash':
-      return `x509_hash:${input.keyRing.x509Hash()}`;
+      return `x509_hash:${input.keys.x509Hash()}`;
     case 'redirect_uri':
       return `redirect_uri:${input.responseUri}`;
   }
@@ -72,7 +72,7 @@ function unsignedJwt(claims: Record<string, unknown>): string {
  * (OpenID4VP §8.3; HAIP §5.1: ECDH-ES P-256, both A128GCM and A256GCM).
  */
 export async function buildRequestObject(input: {
-  keyRing: KeyRing;
+  keys: IssuerKeys;
   clientIdPrefix: ClientIdPrefix;
   dns: string;
   responseUri: string;
@@ -90,7 +90,7 @@ export async function buildRequestObject(input: {
   const encryption =
     input.responseMode === 'direct_post.jwt'
       ? {
-          jwks: { keys: [input.keyRing.responseEncryptionKey(input.requestId).publicJwk] },
+          jwks: { keys: [input.keys.responseEncryptionJwk(input.requestId)] },
           encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'],
         }
       : {};
@@ -117,9 +117,11 @@ export async function buildRequestObject(input: {
     // OpenID4VP §5.9.3: a request with the redirect_uri prefix must not be signed.
     return { clientId, requestObject: unsignedJwt(claims), contentType: 'application/oauth-authz-req+jwt' };
   }
-  const key = input.keyRing.verifierKey();
-  const requestObject = await new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, typ: REQUEST_OBJECT_TYPE, x5c: key.x5c })
-    .sign(key.privateKey);
+  const signer = input.keys.verifierSigner();
+  const requestObject = await signCompactJws(
+    signer,
+    { alg: signer.alg, typ: REQUEST_OBJECT_TYPE, x5c: signer.x5c },
+    claims,
+  );
   return { clientId, requestObject, contentType: 'application/oauth-authz-req+jwt' };
 }

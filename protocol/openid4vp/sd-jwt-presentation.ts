@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTPayload } from 'jose';
-import { importPublicJwk } from '../jose/key-cache.js';
+import type { PublicKeyImports } from '../jose/key-cache.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
 import { applyDisclosures } from './disclosures.js';
-import { VerifiedJwts } from './verified-jwts.js';
+import type { VerifiedJwts } from './verified-jwts.js';
 import { InvalidRequest } from '../../engine/errors.js';
 import type { TrustedIssuers } from '../../adapters/trust/trusted-issuers.js';
 
@@ -26,6 +26,9 @@ export interface PresentationPolicy {
   acceptedVcts: string[];
   requiredClaims: string[];
   now: number;
+  keyImports: PublicKeyImports;
+  /** PIDs already verified (one cache per issuer): a wallet presents the same one again and again. */
+  verifiedJwts: VerifiedJwts;
   maxKbAgeSeconds?: number;
   maxFutureSeconds?: number;
   /** From policy, never from what the wallet sent (OpenID4VP §14.1). */
@@ -39,8 +42,6 @@ export interface PresentationPolicy {
 const ALGORITHMS = ['ES256', 'ES384', 'EdDSA'];
 const RESERVED = ['iss', 'vct', 'iat', 'exp', 'nbf', 'cnf', 'status', 'sub', '_sd', '_sd_alg', 'vct#integrity'];
 const sha256 = (text: string) => createHash('sha256').update(text, 'ascii').digest('base64url');
-/** PIDs already verified: a wallet presents the same one again and again. */
-const issuerJwts = new VerifiedJwts();
 
 const DEFAULT_TOLERANCE = 30;
 
@@ -64,6 +65,7 @@ async function verifyJwt(
   keys: JWK[],
   typs: string[],
   time: TimeRules,
+  imports: PublicKeyImports,
 ): Promise<{ payload: JWTPayload; key: JWK } | undefined> {
   let header;
   try {
@@ -80,9 +82,8 @@ async function verifyJwt(
         clockTolerance: time.clockToleranceSeconds,
         ...(time.requireExp && { requiredClaims: ['exp'] }),
       };
-      return { payload: (await jwtVerify(jwt, await importPublicJwk(key, header.alg), options)).payload, key };
-    } catch {
-    }
+      return { payload: (await jwtVerify(jwt, await imports.import(key, header.alg), options)).payload, key };
+    } catch {}
   }
   return undefined;
 }
@@ -98,15 +99,16 @@ async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[
   if (typeof issuer !== 'string') fail('the credential names no issuer', 'SD-JWT VC §3.2.2.2');
   const keys = await policy.trustedIssuers.keysFor(issuer);
   const jwtDigest = sha256(issuerJwt);
-  let payload = issuerJwts.lookup(jwtDigest, keys, policy.now);
+  let payload = policy.verifiedJwts.lookup(jwtDigest, keys, policy.now);
   if (!payload) {
     const verified = await verifyJwt(
       issuerJwt,
       keys,
       ['dc+sd-jwt', 'vc+sd-jwt'],
       timeRules(policy, !policy.allowWithoutExp),
+      policy.keyImports,
     );
-    if (verified) issuerJwts.remember(jwtDigest, verified.key, verified.payload);
+    if (verified) policy.verifiedJwts.remember(jwtDigest, verified.key, verified.payload);
     payload = verified?.payload;
   }
   if (!payload)
@@ -126,7 +128,7 @@ async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[
 
 /** The key-binding JWT (CF-21, OpenID4VP App. B.3): signed by cnf.jwk, fresh, over this very presentation. */
 async function verifyKeyBinding(kbJwt: string, holderJwk: JWK, presented: string, policy: PresentationPolicy) {
-  const kb = (await verifyJwt(kbJwt, [holderJwk], ['kb+jwt'], timeRules(policy, false)))?.payload;
+  const kb = (await verifyJwt(kbJwt, [holderJwk], ['kb+jwt'], timeRules(policy, false), policy.keyImports))?.payload;
   if (!kb) fail('the key-binding JWT is not signed by the credential holder key', 'CF-21; SD-JWT §7.3');
   const nowSeconds = policy.now / 1000;
   if (

@@ -24,7 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** The encryption key a wallet finds in the request object of `requestId` (OpenID4VP §8.3). */
 async function walletEncryptionKey(requestId: string): Promise<JWK> {
   const { requestObject } = await buildRequestObject({
-    keyRing,
+    keys: keyRing,
     clientIdPrefix: 'x509_san_dns',
     dns: 'issuer.example',
     responseUri: `https://issuer.example/verifier/response/${requestId}`,
@@ -54,7 +54,7 @@ async function encryptedResponse(
 
 const parse = (form: Record<string, string> | string[][], responseMode?: ResponseMode) =>
   parseAuthorizationResponse(new URLSearchParams(form), {
-    keyRing,
+    keys: keyRing,
     requestId: 'request-1',
     expectedQueryIds: ['pid'],
     ...(responseMode && { responseMode }),

@@ -15,6 +15,7 @@ import { RecordMac } from '../../adapters/keys/record-mac.js';
 import { SqliteSessionKeys } from '../../adapters/stores/sqlite/session-keys.js';
 import { JetStreamEventStore } from '../../adapters/stores/jetstream/event-store.js';
 import { startNatsServer, type RunningNats } from '../../testing/nats-server.js';
+import { randomIds } from '../../adapters/ids/random-ids.js';
 
 const NOW = 1_800_000_000_000;
 const mac = new RecordMac(randomBytes(32));
@@ -47,7 +48,7 @@ describe('KV entries written by anyone but an engine are never used (rule 3)', (
     await kv.put('offer.mallory-offer-01', JSON.stringify({ ids: ['demo_membership'], expiresAt: NOW + 60_000 }));
     expect(await offers.consume('issuer-state-of-mallory', NOW)).toBeUndefined();
     expect(await offers.serveOnce('mallory-offer-01', NOW)).toBeUndefined();
-    const genuine = new IssuerStates(randomBytes(32)).newOffer(['demo_membership'], NOW, 600);
+    const genuine = new IssuerStates(randomBytes(32), randomIds).newOffer(['demo_membership'], NOW, 600);
     await offers.create(genuine);
     expect(await offers.consume(genuine.issuerState, NOW)).toEqual(['demo_membership']);
     await nc.close();

@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyDpopProof } from '../../protocol/oauth2/dpop.js';
-import { importPublicJwk } from '../../protocol/jose/key-cache.js';
+import { PublicKeyImports } from '../../protocol/jose/key-cache.js';
 import { MemoryReplayCache } from '../../adapters/stores/memory/replay-cache.js';
 import { InvalidDpopProof } from '../../engine/errors.js';
 import { dpopProof, generateWalletKey, type WalletKey } from '../../wallet/keys.js';
 
 const NOW = 1_800_000_000_000;
 const URL_ = 'https://issuer.example/token';
-const options = () => ({ method: 'POST', url: URL_, now: NOW, replay: new MemoryReplayCache() });
+const keyImports = new PublicKeyImports();
+const importPublicJwk = (jwk: JWK, alg: string) => keyImports.import(jwk, alg);
+const options = () => ({ method: 'POST', url: URL_, now: NOW, replay: new MemoryReplayCache(), keyImports });
 
 async function custom(key: WalletKey, header: Record<string, unknown>, claims: Record<string, unknown>) {
   return new SignJWT({ htm: 'POST', htu: URL_, jti: 'j-1', iat: NOW / 1000, ...claims })

@@ -13,6 +13,10 @@ import { SqliteSessionKeys } from '../../adapters/stores/sqlite/session-keys.js'
 import { InvalidProof } from '../../engine/errors.js';
 import { generateWalletKey, keyProof } from '../../wallet/keys.js';
 import { KeyWrap } from '../../adapters/keys/key-wrap.js';
+import { randomIds } from '../../adapters/ids/random-ids.js';
+import { PublicKeyImports } from '../../protocol/jose/key-cache.js';
+
+const keyImports = new PublicKeyImports();
 
 const NOW = 1_800_000_000_000;
 let dir: string;
@@ -62,7 +66,7 @@ describe('c_nonce codec (OpenID4VCI §7)', () => {
 });
 
 describe('credential offers (OpenID4VCI §4.1)', () => {
-  const states = new IssuerStates(Buffer.alloc(32, 5));
+  const states = new IssuerStates(Buffer.alloc(32, 5), randomIds);
   it('serves an offer by reference once and binds its issuer_state to one challenge before expiry', async () => {
     const offers = new SqliteOfferStore(join(dir, 'state.sqlite'));
     const offer = states.newOffer(['demo_membership'], NOW, 600);
@@ -98,6 +102,7 @@ describe('key proofs (OpenID4VCI App. F.4)', () => {
       audience,
       isClientId: (iss) => iss === clientId,
       now: NOW,
+      keyImports,
     });
     expect(proof).toMatchObject({ jkt: key.jkt, nonce: 'n-1' });
   });
@@ -108,6 +113,7 @@ describe('key proofs (OpenID4VCI App. F.4)', () => {
         audience,
         isClientId: (iss) => iss === clientId,
         now: NOW,
+        keyImports,
       }),
     ).rejects.toThrow(InvalidProof);
     await expect(
@@ -115,22 +121,23 @@ describe('key proofs (OpenID4VCI App. F.4)', () => {
         audience,
         isClientId: (iss) => iss === clientId,
         now: NOW,
+        keyImports,
       }),
     ).rejects.toThrow(InvalidProof);
     const wrongTyp = await new SignJWT({ aud: audience, nonce: 'n', iat: NOW / 1000 })
       .setProtectedHeader({ alg: 'ES256', typ: 'JWT', jwk: key.publicJwk })
       .sign(key.privateKey);
     await expect(
-      verifyProofJwt(wrongTyp, { audience, isClientId: (iss) => iss === clientId, now: NOW }),
+      verifyProofJwt(wrongTyp, { audience, isClientId: (iss) => iss === clientId, now: NOW, keyImports }),
     ).rejects.toThrow(InvalidProof);
     const noNonce = await new SignJWT({ aud: audience, iat: NOW / 1000 })
       .setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: key.publicJwk })
       .sign(key.privateKey);
     await expect(
-      verifyProofJwt(noNonce, { audience, isClientId: (iss) => iss === clientId, now: NOW }),
+      verifyProofJwt(noNonce, { audience, isClientId: (iss) => iss === clientId, now: NOW, keyImports }),
     ).rejects.toThrow(InvalidProof);
     await expect(
-      verifyProofJwt('garbage', { audience, isClientId: (iss) => iss === clientId, now: NOW }),
+      verifyProofJwt('garbage', { audience, isClientId: (iss) => iss === clientId, now: NOW, keyImports }),
     ).rejects.toThrow(InvalidProof);
   });
   it('OpenID4VCI App. F.1: a proof whose iss is not the client_id is invalid_proof; iss absent or the client_id is accepted', async () => {
@@ -138,13 +145,26 @@ describe('key proofs (OpenID4VCI App. F.4)', () => {
     const proof = (iss?: string) =>
       keyProof(key, { audience, nonce: 'n', now: NOW, ...(iss !== undefined && { clientId: iss }) });
     await expect(
-      verifyProofJwt(await proof('another-client'), { audience, isClientId: (iss) => iss === clientId, now: NOW }),
+      verifyProofJwt(await proof('another-client'), {
+        audience,
+        isClientId: (iss) => iss === clientId,
+        now: NOW,
+        keyImports,
+      }),
     ).rejects.toThrow(/iss is not the client_id/);
     expect(
-      (await verifyProofJwt(await proof(clientId), { audience, isClientId: (iss) => iss === clientId, now: NOW })).jkt,
+      (
+        await verifyProofJwt(await proof(clientId), {
+          audience,
+          isClientId: (iss) => iss === clientId,
+          now: NOW,
+          keyImports,
+        })
+      ).jkt,
     ).toBe(key.jkt);
     expect(
-      (await verifyProofJwt(await proof(), { audience, isClientId: (iss) => iss === clientId, now: NOW })).jkt,
+      (await verifyProofJwt(await proof(), { audience, isClientId: (iss) => iss === clientId, now: NOW, keyImports }))
+        .jkt,
     ).toBe(key.jkt);
   });
 });

@@ -18,22 +18,30 @@ beforeAll(async () => {
 });
 afterAll(() => nats.stop());
 
-describeEventStoreContract('NATS JetStream', async () => {
-  run += 1;
-  const names = { stream: `PDI_TEST_${run}`, subjectPrefix: `pdi.test${run}`, deadlines: `pdi-test-deadlines-${run}` };
-  const connections = [await nats.connect()];
-  const store = await JetStreamEventStore.open(connections[0]!, mac, names);
-  return {
-    store,
-    reopen: async () => {
-      connections.push(await nats.connect());
-      return JetStreamEventStore.open(connections.at(-1)!, mac, names);
-    },
-    cleanup: async () => {
-      for (const connection of connections) await connection.close();
-    },
-  };
-});
+describeEventStoreContract(
+  'NATS JetStream',
+  async () => {
+    run += 1;
+    const names = {
+      stream: `PDI_TEST_${run}`,
+      subjectPrefix: `pdi.test${run}`,
+      deadlines: `pdi-test-deadlines-${run}`,
+    };
+    const connections = [await nats.connect()];
+    const store = await JetStreamEventStore.open(connections[0]!, mac, names);
+    return {
+      store,
+      reopen: async () => {
+        connections.push(await nats.connect());
+        return JetStreamEventStore.open(connections.at(-1)!, mac, names);
+      },
+      cleanup: async () => {
+        for (const connection of connections) await connection.close();
+      },
+    };
+  },
+  { describe, it, expect },
+);
 
 describe('reading a session from JetStream (rule 3: nothing on the bus is trusted unless an engine wrote it)', () => {
   const names = { stream: 'PDI_TEST_INDEX', subjectPrefix: 'pdi.testindex', deadlines: 'pdi-test-deadlines-index' };

@@ -31,7 +31,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const build = (overrides: Partial<Parameters<typeof buildRequestObject>[0]> = {}) =>
   buildRequestObject({
-    keyRing,
+    keys: keyRing,
     clientIdPrefix: 'x509_san_dns',
     dns: DNS,
     responseUri: RESPONSE_URI,
@@ -126,7 +126,7 @@ describe('client identifier prefixes (OpenID4VP §5.9.3)', () => {
   it('x509_san_dns refuses a dns that is not the host of response_uri', () => {
     expect(() =>
       clientIdFor({
-        keyRing,
+        keys: keyRing,
         clientIdPrefix: 'x509_san_dns',
         dns: DNS,
         responseUri: 'https://elsewhere.example/response',

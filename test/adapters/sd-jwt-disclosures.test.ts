@@ -11,9 +11,13 @@ import {
   elementDisclosure,
   type CraftOptions,
 } from '../support/crafted-sd-jwt.js';
+import { PublicKeyImports } from '../../protocol/jose/key-cache.js';
+import { VerifiedJwts } from '../../protocol/openid4vp/verified-jwts.js';
 
 const NOW = 1_800_000_000_000;
 const ISSUER = 'https://pid.example';
+const keyImports = new PublicKeyImports();
+const verifiedJwts = new VerifiedJwts();
 let issuerKey: WalletKey;
 let holder: WalletKey;
 
@@ -23,6 +27,8 @@ beforeAll(async () => {
 });
 
 const policy = (overrides: Partial<PresentationPolicy> = {}): PresentationPolicy => ({
+  keyImports,
+  verifiedJwts,
   trustedIssuers: new StaticTrustedIssuers([
     { issuer: ISSUER, jwks: { keys: [issuerKey.publicJwk as Record<string, unknown>] } },
   ]),

@@ -15,10 +15,15 @@ import {
 import { InvalidRequest } from '../../engine/errors.js';
 import { generateWalletKey, type WalletKey } from '../../wallet/keys.js';
 import { presentSdJwtVc } from '../../wallet/presentation.js';
+import { webCryptoSigner } from '../../adapters/keys/web-crypto-signer.js';
+import { PublicKeyImports } from '../../protocol/jose/key-cache.js';
+import { VerifiedJwts } from '../../protocol/openid4vp/verified-jwts.js';
 
 const NOW = 1_800_000_000_000;
 const ISSUER = 'https://pid.example';
 const PERSON = { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1984-01-26' };
+const keyImports = new PublicKeyImports();
+const verifiedJwts = new VerifiedJwts();
 let issuerKey: WalletKey;
 let holder: WalletKey;
 
@@ -26,7 +31,7 @@ async function pid(overrides: { now?: number; vct?: string; key?: WalletKey; lif
   const key = overrides.key ?? issuerKey;
   return issueSdJwtVc({
     issuer: ISSUER,
-    signingKey: { kid: 'pid-1', privateKey: key.privateKey, alg: 'ES256' },
+    signingKey: webCryptoSigner('pid-1', key.privateKey),
     vct: overrides.vct ?? 'urn:eudi:pid:1',
     claims: PERSON,
     disclosable: Object.keys(PERSON),
@@ -38,6 +43,8 @@ async function pid(overrides: { now?: number; vct?: string; key?: WalletKey; lif
 const present = (credential: string, claims = Object.keys(PERSON), now = NOW, key = holder) =>
   presentSdJwtVc(credential, key, { nonce: 'nonce-1', audience: 'x509_san_dns:issuer.example', claims, now });
 const policy = (overrides: Partial<PresentationPolicy> = {}): PresentationPolicy => ({
+  keyImports,
+  verifiedJwts,
   trustedIssuers: new StaticTrustedIssuers([
     { issuer: ISSUER, jwks: { keys: [issuerKey.publicJwk as Record<string, unknown>] } },
   ]),

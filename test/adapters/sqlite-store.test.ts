@@ -14,25 +14,29 @@ function tempFile() {
   return { path: join(dir, 'events.sqlite'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-describeEventStoreContract('SQLite', async () => {
-  const file = tempFile();
-  const opened: EventStore[] = [new SqliteEventStore(file.path)];
-  return {
-    store: opened[0]!,
-    reopen: async () => {
-      await opened.at(-1)!.close();
-      opened.push(new SqliteEventStore(file.path));
-      return opened.at(-1)!;
-    },
-    cleanup: async () => {
-      await opened
-        .at(-1)!
-        .close()
-        .catch(() => undefined);
-      file.remove();
-    },
-  };
-});
+describeEventStoreContract(
+  'SQLite',
+  async () => {
+    const file = tempFile();
+    const opened: EventStore[] = [new SqliteEventStore(file.path)];
+    return {
+      store: opened[0]!,
+      reopen: async () => {
+        await opened.at(-1)!.close();
+        opened.push(new SqliteEventStore(file.path));
+        return opened.at(-1)!;
+      },
+      cleanup: async () => {
+        await opened
+          .at(-1)!
+          .close()
+          .catch(() => undefined);
+        file.remove();
+      },
+    };
+  },
+  { describe, it, expect },
+);
 
 describe('SQLite store on one file shared by two connections (two processes)', () => {
   it('is in WAL mode, and of two writers at one version exactly one wins', async () => {

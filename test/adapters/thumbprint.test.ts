@@ -1,7 +1,10 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { importPublicJwk } from '../../protocol/jose/key-cache.js';
+import { PublicKeyImports } from '../../protocol/jose/key-cache.js';
 import { jwkThumbprint } from '../../protocol/jose/thumbprint.js';
+
+const imports = new PublicKeyImports();
+const importPublicJwk = (jwk: JWK, alg: string) => imports.import(jwk, alg);
 
 describe('JWK thumbprints and cached public-key imports', () => {
   it.each(['ES256', 'ES384', 'EdDSA', 'RS256'])(

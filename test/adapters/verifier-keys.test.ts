@@ -26,7 +26,7 @@ async function encryptTo(requestId: string, payload: unknown) {
 }
 const parse = (form: Record<string, string> | URLSearchParams, requestId = 'request-1') =>
   parseAuthorizationResponse(form instanceof URLSearchParams ? form : new URLSearchParams(form), {
-    keyRing,
+    keys: keyRing,
     requestId,
     expectedQueryIds: ['pid'],
   });

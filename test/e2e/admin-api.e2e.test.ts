@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditLog } from '../../protocol/endpoints/admin-auth.js';
+import type { AuditLine } from '../../protocol/endpoints/admin-auth.js';
 import { DEMO_PERSON } from '../../wallet/demo-pid-issuer.js';
 import { untilPresentation, untilToken } from '../../testing/flow-steps.js';
 import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
-
-type AuditLine = Parameters<AuditLog>[0];
 
 describe('admin API: authentication, throttling, audit, erasure (issue 10 §3, §4; seed 002 §3.3)', () => {
   const adminToken = 'admin-token-for-admin-tests-01';
@@ -22,7 +20,7 @@ describe('admin API: authentication, throttling, audit, erasure (issue 10 §3, �
   beforeAll(async () => {
     server = await startIssuer(
       { adminToken, rateLimits: { adminFailuresPerMinute: 3 } },
-      { audit: (line) => lines.push(line) },
+      { logger: { info: (_, fields) => lines.push(fields as AuditLine), warn: () => {}, error: () => {} } },
     );
   });
   afterAll(() => server.stop());
@@ -73,7 +71,7 @@ describe('admin API: authentication, throttling, audit, erasure (issue 10 §3, �
     const started = await untilPresentation(wallet);
     const sessionId = sessionOf(started.authSession);
     expect((await admin(`erase/${sessionId}`, adminToken)).status).toBe(200);
-    const events = await server.issuer.context.engine.store.read(sessionId);
+    const events = await server.internals.engine.store.read(sessionId);
     expect(events.at(-1)?.type).toBe('Erased');
     const presented = await wallet.respond(started.request);
     expect([presented.status, presented.body.error]).toEqual([400, 'invalid_request']);
@@ -81,6 +79,6 @@ describe('admin API: authentication, throttling, audit, erasure (issue 10 §3, �
     expect([followUp.status, followUp.body.error]).toEqual([400, 'invalid_session']);
     // Erasing again destroys nothing more and appends nothing.
     expect((await admin(`erase/${sessionId}`, adminToken)).status).toBe(200);
-    expect((await server.issuer.context.engine.store.read(sessionId)).length).toBe(events.length);
+    expect((await server.internals.engine.store.read(sessionId)).length).toBe(events.length);
   });
 });

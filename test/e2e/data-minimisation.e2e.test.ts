@@ -49,7 +49,7 @@ describe('data minimisation and erasure', () => {
       headers: { Authorization: `Bearer ${adminToken}` },
     });
     expect(erased.status).toBe(200);
-    const { sealer } = server.issuer.context;
+    const { sealer } = server.internals;
     const store = new SqliteEventStore(join(server.dataDir, 'events.sqlite'));
     const events = await store.read(erasedSession);
     await store.close();

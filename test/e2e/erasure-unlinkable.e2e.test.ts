@@ -19,7 +19,7 @@ describe('erasure leaves nothing that links sessions (seed 002 §3.3)', () => {
   let server: RunningIssuer;
   let wallet: Awaited<ReturnType<RunningIssuer['wallet']>>;
   const sessions: string[] = [];
-  const read = (sessionId: string): Promise<SessionEvent[]> => server.issuer.context.engine.store.read(sessionId);
+  const read = (sessionId: string): Promise<SessionEvent[]> => server.internals.engine.store.read(sessionId);
   const raw = () => ({
     dpop: jwkThumbprint(wallet.dpopKey.publicJwk),
     holder: jwkThumbprint(wallet.options.holderKey.publicJwk),
@@ -72,7 +72,7 @@ describe('erasure leaves nothing that links sessions (seed 002 §3.3)', () => {
   });
 
   it('seed 002 §3.3: before erasure a known key maps to the stored pseudonym; after erasure nobody can recompute it, nor read the wallet error', async () => {
-    const { pseudonyms, sealer } = server.issuer.context;
+    const { pseudonyms, sealer } = server.internals;
     const target = sessions[1]!;
     const stored = contextOf(fold(await read(target)));
     expect((await pseudonyms.of(target))('jkt', raw().dpop)).toBe(stored.dpopJkt);

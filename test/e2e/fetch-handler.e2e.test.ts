@@ -20,7 +20,7 @@ it('a whole flow runs through the Fetch-API handler alone', async () => {
 });
 
 it('seed size limit: the Fetch-API handler refuses an oversized body with 413 and the error JSON', async () => {
-  const body = 'a='.padEnd(server.issuer.context.config.bodyLimitBytes + 10, 'x');
+  const body = 'a='.padEnd(server.internals.config.bodyLimitBytes + 10, 'x');
   const response = await server.issuer.fetch(
     new Request(`${server.url}/token`, {
       method: 'POST',

@@ -5,7 +5,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { headers } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret, newEventId, newHandle, sessionOfHandle } from '../../protocol/handles.js';
+import { randomIds } from '../../adapters/ids/random-ids.js';
+import { hashSecret, newHandle, sessionOfHandle } from '../../protocol/handles.js';
 import { encodeRequest } from '../../transports/nats/wire.js';
 import { freePort, startCluster, type Cluster } from '../../testing/cluster.js';
 import { untilPdis, untilPresentation } from '../../testing/flow-steps.js';
@@ -32,10 +33,10 @@ describe('NATS mode does not trust the bus', () => {
       dpopJkt: string;
       request: Record<string, string>;
     }>();
-    const pdis = newHandle(sessionId);
+    const pdis = newHandle(randomIds, sessionId);
     const forged = {
       v: 1,
-      id: newEventId(),
+      id: randomIds.eventId(),
       sessionId,
       at: Date.now(),
       type: 'PresentationVerified',

@@ -30,7 +30,7 @@ describe('credential offers and input limits', () => {
   });
 
   it('an offer by value carries the issuer_state in the URI; the admin API needs its token', async () => {
-    const links = await createOffer(server.issuer.context, ['demo_membership'], false);
+    const links = await createOffer(server.internals, ['demo_membership'], false);
     const offer = JSON.parse(new URL(links.offerUri).searchParams.get('credential_offer')!);
     expect(offer.grants.authorization_code.issuer_state).toBe(links.issuerState);
     expect((await fetch(`${server.url}/admin/offers`, { method: 'POST', body: '{}' })).status).toBe(401);

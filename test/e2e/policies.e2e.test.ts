@@ -48,7 +48,7 @@ describe('configurable policies, keys and offers', () => {
 
   it('key rotation keeps the old public key published and signs with the new one after a restart', async () => {
     server = await startIssuer();
-    const before = server.issuer.context.keyRing.current().kid;
+    const before = server.internals.keys.credentialSigner().kid;
     const env = { ...process.env, DATA_DIR: server.dataDir, PUBLIC_URL: server.url };
     execFileSync(process.execPath, ['--import', 'tsx', 'bin/rotate-keys.ts'], { env, encoding: 'utf8' });
     const reopened = await KeyRing.open(server.dataDir, { now: server.clock.now, subjectDns: '127.0.0.1' });

@@ -43,7 +43,7 @@ describe('session creation rate limits (issue 10 §4)', () => {
   });
 
   it('issue 10 §4: an embedder hands the client address to the Fetch-API handler (here from its proxy header), and each address has its own limit', async () => {
-    const { config } = server.issuer.context;
+    const { config } = server.internals;
     const handler = createFetchHandler(server.issuer.handle, {
       publicUrl: config.publicUrl,
       bodyLimitBytes: config.bodyLimitBytes,

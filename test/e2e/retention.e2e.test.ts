@@ -33,7 +33,7 @@ describe('retention of ended sessions (issue 10 §4)', () => {
 
     server.clock.now += 61 * MINUTE;
     expect(await server.issuer.retainEnded()).toBe(4);
-    const { engine, sealer } = server.issuer.context;
+    const { engine, sealer } = server.internals;
     for (const sessionId of ended) {
       expect(await engine.store.read(sessionId)).toEqual([]);
       expect(await sealer.unseal(sessionId, 'v1.a.b.c')).toBeUndefined();

@@ -1,0 +1,41 @@
+import type { Config } from '../../config/schema.js';
+import type { Clock } from '../../protocol/ports.js';
+import {
+  JwksFileTrustedIssuers,
+  StaticTrustedIssuers,
+  UrlTrustedIssuers,
+  type TrustedIssuers,
+} from './trusted-issuers.js';
+
+/** Whom the issuer trusts: the PID issuers whose credentials it accepts (E-30) and the wallet providers whose attestations it accepts (ABCA). */
+export interface IssuerTrust {
+  pidIssuers: TrustedIssuers;
+  walletAttesters: TrustedIssuers;
+}
+
+const SECOND = 1000;
+
+/** The PID issuers trusted by any of the configured sources: the inline list, the JWKS file, the JWKS URL. */
+function configuredPidIssuers(config: Config, now: Clock): TrustedIssuers {
+  const { issuers, file, url, urlMaxAgeSeconds, urlTimeoutMs, urlMaxBytes } = config.trustedIssuers;
+  const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers as never)];
+  if (file) sources.push(new JwksFileTrustedIssuers(file));
+  if (url)
+    sources.push(
+      new UrlTrustedIssuers(url, {
+        maxAgeMs: urlMaxAgeSeconds * SECOND,
+        now,
+        ...(urlTimeoutMs && { timeoutMs: urlTimeoutMs }),
+        ...(urlMaxBytes && { maxBytes: urlMaxBytes }),
+      }),
+    );
+  return { keysFor: async (issuer) => (await Promise.all(sources.map((source) => source.keysFor(issuer)))).flat() };
+}
+
+/** The trust the configuration describes (`trustedIssuers`, `walletAttestation.trustedAttesters`); `now` ages the JWKS URL's copy. */
+export function configuredTrust(config: Config, now: Clock): IssuerTrust {
+  return {
+    pidIssuers: configuredPidIssuers(config, now),
+    walletAttesters: new StaticTrustedIssuers(config.walletAttestation.trustedAttesters as never),
+  };
+}

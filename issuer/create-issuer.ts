@@ -1,0 +1,141 @@
+import type { JWK } from 'jose';
+import { randomIds } from '../adapters/ids/random-ids.js';
+import { ClaimSealer } from '../adapters/keys/claim-sealer.js';
+import type { IssuerKeys } from '../adapters/keys/ports.js';
+import { Pseudonyms } from '../adapters/keys/pseudonyms.js';
+import { jsonLinesLogger } from '../adapters/logging/json-lines.js';
+import type { IssuerStores } from '../adapters/stores/ports.js';
+import type { IssuerTrust } from '../adapters/trust/configured-trust.js';
+import { parseConfig } from '../config/load.js';
+import type { Config, ConfigInput } from '../config/schema.js';
+import { Engine, engineConfig, expireDue, type SessionEvent } from '../engine/index.js';
+import { rateLimitsOf, type IssuerContext } from '../protocol/issuer-context.js';
+import { PublicKeyImports } from '../protocol/jose/key-cache.js';
+import { CNonceCodec } from '../protocol/openid4vci/c-nonce.js';
+import { IssuerStates } from '../protocol/openid4vci/issuer-state.js';
+import { VerifiedJwts } from '../protocol/openid4vp/verified-jwts.js';
+import type { Clock, Ids, Logger } from '../protocol/ports.js';
+import { pseudonymiser } from '../protocol/pseudonymise.js';
+import { retainEnded } from '../protocol/retention.js';
+import { createProtocolHandler } from '../protocol/router.js';
+import { createFetchHandler, type ProtocolHandler } from '../transports/http/fetch-handler.js';
+import { startHousekeeping } from './schedule.js';
+
+/** The ports a preset builds (`sqlitePreset`, `natsPreset`) or an embedder brings (its own stores, a KMS, its trust list). */
+export interface IssuerPorts {
+  stores: IssuerStores;
+  keys: IssuerKeys;
+  trust: IssuerTrust;
+}
+
+export interface IssuerOptions extends IssuerPorts {
+  /** The plain configuration, validated here (defaults applied; an unknown key is a `ConfigError`). */
+  config: ConfigInput;
+  /** Epoch ms; `Date.now` by default. */
+  clock?: Clock;
+  /** The random values; node:crypto by default. */
+  ids?: Ids;
+  /** JSON lines on stdout and stderr by default. */
+  logger?: Logger;
+  /** Told of every event once durably appended (never on a rebuild): how a host publishes domain events. */
+  onAccepted?: (event: SessionEvent) => void;
+}
+
+/** One issuer: transports wrap it from the outside (`handle` for Node HTTP or NATS, `fetch` for Fetch-API hosts). */
+export interface Issuer {
+  /** One protocol request → one response (never throws). */
+  handle: ProtocolHandler;
+  /** The same, over the Fetch API. */
+  fetch: (request: Request) => Promise<Response>;
+  /** Start the housekeeping: expiry every 5 s, retention every minute. */
+  start: () => void;
+  /** Stop the housekeeping, wait for its run in flight, then close the stores. Requests in flight are the transport's to drain first. */
+  stop: () => Promise<void>;
+  /** One expiry run now: `Expired` for the sessions whose deadline has passed. */
+  expireDue: () => Promise<number>;
+  /** One retention run now: compact the sessions that ended longer ago than `config.retention`. */
+  retainEnded: () => Promise<number>;
+}
+
+const SECOND = 1000;
+
+function engineConfigOf(config: Config) {
+  const { lifetimes, policy } = config;
+  return engineConfig({
+    lifetimes: Object.fromEntries(Object.entries(lifetimes).map(([name, seconds]) => [name, seconds * SECOND])),
+    holderContinuity: policy.holderContinuity,
+    maxPresentationAttempts: policy.maxPresentationAttempts,
+    ...(policy.batchSize !== undefined && { batchSize: policy.batchSize }),
+    onRetry: ({ attempts, maxAttempts }) =>
+      policy.afterWalletError === 'new_request' && attempts >= maxAttempts ? 'access_denied' : policy.afterWalletError,
+  });
+}
+
+/** The context the handlers share: every cache in it is this issuer's own, so two issuers in a process share nothing. */
+function contextOf(options: IssuerOptions): IssuerContext {
+  const config = parseConfig(options.config);
+  const { stores, keys, trust } = options;
+  const ids = options.ids ?? randomIds;
+  const pseudonyms = new Pseudonyms(stores.sessionKeys);
+  return {
+    config,
+    engine: new Engine({
+      store: stores.events,
+      config: engineConfigOf(config),
+      prepare: pseudonymiser(pseudonyms),
+      ...(options.onAccepted && { onAccepted: options.onAccepted }),
+    }),
+    keys,
+    now: options.clock ?? Date.now,
+    ids,
+    logger: options.logger ?? jsonLinesLogger,
+    replay: stores.replay,
+    offers: stores.offers,
+    sealer: new ClaimSealer(stores.sessionKeys),
+    pseudonyms,
+    trustedIssuers: trust.pidIssuers,
+    trustedAttesters: (issuer) => trust.walletAttesters.keysFor(issuer) as Promise<JWK[]>,
+    cNonces: new CNonceCodec(keys.derivedSecret('c_nonce')),
+    issuerStates: new IssuerStates(keys.derivedSecret('issuer_state'), ids),
+    limits: rateLimitsOf(config),
+    keyImports: new PublicKeyImports(),
+    verifiedJwts: new VerifiedJwts(),
+  };
+}
+
+/**
+ * `createIssuer` with the context its handlers share, for the test support in testing/
+ * (`startIssuer` hands it to tests as `internals`); hosts use `createIssuer`.
+ */
+export function composeIssuer(options: IssuerOptions): { issuer: Issuer; context: IssuerContext } {
+  const context = contextOf(options);
+  const { config, engine, now, ids, logger, sealer } = context;
+  const handle = createProtocolHandler(context);
+  const expire = () => expireDue(engine, now(), ids.eventId);
+  const retain = () => retainEnded(options.stores.events, sealer, now(), config.retention.endedSessionSeconds * SECOND);
+  let stopHousekeeping: (() => Promise<void>) | undefined;
+  const issuer: Issuer = {
+    handle,
+    fetch: createFetchHandler(handle, { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes }),
+    start: () => {
+      stopHousekeeping ??= startHousekeeping({ expireDue: expire, retainEnded: retain }, logger);
+    },
+    stop: async () => {
+      await stopHousekeeping?.();
+      stopHousekeeping = undefined;
+      await options.stores.close();
+    },
+    expireDue: expire,
+    retainEnded: retain,
+  };
+  return { issuer, context };
+}
+
+/**
+ * The one composition root: an OpenID4VCI issuer with Presentation during Issuance over the
+ * given ports. The configuration is validated here; everything stateful comes in as a port, and
+ * every cache is this issuer's own. The issuer owns its stores from now on (`stop` closes them).
+ */
+export function createIssuer(options: IssuerOptions): Issuer {
+  return composeIssuer(options).issuer;
+}

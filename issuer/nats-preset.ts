@@ -1,0 +1,42 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import { stateProtection } from '../adapters/keys/state-protection.js';
+import { closedTogether } from '../adapters/stores/closed-together.js';
+import { JetStreamEventStore } from '../adapters/stores/jetstream/event-store.js';
+import { JetStreamOfferStore } from '../adapters/stores/jetstream/offer-store.js';
+import { JetStreamReplayCache } from '../adapters/stores/jetstream/replay-cache.js';
+import { JetStreamSessionKeys } from '../adapters/stores/jetstream/session-keys.js';
+import { configuredTrust } from '../adapters/trust/configured-trust.js';
+import { ConfigError, parseConfig } from '../config/load.js';
+import type { ConfigInput } from '../config/schema.js';
+import type { Clock } from '../protocol/ports.js';
+import type { IssuerPorts } from './create-issuer.js';
+import { openDataDirKeys } from './data-dir-keys.js';
+
+/**
+ * NATS JetStream, as ports for `createIssuer`: state shared by every instance on the same
+ * stream and buckets (`config.nats`), every record authenticated, session keys wrapped; the key
+ * file in `config.dataDir` (shared by the instances); the trust the configuration lists. The
+ * connection is the host's: closing the stores leaves it open (the host drains it).
+ */
+export async function natsPreset(
+  input: ConfigInput,
+  connection: NatsConnection,
+  clock: Clock = Date.now,
+): Promise<IssuerPorts> {
+  const config = parseConfig(input);
+  if (!config.nats) throw new ConfigError('configuration: nats: required by the NATS preset');
+  const keys = await openDataDirKeys(config, clock());
+  const { mac, wrap } = stateProtection(keys);
+  const prefix = config.nats.subjectPrefix;
+  const stores = closedTogether({
+    events: await JetStreamEventStore.open(connection, mac, {
+      stream: config.nats.stream,
+      subjectPrefix: `${prefix}.events`,
+      deadlines: `${prefix}-deadlines`,
+    }),
+    replay: await JetStreamReplayCache.open(connection, mac, `${prefix}-replay`),
+    sessionKeys: await JetStreamSessionKeys.open(connection, wrap, `${prefix}-session-keys`),
+    offers: await JetStreamOfferStore.open(connection, mac, `${prefix}-offers`),
+  });
+  return { stores, keys, trust: configuredTrust(config, clock) };
+}

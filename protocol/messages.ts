@@ -1,4 +1,4 @@
-import { DPOP_ALGORITHMS } from './oauth2/dpop.js';
+import { DPOP_ALGORITHMS } from './capabilities.js';
 import { type EngineError, InvalidRequest } from '../engine/errors.js';
 
 /**

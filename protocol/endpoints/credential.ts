@@ -1,6 +1,7 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { z } from 'zod';
 import { hashSecret, newEventId, sessionOfHandle } from '../handles.js';
+import { CREDENTIAL_SIGNING_ALGORITHM } from '../capabilities.js';
 import { verifyDpopProof } from '../oauth2/dpop.js';
 import { verifyProofJwt } from '../openid4vci/proof.js';
 import { issueSdJwtVc } from '../openid4vci/sd-jwt-vc.js';
@@ -182,7 +183,7 @@ async function buildCredential(
   const key = ctx.keyRing.current();
   return issueSdJwtVc({
     issuer: ctx.config.publicUrl,
-    signingKey: { kid: key.kid, privateKey: key.privateKey, alg: 'ES256' },
+    signingKey: { kid: key.kid, privateKey: key.privateKey, alg: CREDENTIAL_SIGNING_ALGORITHM },
     vct: configuration.vct,
     claims,
     disclosable: configuration.disclosable,

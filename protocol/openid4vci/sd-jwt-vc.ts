@@ -1,11 +1,12 @@
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import type { JWK } from 'jose';
+import type { CREDENTIAL_SIGNING_ALGORITHM } from '../capabilities.js';
 
 export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
-  alg: 'ES256';
+  alg: typeof CREDENTIAL_SIGNING_ALGORITHM;
 }
 
 /** An ES256 signer over the JWS signing input, as @sd-jwt expects (base64url of the raw r‖s signature). */

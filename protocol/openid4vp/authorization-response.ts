@@ -2,6 +2,7 @@ import { compactDecrypt, decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
 import { InvalidRequest } from '../../engine/errors.js';
 import type { KeyRing } from '../../adapters/keys/keyring.js';
+import { RESPONSE_ENCRYPTION } from '../capabilities.js';
 import type { ResponseMode } from './request-object.js';
 
 export type AuthorizationResponse =
@@ -107,8 +108,8 @@ async function decrypt(jwe: string, keyRing: KeyRing, requestId: string): Promis
   let plaintext: Uint8Array;
   try {
     ({ plaintext } = await compactDecrypt(jwe, keyRing.responseEncryptionKey(requestId).privateKey, {
-      keyManagementAlgorithms: ['ECDH-ES'],
-      contentEncryptionAlgorithms: ['A128GCM', 'A256GCM'],
+      keyManagementAlgorithms: [...RESPONSE_ENCRYPTION.algorithms],
+      contentEncryptionAlgorithms: [...RESPONSE_ENCRYPTION.encodings],
     }));
   } catch {
     fail("the encrypted response cannot be decrypted with this request's key");

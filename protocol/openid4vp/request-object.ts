@@ -1,6 +1,12 @@
 import { SignJWT } from 'jose';
 import { z } from 'zod';
 import type { KeyRing } from '../../adapters/keys/keyring.js';
+import {
+  KB_JWT_ALGORITHMS,
+  REQUEST_OBJECT_SIGNING_ALGORITHM,
+  RESPONSE_ENCRYPTION,
+  SD_JWT_ALGORITHMS,
+} from '../capabilities.js';
 
 export type ClientIdPrefix = 'x509_san_dns' | 'x509_hash' | 'redirect_uri';
 export type ResponseMode = 'direct_post' | 'direct_post.jwt';
@@ -91,7 +97,7 @@ export async function buildRequestObject(input: {
     input.responseMode === 'direct_post.jwt'
       ? {
           jwks: { keys: [input.keyRing.responseEncryptionKey(input.requestId).publicJwk] },
-          encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'],
+          encrypted_response_enc_values_supported: RESPONSE_ENCRYPTION.encodings,
         }
       : {};
   const claims = {
@@ -104,7 +110,10 @@ export async function buildRequestObject(input: {
     state: input.state,
     dcql_query: input.dcqlQuery,
     client_metadata: {
-      vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] } },
+      // OpenID4VP App. B.3.4: what verify-presentation accepts.
+      vp_formats_supported: {
+        'dc+sd-jwt': { 'sd-jwt_alg_values': SD_JWT_ALGORITHMS, 'kb-jwt_alg_values': KB_JWT_ALGORITHMS },
+      },
       ...encryption,
     },
     aud: SELF_ISSUED_AUDIENCE,
@@ -119,7 +128,11 @@ export async function buildRequestObject(input: {
   }
   const key = input.keyRing.verifierKey();
   const requestObject = await new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, typ: REQUEST_OBJECT_TYPE, x5c: key.x5c })
+    .setProtectedHeader({
+      alg: REQUEST_OBJECT_SIGNING_ALGORITHM satisfies typeof key.alg,
+      typ: REQUEST_OBJECT_TYPE,
+      x5c: key.x5c,
+    })
     .sign(key.privateKey);
   return { clientId, requestObject, contentType: 'application/oauth-authz-req+jwt' };
 }

@@ -1,4 +1,3 @@
-import type { JWK } from 'jose';
 import { prepareDataDir } from '../adapters/stores/data-dir.js';
 import { CNonceCodec } from '../protocol/openid4vci/c-nonce.js';
 import { KeyRing } from '../adapters/keys/keyring.js';
@@ -40,7 +39,7 @@ const SECOND = 1000;
 /** Trusted by any of the sources: the inline list, the JWKS file, the JWKS URL. */
 function trustedIssuersOf(config: Config, now: () => number): TrustedIssuers {
   const { issuers, file, url, urlMaxAgeSeconds, urlTimeoutMs, urlMaxBytes } = config.trustedIssuers;
-  const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers as never)];
+  const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers)];
   if (file) sources.push(new JwksFileTrustedIssuers(file));
   if (url)
     sources.push(
@@ -88,7 +87,7 @@ export async function openIssuer(
     prepare: pseudonymiser(pseudonyms),
     ...(backends.nats && { onAccepted: publishDomainEvents(backends.nats, prefix) }),
   });
-  const attesters = new StaticTrustedIssuers(config.walletAttestation.trustedAttesters as never);
+  const attesters = new StaticTrustedIssuers(config.walletAttestation.trustedAttesters);
   const context: IssuerContext = {
     config,
     engine,
@@ -99,7 +98,7 @@ export async function openIssuer(
     sealer: new ClaimSealer(backends.sessionKeys),
     pseudonyms,
     trustedIssuers: trustedIssuersOf(config, now),
-    trustedAttesters: (issuer: string) => attesters.keysFor(issuer) as Promise<JWK[]>,
+    trustedAttesters: (issuer: string) => attesters.keysFor(issuer),
     cNonces: new CNonceCodec(keyRing.derivedSecret('c_nonce')),
     issuerStates: new IssuerStates(keyRing.derivedSecret('issuer_state')),
     limits: rateLimitsOf(config),

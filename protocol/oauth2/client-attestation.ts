@@ -14,7 +14,6 @@ export interface AttestationOptions {
   /** Public keys of the wallet providers we trust, by their `iss`. */
   trustedAttesters: (issuer: string) => Promise<JWK[]>;
   replay: ReplayCache;
-  maxAgeSeconds?: number;
 }
 
 const fail = (description: string, rule: string) => (cause?: unknown) =>
@@ -38,14 +37,13 @@ const ATTESTATION_REFUSALS: Refusals = {
 };
 
 /** ABCA §5.2: the PoP is signed by the attested instance key, for us, fresh (iat within 5 minutes, 60 s of skew). */
-function popProfile(issuer: string, maxAgeSeconds = 300): JwtProfile {
-  const tolerance = Math.min(60, maxAgeSeconds);
+function popProfile(issuer: string): JwtProfile {
   return {
     typ: 'oauth-client-attestation-pop+jwt',
     algorithms: CLIENT_ATTESTATION_ALGORITHMS,
     audience: issuer,
-    maxTokenAge: maxAgeSeconds - tolerance,
-    clockTolerance: tolerance,
+    maxTokenAge: 240,
+    clockTolerance: 60,
   };
 }
 const notAttestedKey = fail('the attestation PoP is not signed by the attested key', 'ABCA §5.2');
@@ -92,7 +90,7 @@ export async function verifyClientAttestation(
   if (!cnf || typeof cnf !== 'object' || 'd' in cnf)
     throw fail('the wallet attestation has no public cnf.jwk', 'ABCA §5.1')();
   // ABCA §5.2: the PoP is signed by the attested instance key, for us, fresh and single use.
-  const profile = popProfile(options.issuer, options.maxAgeSeconds);
+  const profile = popProfile(options.issuer);
   const { payload: proof } = await verifyJwt(pop, profile, { keys: [cnf], now: options.now, refuse: POP_REFUSALS });
   if (proof.iss !== undefined && proof.iss !== sub)
     throw fail('the attestation PoP iss differs from the attestation sub', 'ABCA §5.2')();

@@ -14,9 +14,12 @@ export interface DpopOptions {
   replay: ReplayCache;
   /** The access token sent with the proof; its hash must be the proof's `ath` (RFC 9449 §4.3 (11)). */
   accessToken?: string;
+  /** How old a proof's iat may be (config `dpop.maxAgeSeconds`, 60 s by default). */
   maxAgeSeconds?: number;
-  maxFutureSeconds?: number;
 }
+
+/** §11.1: how far a proof's iat may lie ahead of our clock. */
+const MAX_FUTURE_SECONDS = 10;
 
 const fail = (description: string, rule: string) => (cause?: unknown) =>
   withCause(new InvalidDpopProof(description, rule), cause);
@@ -34,10 +37,10 @@ const REFUSE: Refusals = {
   invalid: fail('the DPoP proof signature is not valid', 'RFC 9449 §4.3 (6)'),
 };
 
-/** §4.3 (10): `iat` no older than `maxAge`, no more than `maxFuture` ahead (never more than maxAge: the window stays within maxAge). */
+/** §4.3 (10): `iat` no older than `maxAge` and no more than 10 s ahead (less when maxAge is shorter). */
 function profileOf(options: DpopOptions): JwtProfile {
   const maxAge = options.maxAgeSeconds ?? 60;
-  const tolerance = Math.min(options.maxFutureSeconds ?? 10, maxAge);
+  const tolerance = Math.min(MAX_FUTURE_SECONDS, maxAge);
   return { typ: 'dpop+jwt', algorithms: DPOP_ALGORITHMS, maxTokenAge: maxAge - tolerance, clockTolerance: tolerance };
 }
 

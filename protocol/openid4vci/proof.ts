@@ -28,6 +28,14 @@ const REFUSE: Refusals = {
   invalid,
 };
 
+/** App. F.4, §13.8: the iat at most 5 minutes old and at most 60 s ahead. */
+const PROFILE: JwtProfile = {
+  typ: 'openid4vci-proof+jwt',
+  algorithms: KEY_PROOF_ALGORITHMS,
+  maxTokenAge: 240,
+  clockTolerance: 60,
+};
+
 /** App. F.1: exactly one key, as `jwk` (no `kid`, no `x5c`). */
 function oneJwk(header: ProtectedHeaderParameters): void {
   if (!header.jwk || header.kid !== undefined || header.x5c !== undefined)
@@ -46,25 +54,18 @@ export async function verifyProofJwt(
     /** Whether `iss` names the client of this authorization (the session keeps only its pseudonym). */
     isClientId: (iss: string) => boolean;
     now: number;
-    maxAgeSeconds?: number;
-    maxFutureSeconds?: number;
   },
 ): Promise<VerifiedProof> {
-  const maxAge = options.maxAgeSeconds ?? 300;
-  const tolerance = Math.min(options.maxFutureSeconds ?? 60, maxAge);
-  const profile: JwtProfile = {
-    typ: 'openid4vci-proof+jwt',
-    algorithms: KEY_PROOF_ALGORITHMS,
-    audience: options.audience,
-    maxTokenAge: maxAge - tolerance,
-    clockTolerance: tolerance,
-  };
-  const { payload, key: jwk } = await verifyJwt(jwt, profile, {
-    keys: 'embedded',
-    now: options.now,
-    refuse: REFUSE,
-    inspect: { header: oneJwk },
-  });
+  const { payload, key: jwk } = await verifyJwt(
+    jwt,
+    { ...PROFILE, audience: options.audience },
+    {
+      keys: 'embedded',
+      now: options.now,
+      refuse: REFUSE,
+      inspect: { header: oneJwk },
+    },
+  );
   // App. F.1: `iss`, when present, is the client_id of the client making the request.
   if (payload.iss !== undefined && (typeof payload.iss !== 'string' || !options.isClientId(payload.iss)))
     throw fail('proof iss is not the client_id of this authorization', 'OpenID4VCI App. F.1')();

@@ -28,7 +28,6 @@ export interface PresentationPolicy {
   acceptedVcts: string[];
   requiredClaims: string[];
   now: number;
-  maxKbAgeSeconds?: number;
   /** From policy, never from what the wallet sent (OpenID4VP §14.1). */
   requireKeyBinding: boolean;
   /** A PID without `exp` is refused unless this is set (SD-JWT VC §3.2.2.2: a PID's validity must be bounded). */
@@ -43,6 +42,7 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'ascii').dige
 const issuerJwts = new VerifiedJwts();
 
 const DEFAULT_TOLERANCE = 30;
+const MAX_KB_AGE_SECONDS = 300;
 
 function fail(description: string, rule: string): never {
   throw new InvalidRequest(description, rule);
@@ -81,14 +81,13 @@ const KB_REFUSALS: Refusals = {
   iat: refusal('the key-binding JWT iat is not fresh', 'SD-JWT §7.3'),
 };
 
-/** SD-JWT §7.3: the KB-JWT, its iat no older than maxKbAgeSeconds, no further ahead than the clock tolerance. */
+/** SD-JWT §7.3: the KB-JWT, its iat at most 5 minutes old and no further ahead than the clock tolerance. */
 function keyBindingProfile(policy: PresentationPolicy): JwtProfile {
   const tolerance = policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE;
-  const maxAge = policy.maxKbAgeSeconds ?? 300;
   return {
     typ: 'kb+jwt',
     algorithms: KB_JWT_ALGORITHMS,
-    maxTokenAge: Math.max(0, maxAge - tolerance),
+    maxTokenAge: Math.max(0, MAX_KB_AGE_SECONDS - tolerance),
     clockTolerance: tolerance,
   };
 }

@@ -1,5 +1,4 @@
 import {
-  decodeJwt,
   decodeProtectedHeader,
   jwtVerify,
   UnsecuredJWT,
@@ -88,9 +87,9 @@ function embeddedJwk(header: ProtectedHeaderParameters, refuse: Refusals): JWK {
 }
 
 /**
- * Verify a compact JWT with jose: typ, the algorithm allow-list, the caller's own header and claims
- * checks and jose's claim checks (`maxTokenAge`, `clockTolerance`, `requiredClaims`, `audience`) all
- * come before any signature work (issue 10 §4, RFC 9449 §11.1: a forged or stale JWT costs no
+ * Verify a compact JWT with jose: typ, the algorithm allow-list, the caller's header checks, jose's
+ * claim checks (`maxTokenAge`, `clockTolerance`, `requiredClaims`, `audience`) and the caller's
+ * claims checks all come before any signature work (issue 10 §4, RFC 9449 §11.1: a forged or stale JWT costs no
  * verification), the claims through `UnsecuredJWT.decode`, which runs exactly the claim validation
  * `jwtVerify` runs again after the signature. Every refusal is the verifier's protocol error, with
  * jose's error as its `cause`.
@@ -112,18 +111,13 @@ export async function verifyJwt(jwt: string, profile: JwtProfile, options: Verif
   if (typeof alg !== 'string' || !profile.algorithms.includes(alg)) throw refuse.alg();
   options.inspect?.header?.(header);
   const embedded = options.keys === 'embedded' ? embeddedJwk(header, refuse) : undefined;
-  try {
-    payload = decodeJwt(jwt);
-  } catch (cause) {
-    throw refuse.malformed(cause);
-  }
-  options.inspect?.claims?.(payload);
   const claims = claimOptions(profile, options.now);
   try {
-    UnsecuredJWT.decode(`${UNSECURED_HEADER}.${parts[1]}.`, claims);
+    ({ payload } = UnsecuredJWT.decode(`${UNSECURED_HEADER}.${parts[1]}.`, claims));
   } catch (cause) {
     throw refusal(refuse, cause);
   }
+  options.inspect?.claims?.(payload);
   const verifyOptions = { ...claims, algorithms: [...profile.algorithms], ...(typs.length === 1 && { typ: typs[0] }) };
   let failure: unknown;
   for (const jwk of embedded ? [embedded] : (options.keys as readonly JWK[])) {

@@ -73,7 +73,7 @@ function checkClaims(payload: JWTPayload, options: DpopOptions): void {
  * Verify a DPoP proof (RFC 9449 §4.3) and answer the thumbprint of the key it proves.
  *
  * Order (issue 10 §4, RFC 9449 §11.1): every check that costs nothing comes first (typ, alg,
- * the key's shape, htm, htu, ath, the jti's form, the iat window; verify-jwt.ts), so a forged or
+ * the key's shape, the iat window, htm, htu, ath, the jti's form; verify-jwt.ts), so a forged or
  * stale proof never costs a signature verification; then the key's size and the signature; the
  * jti's single use comes last, after the signature, because recording the jti of an unverified
  * proof would let anyone burn the jti of a genuine proof they have seen (and fill the replay cache).

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { TrustedIssuer } from '../adapters/trust/trusted-issuers.js';
 
 const seconds = z.number().int().positive();
 
@@ -33,11 +34,6 @@ export const HttpLimits = z
     message: 'headersTimeoutMs must not exceed requestTimeoutMs',
   });
 export type HttpLimits = z.infer<typeof HttpLimits>;
-
-const TrustedIssuerEntry = z.strictObject({
-  issuer: z.string().min(1),
-  jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) }),
-});
 
 /**
  * NATS: with `url` set, the event log, replay cache, session keys and offers live in
@@ -125,12 +121,12 @@ export const Config = z.strictObject({
     .int()
     .positive()
     .default(64 * 1024),
-  http: HttpLimits.default(HttpLimits.parse({})),
+  http: HttpLimits.prefault({}),
   /** Refuse request_uri, response_type, code_challenge and code_challenge_method on the challenge, as the seed says. */
   strictSeedParameters: z.boolean().default(false),
   walletAttestation: z
-    .strictObject({ required: z.boolean().default(false), trustedAttesters: z.array(TrustedIssuerEntry).default([]) })
-    .default({ required: false, trustedAttesters: [] }),
+    .strictObject({ required: z.boolean().default(false), trustedAttesters: z.array(TrustedIssuer).default([]) })
+    .prefault({}),
   /** Issuers whose credentials the verifier accepts: a JWKS file (re-read when it changes), a URL (re-fetched after urlMaxAgeSeconds), inline entries. */
   trustedIssuers: z
     .strictObject({
@@ -140,9 +136,9 @@ export const Config = z.strictObject({
       /** Issue 10 §4: the URL's fetch, body included, is given up past this time or size (defaults 5 s, 1 MiB; then it trusts nobody). */
       urlTimeoutMs: z.number().int().positive().optional(),
       urlMaxBytes: z.number().int().positive().optional(),
-      issuers: z.array(TrustedIssuerEntry).default([]),
+      issuers: z.array(TrustedIssuer).default([]),
     })
-    .default({ issuers: [], urlMaxAgeSeconds: 60 }),
+    .prefault({}),
   verifier: z
     .strictObject({
       clientIdPrefix: z.enum(['x509_san_dns', 'x509_hash', 'redirect_uri']).default('x509_san_dns'),
@@ -152,12 +148,7 @@ export const Config = z.strictObject({
       /** Clock skew allowed for the PID's and the key-binding JWT's `nbf`, `exp` and `iat`. */
       clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     })
-    .default({
-      clientIdPrefix: 'x509_san_dns',
-      responseMode: 'direct_post',
-      allowPidWithoutExp: false,
-      clockToleranceSeconds: 30,
-    }),
+    .prefault({}),
   /**
    * By credential configuration id. Kept without a prototype, so that a requested id is only
    * ever one configured here: `constructor`, `__proto__` or `toString` name nothing (issue 10 §5).
@@ -180,7 +171,7 @@ export const Config = z.strictObject({
       cNonce: seconds.default(60),
       offer: seconds.default(600),
     })
-    .default({ session: 600, request: 300, pdis: 300, code: 60, token: 300, cNonce: 60, offer: 600 }),
+    .prefault({}),
   policy: z
     .strictObject({
       holderContinuity: z.boolean().default(false),
@@ -189,8 +180,8 @@ export const Config = z.strictObject({
       /** Batch issuance (OpenID4VCI §12.2.4): up to this many key proofs, so credentials, per request; unset: one. */
       batchSize: z.number().int().min(2).max(16).optional(),
     })
-    .default({ holderContinuity: false, maxPresentationAttempts: 3, afterWalletError: 'new_request' }),
-  dpop: z.strictObject({ maxAgeSeconds: seconds.default(60) }).default({ maxAgeSeconds: 60 }),
+    .prefault({}),
+  dpop: z.strictObject({ maxAgeSeconds: seconds.default(60) }).prefault({}),
   nats: NatsSettings.optional(),
   /**
    * Issue 10 §4, per process and per minute: new sessions (first challenge calls) per client
@@ -202,11 +193,9 @@ export const Config = z.strictObject({
       sessionsPerMinutePerKey: z.number().int().positive().default(60),
       adminFailuresPerMinute: z.number().int().positive().default(5),
     })
-    .default({ sessionsPerMinutePerAddress: 3000, sessionsPerMinutePerKey: 60, adminFailuresPerMinute: 5 }),
+    .prefault({}),
   /** Issue 10 §4: ended sessions are compacted to a minimal audit record this long after they ended (SQLite store). */
-  retention: z
-    .strictObject({ endedSessionSeconds: seconds.default(7 * 24 * 3600) })
-    .default({ endedSessionSeconds: 7 * 24 * 3600 }),
+  retention: z.strictObject({ endedSessionSeconds: seconds.default(7 * 24 * 3600) }).prefault({}),
   /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
   adminToken: z.string().min(16).optional(),
 });

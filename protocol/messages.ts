@@ -1,4 +1,4 @@
-import { DPOP_ALGORITHMS } from './oauth2/dpop.js';
+import { DPOP_ALGORITHMS } from './capabilities.js';
 import { type EngineError, InvalidRequest } from '../engine/errors.js';
 
 /**
@@ -68,14 +68,19 @@ export function authenticationRequired(): ProtocolResponse {
 }
 
 const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+/** RFC 9110 §8.3.1: the body's media type, without its parameters, in lower case. */
+function mediaType(request: ProtocolRequest): string | undefined {
+  return request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+}
 
 /**
  * A form body: the right content type, and every parameter at most once
  * (RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once").
  */
 export function readForm(request: ProtocolRequest): Map<string, string> {
-  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== FORM) throw new InvalidRequest(`content type must be ${FORM}`, 'RFC 6749 §3.2');
+  if (mediaType(request) !== FORM) throw new InvalidRequest(`content type must be ${FORM}`, 'RFC 6749 §3.2');
   const form = new URLSearchParams(request.body);
   const params = new Map<string, string>();
   for (const [name, value] of form) {
@@ -85,13 +90,16 @@ export function readForm(request: ProtocolRequest): Map<string, string> {
   return params;
 }
 
-/** A JSON object body with the right content type. */
-export function readJson(request: ProtocolRequest): unknown {
-  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw new InvalidRequest('content type must be application/json', 'OpenID4VCI §8.2');
+/** A JSON body with the right content type, parsed; refused with the endpoint's own error class and requirement. */
+export function readJson(
+  request: ProtocolRequest,
+  Refusal: new (description: string, rule: string) => EngineError,
+  rule: string,
+): unknown {
+  if (mediaType(request) !== JSON_TYPE) throw new Refusal(`content type must be ${JSON_TYPE}`, rule);
   try {
     return JSON.parse(request.body);
   } catch {
-    throw new InvalidRequest('body is not valid JSON', 'OpenID4VCI §8.2');
+    throw new Refusal('body is not valid JSON', rule);
   }
 }

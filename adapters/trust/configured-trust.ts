@@ -18,7 +18,7 @@ const SECOND = 1000;
 /** The PID issuers trusted by any of the configured sources: the inline list, the JWKS file, the JWKS URL. */
 function configuredPidIssuers(config: Config, now: Clock): TrustedIssuers {
   const { issuers, file, url, urlMaxAgeSeconds, urlTimeoutMs, urlMaxBytes } = config.trustedIssuers;
-  const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers as never)];
+  const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers)];
   if (file) sources.push(new JwksFileTrustedIssuers(file));
   if (url)
     sources.push(
@@ -36,6 +36,6 @@ function configuredPidIssuers(config: Config, now: Clock): TrustedIssuers {
 export function configuredTrust(config: Config, now: Clock): IssuerTrust {
   return {
     pidIssuers: configuredPidIssuers(config, now),
-    walletAttesters: new StaticTrustedIssuers(config.walletAttestation.trustedAttesters as never),
+    walletAttesters: new StaticTrustedIssuers(config.walletAttestation.trustedAttesters),
   };
 }

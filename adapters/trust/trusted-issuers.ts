@@ -7,14 +7,21 @@ export interface TrustedIssuers {
   keysFor(issuer: string): Promise<JWK[]>;
 }
 
-export const TrustedIssuerList = z.array(
-  z.object({ issuer: z.string().min(1), jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) }),
-);
-export type TrustedIssuerList = z.infer<typeof TrustedIssuerList>;
+/** One trusted issuer and its public keys, as the configuration holds it (an unknown member is an error there). */
+export const TrustedIssuer = z.strictObject({
+  issuer: z.string().min(1),
+  jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) }),
+});
+export type TrustedIssuer = z.infer<typeof TrustedIssuer>;
+
+/** A published trust list (a JWKS file or URL): the same entries, their unknown members ignored. */
+const TrustList = z.object({
+  issuers: z.array(z.object({ ...TrustedIssuer.shape, jwks: z.object(TrustedIssuer.shape.jwks.shape) })),
+});
 
 /** A fixed list, from the configuration. */
 export class StaticTrustedIssuers implements TrustedIssuers {
-  constructor(private readonly list: TrustedIssuerList) {}
+  constructor(private readonly list: readonly TrustedIssuer[]) {}
 
   async keysFor(issuer: string): Promise<JWK[]> {
     return this.list.filter((entry) => entry.issuer === issuer).flatMap((entry) => entry.jwks.keys as JWK[]);
@@ -46,7 +53,7 @@ export class JwksFileTrustedIssuers implements TrustedIssuers {
       } catch {
         json = {};
       }
-      const parsed = z.object({ issuers: TrustedIssuerList }).safeParse(json);
+      const parsed = TrustList.safeParse(json);
       this.loaded = { stamp, issuers: new StaticTrustedIssuers(parsed.success ? parsed.data.issuers : []) };
     }
     return this.loaded.issuers;
@@ -105,7 +112,7 @@ export class UrlTrustedIssuers implements TrustedIssuers {
     assertTrustListUrl(url);
   }
 
-  private async fetchList(): Promise<TrustedIssuerList> {
+  private async fetchList(): Promise<TrustedIssuer[]> {
     try {
       const response = await (this.options.fetch ?? fetch)(this.url, {
         headers: { Accept: 'application/json' },
@@ -113,9 +120,7 @@ export class UrlTrustedIssuers implements TrustedIssuers {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
       });
       if (!response.ok) return [];
-      const parsed = z
-        .object({ issuers: TrustedIssuerList })
-        .safeParse(JSON.parse(await readCapped(response, this.options.maxBytes ?? 1024 * 1024)));
+      const parsed = TrustList.safeParse(JSON.parse(await readCapped(response, this.options.maxBytes ?? 1024 * 1024)));
       return parsed.success ? parsed.data.issuers : [];
     } catch {
       return [];

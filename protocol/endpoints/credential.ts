@@ -21,6 +21,7 @@ import { endpoints, type IssuerContext } from '../issuer-context.js';
 import {
   authenticationRequired,
   jsonResponse,
+  readJson,
   resourceErrorResponse,
   type ProtocolRequest,
   type ProtocolResponse,
@@ -36,17 +37,9 @@ const CredentialRequest = z
     message: 'exactly one of credential_configuration_id and credential_identifier',
   });
 
+/** OpenID4VCI §8.2: a JSON credential request. */
 function readRequest(request: ProtocolRequest) {
-  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json')
-    throw new InvalidCredentialRequest('content type must be application/json', 'OpenID4VCI §8.2');
-  let json: unknown;
-  try {
-    json = JSON.parse(request.body);
-  } catch {
-    throw new InvalidCredentialRequest('body is not valid JSON', 'OpenID4VCI §8.2');
-  }
-  const parsed = CredentialRequest.safeParse(json);
+  const parsed = CredentialRequest.safeParse(readJson(request, InvalidCredentialRequest, 'OpenID4VCI §8.2'));
   if (!parsed.success)
     throw new InvalidCredentialRequest(
       `malformed credential request: ${parsed.error.issues[0]?.message}`,

@@ -1,6 +1,9 @@
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTPayload } from 'jose';
-import type { PublicKeyImports } from '../jose/key-cache.js';
+import { decodeJwt, type JWK } from 'jose';
+import { CLIENT_ATTESTATION_ALGORITHMS } from '../capabilities.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
+import { acceptedUntil, verifyJwt, type JwtProfile, type Refusals } from '../jose/verify-jwt.js';
+import type { PublicKeyImports } from '../jose/key-cache.js';
+import { withCause } from '../jose/with-cause.js';
 import { InvalidClient } from '../../engine/errors.js';
 import type { ReplayCache } from '../../adapters/stores/ports.js';
 
@@ -13,41 +16,47 @@ export interface AttestationOptions {
   trustedAttesters: (issuer: string) => Promise<JWK[]>;
   replay: ReplayCache;
   keyImports: PublicKeyImports;
-  maxAgeSeconds?: number;
 }
 
-const ALGORITHMS = ['ES256', 'ES384', 'EdDSA'];
+const fail = (description: string, rule: string) => (cause?: unknown) =>
+  withCause(new InvalidClient(description, rule), cause);
 
-function fail(description: string, rule: string): never {
-  throw new InvalidClient(description, rule);
-}
+/** ABCA §5.1, seed 002 I-50: signed by a wallet provider we trust, with an exp, not expired. */
+const ATTESTATION: JwtProfile = {
+  typ: 'oauth-client-attestation+jwt',
+  algorithms: CLIENT_ATTESTATION_ALGORITHMS,
+  requiredClaims: ['exp'],
+};
+const untrusted = fail(
+  'the wallet attestation is not from a trusted wallet provider, or is invalid or expired',
+  'ABCA §5.1',
+);
+const ATTESTATION_REFUSALS: Refusals = {
+  malformed: fail('the wallet attestation is not a JWT', 'ABCA §5.1'),
+  typ: untrusted,
+  alg: untrusted,
+  invalid: untrusted,
+};
 
-async function verifyWith(
-  jwt: string,
-  keys: JWK[],
-  typ: string,
-  { now, keyImports }: AttestationOptions,
-): Promise<JWTPayload | undefined> {
-  let alg: string | undefined;
-  try {
-    ({ alg } = decodeProtectedHeader(jwt));
-  } catch {
-    return undefined;
-  }
-  if (!alg || !ALGORITHMS.includes(alg)) return undefined;
-  for (const key of keys) {
-    try {
-      return (
-        await jwtVerify(jwt, await keyImports.import(key, alg), {
-          algorithms: ALGORITHMS,
-          typ,
-          currentDate: new Date(now),
-        })
-      ).payload;
-    } catch {}
-  }
-  return undefined;
+/** ABCA §5.2: the PoP is signed by the attested instance key, for us, fresh (iat within 5 minutes, 60 s of skew). */
+function popProfile(issuer: string): JwtProfile {
+  return {
+    typ: 'oauth-client-attestation-pop+jwt',
+    algorithms: CLIENT_ATTESTATION_ALGORITHMS,
+    audience: issuer,
+    maxTokenAge: 240,
+    clockTolerance: 60,
+  };
 }
+const notAttestedKey = fail('the attestation PoP is not signed by the attested key', 'ABCA §5.2');
+const POP_REFUSALS: Refusals = {
+  malformed: notAttestedKey,
+  typ: notAttestedKey,
+  alg: notAttestedKey,
+  invalid: notAttestedKey,
+  aud: fail('the attestation PoP is not for this authorization server', 'ABCA §5.2'),
+  iat: fail('the attestation PoP iat is outside the accepted window', 'ABCA §5.2'),
+};
 
 /**
  * Wallet attestation (draft-ietf-oauth-attestation-based-client-auth): the
@@ -62,46 +71,47 @@ export async function verifyClientAttestation(
   const { attestation, pop } = headers;
   if (!attestation && !pop) return undefined;
   // ABCA §5: both headers or none.
-  if (!attestation || !pop) fail('OAuth-Client-Attestation and OAuth-Client-Attestation-PoP go together', 'ABCA §5');
+  if (!attestation || !pop)
+    throw fail('OAuth-Client-Attestation and OAuth-Client-Attestation-PoP go together', 'ABCA §5')();
   let issuer: unknown;
   try {
     issuer = decodeJwt(attestation).iss;
-  } catch {
-    fail('the wallet attestation is not a JWT', 'ABCA §5.1');
+  } catch (cause) {
+    throw ATTESTATION_REFUSALS.malformed(cause);
   }
-  if (typeof issuer !== 'string') fail('the wallet attestation has no iss', 'ABCA §5.1');
-  // ABCA §5.1, seed 002 I-50: signed by a wallet provider we trust, not expired.
-  const claims = await verifyWith(
-    attestation,
-    await options.trustedAttesters(issuer),
-    'oauth-client-attestation+jwt',
-    options,
-  );
-  if (!claims)
-    fail('the wallet attestation is not from a trusted wallet provider, or is invalid or expired', 'ABCA §5.1');
-  if (typeof claims.exp !== 'number') fail('the wallet attestation has no exp', 'ABCA §5.1');
+  if (typeof issuer !== 'string') throw fail('the wallet attestation has no iss', 'ABCA §5.1')();
+  const { payload: claims } = await verifyJwt(attestation, ATTESTATION, {
+    keys: await options.trustedAttesters(issuer),
+    now: options.now,
+    keyImports: options.keyImports,
+    refuse: { ...ATTESTATION_REFUSALS, exp: fail('the wallet attestation has expired or has no exp', 'ABCA §5.1') },
+  });
   const sub = claims.sub;
   if (typeof sub !== 'string' || (options.clientId !== undefined && sub !== options.clientId))
-    fail('the wallet attestation sub is not the client_id', 'ABCA §5.1');
+    throw fail('the wallet attestation sub is not the client_id', 'ABCA §5.1')();
   const cnf = (claims.cnf as { jwk?: JWK } | undefined)?.jwk;
-  if (!cnf || typeof cnf !== 'object' || 'd' in cnf) fail('the wallet attestation has no public cnf.jwk', 'ABCA §5.1');
+  if (!cnf || typeof cnf !== 'object' || 'd' in cnf)
+    throw fail('the wallet attestation has no public cnf.jwk', 'ABCA §5.1')();
   // ABCA §5.2: the PoP is signed by the attested instance key, for us, fresh and single use.
-  const proof = await verifyWith(pop, [cnf], 'oauth-client-attestation-pop+jwt', options);
-  if (!proof) fail('the attestation PoP is not signed by the attested key', 'ABCA §5.2');
-  const audience = Array.isArray(proof.aud) ? proof.aud : [proof.aud];
-  if (!audience.includes(options.issuer)) fail('the attestation PoP is not for this authorization server', 'ABCA §5.2');
+  const profile = popProfile(options.issuer);
+  const { payload: proof } = await verifyJwt(pop, profile, {
+    keys: [cnf],
+    now: options.now,
+    keyImports: options.keyImports,
+    refuse: POP_REFUSALS,
+  });
   if (proof.iss !== undefined && proof.iss !== sub)
-    fail('the attestation PoP iss differs from the attestation sub', 'ABCA §5.2');
-  const maxAge = options.maxAgeSeconds ?? 300;
-  const nowSeconds = options.now / 1000;
-  if (typeof proof.iat !== 'number' || proof.iat < nowSeconds - maxAge || proof.iat > nowSeconds + 60)
-    fail('the attestation PoP iat is outside the accepted window', 'ABCA §5.2');
+    throw fail('the attestation PoP iss differs from the attestation sub', 'ABCA §5.2')();
   if (typeof proof.jti !== 'string' || proof.jti.length === 0 || proof.jti.length > 256)
-    fail('the attestation PoP needs a jti', 'ABCA §5.2');
+    throw fail('the attestation PoP needs a jti', 'ABCA §5.2')();
   const jkt = jwkThumbprint(cnf);
   if (
-    !(await options.replay.useOnce(`attestation-pop:${jkt}:${proof.jti}`, (proof.iat + maxAge) * 1000 + 1, options.now))
+    !(await options.replay.useOnce(
+      `attestation-pop:${jkt}:${proof.jti}`,
+      acceptedUntil(proof.iat as number, profile),
+      options.now,
+    ))
   )
-    fail('the attestation PoP was already used', 'ABCA §12.1 (replay)');
+    throw fail('the attestation PoP was already used', 'ABCA §12.1 (replay)')();
   return { clientId: sub, jkt };
 }

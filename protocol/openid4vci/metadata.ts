@@ -1,9 +1,12 @@
-import { DPOP_ALGORITHMS } from '../oauth2/dpop.js';
+import {
+  CLIENT_ATTESTATION_ALGORITHMS,
+  CREDENTIAL_SIGNING_ALGORITHM,
+  DPOP_ALGORITHMS,
+  KEY_PROOF_ALGORITHMS,
+} from '../capabilities.js';
 import type { Config } from '../../config/schema.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { jsonResponse, type ProtocolResponse } from '../messages.js';
-
-const SIGNING_ALGS = ['ES256'];
 
 /** OpenID4VCI 1.0 §12.2: the credential issuer metadata. */
 export function credentialIssuerMetadata(config: Config) {
@@ -24,8 +27,8 @@ export function credentialIssuerMetadata(config: Config) {
           vct: c.vct,
           scope: c.scope,
           cryptographic_binding_methods_supported: ['jwk'],
-          credential_signing_alg_values_supported: SIGNING_ALGS,
-          proof_types_supported: { jwt: { proof_signing_alg_values_supported: SIGNING_ALGS } },
+          credential_signing_alg_values_supported: [CREDENTIAL_SIGNING_ALGORITHM],
+          proof_types_supported: { jwt: { proof_signing_alg_values_supported: KEY_PROOF_ALGORITHMS } },
           credential_metadata: {
             display: [{ name: c.name, locale: 'en' }],
             claims: Object.keys(c.claimMapping).map((name) => ({ path: [name] })),
@@ -52,8 +55,8 @@ export function authorizationServerMetadata(config: Config) {
     grant_types_supported: ['authorization_code'],
     token_endpoint_auth_methods_supported: attestation ? ['attest_jwt_client_auth', 'none'] : ['none'],
     ...(attestation && {
-      client_attestation_signing_alg_values_supported: SIGNING_ALGS,
-      client_attestation_pop_signing_alg_values_supported: SIGNING_ALGS,
+      client_attestation_signing_alg_values_supported: CLIENT_ATTESTATION_ALGORITHMS,
+      client_attestation_pop_signing_alg_values_supported: CLIENT_ATTESTATION_ALGORITHMS,
     }),
     dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
     authorization_details_types_supported: ['openid_credential'],

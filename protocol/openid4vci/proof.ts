@@ -1,12 +1,46 @@
-import { decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
-import { PRIVATE_JWK_MEMBERS, type PublicKeyImports } from '../jose/key-cache.js';
+import type { JWK, ProtectedHeaderParameters } from 'jose';
+import { KEY_PROOF_ALGORITHMS } from '../capabilities.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
+import { verifyJwt, type JwtProfile, type Refusals } from '../jose/verify-jwt.js';
+import { withCause } from '../jose/with-cause.js';
 import { InvalidProof } from '../../engine/errors.js';
+import type { PublicKeyImports } from '../jose/key-cache.js';
 
 export interface VerifiedProof {
   jwk: JWK;
   jkt: string;
   nonce: string;
+}
+
+const fail = (description: string, rule: string) => (cause?: unknown) =>
+  withCause(new InvalidProof(description, rule), cause);
+
+const invalid = fail('proof signature or audience is not valid', 'OpenID4VCI App. F.4');
+const REFUSE: Refusals = {
+  malformed: fail('proof is not a JWS', 'OpenID4VCI App. F.4'),
+  // App. F.1: typ openid4vci-proof+jwt; an asymmetric, supported alg; the key as a public jwk.
+  typ: fail('proof typ must be openid4vci-proof+jwt', 'OpenID4VCI App. F.1'),
+  alg: fail('proof alg is not supported', 'OpenID4VCI App. F.4'),
+  jwk: fail('proof jwk must be a public key', 'OpenID4VCI App. F.4'),
+  key: invalid,
+  aud: invalid,
+  // App. F.4 and §13.8: iat within the accepted window.
+  iat: fail('proof iat is missing or outside the accepted window', 'OpenID4VCI §13.8'),
+  invalid,
+};
+
+/** App. F.4, §13.8: the iat at most 5 minutes old and at most 60 s ahead. */
+const PROFILE: JwtProfile = {
+  typ: 'openid4vci-proof+jwt',
+  algorithms: KEY_PROOF_ALGORITHMS,
+  maxTokenAge: 240,
+  clockTolerance: 60,
+};
+
+/** App. F.1: exactly one key, as `jwk` (no `kid`, no `x5c`). */
+function oneJwk(header: ProtectedHeaderParameters): void {
+  if (!header.jwk || header.kid !== undefined || header.x5c !== undefined)
+    throw fail('proof must carry exactly one key, as jwk', 'OpenID4VCI App. F.1')();
 }
 
 /**
@@ -17,55 +51,28 @@ export interface VerifiedProof {
 export async function verifyProofJwt(
   jwt: string,
   options: {
-    audience: string /** Whether `iss` names the client of this authorization (the session keeps only its pseudonym). */;
+    audience: string;
+    /** Whether `iss` names the client of this authorization (the session keeps only its pseudonym). */
     isClientId: (iss: string) => boolean;
     now: number;
     keyImports: PublicKeyImports;
-    algorithms?: string[];
-    maxAgeSeconds?: number;
-    maxFutureSeconds?: number;
   },
 ): Promise<VerifiedProof> {
-  const algorithms = options.algorithms ?? ['ES256'];
-  let header;
-  try {
-    header = decodeProtectedHeader(jwt);
-  } catch {
-    throw new InvalidProof('proof is not a JWS', 'OpenID4VCI App. F.4');
-  }
-  // App. F.1: typ openid4vci-proof+jwt; an asymmetric, supported alg; the key as a public jwk.
-  if (header.typ !== 'openid4vci-proof+jwt')
-    throw new InvalidProof('proof typ must be openid4vci-proof+jwt', 'OpenID4VCI App. F.1');
-  if (!header.alg || !algorithms.includes(header.alg))
-    throw new InvalidProof('proof alg is not supported', 'OpenID4VCI App. F.4');
-  const jwk = header.jwk;
-  if (!jwk || header.kid !== undefined || header.x5c !== undefined)
-    throw new InvalidProof('proof must carry exactly one key, as jwk', 'OpenID4VCI App. F.1');
-  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk))
-    throw new InvalidProof('proof jwk must be a public key', 'OpenID4VCI App. F.4');
-  let payload;
-  try {
-    const key = await options.keyImports.import(jwk, header.alg);
-    ({ payload } = await jwtVerify(jwt, key, {
-      algorithms,
-      audience: options.audience,
-      currentDate: new Date(options.now),
-    }));
-  } catch {
-    throw new InvalidProof('proof signature or audience is not valid', 'OpenID4VCI App. F.4');
-  }
-  // App. F.4 and §13.8: iat within the accepted window.
-  const nowSeconds = options.now / 1000;
-  if (
-    typeof payload.iat !== 'number' ||
-    payload.iat < nowSeconds - (options.maxAgeSeconds ?? 300) ||
-    payload.iat > nowSeconds + (options.maxFutureSeconds ?? 60)
-  )
-    throw new InvalidProof('proof iat is missing or outside the accepted window', 'OpenID4VCI §13.8');
+  const { payload, key: jwk } = await verifyJwt(
+    jwt,
+    { ...PROFILE, audience: options.audience },
+    {
+      keys: 'embedded',
+      now: options.now,
+      keyImports: options.keyImports,
+      refuse: REFUSE,
+      inspect: { header: oneJwk },
+    },
+  );
   // App. F.1: `iss`, when present, is the client_id of the client making the request.
   if (payload.iss !== undefined && (typeof payload.iss !== 'string' || !options.isClientId(payload.iss)))
-    throw new InvalidProof('proof iss is not the client_id of this authorization', 'OpenID4VCI App. F.1');
+    throw fail('proof iss is not the client_id of this authorization', 'OpenID4VCI App. F.1')();
   if (typeof payload.nonce !== 'string' || payload.nonce.length === 0)
-    throw new InvalidProof('proof carries no c_nonce', 'OpenID4VCI §8.3.1.2');
+    throw fail('proof carries no c_nonce', 'OpenID4VCI §8.3.1.2')();
   return { jwk, jkt: jwkThumbprint(jwk), nonce: payload.nonce };
 }

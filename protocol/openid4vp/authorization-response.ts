@@ -2,6 +2,7 @@ import { decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
 import { InvalidRequest } from '../../engine/errors.js';
 import type { IssuerKeys } from '../../adapters/keys/ports.js';
+import { RESPONSE_ENCRYPTION } from '../capabilities.js';
 import type { ResponseMode } from './request-object.js';
 
 export type AuthorizationResponse =
@@ -107,8 +108,8 @@ async function decrypt(jwe: string, keys: IssuerKeys, requestId: string): Promis
   let plaintext: Uint8Array;
   try {
     plaintext = await keys.decryptResponse(jwe, requestId, {
-      keyManagementAlgorithms: ['ECDH-ES'],
-      contentEncryptionAlgorithms: ['A128GCM', 'A256GCM'],
+      keyManagementAlgorithms: [...RESPONSE_ENCRYPTION.algorithms],
+      contentEncryptionAlgorithms: [...RESPONSE_ENCRYPTION.encodings],
     });
   } catch {
     fail("the encrypted response cannot be decrypted with this request's key");

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IssuerKeys } from '../../adapters/keys/ports.js';
 import { signCompactJws } from '../jose/compact-jws.js';
+import { KB_JWT_ALGORITHMS, RESPONSE_ENCRYPTION, SD_JWT_ALGORITHMS } from '../capabilities.js';
 
 export type ClientIdPrefix = 'x509_san_dns' | 'x509_hash' | 'redirect_uri';
 export type ResponseMode = 'direct_post' | 'direct_post.jwt';
@@ -91,7 +92,7 @@ export async function buildRequestObject(input: {
     input.responseMode === 'direct_post.jwt'
       ? {
           jwks: { keys: [input.keys.responseEncryptionJwk(input.requestId)] },
-          encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'],
+          encrypted_response_enc_values_supported: RESPONSE_ENCRYPTION.encodings,
         }
       : {};
   const claims = {
@@ -104,7 +105,10 @@ export async function buildRequestObject(input: {
     state: input.state,
     dcql_query: input.dcqlQuery,
     client_metadata: {
-      vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] } },
+      // OpenID4VP App. B.3.4: what verify-presentation accepts.
+      vp_formats_supported: {
+        'dc+sd-jwt': { 'sd-jwt_alg_values': SD_JWT_ALGORITHMS, 'kb-jwt_alg_values': KB_JWT_ALGORITHMS },
+      },
       ...encryption,
     },
     aud: SELF_ISSUED_AUDIENCE,

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK, type JWTPayload } from 'jose';
-import type { PublicKeyImports } from '../jose/key-cache.js';
+import { decodeJwt, type JWK } from 'jose';
+import { KB_JWT_ALGORITHMS, SD_JWT_ALGORITHMS } from '../capabilities.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
+import { verifyJwt, type JwtProfile, type Refusals } from '../jose/verify-jwt.js';
+import { withCause } from '../jose/with-cause.js';
 import { applyDisclosures } from './disclosures.js';
+import type { PublicKeyImports } from '../jose/key-cache.js';
 import type { VerifiedJwts } from './verified-jwts.js';
 import { InvalidRequest } from '../../engine/errors.js';
 import type { TrustedIssuers } from '../../adapters/trust/trusted-issuers.js';
@@ -26,66 +29,69 @@ export interface PresentationPolicy {
   acceptedVcts: string[];
   requiredClaims: string[];
   now: number;
-  keyImports: PublicKeyImports;
-  /** PIDs already verified (one cache per issuer): a wallet presents the same one again and again. */
-  verifiedJwts: VerifiedJwts;
-  maxKbAgeSeconds?: number;
-  maxFutureSeconds?: number;
   /** From policy, never from what the wallet sent (OpenID4VP §14.1). */
   requireKeyBinding: boolean;
   /** A PID without `exp` is refused unless this is set (SD-JWT VC §3.2.2.2: a PID's validity must be bounded). */
   allowWithoutExp?: boolean;
   /** Allowed clock skew for `nbf`, `exp` and `iat` of the PID and the key-binding JWT (RFC 7519 §4.1.4, §4.1.5). */
   clockToleranceSeconds?: number;
+  keyImports: PublicKeyImports;
+  /** PIDs already verified (one cache per issuer): a wallet presents the same one again and again. */
+  verifiedJwts: VerifiedJwts;
 }
 
-const ALGORITHMS = ['ES256', 'ES384', 'EdDSA'];
 const RESERVED = ['iss', 'vct', 'iat', 'exp', 'nbf', 'cnf', 'status', 'sub', '_sd', '_sd_alg', 'vct#integrity'];
 const sha256 = (text: string) => createHash('sha256').update(text, 'ascii').digest('base64url');
 
 const DEFAULT_TOLERANCE = 30;
-
-function timeRules(policy: PresentationPolicy, requireExp: boolean): TimeRules {
-  return { now: policy.now, clockToleranceSeconds: policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE, requireExp };
-}
+const MAX_KB_AGE_SECONDS = 300;
 
 function fail(description: string, rule: string): never {
   throw new InvalidRequest(description, rule);
 }
 
-interface TimeRules {
-  now: number;
-  clockToleranceSeconds: number;
-  requireExp: boolean;
+const refusal = (description: string, rule: string) => (cause?: unknown) =>
+  withCause(new InvalidRequest(description, rule), cause);
+
+const untrustedCredential = refusal(
+  'the credential is not signed by a trusted issuer, is expired or has no expiry',
+  'CF-10; E-30; SD-JWT §7.1; SD-JWT VC §3.2.2.2',
+);
+const ISSUER_REFUSALS: Refusals = {
+  malformed: untrustedCredential,
+  typ: untrustedCredential,
+  alg: untrustedCredential,
+  invalid: untrustedCredential,
+};
+
+/** SD-JWT VC §3.2.2.2: the issuer-signed JWT, `exp` required unless the policy allows a PID without (RFC 7519 §4.1.4, §4.1.5 within the tolerance). */
+function issuerProfile(policy: PresentationPolicy): JwtProfile {
+  return {
+    typ: ['dc+sd-jwt', 'vc+sd-jwt'],
+    algorithms: SD_JWT_ALGORITHMS,
+    clockTolerance: policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE,
+    ...(!policy.allowWithoutExp && { requiredClaims: ['exp'] }),
+  };
 }
 
-/** The payload of `jwt` and the key among `keys` that verified it; `exp`/`nbf` hold within the tolerance, and `exp` is there when required. */
-async function verifyJwt(
-  jwt: string,
-  keys: JWK[],
-  typs: string[],
-  time: TimeRules,
-  imports: PublicKeyImports,
-): Promise<{ payload: JWTPayload; key: JWK } | undefined> {
-  let header;
-  try {
-    header = decodeProtectedHeader(jwt);
-  } catch {
-    return undefined;
-  }
-  if (!header.alg || !ALGORITHMS.includes(header.alg) || !typs.includes(String(header.typ))) return undefined;
-  for (const key of keys) {
-    try {
-      const options = {
-        algorithms: ALGORITHMS,
-        currentDate: new Date(time.now),
-        clockTolerance: time.clockToleranceSeconds,
-        ...(time.requireExp && { requiredClaims: ['exp'] }),
-      };
-      return { payload: (await jwtVerify(jwt, await imports.import(key, header.alg), options)).payload, key };
-    } catch {}
-  }
-  return undefined;
+const notHolderSigned = refusal('the key-binding JWT is not signed by the credential holder key', 'CF-21; SD-JWT §7.3');
+const KB_REFUSALS: Refusals = {
+  malformed: notHolderSigned,
+  typ: notHolderSigned,
+  alg: notHolderSigned,
+  invalid: notHolderSigned,
+  iat: refusal('the key-binding JWT iat is not fresh', 'SD-JWT §7.3'),
+};
+
+/** SD-JWT §7.3: the KB-JWT, its iat at most 5 minutes old and no further ahead than the clock tolerance. */
+function keyBindingProfile(policy: PresentationPolicy): JwtProfile {
+  const tolerance = policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE;
+  return {
+    typ: 'kb+jwt',
+    algorithms: KB_JWT_ALGORITHMS,
+    maxTokenAge: Math.max(0, MAX_KB_AGE_SECONDS - tolerance),
+    clockTolerance: tolerance,
+  };
 }
 
 /** The issuer-signed part and its disclosures: signature by a trusted issuer (CF-10, E-30), integrity (CF-20). */
@@ -101,21 +107,15 @@ async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[
   const jwtDigest = sha256(issuerJwt);
   let payload = policy.verifiedJwts.lookup(jwtDigest, keys, policy.now);
   if (!payload) {
-    const verified = await verifyJwt(
-      issuerJwt,
+    const verified = await verifyJwt(issuerJwt, issuerProfile(policy), {
       keys,
-      ['dc+sd-jwt', 'vc+sd-jwt'],
-      timeRules(policy, !policy.allowWithoutExp),
-      policy.keyImports,
-    );
-    if (verified) policy.verifiedJwts.remember(jwtDigest, verified.key, verified.payload);
-    payload = verified?.payload;
+      now: policy.now,
+      keyImports: policy.keyImports,
+      refuse: ISSUER_REFUSALS,
+    });
+    policy.verifiedJwts.remember(jwtDigest, verified.key, verified.payload);
+    payload = verified.payload;
   }
-  if (!payload)
-    fail(
-      'the credential is not signed by a trusted issuer, is expired or has no expiry',
-      'CF-10; E-30; SD-JWT §7.1; SD-JWT VC §3.2.2.2',
-    );
   // RFC 7519 §4.1.6: a credential issued in the future (beyond the clock tolerance) is refused.
   if (
     typeof payload.iat === 'number' &&
@@ -128,15 +128,12 @@ async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[
 
 /** The key-binding JWT (CF-21, OpenID4VP App. B.3): signed by cnf.jwk, fresh, over this very presentation. */
 async function verifyKeyBinding(kbJwt: string, holderJwk: JWK, presented: string, policy: PresentationPolicy) {
-  const kb = (await verifyJwt(kbJwt, [holderJwk], ['kb+jwt'], timeRules(policy, false), policy.keyImports))?.payload;
-  if (!kb) fail('the key-binding JWT is not signed by the credential holder key', 'CF-21; SD-JWT §7.3');
-  const nowSeconds = policy.now / 1000;
-  if (
-    typeof kb.iat !== 'number' ||
-    kb.iat < nowSeconds - (policy.maxKbAgeSeconds ?? 300) ||
-    kb.iat > nowSeconds + (policy.maxFutureSeconds ?? policy.clockToleranceSeconds ?? DEFAULT_TOLERANCE)
-  )
-    fail('the key-binding JWT iat is not fresh', 'SD-JWT §7.3');
+  const { payload: kb } = await verifyJwt(kbJwt, keyBindingProfile(policy), {
+    keys: [holderJwk],
+    now: policy.now,
+    keyImports: policy.keyImports,
+    refuse: KB_REFUSALS,
+  });
   if (typeof kb.nonce !== 'string' || typeof kb.aud !== 'string')
     fail('the key-binding JWT lacks nonce or aud', 'SD-JWT §4.3');
   if (kb.sd_hash !== sha256(presented))

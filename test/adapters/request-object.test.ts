@@ -15,6 +15,11 @@ import {
   type ClientIdPrefix,
 } from '../../protocol/openid4vp/request-object.js';
 
+/** OpenID4VP App. B.3.4: the algorithms the presentation verifier accepts, issuer signature and KB-JWT alike (capabilities.ts). */
+const VP_FORMATS = {
+  'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'ES384', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'ES384', 'EdDSA'] },
+};
+
 const NOW = 1_800_000_000_000;
 const DNS = 'issuer.example';
 const RESPONSE_URI = `https://${DNS}/verifier/response/request-1`;
@@ -79,7 +84,7 @@ describe('signed request object (OpenID4VP §5, §5.8; JAR)', () => {
       state: 'state-1',
       dcql_query: QUERY,
       client_metadata: {
-        vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] } },
+        vp_formats_supported: VP_FORMATS,
       },
       aud: AUDIENCE,
       iat: NOW / 1000,
@@ -91,7 +96,7 @@ describe('signed request object (OpenID4VP §5, §5.8; JAR)', () => {
     const { payload } = await verifyWithLeaf((await build({ responseMode: 'direct_post.jwt' })).requestObject);
     expect(payload.response_mode).toBe('direct_post.jwt');
     expect(payload.client_metadata).toEqual({
-      vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] } },
+      vp_formats_supported: VP_FORMATS,
       jwks: { keys: [keyRing.responseEncryptionKey('request-1').publicJwk] },
       encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'],
     });

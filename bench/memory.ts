@@ -16,7 +16,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { newSessionId } from '../protocol/handles.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
-import { Engine, engineConfig } from '../engine/index.js';
+import { Engine } from '../engine/index.js';
+import { engineConfig } from '../testing/engine-config.js';
 import { Flow, T0 } from '../testing/flow.js';
 import { numberArg } from './stats.js';
 

@@ -13,7 +13,8 @@ import {
   type TrustedIssuers,
 } from '../adapters/trust/trusted-issuers.js';
 import type { Config } from '../config/schema.js';
-import { Engine, engineConfig, expireDue } from '../engine/index.js';
+import { engineConfigOf } from '../config/engine-config.js';
+import { Engine, expireDue } from '../engine/index.js';
 import { createFetchHandler } from '../transports/http/fetch-handler.js';
 import { publishDomainEvents } from '../transports/nats/domain-events.js';
 import { serveProtocolOverNats } from '../transports/nats/protocol-service.js';
@@ -52,18 +53,6 @@ function trustedIssuersOf(config: Config, now: () => number): TrustedIssuers {
       }),
     );
   return { keysFor: async (issuer) => (await Promise.all(sources.map((source) => source.keysFor(issuer)))).flat() };
-}
-
-function engineConfigOf(config: Config) {
-  const { lifetimes, policy } = config;
-  return engineConfig({
-    lifetimes: Object.fromEntries(Object.entries(lifetimes).map(([name, seconds]) => [name, seconds * SECOND])),
-    holderContinuity: policy.holderContinuity,
-    maxPresentationAttempts: policy.maxPresentationAttempts,
-    ...(policy.batchSize !== undefined && { batchSize: policy.batchSize }),
-    onRetry: ({ attempts, maxAttempts }) =>
-      policy.afterWalletError === 'new_request' && attempts >= maxAttempts ? 'access_denied' : policy.afterWalletError,
-  });
 }
 
 /**

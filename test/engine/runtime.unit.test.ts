@@ -1,6 +1,7 @@
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { CorruptStream, Engine, engineConfig, expireDue, fold, stateName } from '../../engine/index.js';
+import { CorruptStream, Engine, expireDue, fold, stateName } from '../../engine/index.js';
+import { engineConfig } from '../../testing/engine-config.js';
 import { Flow, SECOND, T0 } from '../../testing/flow.js';
 import { STORES } from '../support/stores.js';
 
@@ -36,7 +37,7 @@ describe.each(Object.keys(STORES))('the runtime on the %s store', (storeName) =>
       const outcome = await engine.execute(flow.retrieve(T0));
       expect(isRight(outcome)).toBe(true);
       const events = await store.read(flow.sessionId);
-      expect(events.map((e) => e.at)).toEqual([T0 + 5 * SECOND, T0 + 5 * SECOND]);
+      expect(events.map((e) => e.meta.at)).toEqual([T0 + 5 * SECOND, T0 + 5 * SECOND]);
     } finally {
       await dispose();
     }
@@ -132,7 +133,9 @@ describe('several engine processes on one SQLite file', () => {
       const engine = new Engine({ store, config });
       for (const command of flow.happyPath(T0).slice(0, 2)) await engine.execute(command);
       const [challenge, retrieved] = await store.read(flow.sessionId);
-      expect(() => fold([challenge!, retrieved!, { ...retrieved!, id: 'x' }])).toThrow(CorruptStream);
+      expect(() => fold([challenge!, retrieved!, { ...retrieved!, meta: { ...retrieved!.meta, id: 'x' } }])).toThrow(
+        CorruptStream,
+      );
     } finally {
       await dispose();
     }

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { fold, type SessionEvent } from '../engine/index.js';
+import { audit, fold, type SessionEvent } from '../engine/index.js';
 import type { ReferenceWallet } from '../wallet/reference-wallet.js';
 
 export interface FlowResult {
@@ -46,11 +46,12 @@ export function expectCompleteOrClear(results: FlowResult[]) {
     expect(result.credential ?? result.error).toMatch(result.credential ? /~/ : /\b[45]\d\d\b|fetch failed/);
 }
 
-/** Every acknowledged step is in the log, every log folds (no state it cannot explain), nothing is issued twice. */
+/** Every acknowledged step is in the log, every log folds (no state it cannot explain) and passes today's rules, nothing is issued twice. */
 export async function checkLogs(readLog: (sessionId: string) => Promise<SessionEvent[]>, results: FlowResult[]) {
   for (const result of results.filter((r) => r.sessionId)) {
     const events = await readLog(result.sessionId!);
     expect(() => fold(events)).not.toThrow();
+    expect(audit(events), result.sessionId).toEqual([]);
     expect(events.filter((e) => e.type === 'AuthorizationCodeIssued').length).toBeLessThanOrEqual(1);
     expect(events.filter((e) => e.type === 'CredentialIssued').length).toBeLessThanOrEqual(1);
     for (const type of result.acknowledged)

@@ -28,6 +28,35 @@ describe.each(Object.keys(STORES))('the runtime on the %s store', (storeName) =>
     }
   });
 
+  it('decides a first challenge on the initial state without reading the store, and appends it expecting an empty stream', async () => {
+    const { store, dispose } = open();
+    try {
+      const reads: string[] = [];
+      const counted = Object.assign(Object.create(store), {
+        read: (streamId: string) => {
+          reads.push(streamId);
+          return store.read(streamId);
+        },
+      });
+      const engine = new Engine({ store: counted, config });
+      const flow = new Flow(`session-opening-${storeName}`);
+      expect(isRight(await engine.execute(flow.start(T0)))).toBe(true);
+      expect(reads).toEqual([]);
+      // Another engine (no cache) given the same, already used session id: a VersionConflict on append, then a clear refusal.
+      const other = new Engine({ store, config });
+      const collision = await other.execute({
+        ...new Flow(flow.sessionId).start(T0 + SECOND),
+        eventId: 'another-start',
+      });
+      expect(isLeft(collision) && collision.left.error.code).toBe('invalid_request');
+      expect(isLeft(collision) && collision.left.error.rule).toBe('engine: new session ids');
+      const events = await store.read(flow.sessionId);
+      expect(events.map((e) => e.meta.id)).toEqual([`${flow.sessionId}:1`]);
+    } finally {
+      await dispose();
+    }
+  });
+
   it('never stamps an event earlier than the newest one, even when the command is dated earlier', async () => {
     const { store, dispose } = open();
     try {

@@ -1,4 +1,3 @@
-import type { SessionContext } from './context.js';
 import { InvalidRequest, type EngineError } from './errors.js';
 import type { EventType, SessionEvent } from './events.js';
 import { EXPIRY, type StateName } from './machine.js';
@@ -22,8 +21,7 @@ function expiryListed(state: StateName, event: SessionEvent): EngineError | unde
 }
 
 function judge(state: SessionState, event: SessionEvent): EngineError | undefined {
-  const context: SessionContext = contextOf(state);
-  return checkEvent(context, event) ?? expiryListed(stateName(state), event);
+  return checkEvent(contextOf(state), event) ?? expiryListed(stateName(state), event);
 }
 
 /**

@@ -16,8 +16,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { randomIds } from '../adapters/ids/random-ids.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
-import { Engine, engineConfig } from '../engine/index.js';
-import { Flow, T0 } from '../testing/index.js';
+import { Engine } from '../engine/index.js';
+import { engineConfig, Flow, T0 } from '../testing/index.js';
 import { numberArg } from './stats.js';
 
 /** The engine's cache size when none is given (engine/runtime.ts). */

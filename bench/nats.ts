@@ -37,7 +37,7 @@ async function appendFigures(store: EventStore, appends: number, tag: string) {
   for (const events of happyPaths(Math.ceil(appends / 7), `${tag}-seq`)) {
     for (const [version, event] of events.entries()) {
       const start = performance.now();
-      await store.append(event.sessionId, version, [event], { deadline: null });
+      await store.append(event.meta.sessionId, version, [event], { deadline: null });
       latencies.push(performance.now() - start);
     }
   }
@@ -47,7 +47,7 @@ async function appendFigures(store: EventStore, appends: number, tag: string) {
     await Promise.all(
       streams.slice(i, i + INTERLEAVED).map(async (events) => {
         for (const [version, event] of events.entries())
-          await store.append(event.sessionId, version, [event], { deadline: null });
+          await store.append(event.meta.sessionId, version, [event], { deadline: null });
       }),
     );
   const appended = streams.reduce((sum, events) => sum + events.length, 0);

@@ -10,7 +10,8 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { randomIds } from '../adapters/ids/random-ids.js';
 import { hashSecret, newHandle } from '../protocol/handles.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
-import { Engine, engineConfig, stateName, type Command } from '../engine/index.js';
+import { Engine, stateName, type Command } from '../engine/index.js';
+import { engineConfig } from '../testing/engine-config.js';
 
 const dataDir = process.env.DATA_DIR ?? './data';
 mkdirSync(dataDir, { recursive: true });
@@ -102,7 +103,7 @@ const script: Array<[string, Command]> = [
   [
     '14: nonce endpoint → c_nonce',
     {
-      type: 'IssueCNonce',
+      type: 'BindCNonce',
       ...step(),
       tokenHash: hashSecret(secrets.token),
       dpopJkt: wallet.dpopJkt,
@@ -138,13 +139,13 @@ console.log(`session ${sessionId} on ${join(dataDir, 'events.sqlite')}\n`);
 for (const [title, command] of script) {
   const outcome = await engine.execute(command);
   const answer = isLeft(outcome)
-    ? `refused: ${outcome.left.code} (${outcome.left.rule})`
+    ? `refused: ${outcome.left.error.code} (${outcome.left.error.rule})`
     : `→ ${stateName(outcome.right.state)}`;
   console.log(`step ${title}\n    ${answer}`);
 }
 console.log('\nstored event log:');
 for (const event of await store.read(sessionId)) {
-  const { v, id, sessionId: _, at, type, ...facts } = event;
-  console.log(`  ${new Date(at).toISOString()} v${v} ${type} ${JSON.stringify(facts).slice(0, 140)}`);
+  const { type, data, meta } = event;
+  console.log(`  ${new Date(meta.at).toISOString()} v${meta.v} ${type} ${JSON.stringify(data).slice(0, 140)}`);
 }
 await store.close();

@@ -39,6 +39,8 @@ export interface StartChallenge extends Routed {
 export interface ContinueChallenge extends Routed {
   type: 'ContinueChallenge';
   caller: CallerProof;
+  /** The client_id the call sent, if any (as the session's pseudonym). */
+  clientId?: string;
   pdisHash?: string;
   codeHash: string;
   /** Used only if the policy asks for a new presentation: the rotated auth_session and the new request. */
@@ -75,6 +77,8 @@ export interface SubmitWalletError extends Routed {
 export interface RedeemCode extends Routed {
   type: 'RedeemCode';
   codeHash: string;
+  /** The client_id the call sent, if any (as the session's pseudonym). */
+  clientId?: string;
   dpopJkt: string;
   attestationJkt?: string;
   verifierChallenge?: string;
@@ -82,8 +86,9 @@ export interface RedeemCode extends Routed {
   tokenHash: string;
 }
 
-export interface IssueCNonce extends Routed {
-  type: 'IssueCNonce';
+/** At the credential endpoint: bind the c_nonce the key proofs carry to this session (single use). */
+export interface BindCNonce extends Routed {
+  type: 'BindCNonce';
   tokenHash: string;
   dpopJkt: string;
   nonceHash: string;
@@ -94,6 +99,8 @@ export interface IssueCredential extends Routed {
   tokenHash: string;
   dpopJkt: string;
   credentialConfigurationId: string;
+  /** The request named its credential by `credential_identifier` (OpenID4VCI §8.2), not by configuration id. */
+  byIdentifier?: boolean;
   nonceHash: string;
   holderJkts: string[];
   credentialDigests: string[];
@@ -116,7 +123,7 @@ export type Command =
   | SubmitPresentation
   | SubmitWalletError
   | RedeemCode
-  | IssueCNonce
+  | BindCNonce
   | IssueCredential
   | Expire
   | Erase;

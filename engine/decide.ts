@@ -9,26 +9,26 @@ import {
   InvalidSession,
   InvalidToken,
 } from './errors.js';
-import { SCHEMA_VERSION, SessionEvent } from './events.js';
-import { callerBinding, checkEvent, monotonic } from './rules.js';
-import { contextOf, handles, nextDeadline, stateName, tryApply, type SessionState } from './state.js';
+import { SCHEMA_VERSION, SessionEvent, type EventMeta } from './events.js';
+import { FINAL_STATES } from './machine.js';
+import { callerBinding, checkFacts, identifierAllowed, monotonic, sameClient } from './rules.js';
+import { advance, contextOf, handles, nextDeadline, stateName, type SessionState } from './state.js';
 
-/** An accepted command: the event to append (null when the answer needs none) and the state after it. */
-export interface Accepted {
-  event: SessionEvent | null;
-  state: SessionState;
-}
-/** A refused command. It changes nothing, except a replayed code, whose effect revokes the grant. */
-export interface Rejection {
-  error: EngineError;
-  effect?: { event: SessionEvent; state: SessionState };
-}
-export type Decision = Either<Rejection, Accepted>;
+/**
+ * The result of deciding a command. Accepted: the event to append (null when the answer needs
+ * none) and the state after it; `replayed` when the runtime answered an idempotent retry from
+ * the stream. Refused: the error, which changes nothing, except a replayed code, whose effect
+ * (the event and the state after it) revokes the grant.
+ */
+export type Decision = Either<
+  { error: EngineError; effect?: { event: SessionEvent; state: SessionState } },
+  { event: SessionEvent | null; state: SessionState; replayed: boolean }
+>;
 
 const RETRY_STATES = new Set(['presentationRequired', 'requestRetrieved', 'walletErrored']);
 
-function envelope(command: Command) {
-  return { v: SCHEMA_VERSION, id: command.eventId, sessionId: command.sessionId, at: command.at } as const;
+function metaOf(command: Command): EventMeta {
+  return { v: SCHEMA_VERSION, id: command.eventId, sessionId: command.sessionId, at: command.at };
 }
 
 /** The follow-up challenge call: a code for a verified presentation, or the retry policy. */
@@ -41,19 +41,22 @@ function continueChallenge(
   const c = contextOf(state);
   if (!RETRY_STATES.has(name) && name !== 'presentationVerified')
     return new InvalidSession('auth_session is unknown or finished', 'FiPA §5.2.2.1');
+  // FiPA §5.3.1, §9.6.1, ABCA: checked once per call, whatever the call leads to.
   const binding = callerBinding(c, cmd.caller, cmd.at);
   if (binding) return binding;
   const { at } = cmd;
+  const meta = metaOf(cmd);
   if (cmd.pdisHash !== undefined) {
     if (name !== 'presentationVerified')
       return new InvalidRequest('no verified presentation for this auth_session', 'P-20; PDI-DE fixation');
     const code = { hash: cmd.codeHash, expiresAt: at + config.lifetimes.code };
-    return { ...envelope(cmd), type: 'AuthorizationCodeIssued', caller: cmd.caller, pdisHash: cmd.pdisHash, code };
+    return { type: 'AuthorizationCodeIssued', data: { caller: cmd.caller, pdisHash: cmd.pdisHash, code }, meta };
   }
   if (name === 'presentationVerified')
     return new InvalidRequest('presentation_during_issuance_session is required', 'PDI-DE');
   const requestExpired = at >= c.request.expiresAt;
   if (c.walletError === undefined && !requestExpired) return null;
+  // PDI-DE retry bound: once the attempts are used up the session is denied, whatever the policy would say.
   const exhausted = c.presentationAttempts >= c.maxPresentationAttempts;
   const outcome = exhausted
     ? 'access_denied'
@@ -66,20 +69,21 @@ function continueChallenge(
   switch (outcome) {
     case 'new_request':
       return {
-        ...envelope(cmd),
         type: 'PresentationRequested',
-        caller: cmd.caller,
-        rotatedAuthSessionHash: cmd.retry.authSessionHash,
-        request: { ...cmd.retry.request, expiresAt: at + config.lifetimes.request },
+        data: {
+          caller: cmd.caller,
+          rotatedAuthSessionHash: cmd.retry.authSessionHash,
+          request: { ...cmd.retry.request, expiresAt: at + config.lifetimes.request },
+        },
+        meta,
       };
     case 'redirect_to_web':
-      return { ...envelope(cmd), type: 'RedirectedToWeb', caller: cmd.caller };
+      return { type: 'RedirectedToWeb', data: { caller: cmd.caller }, meta };
     case 'access_denied':
       return {
-        ...envelope(cmd),
         type: 'Denied',
-        caller: cmd.caller,
-        reason: exhausted ? 'attempts_exhausted' : 'policy',
+        data: { caller: cmd.caller, reason: exhausted ? 'attempts_exhausted' : 'policy' },
+        meta,
       };
   }
 }
@@ -87,14 +91,12 @@ function continueChallenge(
 /** The candidate event a command would append, with deadlines from the configured lifetimes. */
 function candidate(state: SessionState, cmd: Command, config: EngineConfig): SessionEvent | EngineError | null {
   const { lifetimes } = config;
-  const base = envelope(cmd);
+  const meta = metaOf(cmd);
   switch (cmd.type) {
     case 'StartChallenge': {
-      const { type: _, eventId: __, request, ...facts } = cmd;
-      return {
-        ...base,
+      const { type: _, eventId: __, sessionId: ___, at: ____, request, ...facts } = cmd;
+      const data = {
         ...facts,
-        type: 'ChallengeReceived',
         sessionExpiresAt: cmd.at + lifetimes.session,
         policy: {
           holderContinuity: config.holderContinuity,
@@ -103,64 +105,73 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
         },
         request: { ...request, expiresAt: cmd.at + lifetimes.request },
       };
+      return { type: 'ChallengeReceived', data, meta };
     }
     case 'ContinueChallenge':
       return continueChallenge(state, cmd, config);
     case 'RetrieveRequestObject':
-      return { ...base, type: 'RequestObjectRetrieved', requestId: cmd.requestId };
+      return { type: 'RequestObjectRetrieved', data: { requestId: cmd.requestId }, meta };
     case 'SubmitPresentation': {
       const { type: _, eventId: __, sessionId: ___, at: ____, pdisHash, ...facts } = cmd;
-      return {
-        ...base,
-        ...facts,
-        type: 'PresentationVerified',
-        pdis: { hash: pdisHash, expiresAt: cmd.at + lifetimes.pdis },
-      };
+      const pdis = { hash: pdisHash, expiresAt: cmd.at + lifetimes.pdis };
+      return { type: 'PresentationVerified', data: { ...facts, pdis }, meta };
     }
     case 'SubmitWalletError': {
       const { type: _, eventId: __, sessionId: ___, at: ____, ...facts } = cmd;
-      return { ...base, ...facts, type: 'WalletErrorReceived' };
+      return { type: 'WalletErrorReceived', data: facts, meta };
     }
     case 'RedeemCode': {
-      const { type: _, eventId: __, sessionId: ___, at: ____, tokenHash, ...facts } = cmd;
-      return {
-        ...base,
-        ...facts,
-        type: 'TokenIssued',
-        token: { hash: tokenHash, expiresAt: cmd.at + lifetimes.token },
-      };
+      const { type: _, eventId: __, sessionId: ___, at: ____, clientId: _____, tokenHash, ...facts } = cmd;
+      const token = { hash: tokenHash, expiresAt: cmd.at + lifetimes.token };
+      return { type: 'TokenIssued', data: { ...facts, token }, meta };
     }
-    case 'IssueCNonce':
-      return {
-        ...base,
-        type: 'CNonceIssued',
-        tokenHash: cmd.tokenHash,
-        dpopJkt: cmd.dpopJkt,
-        nonce: { hash: cmd.nonceHash, expiresAt: cmd.at + lifetimes.cNonce },
-      };
+    case 'BindCNonce': {
+      const nonce = { hash: cmd.nonceHash, expiresAt: cmd.at + lifetimes.cNonce };
+      return { type: 'CNonceBound', data: { tokenHash: cmd.tokenHash, dpopJkt: cmd.dpopJkt, nonce }, meta };
+    }
     case 'IssueCredential': {
-      const { type: _, eventId: __, sessionId: ___, at: ____, ...facts } = cmd;
-      return { ...base, ...facts, type: 'CredentialIssued' };
+      const { type: _, eventId: __, sessionId: ___, at: ____, byIdentifier: _____, ...facts } = cmd;
+      return { type: 'CredentialIssued', data: facts, meta };
     }
     case 'Expire': {
       const due = nextDeadline(state);
       return due
-        ? { ...base, type: 'Expired', deadline: due.deadline }
+        ? { type: 'Expired', data: { deadline: due.deadline }, meta }
         : new InvalidRequest('nothing to expire', 'engine: expiry');
     }
     case 'Erase':
-      return { ...base, type: 'Erased' };
+      return { type: 'Erased', data: {}, meta };
+  }
+}
+
+/** The rules of a command that its event does not record: checked once, before the event is built. */
+function commandRules(state: SessionState, cmd: Command): EngineError | undefined {
+  const c = contextOf(state);
+  switch (cmd.type) {
+    case 'ContinueChallenge':
+    case 'RedeemCode': {
+      // A session that never started or has ended is refused below by its own rule, whatever the client.
+      const live = state.version > 0 && !(FINAL_STATES as readonly string[]).includes(stateName(state));
+      return live ? sameClient(c, cmd.clientId) : undefined;
+    }
+    case 'IssueCredential':
+      return identifierAllowed(c, cmd.byIdentifier);
+    default:
+      return undefined;
   }
 }
 
 /** RFC 6749 §4.1.2: a code presented a second time is refused and the grant it produced is revoked. */
 function codeReplay(state: SessionState, cmd: RedeemCode): Decision {
   const error = new InvalidGrant('authorization code was already used; its grant is revoked', 'RFC 6749 §4.1.2');
-  const event: SessionEvent = { ...envelope(cmd), type: 'GrantRevoked', codeHash: cmd.codeHash, reason: 'code_replay' };
-  const next =
-    handles(state, 'GrantRevoked') && checkEvent(contextOf(state), event) === undefined && tryApply(state, event);
-  if (!next) return left({ error: new InvalidGrant('unknown, expired or used authorization code', 'RFC 6749 §5.2') });
-  return left({ error, effect: { event, state: next } });
+  const event: SessionEvent = {
+    type: 'GrantRevoked',
+    data: { codeHash: cmd.codeHash, reason: 'code_replay' },
+    meta: metaOf(cmd),
+  };
+  if (!handles(state, 'GrantRevoked') || checkFacts(contextOf(state), event))
+    return left({ error: new InvalidGrant('unknown, expired or used authorization code', 'RFC 6749 §5.2') });
+  return left({ error, effect: { event, state: advance(state, event) } });
 }
 
 const OUT_OF_ORDER: Record<Command['type'], () => EngineError> = {
@@ -173,19 +184,31 @@ const OUT_OF_ORDER: Record<Command['type'], () => EngineError> = {
   SubmitWalletError: () =>
     new InvalidRequest('no pending presentation for this request', 'OpenID4VP §13.3 (single use)'),
   RedeemCode: () => new InvalidGrant('unknown, expired or used authorization code', 'RFC 6749 §5.2'),
-  IssueCNonce: () => new InvalidToken('no live access token for this session', 'RFC 6750 §3.1'),
+  BindCNonce: () => new InvalidToken('no live access token for this session', 'RFC 6750 §3.1'),
   IssueCredential: () => new InvalidToken('no live access token for this session', 'RFC 6750 §3.1'),
   Expire: () => new InvalidRequest('nothing to expire', 'engine: expiry'),
   Erase: () => new InvalidRequest('the session has already ended', 'seed 002 §3.3'),
 };
 
-/** decide(command, state): the one event to append, or a typed rejection. Pure. */
+/** OpenID4VCI §8.3.1.2; I-40: once every granted credential is issued, the token's holder learns that the grant is used up. */
+function grantUsedUp(state: SessionState, command: Command): EngineError | undefined {
+  if (stateName(state) !== 'completed' || (command.type !== 'BindCNonce' && command.type !== 'IssueCredential'))
+    return undefined;
+  if (command.tokenHash !== contextOf(state).token?.hash) return undefined;
+  return new CredentialRequestDenied('every credential of this authorization was issued', 'OpenID4VCI §8.2; I-40');
+}
+
+/**
+ * decide(command, state): the one event to append, or a typed refusal. Pure. Every rule runs
+ * here, once: time, the command's own rules, the event's schema, the machine's structure, the
+ * event's facts. The state after the event is then `evolve`d, which asks no rule again.
+ */
 export function decide(state: SessionState, command: Command, config: EngineConfig): Decision {
-  const late = monotonic(contextOf(state), command.at);
-  if (late) return left({ error: late });
+  const refused = monotonic(contextOf(state), command.at) ?? commandRules(state, command);
+  if (refused) return left({ error: refused });
   const event = candidate(state, command, config);
   if (event instanceof EngineError) return left({ error: event });
-  if (event === null) return right({ event: null, state });
+  if (event === null) return right({ event: null, state, replayed: false });
   const parsed = SessionEvent.safeParse(event);
   // The public description names no internal event or field: only the rule (never sent) does.
   if (!parsed.success)
@@ -195,25 +218,12 @@ export function decide(state: SessionState, command: Command, config: EngineConf
         `engine: ${event.type} schema at ${parsed.error.issues[0]?.path.join('.')}`,
       ),
     });
-  return decideEvent(state, command, parsed.data);
-}
-
-/** OpenID4VCI §8.3.1.2; I-40: once every granted credential is issued, the token's holder learns that the grant is used up. */
-function grantUsedUp(state: SessionState, command: Command): EngineError | undefined {
-  if (stateName(state) !== 'completed' || (command.type !== 'IssueCNonce' && command.type !== 'IssueCredential'))
-    return undefined;
-  if (command.tokenHash !== contextOf(state).token?.hash) return undefined;
-  return new CredentialRequestDenied('every credential of this authorization was issued', 'OpenID4VCI §8.2; I-40');
-}
-
-function decideEvent(state: SessionState, command: Command, event: SessionEvent): Decision {
-  if (!handles(state, event.type)) {
+  const accepted = parsed.data;
+  if (!handles(state, accepted.type)) {
     if (command.type === 'RedeemCode') return codeReplay(state, command);
     return left({ error: grantUsedUp(state, command) ?? OUT_OF_ORDER[command.type]() });
   }
-  const refused = checkEvent(contextOf(state), event);
-  if (refused) return left({ error: refused });
-  const next = tryApply(state, event);
-  if (!next) return left({ error: OUT_OF_ORDER[command.type]() });
-  return right({ event, state: next });
+  const error = checkFacts(contextOf(state), accepted);
+  if (error) return left({ error });
+  return right({ event: accepted, state: advance(state, accepted), replayed: false });
 }

@@ -1,24 +1,31 @@
 import { z } from 'zod';
 
 /**
- * The facts of one auth_session stream. Every event carries its schema version,
- * its unique id, the time it happened (`at`, epoch ms) and every generated value,
- * so folding a stream is deterministic. Bearer secrets (auth_session, pdis, code,
- * access token, c_nonce) appear only as hashes; presented claims only sealed.
+ * The facts of one auth_session stream, each in one envelope: `type`, its facts in `data`,
+ * and `meta` (the schema version, the event's unique id, its session and the time it
+ * happened, epoch ms). Every generated value is in the facts, so folding a stream is
+ * deterministic. Bearer secrets (auth_session, pdis, code, access token, c_nonce) appear
+ * only as hashes; presented claims only sealed. Older stored shapes are upcast to this one
+ * before they are parsed (`upcast.ts`).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const id = z.string().min(1).max(256);
 const hash = z.string().min(16).max(128);
 const jkt = z.string().min(16).max(128);
 const time = z.number().int().nonnegative();
 
-const base = {
+export const EventMeta = z.object({
   v: z.literal(SCHEMA_VERSION),
   id,
   sessionId: id,
   at: time,
-};
+});
+export type EventMeta = z.infer<typeof EventMeta>;
+
+function event<T extends string, D extends z.ZodRawShape>(type: T, data: D) {
+  return z.object({ type: z.literal(type), data: z.object(data), meta: EventMeta });
+}
 
 /** What a challenge-endpoint call proved: the auth_session it presented and the keys it used. */
 export const CallerProof = z.object({
@@ -40,9 +47,7 @@ export type PresentationRequest = z.infer<typeof PresentationRequest>;
 
 const expiring = z.object({ hash, expiresAt: time });
 
-export const ChallengeReceived = z.object({
-  ...base,
-  type: z.literal('ChallengeReceived'),
+export const ChallengeReceived = event('ChallengeReceived', {
   clientId: z.string().min(1).max(256),
   scope: z.string().max(1024).optional(),
   credentialConfigurationIds: z.array(id).min(1).max(16),
@@ -66,23 +71,17 @@ export const ChallengeReceived = z.object({
   request: PresentationRequest,
 });
 
-export const PresentationRequested = z.object({
-  ...base,
-  type: z.literal('PresentationRequested'),
+export const PresentationRequested = event('PresentationRequested', {
   caller: CallerProof,
   rotatedAuthSessionHash: hash,
   request: PresentationRequest,
 });
 
-export const RequestObjectRetrieved = z.object({
-  ...base,
-  type: z.literal('RequestObjectRetrieved'),
+export const RequestObjectRetrieved = event('RequestObjectRetrieved', {
   requestId: id,
 });
 
-export const PresentationVerified = z.object({
-  ...base,
-  type: z.literal('PresentationVerified'),
+export const PresentationVerified = event('PresentationVerified', {
   requestId: id,
   /** The `state` the wallet returned with its response. */
   state: z.string().max(256),
@@ -96,9 +95,7 @@ export const PresentationVerified = z.object({
   pdis: expiring,
 });
 
-export const WalletErrorReceived = z.object({
-  ...base,
-  type: z.literal('WalletErrorReceived'),
+export const WalletErrorReceived = event('WalletErrorReceived', {
   requestId: id,
   state: z.string().max(256),
   error: z.string().min(1).max(256),
@@ -106,30 +103,22 @@ export const WalletErrorReceived = z.object({
   sealedErrorDescription: z.string().max(12_000).optional(),
 });
 
-export const RedirectedToWeb = z.object({
-  ...base,
-  type: z.literal('RedirectedToWeb'),
+export const RedirectedToWeb = event('RedirectedToWeb', {
   caller: CallerProof,
 });
 
-export const Denied = z.object({
-  ...base,
-  type: z.literal('Denied'),
+export const Denied = event('Denied', {
   caller: CallerProof,
   reason: z.enum(['policy', 'attempts_exhausted']),
 });
 
-export const AuthorizationCodeIssued = z.object({
-  ...base,
-  type: z.literal('AuthorizationCodeIssued'),
+export const AuthorizationCodeIssued = event('AuthorizationCodeIssued', {
   caller: CallerProof,
   pdisHash: hash,
   code: expiring,
 });
 
-export const TokenIssued = z.object({
-  ...base,
-  type: z.literal('TokenIssued'),
+export const TokenIssued = event('TokenIssued', {
   codeHash: hash,
   dpopJkt: jkt,
   attestationJkt: jkt.optional(),
@@ -139,24 +128,19 @@ export const TokenIssued = z.object({
   token: expiring,
 });
 
-export const GrantRevoked = z.object({
-  ...base,
-  type: z.literal('GrantRevoked'),
+export const GrantRevoked = event('GrantRevoked', {
   codeHash: hash,
   reason: z.literal('code_replay'),
 });
 
-export const CNonceIssued = z.object({
-  ...base,
-  type: z.literal('CNonceIssued'),
+/** At the credential endpoint: the c_nonce the key proofs carry is bound to this session, once (OpenID4VCI §7.2). */
+export const CNonceBound = event('CNonceBound', {
   tokenHash: hash,
   dpopJkt: jkt,
   nonce: expiring,
 });
 
-export const CredentialIssued = z.object({
-  ...base,
-  type: z.literal('CredentialIssued'),
+export const CredentialIssued = event('CredentialIssued', {
   tokenHash: hash,
   dpopJkt: jkt,
   credentialConfigurationId: id,
@@ -165,17 +149,12 @@ export const CredentialIssued = z.object({
   credentialDigests: z.array(hash).min(1).max(16),
 });
 
-export const Expired = z.object({
-  ...base,
-  type: z.literal('Expired'),
+export const Expired = event('Expired', {
   deadline: z.enum(['session', 'pdis', 'code', 'token']),
 });
 
 /** Seed 002 §3.3: the operator erased the session; it ends here and its sealing key is destroyed. */
-export const Erased = z.object({
-  ...base,
-  type: z.literal('Erased'),
-});
+export const Erased = event('Erased', {});
 
 export const SessionEvent = z.discriminatedUnion('type', [
   ChallengeReceived,
@@ -188,7 +167,7 @@ export const SessionEvent = z.discriminatedUnion('type', [
   AuthorizationCodeIssued,
   TokenIssued,
   GrantRevoked,
-  CNonceIssued,
+  CNonceBound,
   CredentialIssued,
   Expired,
   Erased,
@@ -196,8 +175,4 @@ export const SessionEvent = z.discriminatedUnion('type', [
 export type SessionEvent = z.infer<typeof SessionEvent>;
 export type EventType = SessionEvent['type'];
 export type EventOf<T extends EventType> = Extract<SessionEvent, { type: T }>;
-
-/** Parse an event read back from a store; throws on a record that is not a valid fact. */
-export function parseEvent(raw: unknown): SessionEvent {
-  return SessionEvent.parse(raw);
-}
+export type DataOf<T extends EventType> = EventOf<T>['data'];

@@ -1,15 +1,16 @@
 import type { SessionContext } from './context.js';
-import type { EventOf, EventType, SessionEvent } from './events.js';
+import type { DataOf, EventMeta, EventType, SessionEvent } from './events.js';
 
 /** Outstanding c_nonces kept per session; the oldest is dropped beyond this. */
 export const MAX_OUTSTANDING_C_NONCES = 16;
 
-type Evolver<T extends EventType> = (context: SessionContext, event: EventOf<T>) => SessionContext;
+/** How one event's facts change the context. Total: a stored event is a fact and always applies. */
+type Evolver<T extends EventType> = (context: SessionContext, e: DataOf<T>, meta: EventMeta) => SessionContext;
 
 const evolvers: { [T in EventType]: Evolver<T> } = {
-  ChallengeReceived: (_, e) => ({
-    sessionId: e.sessionId,
-    lastAt: e.at,
+  ChallengeReceived: (_, e, meta) => ({
+    sessionId: meta.sessionId,
+    lastAt: meta.at,
     clientId: e.clientId,
     credentialConfigurationIds: e.credentialConfigurationIds,
     ...(e.authorizationDetails !== undefined && { authorizationDetails: e.authorizationDetails }),
@@ -61,7 +62,7 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
   AuthorizationCodeIssued: (c, e) => ({ ...c, pdis: undefined, code: e.code }),
   TokenIssued: (c, e) => ({ ...c, token: e.token }),
   GrantRevoked: (c) => c,
-  CNonceIssued: (c, e) => ({ ...c, cNonces: withNonce(c.cNonces, e.nonce.hash, e.nonce.expiresAt, e.at) }),
+  CNonceBound: (c, e, meta) => ({ ...c, cNonces: withNonce(c.cNonces, e.nonce.hash, e.nonce.expiresAt, meta.at) }),
   CredentialIssued: (c, e) => {
     const { [e.nonceHash]: _, ...cNonces } = c.cNonces;
     const issued = { ...c.issued, [e.credentialConfigurationId]: (c.issued[e.credentialConfigurationId] ?? 0) + 1 };
@@ -81,8 +82,8 @@ function withNonce(nonces: Record<string, number>, hash: string, expiresAt: numb
 
 /** evolve(state, event) → state for the context; the machine chooses the state value. */
 export function evolve(context: SessionContext, event: SessionEvent): SessionContext {
-  const next = (evolvers[event.type] as Evolver<EventType>)(context, event);
-  return { ...next, lastAt: event.at };
+  const next = (evolvers[event.type] as Evolver<EventType>)(context, event.data, event.meta);
+  return { ...next, lastAt: event.meta.at };
 }
 
 /** Would this event complete the session: every authorized configuration issued at least once. */

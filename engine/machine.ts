@@ -1,14 +1,16 @@
 import { assign, setup, type StateValueFrom } from 'xstate';
 import { EMPTY_CONTEXT, type SessionContext } from './context.js';
+import type { Deadline } from './deadlines.js';
 import type { SessionEvent } from './events.js';
 import { completesSession, evolve } from './evolve.js';
-import { checkEvent, type Deadline } from './rules.js';
 
 /**
- * The auth_session lifecycle (seed 000) as one XState v5 machine, used only through
- * the pure `initialTransition` / `transition` functions. There are no timers: the
- * deadlines that can end each state are listed in `EXPIRY`, and an `Expired` event
- * (appended by the scheduler) is accepted once its deadline has passed.
+ * The auth_session lifecycle (seed 000) as one XState v5 machine: which event types each
+ * state takes and where they lead. It holds no business rules: those run once, in
+ * `decide` (`rules.ts`), and a stored event is a fact that always applies. The only guard,
+ * `completes`, is a consequence of the facts (every authorized configuration issued), not a
+ * rule. There are no timers: the deadlines that can end each state are listed in `EXPIRY`,
+ * and an `Expired` event (appended by the scheduler) records that one passed.
  */
 export const EXPIRY = {
   presentationRequired: ['session'],
@@ -21,22 +23,18 @@ export const EXPIRY = {
 
 export const FINAL_STATES = ['expired', 'denied', 'revoked', 'redirectedToWeb', 'erased'] as const;
 
-const accept = { guard: 'rulesPass', actions: 'evolve' } as const;
+/** The machine's guards, by name, as plain functions of the context and the event (the transition table uses them too). */
+export const GUARDS = { completes: completesSession } as const;
 
-function expiry(deadlines: readonly Deadline[]) {
-  return {
-    Expired: { target: 'expired', guard: { type: 'expiryDue', params: { deadlines } }, actions: 'evolve' },
-  } as const;
-}
-
+const to = <T extends string>(target: T) => ({ target, actions: 'evolve' }) as const;
+const expiry = { Expired: to('expired') } as const;
 /** Seed 002 §3.3: any session that has not ended can be ended by erasure. */
-const erasure = { Erased: { target: 'erased', ...accept } } as const;
-
+const erasure = { Erased: to('erased') } as const;
 /** The policy outcomes of a retry after a failed or timed-out presentation. */
 const retries = {
-  PresentationRequested: { target: 'presentationRequired', reenter: true, ...accept },
-  RedirectedToWeb: { target: 'redirectedToWeb', ...accept },
-  Denied: { target: 'denied', ...accept },
+  PresentationRequested: { ...to('presentationRequired'), reenter: true },
+  RedirectedToWeb: to('redirectedToWeb'),
+  Denied: to('denied'),
 } as const;
 
 export const sessionMachine = setup({
@@ -45,10 +43,7 @@ export const sessionMachine = setup({
     events: {} as SessionEvent,
   },
   guards: {
-    rulesPass: ({ context, event }) => checkEvent(context, event) === undefined,
-    expiryDue: ({ context, event }, params: { deadlines: readonly Deadline[] }) =>
-      event.type === 'Expired' && params.deadlines.includes(event.deadline) && checkEvent(context, event) === undefined,
-    completes: ({ context, event }) => checkEvent(context, event) === undefined && completesSession(context, event),
+    completes: ({ context, event }) => GUARDS.completes(context, event),
   },
   actions: {
     evolve: assign(({ context, event }) => evolve(context, event)),
@@ -58,58 +53,32 @@ export const sessionMachine = setup({
   context: EMPTY_CONTEXT,
   initial: 'idle',
   states: {
-    idle: {
-      on: { ChallengeReceived: { target: 'presentationRequired', ...accept } },
-    },
+    idle: { on: { ChallengeReceived: to('presentationRequired') } },
     presentationRequired: {
-      on: {
-        RequestObjectRetrieved: { target: 'requestRetrieved', ...accept },
-        ...retries,
-        ...expiry(EXPIRY.presentationRequired),
-        ...erasure,
-      },
+      on: { RequestObjectRetrieved: to('requestRetrieved'), ...retries, ...expiry, ...erasure },
     },
     requestRetrieved: {
       on: {
-        PresentationVerified: { target: 'presentationVerified', ...accept },
-        WalletErrorReceived: { target: 'walletErrored', ...accept },
+        PresentationVerified: to('presentationVerified'),
+        WalletErrorReceived: to('walletErrored'),
         ...retries,
-        ...expiry(EXPIRY.requestRetrieved),
+        ...expiry,
         ...erasure,
       },
     },
-    walletErrored: {
-      on: { ...retries, ...expiry(EXPIRY.walletErrored), ...erasure },
-    },
-    presentationVerified: {
-      on: {
-        AuthorizationCodeIssued: { target: 'codeIssued', ...accept },
-        ...expiry(EXPIRY.presentationVerified),
-        ...erasure,
-      },
-    },
-    codeIssued: {
-      on: {
-        TokenIssued: { target: 'tokenIssued', ...accept },
-        ...expiry(EXPIRY.codeIssued),
-        ...erasure,
-      },
-    },
+    walletErrored: { on: { ...retries, ...expiry, ...erasure } },
+    presentationVerified: { on: { AuthorizationCodeIssued: to('codeIssued'), ...expiry, ...erasure } },
+    codeIssued: { on: { TokenIssued: to('tokenIssued'), ...expiry, ...erasure } },
     tokenIssued: {
       on: {
-        CNonceIssued: { target: 'tokenIssued', ...accept },
-        CredentialIssued: [
-          { target: 'completed', guard: 'completes', actions: 'evolve' },
-          { target: 'tokenIssued', ...accept },
-        ],
-        GrantRevoked: { target: 'revoked', ...accept },
-        ...expiry(EXPIRY.tokenIssued),
+        CNonceBound: to('tokenIssued'),
+        CredentialIssued: [{ ...to('completed'), guard: 'completes' }, to('tokenIssued')],
+        GrantRevoked: to('revoked'),
+        ...expiry,
         ...erasure,
       },
     },
-    completed: {
-      on: { GrantRevoked: { target: 'revoked', ...accept }, ...erasure },
-    },
+    completed: { on: { GrantRevoked: to('revoked'), ...erasure } },
     expired: { type: 'final' },
     denied: { type: 'final' },
     revoked: { type: 'final' },
@@ -118,5 +87,4 @@ export const sessionMachine = setup({
   },
 });
 
-export type SessionMachine = typeof sessionMachine;
 export type StateName = StateValueFrom<typeof sessionMachine>;

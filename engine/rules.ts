@@ -1,6 +1,6 @@
 import type { SessionContext } from './context.js';
+import { deadlineAt } from './deadlines.js';
 import {
-  AccessDenied,
   CredentialRequestDenied,
   InvalidClient,
   InvalidCredentialRequest,
@@ -13,17 +13,16 @@ import {
   InvalidToken,
   type EngineError,
 } from './errors.js';
-import type { CallerProof, EventOf, EventType, SessionEvent } from './events.js';
+import type { CallerProof, DataOf, EventMeta, EventType, SessionEvent } from './events.js';
 
 /**
- * The fact checks of every event: pure comparisons of the event's facts with the
- * session's context. The machine decides *whether* an event type fits the current
- * state; these rules decide whether its facts are acceptable. Each refusal names
- * the requirement it enforces.
+ * The fact checks of every event: pure comparisons of the event's facts with the session's
+ * context. The machine says *whether* an event type fits the current state; these rules say
+ * whether its facts are acceptable. They run once, in `decide`; a stored event is never
+ * judged again when it is folded (`audit` re-runs them over a log on request). Each refusal
+ * names the requirement it enforces.
  */
-type Rule<T extends EventType> = (c: SessionContext, e: EventOf<T>) => EngineError | undefined;
-
-export type Deadline = EventOf<'Expired'>['deadline'];
+type Rule<T extends EventType> = (c: SessionContext, e: DataOf<T>, at: number) => EngineError | undefined;
 
 function firstError(...checks: Array<() => EngineError | undefined>): EngineError | undefined {
   for (const check of checks) {
@@ -48,6 +47,13 @@ export function callerBinding(c: SessionContext, caller: CallerProof, at: number
   return undefined;
 }
 
+/** FiPA §5.1, RFC 6749 §3.2.1: a client_id sent on a later call must be the session's client (both as pseudonyms). */
+export function sameClient(c: SessionContext, clientId: string | undefined): EngineError | undefined {
+  return clientId === undefined || clientId === c.clientId
+    ? undefined
+    : new InvalidClient('client_id differs from the client that opened the session', 'FiPA §5.1; RFC 6749 §3.2.1');
+}
+
 /** A retry may ask the policy only once the current presentation failed or timed out. */
 function retryable(c: SessionContext, at: number): EngineError | undefined {
   if (c.walletError === undefined && at < c.request.expiresAt)
@@ -55,10 +61,17 @@ function retryable(c: SessionContext, at: number): EngineError | undefined {
   return undefined;
 }
 
+/** P-40: a response names the session's current presentation request; a superseded one is dead. */
+export function currentRequest(c: SessionContext, requestId: string): EngineError | undefined {
+  return requestId === c.request.requestId
+    ? undefined
+    : new InvalidRequest('unknown or superseded presentation request', 'P-40');
+}
+
 /** OpenID4VP §5: a response or fetch must name the session's current, live transaction. */
 function liveRequest(c: SessionContext, requestId: string, at: number): EngineError | undefined {
-  if (requestId !== c.request.requestId)
-    return new InvalidRequest('unknown or superseded presentation request', 'P-40');
+  const superseded = currentRequest(c, requestId);
+  if (superseded) return superseded;
   if (at >= c.request.expiresAt)
     return new InvalidRequest('presentation request has expired', 'OpenID4VP §13.3 (timeout)');
   if (at >= c.sessionExpiresAt) return new InvalidRequest('the session has expired', 'FiPA §9.6.2 (timeout)');
@@ -78,6 +91,16 @@ function liveToken(c: SessionContext, tokenHash: string, dpopJkt: string, at: nu
   if (at >= c.token.expiresAt) return new InvalidToken('access token has expired', 'RFC 6750 §3.1 (timeout)');
   if (dpopJkt !== c.dpopJkt) return new InvalidDpopProof('DPoP key differs from the token binding', 'RFC 9449 §7.1');
   return undefined;
+}
+
+/** OpenID4VCI §8.2: a credential_identifier names a credential of the token's authorization_details, so only such a token takes one. */
+export function identifierAllowed(c: SessionContext, byIdentifier: boolean | undefined): EngineError | undefined {
+  return byIdentifier && !c.authorizationDetails
+    ? new InvalidCredentialRequest(
+        'credential_identifier is only for tokens issued with authorization_details',
+        'OpenID4VCI §8.2',
+      )
+    : undefined;
 }
 
 /**
@@ -105,28 +128,24 @@ export function issuable(c: SessionContext, configurationId: string, proofs: num
   return undefined;
 }
 
+const afterChallenge = (at: number, deadline: number, what: string) =>
+  deadline <= at ? new InvalidRequest(`${what} deadline in the past`, 'engine: deadlines') : undefined;
+
+/** The rules of each event's facts. The caller binding of challenge follow-ups is `callerBinding`, checked once per call. */
 const rules: { [T in EventType]: Rule<T> } = {
-  ChallengeReceived: (_, e) =>
-    e.sessionExpiresAt <= e.at || e.request.expiresAt <= e.at
+  ChallengeReceived: (_, e, at) =>
+    e.sessionExpiresAt <= at || e.request.expiresAt <= at
       ? new InvalidRequest('deadlines must lie after the challenge', 'engine: deadlines')
       : undefined,
-  PresentationRequested: (c, e) =>
+  PresentationRequested: (c, e, at) =>
     firstError(
-      () => callerBinding(c, e.caller, e.at),
-      () => retryable(c, e.at),
-      () =>
-        c.presentationAttempts >= c.maxPresentationAttempts
-          ? new AccessDenied('presentation attempts exhausted', 'PDI-DE retry bound')
-          : undefined,
-      () =>
-        e.request.expiresAt <= e.at
-          ? new InvalidRequest('request deadline in the past', 'engine: deadlines')
-          : undefined,
+      () => retryable(c, at),
+      () => afterChallenge(at, e.request.expiresAt, 'request'),
     ),
-  RequestObjectRetrieved: (c, e) => liveRequest(c, e.requestId, e.at),
-  PresentationVerified: (c, e) =>
+  RequestObjectRetrieved: (c, e, at) => liveRequest(c, e.requestId, at),
+  PresentationVerified: (c, e, at) =>
     firstError(
-      () => liveRequest(c, e.requestId, e.at),
+      () => liveRequest(c, e.requestId, at),
       () => matchingState(c, e.state),
       () =>
         e.kbNonce !== c.request.nonce
@@ -136,27 +155,17 @@ const rules: { [T in EventType]: Rule<T> } = {
         e.kbAud !== c.request.verifierClientId
           ? new InvalidRequest('key-binding JWT audience is not this verifier', 'P-41; CF-21')
           : undefined,
-      () =>
-        e.pdis.expiresAt <= e.at ? new InvalidRequest('pdis deadline in the past', 'engine: deadlines') : undefined,
+      () => afterChallenge(at, e.pdis.expiresAt, 'pdis'),
     ),
-  WalletErrorReceived: (c, e) =>
+  WalletErrorReceived: (c, e, at) =>
     firstError(
-      () => liveRequest(c, e.requestId, e.at),
+      () => liveRequest(c, e.requestId, at),
       () => matchingState(c, e.state),
     ),
-  RedirectedToWeb: (c, e) =>
+  RedirectedToWeb: (c, _, at) => retryable(c, at),
+  Denied: (c, _, at) => retryable(c, at),
+  AuthorizationCodeIssued: (c, e, at) =>
     firstError(
-      () => callerBinding(c, e.caller, e.at),
-      () => retryable(c, e.at),
-    ),
-  Denied: (c, e) =>
-    firstError(
-      () => callerBinding(c, e.caller, e.at),
-      () => retryable(c, e.at),
-    ),
-  AuthorizationCodeIssued: (c, e) =>
-    firstError(
-      () => callerBinding(c, e.caller, e.at),
       () =>
         !c.pdis || e.pdisHash !== c.pdis.hash
           ? new InvalidRequest(
@@ -165,18 +174,18 @@ const rules: { [T in EventType]: Rule<T> } = {
             )
           : undefined,
       () =>
-        c.pdis && e.at >= c.pdis.expiresAt
+        c.pdis && at >= c.pdis.expiresAt
           ? new InvalidRequest('presentation_during_issuance_session has expired', 'PDI-DE (timeout)')
           : undefined,
     ),
-  TokenIssued: (c, e) =>
+  TokenIssued: (c, e, at) =>
     firstError(
       () =>
         !c.code || e.codeHash !== c.code.hash
           ? new InvalidGrant('unknown authorization code', 'RFC 6749 §5.2')
           : undefined,
       () =>
-        c.code && e.at >= c.code.expiresAt
+        c.code && at >= c.code.expiresAt
           ? new InvalidGrant('authorization code has expired', 'RFC 6749 §4.1.2 (timeout)')
           : undefined,
       () =>
@@ -198,19 +207,18 @@ const rules: { [T in EventType]: Rule<T> } = {
     ),
   GrantRevoked: (c, e) =>
     !c.code || e.codeHash !== c.code.hash ? new InvalidGrant('unknown authorization code', 'RFC 6749 §5.2') : undefined,
-  CNonceIssued: (c, e) =>
+  CNonceBound: (c, e, at) =>
     firstError(
-      () => liveToken(c, e.tokenHash, e.dpopJkt, e.at),
-      () =>
-        e.nonce.expiresAt <= e.at ? new InvalidRequest('c_nonce deadline in the past', 'engine: deadlines') : undefined,
+      () => liveToken(c, e.tokenHash, e.dpopJkt, at),
+      () => afterChallenge(at, e.nonce.expiresAt, 'c_nonce'),
     ),
-  CredentialIssued: (c, e) =>
+  CredentialIssued: (c, e, at) =>
     firstError(
-      () => liveToken(c, e.tokenHash, e.dpopJkt, e.at),
+      () => liveToken(c, e.tokenHash, e.dpopJkt, at),
       () => issuable(c, e.credentialConfigurationId, e.holderJkts.length),
       () => {
         const deadline = c.cNonces[e.nonceHash];
-        return deadline === undefined || e.at >= deadline
+        return deadline === undefined || at >= deadline
           ? new InvalidNonce('c_nonce is unknown, used or expired', 'OpenID4VCI §7.2, §13.8')
           : undefined;
       },
@@ -227,23 +235,9 @@ const rules: { [T in EventType]: Rule<T> } = {
           : undefined,
     ),
   Erased: () => undefined,
-  Expired: (c, e) =>
-    e.at < deadlineAt(c, e.deadline) ? new InvalidRequest('deadline not reached', 'engine: expiry') : undefined,
+  Expired: (c, e, at) =>
+    at < deadlineAt(c, e.deadline) ? new InvalidRequest('deadline not reached', 'engine: expiry') : undefined,
 };
-
-/** The time a named deadline falls at in this context. */
-export function deadlineAt(c: SessionContext, deadline: Deadline): number {
-  switch (deadline) {
-    case 'session':
-      return c.sessionExpiresAt;
-    case 'pdis':
-      return c.pdis?.expiresAt ?? Number.POSITIVE_INFINITY;
-    case 'code':
-      return c.code?.expiresAt ?? Number.POSITIVE_INFINITY;
-    case 'token':
-      return c.token?.expiresAt ?? Number.POSITIVE_INFINITY;
-  }
-}
 
 /** Time never runs backwards inside a stream: nothing dated before its newest event is accepted. */
 export function monotonic(c: SessionContext, at: number): EngineError | undefined {
@@ -252,13 +246,20 @@ export function monotonic(c: SessionContext, at: number): EngineError | undefine
     : undefined;
 }
 
-/** Every event: same stream, and time never runs backwards. */
-function streamRules(c: SessionContext, e: SessionEvent): EngineError | undefined {
-  if (e.type !== 'ChallengeReceived' && e.sessionId !== c.sessionId)
-    return new InvalidSession('value belongs to another session', 'P-20 fixation');
-  return monotonic(c, e.at);
+/** P-20 fixation: every event after the first belongs to the stream's session. */
+function sameSession(c: SessionContext, type: EventType, meta: EventMeta): EngineError | undefined {
+  return type !== 'ChallengeReceived' && meta.sessionId !== c.sessionId
+    ? new InvalidSession('value belongs to another session', 'P-20 fixation')
+    : undefined;
 }
 
+/** The facts of one event, for `decide`: its stream, then its type's rules (time and caller were checked per command). */
+export function checkFacts(c: SessionContext, e: SessionEvent): EngineError | undefined {
+  return sameSession(c, e.type, e.meta) ?? (rules[e.type] as Rule<EventType>)(c, e.data, e.meta.at);
+}
+
+/** Every rule of one event, as `decide` would run them today: for `audit`. */
 export function checkEvent(c: SessionContext, e: SessionEvent): EngineError | undefined {
-  return streamRules(c, e) ?? (rules[e.type] as Rule<EventType>)(c, e);
+  const caller = 'caller' in e.data ? e.data.caller : undefined;
+  return monotonic(c, e.meta.at) ?? (caller && callerBinding(c, caller, e.meta.at)) ?? checkFacts(c, e);
 }

@@ -1,11 +1,11 @@
-import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import { LruCache } from './cache.js';
 import type { Command } from './commands.js';
 import type { EngineConfig } from './config.js';
-import { decide, type Accepted } from './decide.js';
-import { TemporarilyUnavailable, type EngineError } from './errors.js';
+import { decide, type Decision } from './decide.js';
+import { TemporarilyUnavailable } from './errors.js';
 import type { SessionEvent } from './events.js';
-import { contextOf, fold, nextDeadline, type SessionState } from './state.js';
+import { INITIAL_STATE, contextOf, fold, nextDeadline, type SessionState } from './state.js';
 import { VersionConflict, type EventStore } from './store.js';
 
 export interface EngineOptions {
@@ -21,15 +21,13 @@ export interface EngineOptions {
   prepare?: (command: Command) => Promise<Command>;
 }
 
-/** The answer to a command: accepted (with the event appended, if any) or a typed error. */
-export type Outcome = Either<EngineError, Accepted & { replayed: boolean }>;
-
 /**
  * The application service: load the stream (cache, else store), decide, append with
  * the expected version, answer. A version conflict reloads and decides again, so two
  * concurrent requests on one session can never both succeed. A refusal decided on a
  * cached state is confirmed on a fresh read, so a cache that another process made
- * stale never refuses what the stored log allows.
+ * stale never refuses what the stored log allows. A session's first command is decided on
+ * the initial state without a read, and appended expecting an empty stream.
  */
 export class Engine {
   readonly store: EventStore;
@@ -48,27 +46,30 @@ export class Engine {
     this.prepare = options.prepare ?? (async (command) => command);
   }
 
-  async execute(given: Command): Promise<Outcome> {
+  async execute(given: Command): Promise<Decision> {
     const command = await this.prepare(given);
     const cached = this.cache.get(command.sessionId);
-    let state = cached ?? (await this.reload(command.sessionId));
+    // A new session id names no stream yet: nothing to read. A collision is a VersionConflict on append,
+    // and deciding again on the stream found refuses it ('session already exists'); nothing is overwritten.
+    let state = cached ?? (command.type === 'StartChallenge' ? INITIAL_STATE : await this.reload(command.sessionId));
     let confirmed = cached === undefined;
     for (let round = 0; round < this.maxConflictRetries; round++) {
       if (state.eventIds.has(command.eventId)) return right({ event: null, state, replayed: true });
       const at = Math.max(command.at, contextOf(state).lastAt);
       const decision = decide(state, { ...command, at }, this.config);
-      const answer = (): Outcome =>
-        isLeft(decision) ? left(decision.left.error) : right({ ...decision.right, replayed: false });
       const effect = isLeft(decision) ? decision.left.effect : decision.right.event && decision.right;
-      if (effect ? await this.commit(state, effect.event!, effect.state) : confirmed) return answer();
+      if (effect ? await this.commit(state, effect.event!, effect.state) : confirmed) return decision;
       const latest = await this.reload(command.sessionId);
-      if (!effect && latest.version === state.version) return answer();
+      if (!effect && latest.version === state.version) return decision;
       state = latest;
       confirmed = true;
     }
-    return left(
-      new TemporarilyUnavailable('too many concurrent writers on this session', 'engine: optimistic concurrency'),
-    );
+    return left({
+      error: new TemporarilyUnavailable(
+        'too many concurrent writers on this session',
+        'engine: optimistic concurrency',
+      ),
+    });
   }
 
   /**
@@ -87,7 +88,7 @@ export class Engine {
   }
 
   private async commit(before: SessionState, event: SessionEvent, after: SessionState): Promise<boolean> {
-    const sessionId = event.sessionId;
+    const sessionId = event.meta.sessionId;
     try {
       const { duplicate } = await this.store.append(sessionId, before.version, [event], {
         deadline: nextDeadline(after)?.at ?? null,

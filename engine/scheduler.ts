@@ -3,7 +3,7 @@ import type { Engine } from './runtime.js';
 
 /**
  * Append `Expired` to every session whose deadline has passed at `at`, so that expiry
- * is a recorded fact. Guards refuse late requests even before this runs; a session
+ * is a recorded fact. The rules refuse late requests even before this runs; a session
  * that moved on meanwhile is refused here by the machine and left alone.
  * Issue 10 §4: a backlog is drained in one run, `limit` sessions at a time (each batch
  * runs together, so the store commits its appends in one transaction), until fewer than

@@ -1,11 +1,15 @@
-import { initialTransition, type SnapshotFrom } from 'xstate';
-import type { SessionContext } from './context.js';
+import { EMPTY_CONTEXT, type SessionContext } from './context.js';
+import { deadlineAt, type Deadline } from './deadlines.js';
 import type { EventType, SessionEvent } from './events.js';
+import { evolve } from './evolve.js';
 import { EXPIRY, sessionMachine, type StateName } from './machine.js';
-import { deadlineAt, type Deadline } from './rules.js';
-import { step } from './step.js';
+import { handledIn, targetOf } from './transitions.js';
 
-export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
+/** Where the machine is: its state value and the folded facts. */
+export interface SessionSnapshot {
+  readonly value: StateName;
+  readonly context: SessionContext;
+}
 
 /** A session as the engine sees it: the machine's snapshot and the stream version it reflects. */
 export interface SessionState {
@@ -15,6 +19,7 @@ export interface SessionState {
   readonly eventIds: ReadonlySet<string>;
 }
 
+/** A stored log the machine's structure cannot explain (an event type its state has no transition for). */
 export class CorruptStream extends Error {
   constructor(
     readonly sessionId: string,
@@ -25,52 +30,53 @@ export class CorruptStream extends Error {
   }
 }
 
-const [initialSnapshot] = initialTransition(sessionMachine);
-
-export const INITIAL_STATE: SessionState = { snapshot: initialSnapshot, version: 0, eventIds: new Set() };
+export const INITIAL_STATE: SessionState = {
+  snapshot: { value: sessionMachine.config.initial as StateName, context: EMPTY_CONTEXT },
+  version: 0,
+  eventIds: new Set(),
+};
 
 export function stateName(state: SessionState): StateName {
-  return state.snapshot.value as StateName;
+  return state.snapshot.value;
 }
 
 export function contextOf(state: SessionState): SessionContext {
   return state.snapshot.context;
 }
 
-/** The event types the current state has a transition for, whatever the guards say. */
+/** The event types the current state has a transition for. */
 export function handles(state: SessionState, type: EventType): boolean {
-  return HANDLED[stateName(state)].has(type);
+  return handledIn(stateName(state), type);
 }
 
-const HANDLED = Object.fromEntries(
-  Object.entries(sessionMachine.states).map(([name, node]) => [name, new Set<string>(node.ownEvents)]),
-) as unknown as Record<StateName, ReadonlySet<string>>;
-
-/** Try one event against the machine: the next state, or undefined when the machine refuses it. */
-export function tryApply(state: SessionState, event: SessionEvent): SessionState | undefined {
-  const next = step(state.snapshot, event);
-  if (next === state.snapshot) return undefined;
-  return { snapshot: next, version: state.version + 1, eventIds: new Set(state.eventIds).add(event.id) };
+/** evolve(snapshot, event): total for every event type the state takes; no rule is asked (they ran in `decide`). */
+export function evolveSnapshot(snapshot: SessionSnapshot, event: SessionEvent): SessionSnapshot | undefined {
+  const value = targetOf(snapshot.value, snapshot.context, event);
+  return value === undefined ? undefined : { value, context: evolve(snapshot.context, event) };
 }
 
-/** evolve for the stored log: every stored event must be accepted, or the stream is corrupt. */
-export function apply(state: SessionState, event: SessionEvent): SessionState {
-  const next = tryApply(state, event);
-  if (!next) throw new CorruptStream(event.sessionId, state.version + 1, event.type);
-  return next;
+/** The state after one decided event (its type is one the state takes). */
+export function advance(state: SessionState, event: SessionEvent): SessionState {
+  const snapshot = evolveSnapshot(state.snapshot, event);
+  if (!snapshot) throw new CorruptStream(event.meta.sessionId, state.version + 1, event.type);
+  return { snapshot, version: state.version + 1, eventIds: new Set(state.eventIds).add(event.meta.id) };
 }
 
-/** fold(transition, initial, events): the state a stored log explains. */
+/**
+ * fold(evolve, initial, events): the state a stored log explains. A stored event is a fact:
+ * it applies whatever today's rules say (`audit` re-judges a log). Only an event whose type
+ * the state has no transition for makes the stream corrupt.
+ */
 export function fold(events: readonly SessionEvent[], from: SessionState = INITIAL_STATE): SessionState {
-  let state = from;
+  let snapshot = from.snapshot;
   const ids = new Set(from.eventIds);
-  for (const event of events) {
-    const next = step(state.snapshot, event);
-    if (next === state.snapshot) throw new CorruptStream(event.sessionId, state.version + 1, event.type);
-    ids.add(event.id);
-    state = { snapshot: next, version: state.version + 1, eventIds: ids };
+  for (const [i, event] of events.entries()) {
+    const next = evolveSnapshot(snapshot, event);
+    if (!next) throw new CorruptStream(event.meta.sessionId, from.version + i + 1, event.type);
+    ids.add(event.meta.id);
+    snapshot = next;
   }
-  return state;
+  return { snapshot, version: from.version + events.length, eventIds: ids };
 }
 
 /** The deadline that ends the current state, for the expiry scheduler; null when none can. */

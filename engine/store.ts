@@ -19,8 +19,10 @@ export interface AppendOptions {
 /**
  * The event store port. A stream is one auth_session; versions count events from 1.
  * `append` is atomic and durable when it resolves. It succeeds only if the stream is at
- * `expectedVersion` (else VersionConflict); an event whose id is already stored is not
- * written twice (idempotent retry), and then resolves with `duplicate: true`.
+ * `expectedVersion` (else VersionConflict): 0 expects a new stream, checked atomically by the
+ * store itself, so the engine appends a session's first event without reading first. An
+ * event whose id is already stored is not written twice (idempotent retry), and then
+ * resolves with `duplicate: true`.
  */
 export interface EventStore {
   read(streamId: string): Promise<SessionEvent[]>;

@@ -8,7 +8,8 @@ import type { IssuerStores } from '../adapters/stores/ports.js';
 import type { IssuerTrust } from '../adapters/trust/configured-trust.js';
 import { parseConfig } from '../config/load.js';
 import type { Config, ConfigInput } from '../config/schema.js';
-import { Engine, engineConfig, expireDue, type SessionEvent } from '../engine/index.js';
+import { engineConfigOf } from '../config/engine-config.js';
+import { Engine, expireDue, type SessionEvent } from '../engine/index.js';
 import { rateLimitsOf, type IssuerContext } from '../protocol/issuer-context.js';
 import { PublicKeyImports } from '../protocol/jose/key-cache.js';
 import { CNonceCodec } from '../protocol/openid4vci/c-nonce.js';
@@ -57,20 +58,6 @@ export interface Issuer {
   retainEnded: () => Promise<number>;
 }
 
-const SECOND = 1000;
-
-function engineConfigOf(config: Config) {
-  const { lifetimes, policy } = config;
-  return engineConfig({
-    lifetimes: Object.fromEntries(Object.entries(lifetimes).map(([name, seconds]) => [name, seconds * SECOND])),
-    holderContinuity: policy.holderContinuity,
-    maxPresentationAttempts: policy.maxPresentationAttempts,
-    ...(policy.batchSize !== undefined && { batchSize: policy.batchSize }),
-    onRetry: ({ attempts, maxAttempts }) =>
-      policy.afterWalletError === 'new_request' && attempts >= maxAttempts ? 'access_denied' : policy.afterWalletError,
-  });
-}
-
 /** The context the handlers share: every cache in it is this issuer's own, so two issuers in a process share nothing. */
 function contextOf(options: IssuerOptions): IssuerContext {
   const config = parseConfig(options.config);
@@ -112,7 +99,7 @@ export function composeIssuer(options: IssuerOptions): { issuer: Issuer; context
   const { config, engine, now, ids, logger, sealer } = context;
   const handle = createProtocolHandler(context);
   const expire = () => expireDue(engine, now(), ids.eventId);
-  const retain = () => retainEnded(options.stores.events, sealer, now(), config.retention.endedSessionSeconds * SECOND);
+  const retain = () => retainEnded(options.stores.events, sealer, now(), config.retention.endedSessionSeconds * 1000);
   let stopHousekeeping: (() => Promise<void>) | undefined;
   const issuer: Issuer = {
     handle,

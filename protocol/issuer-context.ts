@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import type { Config } from '../config/schema.js';
-import { FINAL_STATES, InvalidClient, contextOf, stateName, type Engine } from '../engine/index.js';
+import type { Engine } from '../engine/index.js';
 import type { CNonceCodec } from './openid4vci/c-nonce.js';
 import type { IssuerKeys } from '../adapters/keys/ports.js';
 import type { ReplayCache } from '../adapters/stores/ports.js';
@@ -67,21 +67,4 @@ export function endpoints(config: Config) {
     response: (requestId: string) => `${base}/verifier/response/${requestId}`,
     offer: (offerId: string) => `${base}/offers/${offerId}`,
   };
-}
-
-/**
- * FiPA §5.1, RFC 6749 §3.2.1: a client_id sent on a later call must be the session's client
- * (compared as the session's pseudonym). A session that ended is refused by the engine
- * whatever the client (an erased or compacted one's client can no longer be compared).
- */
-export async function checkClientId(
-  ctx: IssuerContext,
-  sessionId: string,
-  clientId: string | undefined,
-): Promise<void> {
-  if (clientId === undefined) return;
-  const state = await ctx.engine.load(sessionId);
-  if (state.version === 0 || (FINAL_STATES as readonly string[]).includes(stateName(state))) return;
-  if (contextOf(state).clientId !== (await ctx.pseudonyms.of(sessionId))('client_id', clientId))
-    throw new InvalidClient('client_id differs from the client that opened the session', 'FiPA §5.1; RFC 6749 §3.2.1');
 }

@@ -13,6 +13,9 @@ export function pseudonymiser(pseudonyms: Pseudonyms) {
       return command;
     const p = await pseudonyms.of(command.sessionId, command.type === 'StartChallenge');
     const jkt = (value: string) => p('jkt', value);
+    // FiPA §5.1: a client_id sent on a later call is compared with the session's, as a pseudonym.
+    const clientOf = ({ clientId }: { clientId?: string }) =>
+      clientId === undefined ? {} : { clientId: p('client_id', clientId) };
     const keys = <T extends { dpopJkt: string; attestationJkt?: string }>(facts: T): T => ({
       ...facts,
       dpopJkt: jkt(facts.dpopJkt),
@@ -22,7 +25,7 @@ export function pseudonymiser(pseudonyms: Pseudonyms) {
       case 'StartChallenge':
         return { ...keys(command), clientId: p('client_id', command.clientId) };
       case 'ContinueChallenge':
-        return { ...command, caller: keys<CallerProof>(command.caller) };
+        return { ...command, caller: keys<CallerProof>(command.caller), ...clientOf(command) };
       case 'SubmitPresentation':
         return {
           ...command,
@@ -30,7 +33,8 @@ export function pseudonymiser(pseudonyms: Pseudonyms) {
           credentialDigest: p('digest', command.credentialDigest),
         };
       case 'RedeemCode':
-      case 'IssueCNonce':
+        return { ...keys(command), ...clientOf(command) };
+      case 'BindCNonce':
         return keys(command);
       case 'IssueCredential':
         return {

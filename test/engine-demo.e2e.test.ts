@@ -13,13 +13,13 @@ it('npm start: the scripted flow completes on a SQLite file and the replayed cod
     });
     expect(output).toContain('→ completed');
     expect(output).toContain('refused: invalid_grant');
-    expect(output.match(/ v1 \w+/g)?.map((s) => s.slice(4))).toEqual([
+    expect(output.match(/ v2 \w+/g)?.map((s) => s.slice(4))).toEqual([
       'ChallengeReceived',
       'RequestObjectRetrieved',
       'PresentationVerified',
       'AuthorizationCodeIssued',
       'TokenIssued',
-      'CNonceIssued',
+      'CNonceBound',
       'CredentialIssued',
       'GrantRevoked',
     ]);

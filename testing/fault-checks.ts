@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { fold, type SessionEvent } from '../engine/index.js';
+import { audit, fold, type SessionEvent } from '../engine/index.js';
 import type { ReferenceWallet } from '../wallet/reference-wallet.js';
 
 export interface FlowResult {
@@ -46,11 +46,12 @@ export function expectCompleteOrClear(results: FlowResult[]) {
     assert.match(String(result.credential ?? result.error), result.credential ? /~/ : /\b[45]\d\d\b|fetch failed/);
 }
 
-/** Every acknowledged step is in the log, every log folds (no state it cannot explain), nothing is issued twice. */
+/** Every acknowledged step is in the log, every log folds (no state it cannot explain) and passes today's rules, nothing is issued twice. */
 export async function checkLogs(readLog: (sessionId: string) => Promise<SessionEvent[]>, results: FlowResult[]) {
   for (const result of results.filter((r) => r.sessionId)) {
     const events = await readLog(result.sessionId!);
     assert.doesNotThrow(() => fold(events));
+    assert.deepEqual(audit(events), [], `${result.sessionId}: today's rules refuse its log`);
     for (const once of ['AuthorizationCodeIssued', 'CredentialIssued'])
       assert.ok(events.filter((e) => e.type === once).length <= 1, `${once} more than once`);
     for (const type of result.acknowledged)

@@ -5,7 +5,7 @@ import type {
   ContinueChallenge,
   Erase,
   Expire,
-  IssueCNonce,
+  BindCNonce,
   IssueCredential,
   NewPresentationRequest,
   RedeemCode,
@@ -124,9 +124,9 @@ export class Flow {
       tokenHash: this.value('token'),
     };
   }
-  nonce(at: number, n = 1, opts: { token?: string; dpop?: string } = {}): IssueCNonce {
+  nonce(at: number, n = 1, opts: { token?: string; dpop?: string } = {}): BindCNonce {
     return {
-      type: 'IssueCNonce',
+      type: 'BindCNonce',
       ...this.routed(at),
       tokenHash: opts.token ?? this.value('token'),
       dpopJkt: opts.dpop ?? this.keys.dpop,

@@ -119,20 +119,18 @@ export function arbFuzzRequest(corpus: FuzzCorpus): fc.Arbitrary<FuzzRequest> {
           path: fc.constant('/authorize-challenge'),
           contentType: fc.constant('application/x-www-form-urlencoded'),
           dpop: fc.constant<'valid'>('valid'),
-          body: fc
-            .tuple(fc.boolean(), configurationId)
-            .map(([byScope, id]) =>
-              new URLSearchParams({
-                client_id: 'reference-wallet',
-                ...(byScope
-                  ? { scope: id === 'demo_membership' ? 'membership' : id }
-                  : {
-                      authorization_details: JSON.stringify([
-                        { type: 'openid_credential', credential_configuration_id: id },
-                      ]),
-                    }),
-              }).toString(),
-            ),
+          body: fc.tuple(fc.boolean(), configurationId).map(([byScope, id]) =>
+            new URLSearchParams({
+              client_id: 'reference-wallet',
+              ...(byScope
+                ? { scope: id === 'demo_membership' ? 'membership' : id }
+                : {
+                    authorization_details: JSON.stringify([
+                      { type: 'openid_credential', credential_configuration_id: id },
+                    ]),
+                  }),
+            }).toString(),
+          ),
         }),
         fc.record({
           method: fc.constantFrom('GET', 'POST'),

@@ -16,6 +16,7 @@
 export { arbCommand, arbSession, arbStepTimes, happyPathAt, type CommandAt } from './arbitraries.js';
 export { CLUSTER_ADMIN_TOKEN, freePort, startCluster, type Cluster, type EngineProcess } from './cluster.js';
 export { answering, checkLogs, expectCompleteOrClear, runOne, type FlowResult } from './fault-checks.js';
+export { engineConfig } from './engine-config.js';
 export { Flow, SECOND, T0, VERIFIER, h } from './flow.js';
 export { untilCode, untilPdis, untilPresentation, untilToken } from './flow-steps.js';
 export {

@@ -1,7 +1,6 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import {
   decide,
-  engineConfig,
   INITIAL_STATE,
   type Command,
   type EngineConfig,
@@ -9,6 +8,7 @@ import {
   type SessionEvent,
   type SessionState,
 } from '../engine/index.js';
+import { engineConfig } from './engine-config.js';
 
 export interface Step {
   command: Command;

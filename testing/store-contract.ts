@@ -131,12 +131,32 @@ export function describeEventStoreContract(
         );
         const outcomes = await Promise.allSettled(
           sessions.map((event) =>
-            store.append('contract-race', 0, [{ ...event, sessionId: 'contract-race' }], { deadline: null }),
+            store.append('contract-race', 0, [{ ...event, meta: { ...event.meta, sessionId: 'contract-race' } }], {
+              deadline: null,
+            }),
           ),
         );
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         expect(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof VersionConflict)).toHaveLength(31);
         expect(await store.read('contract-race')).toHaveLength(1);
+      }),
+    );
+
+    it(
+      'expects an empty stream on a first append: at version 0 over stored events it is a VersionConflict, never an overwrite, even where the store has not read the stream',
+      withStore(async (opened) => {
+        const events = eventsOf('contract-opening-1');
+        const rival = eventsOf('contract-opening-2').map((e) => ({
+          ...e,
+          meta: { ...e.meta, sessionId: 'contract-opening-1' },
+        }));
+        await opened.store.append('contract-opening-1', 0, events.slice(0, 2), { deadline: null });
+        const fresh = opened.reopen ? await opened.reopen() : opened.store;
+        const conflict = await fresh
+          .append('contract-opening-1', 0, rival.slice(0, 1), { deadline: null })
+          .catch((e: unknown) => e);
+        expect(conflict).toBeInstanceOf(VersionConflict);
+        expect(await fresh.read('contract-opening-1')).toEqual(events.slice(0, 2));
       }),
     );
 
@@ -152,9 +172,10 @@ export function describeEventStoreContract(
             for (const [streamIndex, expected, eventIndex] of steps) {
               const { id: base, events } = pool[streamIndex]!;
               const id = `${base}-${round}`;
-              const event = { ...events[eventIndex % events.length]!, id: `${id}:${eventIndex}`, sessionId: id };
+              const original = events[eventIndex % events.length]!;
+              const event = { ...original, meta: { ...original.meta, id: `${id}:${eventIndex}`, sessionId: id } };
               const stored = model.get(id) ?? [];
-              const duplicate = stored.some((e) => e.id === event.id);
+              const duplicate = stored.some((e) => e.meta.id === event.meta.id);
               const outcome = await store.append(id, expected, [event], { deadline: null }).catch((e: unknown) => e);
               if (duplicate) expect(outcome).toMatchObject({ duplicate: true });
               else if (expected !== stored.length) expect(outcome).toBeInstanceOf(VersionConflict);

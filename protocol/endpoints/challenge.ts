@@ -8,11 +8,11 @@ import {
   RedirectToWeb,
   contextOf,
   type NewPresentationRequest,
-  type Outcome,
+  type Decision,
 } from '../../engine/index.js';
 import { readAuthorizationRequest } from '../oauth2/authorization-request.js';
 import { proveClient } from '../oauth2/client-proof.js';
-import { checkClientId, endpoints, type IssuerContext } from '../issuer-context.js';
+import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { addressKey, type RateLimiter } from '../rate-limit.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 
@@ -112,7 +112,7 @@ async function firstCall(
     authSessionHash: hashSecret(authSession),
     request: presentation,
   });
-  if (isLeft(outcome)) return errorResponse(outcome.left);
+  if (isLeft(outcome)) return errorResponse(outcome.left.error);
   return insufficientAuthorization(ctx, authSession, presentation);
 }
 
@@ -125,12 +125,12 @@ async function followUp(
   const authSession = params.get('auth_session')!;
   const sessionId = sessionOfHandle(authSession);
   if (!sessionId) throw new InvalidSession('auth_session is unknown', 'FiPA §5.3.1');
-  await checkClientId(ctx, sessionId, params.get('client_id'));
   const caller = await proveCaller(ctx, request, now);
   const pdis = params.get('presentation_during_issuance_session');
   const code = newHandle(ctx.ids, sessionId);
   const rotated = newHandle(ctx.ids, sessionId);
-  const outcome: Outcome = await ctx.engine.execute({
+  const clientId = params.get('client_id');
+  const outcome: Decision = await ctx.engine.execute({
     type: 'ContinueChallenge',
     eventId: ctx.ids.eventId(),
     sessionId,
@@ -140,17 +140,18 @@ async function followUp(
       dpopJkt: caller.dpopJkt,
       ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }),
     },
+    ...(clientId !== undefined && { clientId }),
     ...(pdis !== undefined && { pdisHash: hashSecret(pdis) }),
     codeHash: hashSecret(code),
     retry: { authSessionHash: hashSecret(rotated), request: await newPresentationRequest(ctx, sessionId) },
   });
-  if (isLeft(outcome)) return errorResponse(outcome.left);
+  if (isLeft(outcome)) return errorResponse(outcome.left.error);
   const { event, state } = outcome.right;
   switch (event?.type) {
     case 'AuthorizationCodeIssued':
       return jsonResponse(200, { authorization_code: code });
     case 'PresentationRequested':
-      return insufficientAuthorization(ctx, rotated, event.request);
+      return insufficientAuthorization(ctx, rotated, event.data.request);
     case 'RedirectedToWeb':
       return errorResponse(new RedirectToWeb('continue in a browser', 'FiPA §5.2.2.1.1'));
     case 'Denied':

@@ -14,6 +14,8 @@ import {
   UnknownCredentialConfiguration,
   UnknownCredentialIdentifier,
   contextOf,
+  credentialClaims,
+  identifierAllowed,
   issuable,
   type SessionContext,
 } from '../../engine/index.js';
@@ -55,19 +57,14 @@ function accessToken(request: ProtocolRequest): string {
   return match[1]!;
 }
 
-/** The configuration asked for, which this session's token must cover (OpenID4VCI §8.2). */
-function configurationOf(ctx: IssuerContext, body: z.infer<typeof CredentialRequest>, session: SessionContext): string {
+/** The configuration asked for, which must be one this issuer has (OpenID4VCI §8.3.1.2). */
+function configurationOf(ctx: IssuerContext, body: z.infer<typeof CredentialRequest>): string {
   const id = body.credential_configuration_id ?? body.credential_identifier!;
   if (!ctx.config.credentialConfigurations[id]) {
     if (body.credential_identifier !== undefined)
       throw new UnknownCredentialIdentifier('unknown credential_identifier', 'OpenID4VCI §8.3.1.2');
     throw new UnknownCredentialConfiguration('unknown credential_configuration_id', 'OpenID4VCI §8.3.1.2');
   }
-  if (body.credential_identifier !== undefined && !session.authorizationDetails)
-    throw new InvalidCredentialRequest(
-      'credential_identifier is only for tokens issued with authorization_details',
-      'OpenID4VCI §8.2',
-    );
   return id;
 }
 
@@ -103,8 +100,12 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   });
   const body = readRequest(request);
   const session = contextOf(await ctx.engine.load(sessionId));
-  const configurationId = configurationOf(ctx, body, session);
-  // I-40, OpenID4VCI §8.2: refused before any proof is verified or c_nonce spent; the engine decides it again on append.
+  const configurationId = configurationOf(ctx, body);
+  const byIdentifier = body.credential_identifier !== undefined;
+  // The engine's rules, asked before any proof is verified or c_nonce spent; `decide` runs them on IssueCredential.
+  const wrongIdentifier = identifierAllowed(session, byIdentifier);
+  if (wrongIdentifier) throw wrongIdentifier;
+  // I-40, OpenID4VCI §8.2: refused early only for the token's own holder.
   // The session holds its client id and keys as pseudonyms (seed 002 §3.3): compare what the request shows in that form.
   // A session without a key was erased or retained: the engine refuses it below (invalid_token), whatever the proofs say.
   const pseudonym = await ctx.pseudonyms.known(sessionId);
@@ -129,12 +130,12 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   if (nonceExpiresAt === undefined) throw new InvalidNonce('c_nonce is unknown or expired', 'OpenID4VCI §7.2');
   const base = { sessionId, at: now, tokenHash: hashSecret(token), dpopJkt: dpop.jkt };
   const bound = await ctx.engine.execute({
-    type: 'IssueCNonce',
+    type: 'BindCNonce',
     eventId: ctx.ids.eventId(),
     ...base,
     nonceHash: hashSecret(nonce),
   });
-  if (isLeft(bound)) return resourceErrorResponse(bound.left);
+  if (isLeft(bound)) return resourceErrorResponse(bound.left.error);
   // OpenID4VCI §13.8: a c_nonce is accepted once, cluster-wide.
   if (!(await replay.useOnce(`c_nonce:${nonce}`, nonceExpiresAt, now)))
     throw new InvalidNonce('c_nonce was already used', 'OpenID4VCI §13.8');
@@ -148,15 +149,16 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
     eventId: ctx.ids.eventId(),
     ...base,
     credentialConfigurationId: configurationId,
+    ...(byIdentifier && { byIdentifier }),
     nonceHash: hashSecret(nonce),
     holderJkts: proofs.map((proof) => proof.jkt),
     credentialDigests: credentials.map((credential) => hashSecret(credential)),
   });
-  if (isLeft(outcome)) return resourceErrorResponse(outcome.left);
+  if (isLeft(outcome)) return resourceErrorResponse(outcome.left.error);
   return jsonResponse(200, { credentials: credentials.map((credential) => ({ credential })) });
 }
 
-/** I-20: the new credential's claims come only from the verified presentation, through the configured mapping. */
+/** Unseals the presented claims, selects the credential's (I-20: `credentialClaims`) and signs the SD-JWT VC. */
 async function buildCredential(
   ctx: IssuerContext,
   session: SessionContext,
@@ -168,13 +170,7 @@ async function buildCredential(
   const presented =
     session.presentation && (await ctx.sealer.unseal(session.sessionId, session.presentation.sealedClaims));
   if (!presented) throw new CredentialRequestDenied('the presented claims of this session are erased', 'seed 002 §3.3');
-  // OpenID4VCI §5.1.1, seed 002 §3.3 (data minimisation): only the claims the wallet asked for, when it named any.
-  const subset = session.claimSubsets?.[configurationId];
-  const claims = Object.fromEntries(
-    Object.entries(configuration.claimMapping)
-      .filter(([target, source]) => presented[source] !== undefined && (!subset || subset.includes(target)))
-      .map(([target, source]) => [target, presented[source]]),
-  );
+  const claims = credentialClaims(session, configurationId, configuration.claimMapping, presented);
   return issueSdJwtVc({
     issuer: ctx.config.publicUrl,
     signingKey: ctx.keys.credentialSigner(),

@@ -3,7 +3,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
 import { InvalidGrant, InvalidRequest, UnsupportedGrantType, contextOf } from '../../engine/index.js';
 import { proveClient } from '../oauth2/client-proof.js';
-import { checkClientId, endpoints, type IssuerContext } from '../issuer-context.js';
+import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -25,7 +25,6 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
   if (code === undefined) throw new InvalidRequest('code is required', 'RFC 6749 §4.1.3');
   const sessionId = sessionOfHandle(code);
   if (!sessionId) throw new InvalidGrant('unknown authorization code', 'RFC 6749 §5.2');
-  await checkClientId(ctx, sessionId, params.get('client_id'));
   const now = ctx.now();
   // RFC 9449 §5, FiPA §9.5.1: the token request proves the key the session (and so the code) is bound to.
   const caller = await proveClient(ctx, request, endpoints(ctx.config).token, now);
@@ -35,6 +34,7 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
     throw new InvalidRequest('client_id is required', 'RFC 6749 §4.1.3');
   const verifier = params.get('code_verifier');
   const redirectUri = params.get('redirect_uri');
+  const clientId = params.get('client_id');
   const token = newHandle(ctx.ids, sessionId);
   const outcome = await ctx.engine.execute({
     type: 'RedeemCode',
@@ -42,13 +42,14 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
     sessionId,
     at: now,
     codeHash: hashSecret(code),
+    ...(clientId !== undefined && { clientId }),
     dpopJkt: caller.dpopJkt,
     ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }),
     ...(verifier !== undefined && { verifierChallenge: s256(verifier) }),
     ...(redirectUri !== undefined && { redirectUri }),
     tokenHash: hashSecret(token),
   });
-  if (isLeft(outcome)) return errorResponse(outcome.left);
+  if (isLeft(outcome)) return errorResponse(outcome.left.error);
   const session = contextOf(outcome.right.state);
   // RFC 6749 §5.1: a response with a token is no-store (jsonResponse) and, for HTTP/1.0 caches, Pragma no-cache.
   return jsonResponse(

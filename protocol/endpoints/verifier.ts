@@ -3,7 +3,7 @@ import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
 import { verifyPresentation } from '../openid4vp/sd-jwt-presentation.js';
 import { parseAuthorizationResponse } from '../openid4vp/authorization-response.js';
 import { buildRequestObject, pidDcqlQuery } from '../openid4vp/request-object.js';
-import { InvalidRequest, contextOf, type SessionContext } from '../../engine/index.js';
+import { InvalidRequest, contextOf, currentRequest, type SessionContext } from '../../engine/index.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 
@@ -46,7 +46,7 @@ export async function handleRequestObject(
     at: now,
     requestId,
   });
-  if (isLeft(outcome)) return errorResponse(outcome.left);
+  if (isLeft(outcome)) return errorResponse(outcome.left.error);
   const session = contextOf(outcome.right.state);
   const { verifier } = ctx.config;
   const needed = requirements(ctx, session);
@@ -98,14 +98,15 @@ export async function handleAuthorizationResponse(
       }),
     });
     // OpenID4VP §8.2: a processed error response is answered 200; no pdis after a failure.
-    return isLeft(outcome) ? errorResponse(outcome.left) : jsonResponse(200, {});
+    return isLeft(outcome) ? errorResponse(outcome.left.error) : jsonResponse(200, {});
   }
   const presented = response.presentations[QUERY_ID];
   if (!presented || presented.length !== 1)
     throw new InvalidRequest('exactly one presentation is expected', 'OpenID4VP §8.1');
   const session = contextOf(await ctx.engine.load(sessionId, { fresh: true }));
-  if (session.request.requestId !== requestId)
-    throw new InvalidRequest('unknown or superseded presentation request', 'P-40');
+  // P-40: the engine's rule, asked before the presentation is verified; `decide` runs it again on the response.
+  const superseded = currentRequest(session, requestId);
+  if (superseded) throw superseded;
   const needed = requirements(ctx, session);
   const verified = await verifyPresentation(presented[0]!, {
     trustedIssuers: ctx.trustedIssuers,
@@ -133,6 +134,6 @@ export async function handleAuthorizationResponse(
     sealedClaims: await ctx.sealer.seal(sessionId, claims, false),
     pdisHash: hashSecret(pdis),
   });
-  if (isLeft(outcome)) return errorResponse(outcome.left);
+  if (isLeft(outcome)) return errorResponse(outcome.left.error);
   return jsonResponse(200, { presentation_during_issuance_session: pdis });
 }

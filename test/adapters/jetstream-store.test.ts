@@ -56,8 +56,8 @@ describe('reading a session from JetStream (rule 3: nothing on the bus is truste
         runCommands(new Flow('session-index-b01').happyPath(T0)).events,
       ];
       for (const [i, event] of a.entries()) {
-        await writer.append(event.sessionId, i, [event], { deadline: null });
-        await writer.append(b[i]!.sessionId, i, [b[i]!], { deadline: null });
+        await writer.append(event.meta.sessionId, i, [event], { deadline: null });
+        await writer.append(b[i]!.meta.sessionId, i, [b[i]!], { deadline: null });
       }
       const last = await (await jetstreamManager(nc)).direct.getMessage(names.stream, {
         last_by_subj: `${names.subjectPrefix}.session-index-a01`,
@@ -78,9 +78,9 @@ describe('reading a session from JetStream (rule 3: nothing on the bus is truste
     try {
       const store = await JetStreamEventStore.open(nc, mac, names, quiet);
       const [first, second] = runCommands(new Flow('session-forged-01').happyPath(T0)).events;
-      await store.append(first!.sessionId, 0, [first!], { deadline: null });
+      await store.append(first!.meta.sessionId, 0, [first!], { deadline: null });
       await jetstream(nc).publish(`${names.subjectPrefix}.session-forged-01`, JSON.stringify(second), {
-        msgID: second!.id,
+        msgID: second!.meta.id,
       });
       await expect((await JetStreamEventStore.open(nc, mac, names, quiet)).read('session-forged-01')).rejects.toThrow(
         CorruptStream,
@@ -97,7 +97,8 @@ describe('reading a session from JetStream (rule 3: nothing on the bus is truste
     try {
       const store = await JetStreamEventStore.open(nc, mac, names, quiet);
       const events = runCommands(new Flow('session-deleted-1').happyPath(T0)).events.slice(0, 3);
-      for (const [i, event] of events.entries()) await store.append(event.sessionId, i, [event], { deadline: null });
+      for (const [i, event] of events.entries())
+        await store.append(event.meta.sessionId, i, [event], { deadline: null });
       const jsm = await jetstreamManager(nc);
       const firstSeq = (await jsm.direct.getMessage(names.stream, {
         seq: 1,

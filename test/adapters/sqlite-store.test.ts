@@ -47,7 +47,9 @@ describe('SQLite store on one file shared by two connections (two processes)', (
       const [first] = runCommands(new Flow('sqlite-two-writers').happyPath(T0)).events;
       const outcomes = await Promise.allSettled([
         a.append('sqlite-two-writers', 0, [first!], { deadline: null }),
-        b.append('sqlite-two-writers', 0, [{ ...first!, id: 'another-event-id' }], { deadline: null }),
+        b.append('sqlite-two-writers', 0, [{ ...first!, meta: { ...first!.meta, id: 'another-event-id' } }], {
+          deadline: null,
+        }),
       ]);
       expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
       expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: expect.any(VersionConflict) });

@@ -68,7 +68,7 @@ describe('erasure leaves nothing that links sessions (seed 002 §3.3)', () => {
     expect(a!.presentation!.holderJkt).not.toBe(b!.presentation!.holderJkt);
     expect(a!.presentation!.credentialDigest).not.toBe(b!.presentation!.credentialDigest);
     const issued = (await read(sessions[1]!)).find((event) => event.type === 'CredentialIssued');
-    expect(issued?.type === 'CredentialIssued' && issued.holderJkts).toEqual([a!.presentation!.holderJkt]);
+    expect(issued?.type === 'CredentialIssued' && issued.data.holderJkts).toEqual([a!.presentation!.holderJkt]);
   });
 
   it('seed 002 §3.3: before erasure a known key maps to the stored pseudonym; after erasure nobody can recompute it, nor read the wallet error', async () => {

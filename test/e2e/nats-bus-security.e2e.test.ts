@@ -30,32 +30,30 @@ describe('NATS mode does not trust the bus', () => {
     const nc = await cluster.nats.connect('engine');
     const jsm = await jetstreamManager(nc);
     const opened = (await jsm.direct.getMessage('PDI_EVENTS', { seq: 1, next_by_subj: subject(sessionId) }))!.json<{
-      dpopJkt: string;
-      request: Record<string, string>;
+      data: { dpopJkt: string; request: Record<string, string> };
     }>();
     const pdis = newHandle(randomIds, sessionId);
     const forged = {
-      v: 1,
-      id: randomIds.eventId(),
-      sessionId,
-      at: Date.now(),
       type: 'PresentationVerified',
-      requestId: opened.request.requestId,
-      state: opened.request.state,
-      holderJkt: opened.dpopJkt,
-      kbNonce: opened.request.nonce,
-      kbAud: opened.request.verifierClientId,
-      credentialDigest: hashSecret('no PID at all'),
-      vct: 'urn:eudi:pid:1',
-      credentialIssuer: 'https://pid-provider.demo.example',
-      sealedClaims: 'v1.chosen.by.attacker',
-      pdis: { hash: hashSecret(pdis), expiresAt: Date.now() + 60_000 },
+      data: {
+        requestId: opened.data.request.requestId,
+        state: opened.data.request.state,
+        holderJkt: opened.data.dpopJkt,
+        kbNonce: opened.data.request.nonce,
+        kbAud: opened.data.request.verifierClientId,
+        credentialDigest: hashSecret('no PID at all'),
+        vct: 'urn:eudi:pid:1',
+        credentialIssuer: 'https://pid-provider.demo.example',
+        sealedClaims: 'v1.chosen.by.attacker',
+        pdis: { hash: hashSecret(pdis), expiresAt: Date.now() + 60_000 },
+      },
+      meta: { v: 2, id: randomIds.eventId(), sessionId, at: Date.now() },
     };
     // It even writes the index header an engine would, so only the MAC can tell.
     const last = (await jsm.direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!;
     const header = headers();
     header.set('Pdi-Earlier-Seqs', [...last.header!.get('Pdi-Earlier-Seqs').split(','), String(last.seq)].join(','));
-    await jetstream(nc).publish(subject(sessionId), JSON.stringify(forged), { msgID: forged.id, headers: header });
+    await jetstream(nc).publish(subject(sessionId), JSON.stringify(forged), { msgID: forged.meta.id, headers: header });
     await nc.close();
     const answer = await attacker.challenge({ auth_session: authSession, presentation_during_issuance_session: pdis });
     expect(answer.status).toBe(400);
@@ -104,9 +102,11 @@ describe('NATS mode does not trust the bus', () => {
     expect(entry?.value.length).toBe(12 + 32 + 16);
     const verified = (await (
       await jetstreamManager(nc)
-    ).direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!.json<{ sealedClaims: string }>();
+    ).direct.getMessage('PDI_EVENTS', { last_by_subj: subject(sessionId) }))!.json<{
+      data: { sealedClaims: string };
+    }>();
     const { createDecipheriv } = await import('node:crypto');
-    const [, iv, body, tag] = verified.sealedClaims.split('.');
+    const [, iv, body, tag] = verified.data.sealedClaims.split('.');
     for (const key of [entry!.value.subarray(0, 32), entry!.value.subarray(12, 44)]) {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv!, 'base64url')).setAAD(
         Buffer.from(sessionId),

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JetStreamEventStore } from '../../adapters/stores/jetstream/event-store.js';
-import { Engine, engineConfig, expireDue } from '../../engine/index.js';
+import { Engine, expireDue } from '../../engine/index.js';
+import { engineConfig } from '../../testing/engine-config.js';
 import { Flow, T0 } from '../../testing/flow.js';
 import { startNatsServer, type RunningNats } from '../../testing/nats-server.js';
 import { RecordMac } from '../../adapters/keys/record-mac.js';

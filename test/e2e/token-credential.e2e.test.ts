@@ -34,6 +34,25 @@ describe('token and credential endpoints (RFC 9449, OpenID4VCI §6–§8)', () =
     expect((await wallet.token(code)).status).toBe(200);
   });
 
+  it('FiPA §5.1; RFC 6749 §3.2.1: a token request with another client_id is invalid_client, and the code stays usable', async () => {
+    const wallet = await server.wallet();
+    const { code } = await untilCode(wallet);
+    const answer = await wallet.token(code, { client_id: 'another-client' });
+    expect([answer.status, answer.body.error]).toEqual([401, 'invalid_client']);
+    expect((await wallet.token(code)).status).toBe(200);
+  });
+
+  it('OpenID4VCI §8.2: credential_identifier with a token issued without authorization_details is invalid_credential_request', async () => {
+    const wallet = await server.wallet();
+    const { accessToken } = await untilToken(wallet);
+    const answer = await wallet.credential(accessToken, {
+      configurationId: 'demo_membership',
+      cNonce: await wallet.nonce(),
+      identifier: true,
+    });
+    expect([answer.status, answer.body.error]).toEqual([400, 'invalid_credential_request']);
+  });
+
   it('RFC 6749 §4.1.2: a code used twice is invalid_grant and revokes the token it produced', async () => {
     const wallet = await server.wallet();
     const { code, accessToken } = await untilToken(wallet);

@@ -1,14 +1,8 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { getAdjacencyMap } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
-import {
-  decide,
-  engineConfig,
-  sessionMachine,
-  type Command,
-  type SessionEvent,
-  type SessionState,
-} from '../../engine/index.js';
+import { decide, sessionMachine, type Command, type SessionEvent, type SessionState } from '../../engine/index.js';
+import { engineConfig } from '../../testing/engine-config.js';
 import type { SessionSnapshot } from '../../engine/state.js';
 import { Flow, SECOND, T0 } from '../../testing/flow.js';
 

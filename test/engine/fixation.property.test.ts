@@ -41,23 +41,23 @@ describe('fixation', () => {
         for (const event of events) {
           if (event.type === 'ChallengeReceived' || event.type === 'PresentationRequested')
             request = {
-              requestId: event.request.requestId,
-              nonce: event.request.nonce,
-              verifier: event.request.verifierClientId,
+              requestId: event.data.request.requestId,
+              nonce: event.data.request.nonce,
+              verifier: event.data.request.verifierClientId,
               retrieved: false,
             };
           if (event.type === 'RequestObjectRetrieved') request.retrieved = true;
           if (event.type === 'PresentationVerified') {
             expect(request.retrieved).toBe(true);
-            expect([event.requestId, event.kbNonce, event.kbAud]).toEqual([
+            expect([event.data.requestId, event.data.kbNonce, event.data.kbAud]).toEqual([
               request.requestId,
               request.nonce,
               request.verifier,
             ]);
-            minted = event.pdis.hash;
+            minted = event.data.pdis.hash;
           }
           if (event.type === 'AuthorizationCodeIssued') {
-            expect(event.pdisHash).toBe(minted);
+            expect(event.data.pdisHash).toBe(minted);
             minted = undefined;
           }
         }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contextOf, engineConfig, fold, stateName } from '../../engine/index.js';
+import { contextOf, fold, stateName } from '../../engine/index.js';
+import { engineConfig } from '../../testing/engine-config.js';
 import { Flow, SECOND, T0 } from '../../testing/flow.js';
 import { lastOutcome, runCommands } from '../../testing/run.js';
 
@@ -14,7 +15,7 @@ describe('the seed flow, given / when / then', () => {
       'PresentationVerified',
       'AuthorizationCodeIssued',
       'TokenIssued',
-      'CNonceIssued',
+      'CNonceBound',
       'CredentialIssued',
     ]);
     expect(stateName(state)).toBe('completed');
@@ -68,7 +69,7 @@ describe('the seed flow, given / when / then', () => {
       [flow.start(T0), flow.retrieve(T0 + SECOND), flow.walletError(T0 + 2 * SECOND), flow.continue(T0 + 3 * SECOND)],
       config,
     );
-    expect(events.at(-1)).toMatchObject({ type: 'Denied', reason: 'attempts_exhausted' });
+    expect(events.at(-1)).toMatchObject({ type: 'Denied', data: { reason: 'attempts_exhausted' } });
     expect(stateName(state)).toBe('denied');
   });
 

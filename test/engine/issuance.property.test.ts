@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { engineConfig, fold, stateName, type IssueCredential } from '../../engine/index.js';
+import { fold, stateName, type IssueCredential } from '../../engine/index.js';
+import { engineConfig } from '../../testing/engine-config.js';
 import { Flow, SECOND, T0 } from '../../testing/flow.js';
 import { runCommands } from '../../testing/run.js';
 
@@ -44,11 +45,11 @@ describe('issuance per grant (I-40, OpenID4VCI §8.2, §12.2.4)', () => {
           const issued = events.filter((e) => e.type === 'CredentialIssued');
           const perConfig = new Map<string, number>();
           for (const e of issued)
-            perConfig.set(e.credentialConfigurationId, (perConfig.get(e.credentialConfigurationId) ?? 0) + 1);
+            perConfig.set(e.data.credentialConfigurationId, (perConfig.get(e.data.credentialConfigurationId) ?? 0) + 1);
           expect([...perConfig.values()].every((count) => count === 1)).toBe(true);
           expect(
             issued.every(
-              (e) => GRANTED.includes(e.credentialConfigurationId) && e.holderJkts.length <= (batchSize ?? 1),
+              (e) => GRANTED.includes(e.data.credentialConfigurationId) && e.data.holderJkts.length <= (batchSize ?? 1),
             ),
           ).toBe(true);
           // The model: a request is granted exactly when its configuration is granted, not yet issued, and within the batch size.
@@ -88,9 +89,9 @@ describe('issuance per grant (I-40, OpenID4VCI §8.2, §12.2.4)', () => {
 
   it('OpenID4VCI §12.2.4: the batch_size in force is recorded with the session, so a later configuration change does not change a stored grant', () => {
     const { events } = grantThen(4, [{ config: 'card_a', proofs: 4 }]);
-    expect(events[0]).toMatchObject({ type: 'ChallengeReceived', policy: { batchSize: 4 } });
+    expect(events[0]).toMatchObject({ type: 'ChallengeReceived', data: { policy: { batchSize: 4 } } });
     const issued = events.at(-1);
-    expect(issued?.type === 'CredentialIssued' && issued.holderJkts).toHaveLength(4);
+    expect(issued?.type === 'CredentialIssued' && issued.data.holderJkts).toHaveLength(4);
     const refolded = fold(events);
     expect(refolded.snapshot.context.batchSize).toBe(4);
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Engine, engineConfig, fold } from '../../engine/index.js';
+import { Engine, fold } from '../../engine/index.js';
+import { engineConfig } from '../../testing/engine-config.js';
 import { arbSession } from '../../testing/arbitraries.js';
 import { STORES } from '../support/stores.js';
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { Engine, engineConfig, expireDue, fold, stateName, type Command, type Outcome } from '../../engine/index.js';
+import { Engine, expireDue, fold, stateName, type Command, type Decision } from '../../engine/index.js';
+import { engineConfig } from '../../testing/engine-config.js';
 import { Flow, SECOND, T0 } from '../../testing/flow.js';
 import { STORES } from '../support/stores.js';
 
@@ -61,7 +62,7 @@ abstract class Step implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     m.now += SECOND;
     const next = m.late && this.timed ? null : this.expect(m);
-    const outcome: Outcome = await r.engine.execute(this.command(m, r.flow));
+    const outcome: Decision = await r.engine.execute(this.command(m, r.flow));
     expect(isLeft(outcome), `${this.toString()} in ${m.phase}`).toBe(next === null);
     if (next) this.update(m, next);
     else if (this instanceof Redeem && (m.phase === 'token' || m.phase === 'done') && !m.late) m.phase = 'revoked';

@@ -1,6 +1,7 @@
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { CorruptStream, Engine, engineConfig, expireDue, fold, stateName } from '../../engine/index.js';
+import { CorruptStream, Engine, expireDue, fold, stateName } from '../../engine/index.js';
+import { engineConfig } from '../../testing/engine-config.js';
 import { Flow, SECOND, T0 } from '../../testing/flow.js';
 import { STORES } from '../support/stores.js';
 
@@ -27,6 +28,35 @@ describe.each(Object.keys(STORES))('the runtime on the %s store', (storeName) =>
     }
   });
 
+  it('decides a first challenge on the initial state without reading the store, and appends it expecting an empty stream', async () => {
+    const { store, dispose } = open();
+    try {
+      const reads: string[] = [];
+      const counted = Object.assign(Object.create(store), {
+        read: (streamId: string) => {
+          reads.push(streamId);
+          return store.read(streamId);
+        },
+      });
+      const engine = new Engine({ store: counted, config });
+      const flow = new Flow(`session-opening-${storeName}`);
+      expect(isRight(await engine.execute(flow.start(T0)))).toBe(true);
+      expect(reads).toEqual([]);
+      // Another engine (no cache) given the same, already used session id: a VersionConflict on append, then a clear refusal.
+      const other = new Engine({ store, config });
+      const collision = await other.execute({
+        ...new Flow(flow.sessionId).start(T0 + SECOND),
+        eventId: 'another-start',
+      });
+      expect(isLeft(collision) && collision.left.error.code).toBe('invalid_request');
+      expect(isLeft(collision) && collision.left.error.rule).toBe('engine: new session ids');
+      const events = await store.read(flow.sessionId);
+      expect(events.map((e) => e.meta.id)).toEqual([`${flow.sessionId}:1`]);
+    } finally {
+      await dispose();
+    }
+  });
+
   it('never stamps an event earlier than the newest one, even when the command is dated earlier', async () => {
     const { store, dispose } = open();
     try {
@@ -36,7 +66,7 @@ describe.each(Object.keys(STORES))('the runtime on the %s store', (storeName) =>
       const outcome = await engine.execute(flow.retrieve(T0));
       expect(isRight(outcome)).toBe(true);
       const events = await store.read(flow.sessionId);
-      expect(events.map((e) => e.at)).toEqual([T0 + 5 * SECOND, T0 + 5 * SECOND]);
+      expect(events.map((e) => e.meta.at)).toEqual([T0 + 5 * SECOND, T0 + 5 * SECOND]);
     } finally {
       await dispose();
     }
@@ -132,7 +162,9 @@ describe('several engine processes on one SQLite file', () => {
       const engine = new Engine({ store, config });
       for (const command of flow.happyPath(T0).slice(0, 2)) await engine.execute(command);
       const [challenge, retrieved] = await store.read(flow.sessionId);
-      expect(() => fold([challenge!, retrieved!, { ...retrieved!, id: 'x' }])).toThrow(CorruptStream);
+      expect(() => fold([challenge!, retrieved!, { ...retrieved!, meta: { ...retrieved!.meta, id: 'x' } }])).toThrow(
+        CorruptStream,
+      );
     } finally {
       await dispose();
     }

@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  contextOf,
-  engineConfig,
-  nextDeadline,
-  stateName,
-  type Command,
-  type EngineConfig,
-} from '../../engine/index.js';
+import { contextOf, nextDeadline, stateName, type Command, type EngineConfig } from '../../engine/index.js';
+import { engineConfig } from '../../testing/engine-config.js';
 import { Flow, SECOND, T0, arbSession } from '../../testing/arbitraries.js';
 import { runCommands } from '../../testing/run.js';
 
@@ -111,11 +105,12 @@ describe('timeout', () => {
     fc.assert(
       fc.property(arbSession('session-monotonic-1'), (commands) => {
         const { events, steps } = runCommands(commands);
-        for (let i = 1; i < events.length; i++) expect(events[i]!.at).toBeGreaterThanOrEqual(events[i - 1]!.at);
+        for (let i = 1; i < events.length; i++)
+          expect(events[i]!.meta.at).toBeGreaterThanOrEqual(events[i - 1]!.meta.at);
         let lastAt = 0;
         for (const step of steps) {
           if (step.command.at < lastAt) expect(step.error, 'a command dated before the newest event').toBeDefined();
-          if (step.event) lastAt = step.event.at;
+          if (step.event) lastAt = step.event.meta.at;
         }
       }),
       { numRuns: 300 },

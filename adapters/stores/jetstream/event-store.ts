@@ -10,7 +10,8 @@ import {
 import { Kvm, type KV } from '@nats-io/kv';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { LruCache } from '../../../engine/cache.js';
-import { parseEvent, type SessionEvent } from '../../../engine/events.js';
+import type { SessionEvent } from '../../../engine/events.js';
+import { parseEvent } from '../../../engine/upcast.js';
 import { CorruptStream } from '../../../engine/state.js';
 import type { RecordMac } from '../../keys/record-mac.js';
 import { VersionConflict, type AppendOptions, type EventStore } from '../../../engine/store.js';
@@ -106,7 +107,10 @@ export class JetStreamEventStore implements EventStore {
     const last = await this.jsm.direct.getMessage(this.names.stream, { last_by_subj: subject });
     const messages = last ? await this.indexed(streamId, subject, last) : [];
     const events = messages.map((message, index) => this.authenticated(streamId, index, message));
-    const position = { ids: new Set(events.map((event) => event.id)), seqs: messages.map((message) => message.seq) };
+    const position = {
+      ids: new Set(events.map((event) => event.meta.id)),
+      seqs: messages.map((message) => message.seq),
+    };
     this.positions.set(streamId, position);
     return { events, position };
   }
@@ -142,10 +146,14 @@ export class JetStreamEventStore implements EventStore {
 
   async append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions) {
     const subject = this.subject(streamId);
-    let position = this.positions.get(streamId) ?? (await this.load(streamId)).position;
-    if (position.seqs.length !== expectedVersion || events.some((event) => position.ids.has(event.id)))
+    // A first append expects an empty subject: nothing to read, `expect.lastSubjectSequence: 0` refuses it atomically otherwise.
+    let position =
+      this.positions.get(streamId) ??
+      (expectedVersion === 0 ? { ids: new Set<string>(), seqs: [] } : (await this.load(streamId)).position);
+    if (position.seqs.length !== expectedVersion || events.some((event) => position.ids.has(event.meta.id)))
       position = (await this.load(streamId)).position;
-    if (events.some((event) => position.ids.has(event.id))) return { version: position.seqs.length, duplicate: true };
+    if (events.some((event) => position.ids.has(event.meta.id)))
+      return { version: position.seqs.length, duplicate: true };
     if (position.seqs.length !== expectedVersion)
       throw new VersionConflict(streamId, expectedVersion, position.seqs.length);
     const seqs = [...position.seqs];
@@ -157,13 +165,13 @@ export class JetStreamEventStore implements EventStore {
         header.set(EARLIER_SEQS, earlier);
         header.set(MAC, this.mac.tag(eventContext(subject, earlier), payload));
         const ack = await this.js.publish(subject, payload, {
-          msgID: event.id,
+          msgID: event.meta.id,
           expect: { lastSubjectSequence: seqs.at(-1) ?? 0 },
           headers: header,
         });
         if (ack.duplicate) return { version: seqs.length, duplicate: true };
         seqs.push(ack.seq);
-        position.ids.add(event.id);
+        position.ids.add(event.meta.id);
       } catch (error) {
         this.positions.delete(streamId);
         const conflict = error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence;

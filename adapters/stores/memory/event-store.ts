@@ -1,4 +1,5 @@
-import { parseEvent, type SessionEvent } from '../../../engine/events.js';
+import type { SessionEvent } from '../../../engine/events.js';
+import { parseEvent } from '../../../engine/upcast.js';
 import { VersionConflict, type AppendOptions, type EventStore } from '../../../engine/store.js';
 
 /**
@@ -16,11 +17,11 @@ export class MemoryEventStore implements EventStore {
 
   async append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions) {
     const stream = this.streams.get(streamId) ?? [];
-    if (events.some((event) => this.eventIds.has(event.id))) return { version: stream.length, duplicate: true };
+    if (events.some((event) => this.eventIds.has(event.meta.id))) return { version: stream.length, duplicate: true };
     if (stream.length !== expectedVersion) throw new VersionConflict(streamId, expectedVersion, stream.length);
     for (const event of events) {
       stream.push(JSON.stringify(event));
-      this.eventIds.add(event.id);
+      this.eventIds.add(event.meta.id);
     }
     this.streams.set(streamId, stream);
     if (options.deadline === null) this.deadlines.delete(streamId);

@@ -1,7 +1,8 @@
 import type { Transaction } from 'better-sqlite3';
 import { GroupCommit } from './group-commit.js';
 import { SqliteFile } from './sqlite-file.js';
-import { parseEvent, type SessionEvent } from '../../../engine/events.js';
+import type { SessionEvent } from '../../../engine/events.js';
+import { parseEvent } from '../../../engine/upcast.js';
 import { VersionConflict, type AppendOptions, type EventStore } from '../../../engine/store.js';
 
 const SCHEMA = `
@@ -100,17 +101,17 @@ export class SqliteEventStore implements EventStore {
   /** One append inside the batch's transaction: its result, or the conflict it met (which spoils nothing else). */
   private appendOne({ streamId, expected, events, deadline }: Append): AppendResult | VersionConflict {
     const current = this.statements.version.get(streamId)?.v ?? 0;
-    if (events.some((event) => this.statements.known.get(event.id))) return { version: current, duplicate: true };
+    if (events.some((event) => this.statements.known.get(event.meta.id))) return { version: current, duplicate: true };
     if (current !== expected) return new VersionConflict(streamId, expected, current);
     let version = current;
     for (const event of events) {
       version += 1;
-      this.statements.insert.run(streamId, version, event.id, event.type, event.at, JSON.stringify(event));
+      this.statements.insert.run(streamId, version, event.meta.id, event.type, event.meta.at, JSON.stringify(event));
     }
     if (deadline === null) {
       // Nothing can end the stream any more: it has ended (or completed), and retention may compact it later.
       this.statements.clearDeadline.run(streamId);
-      this.statements.markEnded.run(streamId, events.at(-1)!.at);
+      this.statements.markEnded.run(streamId, events.at(-1)!.meta.at);
     } else this.statements.setDeadline.run(streamId, deadline);
     return { version, duplicate: false };
   }

@@ -21,5 +21,6 @@ export {
 } from './state.js';
 export { currentRequest, identifierAllowed, issuable } from './rules.js';
 export { credentialClaims } from './claims.js';
+export { credentialPrecheck, type CredentialAsk } from './credential-precheck.js';
 export { FINAL_STATES, sessionMachine, type StateName } from './machine.js';
 export type { SessionContext } from './context.js';

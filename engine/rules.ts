@@ -86,7 +86,7 @@ function matchingState(c: SessionContext, state: string): EngineError | undefine
 }
 
 /** RFC 9449 §7 and RFC 6750: the access token is this session's, live, and used with its DPoP key. */
-function liveToken(c: SessionContext, tokenHash: string, dpopJkt: string, at: number): EngineError | undefined {
+export function liveToken(c: SessionContext, tokenHash: string, dpopJkt: string, at: number): EngineError | undefined {
   if (!c.token || tokenHash !== c.token.hash) return new InvalidToken('unknown access token', 'RFC 6750 §3.1');
   if (at >= c.token.expiresAt) return new InvalidToken('access token has expired', 'RFC 6750 §3.1 (timeout)');
   if (dpopJkt !== c.dpopJkt) return new InvalidDpopProof('DPoP key differs from the token binding', 'RFC 9449 §7.1');

@@ -15,8 +15,7 @@ import {
   UnknownCredentialIdentifier,
   contextOf,
   credentialClaims,
-  identifierAllowed,
-  issuable,
+  credentialPrecheck,
   type SessionContext,
 } from '../../engine/index.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
@@ -99,24 +98,24 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
     maxAgeSeconds: config.dpop.maxAgeSeconds,
   });
   const body = readRequest(request);
-  const session = contextOf(await ctx.engine.load(sessionId));
   const configurationId = configurationOf(ctx, body);
   const byIdentifier = body.credential_identifier !== undefined;
-  // The engine's rules, asked before any proof is verified or c_nonce spent; `decide` runs them on IssueCredential.
-  const wrongIdentifier = identifierAllowed(session, byIdentifier);
-  if (wrongIdentifier) throw wrongIdentifier;
-  // I-40, OpenID4VCI §8.2: refused early only for the token's own holder.
   // The session holds its client id and keys as pseudonyms (seed 002 §3.3): compare what the request shows in that form.
   // A session without a key was erased or retained: the engine refuses it below (invalid_token), whatever the proofs say.
   const pseudonym = await ctx.pseudonyms.known(sessionId);
-  const refused = issuable(session, configurationId, body.proofs.jwt.length);
-  if (
-    refused &&
+  const state = await ctx.engine.load(sessionId);
+  const early =
     pseudonym &&
-    session.token?.hash === hashSecret(token) &&
-    session.dpopJkt === pseudonym('jkt', dpop.jkt)
-  )
-    throw refused;
+    credentialPrecheck(state, {
+      tokenHash: hashSecret(token),
+      dpopJkt: pseudonym('jkt', dpop.jkt),
+      configurationId,
+      proofs: body.proofs.jwt.length,
+      byIdentifier,
+      at: now,
+    });
+  if (early) throw early;
+  const session = contextOf(state);
   const isClientId = (iss: string) => !pseudonym || pseudonym('client_id', iss) === session.clientId;
   const proofs = await Promise.all(
     body.proofs.jwt.map((jwt) =>

@@ -103,13 +103,6 @@ async function expectCredential(answer: Answer, holderJwk: object) {
 }
 
 /**
- * Known server bug (see wallet.model.test.ts, "BUG"): a revoked token asking for a configuration already issued
- * under its grant is answered 400 credential_request_denied instead of 401 invalid_token. While it stands, the
- * random properties tolerate it (only there); the `it.fails` regression sets this to false and must stay red.
- */
-export const knownBugs = { revokedTokenDenied: true };
-
-/**
  * The credential endpoint (a protected resource: RFC 9449 §7.1) for session `s`'s token with a fresh c_nonce;
  * `issued`: a configuration already issued under this grant (I-40). A revoked token is invalid_token whatever it
  * asks for (RFC 6750 §3.1, RFC 6749 §4.1.2).
@@ -117,9 +110,8 @@ export const knownBugs = { revokedTokenDenied: true };
 export function credentialAnswers(s: Session, ownKey: boolean, issued: boolean): Allowed[] {
   const denied = refused(400, 'credential_request_denied');
   if (s.phase === 'revoked') {
-    const bug = ownKey && issued && knownBugs.revokedTokenDenied ? [denied] : [];
     return ownKey
-      ? [refused(401, 'invalid_token'), ...bug]
+      ? [refused(401, 'invalid_token')]
       : [refused(401, 'invalid_token'), refused(401, 'invalid_dpop_proof')];
   }
   if (!ownKey)

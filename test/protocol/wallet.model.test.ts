@@ -15,7 +15,7 @@ import {
   type WalletCommand,
 } from './challenge-commands.js';
 import { Launch, RaceNext } from './race-commands.js';
-import { Advance, Credential, ForeignCode, ForeignToken, knownBugs, Nonce, ReplayCNonce } from './token-commands.js';
+import { Advance, Credential, ForeignCode, ForeignToken, Nonce, ReplayCNonce } from './token-commands.js';
 import { coverage, MAX_ATTEMPTS, type Model, newModel, type Real, WALLETS } from './wallet-model.js';
 
 /**
@@ -146,28 +146,17 @@ describe('the issuer over HTTP against a model of the wire protocol (issue 11 §
   });
 
   /**
-   * BUG (credential endpoint, found by the first property; seeds 1166144712 and others): after every configuration
-   * was issued, the code presented again is invalid_grant and revokes the grant (RFC 6749 §4.1.2), yet the revoked
-   * token asking for a configuration again is answered 400 credential_request_denied, not 401 invalid_token
-   * (RFC 6750 §3.1, OpenID4VCI §8.3.1.1): the "already issued" check runs on the session before the token is found
-   * revoked. Minimal sequence: Advance(w0) ×6 (fetch, present, code, token, both credentials), ForeignCode(w0)
-   * (own code again → invalid_grant), Credential(w0) → expected 401 invalid_token, got 400 credential_request_denied.
-   * `it.fails` so this turns red once the server is fixed: then delete `knownBugs.revokedTokenDenied`.
+   * Found by the first property (seeds 1166144712 and others), fixed in the engine's credentialPrecheck: after every
+   * configuration was issued, the code presented again is invalid_grant and revokes the grant (RFC 6749 §4.1.2); the
+   * revoked token asking for a configuration again was answered 400 credential_request_denied, because the "already
+   * issued" check ran before the token was found revoked. Minimal sequence: Advance(w0) ×6 (fetch, present, code,
+   * token, both credentials), ForeignCode(w0) (own code again → invalid_grant), Credential(w0) → 401 invalid_token.
    */
-  it.fails('BUG RFC 6749 §4.1.2 / RFC 6750 §3.1: a revoked token of a completed grant is invalid_token', async () => {
-    knownBugs.revokedTokenDenied = false;
-    try {
-      const { model, real } = await setup();
-      const steps = [
-        ...Array.from({ length: 6 }, () => new Advance(0)),
-        new ForeignCode(0, 0),
-        new Credential(0, false),
-      ];
-      await fc.asyncModelRun(() => ({ model, real }), steps);
-      expect(model.wallets[0]!.sessions[0]!.phase).toBe('revoked');
-    } finally {
-      knownBugs.revokedTokenDenied = true;
-    }
+  it('RFC 6749 §4.1.2 / RFC 6750 §3.1: a revoked token of a completed grant is invalid_token, not credential_request_denied', async () => {
+    const { model, real } = await setup();
+    const steps = [...Array.from({ length: 6 }, () => new Advance(0)), new ForeignCode(0, 0), new Credential(0, false)];
+    await fc.asyncModelRun(() => ({ model, real }), steps);
+    expect(model.wallets[0]!.sessions[0]!.phase).toBe('revoked');
   });
 
   it('the model checks something: a run makes HTTP exchanges', () => {

@@ -6,7 +6,13 @@ const PRODUCT = '^(engine|config|protocol|adapters|issuer|transports|wallet|test
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'Modules form layers, never circles.', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Modules form layers, never circles.',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'engine-is-pure',
       severity: 'error',

@@ -25,8 +25,8 @@ import {
   type Command,
   type EventStore,
   type SessionEvent,
+  checkEvent,
 } from '../engine/index.js';
-import { checkEvent } from '../engine/rules.js';
 import { engineConfig, Flow, T0 } from '../testing/index.js';
 import { numberArg, percentile } from './stats.js';
 

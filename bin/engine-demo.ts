@@ -11,7 +11,7 @@ import { randomIds } from '../adapters/ids/random-ids.js';
 import { hashSecret, newHandle } from '../protocol/handles.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { Engine, stateName, type Command } from '../engine/index.js';
-import { engineConfig } from '../testing/engine-config.js';
+import { engineConfig } from '../testing/index.js';
 
 const dataDir = process.env.DATA_DIR ?? './data';
 mkdirSync(dataDir, { recursive: true });

@@ -1,7 +1,6 @@
 import type { Config, NatsSettings } from '../config/schema.js';
 import type { SessionEvent } from '../engine/index.js';
-import type { Issuer, IssuerPorts } from '../issuer/create-issuer.js';
-import { natsPreset } from '../issuer/nats-preset.js';
+import { type Issuer, type IssuerPorts, natsPreset } from '../issuer/index.js';
 import { connectToNats } from '../transports/nats/connection.js';
 import { publishDomainEvents } from '../transports/nats/domain-events.js';
 import { serveProtocolOverNats, type NatsProtocolService } from '../transports/nats/protocol-service.js';

@@ -24,3 +24,5 @@ export { credentialClaims } from './claims.js';
 export { credentialPrecheck, type CredentialAsk } from './credential-precheck.js';
 export { FINAL_STATES, sessionMachine, type StateName } from './machine.js';
 export type { SessionContext } from './context.js';
+export { checkEvent } from './rules.js';
+export { LruCache } from './cache.js';

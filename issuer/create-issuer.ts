@@ -7,7 +7,7 @@ import { jsonLinesLogger } from '../adapters/logging/json-lines.js';
 import type { IssuerStores } from '../adapters/stores/ports.js';
 import type { IssuerTrust } from '../adapters/trust/configured-trust.js';
 import { parseConfig } from '../config/load.js';
-import type { Config, ConfigInput } from '../config/schema.js';
+import type { ConfigInput } from '../config/schema.js';
 import { engineConfigOf } from '../config/engine-config.js';
 import { Engine, expireDue, type SessionEvent } from '../engine/index.js';
 import { rateLimitsOf, type IssuerContext } from '../protocol/issuer-context.js';

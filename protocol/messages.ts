@@ -1,5 +1,5 @@
 import { DPOP_ALGORITHMS } from './capabilities.js';
-import { type EngineError, InvalidRequest } from '../engine/errors.js';
+import { type EngineError, InvalidRequest } from '../engine/index.js';
 
 /**
  * A protocol request as any transport hands it over: what HTTP carried (method, the URL

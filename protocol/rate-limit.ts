@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { LruCache } from '../engine/cache.js';
+import { LruCache } from '../engine/index.js';
 
 interface Bucket {
   tokens: number;

@@ -5,7 +5,11 @@ import { Flow, SECOND, T0, VERIFIER, h } from './flow.js';
 /** Times of the seven happy-path steps, each 0–20 s after the previous one (inside every default lifetime). */
 export const arbStepTimes = fc
   .array(fc.integer({ min: 0, max: 20 * SECOND }), { minLength: 7, maxLength: 7 })
-  .map((gaps) => gaps.reduce<number[]>((times, gap) => [...times, (times.at(-1) ?? T0) + gap], []));
+  .map((gaps) => {
+    const times: number[] = [];
+    for (const gap of gaps) times.push((times.at(-1) ?? T0) + gap);
+    return times;
+  });
 
 /** The happy path of `flow` with the given step times. */
 export function happyPathAt(flow: Flow, times: number[]): Command[] {
@@ -134,8 +138,14 @@ export function arbSession(sessionId: string, flowKeys?: ConstructorParameters<t
       let at = T0;
       const commands: Command[] = [flow.start(T0)];
       for (const [extra, gap, drop, step] of plan) {
-        for (const [g, make] of extra) commands.push(make((at += g)));
-        if (drop > 0) commands.push(step((at += gap)));
+        for (const [g, make] of extra) {
+          at += g;
+          commands.push(make(at));
+        }
+        if (drop > 0) {
+          at += gap;
+          commands.push(step(at));
+        }
       }
       return commands;
     });

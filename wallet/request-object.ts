@@ -1,6 +1,6 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, importX509, type JWTPayload } from 'jose';
-import { LruCache } from '../engine/cache.js';
+import { LruCache } from '../engine/index.js';
 import type { WalletFetch } from './keep-alive-fetch.js';
 
 /** A verified OpenID4VP request object, as a wallet sees it (OpenID4VP §5, §5.9.3). */

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../engine/store.js';
+import type { EventStore } from '../../engine/index.js';
 
 /** The ports of the state outside the event log (the event store port is the engine's, `engine/store.ts`). Memory, SQLite and JetStream implement them. */
 

@@ -1,5 +1,5 @@
 import { importJWK, type JWK } from 'jose';
-import { LruCache } from '../../engine/cache.js';
+import { LruCache } from '../../engine/index.js';
 
 /** JWK members that only a private (or symmetric) key has. */
 export const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];

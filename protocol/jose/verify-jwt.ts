@@ -7,7 +7,7 @@ import {
   type JWTPayload,
   type ProtectedHeaderParameters,
 } from 'jose';
-import type { EngineError } from '../../engine/errors.js';
+import type { EngineError } from '../../engine/index.js';
 import { PRIVATE_JWK_MEMBERS, type PublicKeyImports } from './key-cache.js';
 
 type Refuse = (cause?: unknown) => EngineError;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
-import { InvalidRequest, InvalidScope } from '../../engine/errors.js';
+import { InvalidRequest, InvalidScope } from '../../engine/index.js';
 
 /** The first challenge call's authorization request, checked (FiPA §5.1, OpenID4VCI §5.1, the seed). */
 export interface AuthorizationRequest {

@@ -4,7 +4,7 @@ import { jwkThumbprint } from '../jose/thumbprint.js';
 import { acceptedUntil, verifyJwt, type JwtProfile, type Refusals } from '../jose/verify-jwt.js';
 import type { PublicKeyImports } from '../jose/key-cache.js';
 import { withCause } from '../jose/with-cause.js';
-import { InvalidClient } from '../../engine/errors.js';
+import { InvalidClient } from '../../engine/index.js';
 import type { ReplayCache } from '../../adapters/stores/ports.js';
 
 export interface AttestationOptions {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { JWK, JWTPayload } from 'jose';
-import { InvalidDpopProof } from '../../engine/errors.js';
+import { InvalidDpopProof } from '../../engine/index.js';
 import type { ReplayCache } from '../../adapters/stores/ports.js';
 import { DPOP_ALGORITHMS } from '../capabilities.js';
 import type { PublicKeyImports } from '../jose/key-cache.js';

@@ -3,7 +3,7 @@ import { KEY_PROOF_ALGORITHMS } from '../capabilities.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
 import { verifyJwt, type JwtProfile, type Refusals } from '../jose/verify-jwt.js';
 import { withCause } from '../jose/with-cause.js';
-import { InvalidProof } from '../../engine/errors.js';
+import { InvalidProof } from '../../engine/index.js';
 import type { PublicKeyImports } from '../jose/key-cache.js';
 
 export interface VerifiedProof {

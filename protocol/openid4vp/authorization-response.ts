@@ -1,6 +1,6 @@
 import { decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
-import { InvalidRequest } from '../../engine/errors.js';
+import { InvalidRequest } from '../../engine/index.js';
 import type { IssuerKeys } from '../../adapters/keys/ports.js';
 import { RESPONSE_ENCRYPTION } from '../capabilities.js';
 import type { ResponseMode } from './request-object.js';

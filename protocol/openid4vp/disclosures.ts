@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InvalidRequest } from '../../engine/errors.js';
+import { InvalidRequest } from '../../engine/index.js';
 
 /** One decoded disclosure: an object property `[salt, name, value]` or an array element `[salt, value]`. */
 interface Disclosure {

@@ -7,7 +7,7 @@ import { withCause } from '../jose/with-cause.js';
 import { applyDisclosures } from './disclosures.js';
 import type { PublicKeyImports } from '../jose/key-cache.js';
 import type { VerifiedJwts } from './verified-jwts.js';
-import { InvalidRequest } from '../../engine/errors.js';
+import { InvalidRequest } from '../../engine/index.js';
 import type { TrustedIssuers } from '../../adapters/trust/trusted-issuers.js';
 
 export interface VerifiedPresentation {

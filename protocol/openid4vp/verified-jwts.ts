@@ -1,5 +1,5 @@
 import type { JWK, JWTPayload } from 'jose';
-import { LruCache } from '../../engine/cache.js';
+import { LruCache } from '../../engine/index.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
 
 interface Verified {

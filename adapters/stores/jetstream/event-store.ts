@@ -9,12 +9,16 @@ import {
 } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
-import { LruCache } from '../../../engine/cache.js';
-import type { SessionEvent } from '../../../engine/events.js';
-import { parseEvent } from '../../../engine/upcast.js';
-import { CorruptStream } from '../../../engine/state.js';
+import {
+  LruCache,
+  type SessionEvent,
+  parseEvent,
+  CorruptStream,
+  VersionConflict,
+  type AppendOptions,
+  type EventStore,
+} from '../../../engine/index.js';
 import type { RecordMac } from '../../keys/record-mac.js';
-import { VersionConflict, type AppendOptions, type EventStore } from '../../../engine/store.js';
 
 export interface JetStreamStoreNames {
   /** The stream holding every session's events. */

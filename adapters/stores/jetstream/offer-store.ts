@@ -49,7 +49,7 @@ export class JetStreamOfferStore implements OfferStore {
   /** Take an entry once: read it, then delete it only if nobody changed it meanwhile. */
   private async take<T>(key: string, now: number): Promise<T | undefined> {
     const entry = await this.kv.get(key);
-    if (!entry || entry.operation !== 'PUT') return undefined;
+    if (entry?.operation !== 'PUT') return undefined;
     const value = this.read<T>(key, entry.string());
     if (!value || value.expiresAt <= now) return undefined;
     try {

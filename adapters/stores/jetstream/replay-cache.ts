@@ -47,7 +47,7 @@ export class JetStreamReplayCache implements ReplayCache {
       return true;
     } catch {
       const entry = await this.kv.get(name);
-      if (!entry || entry.operation !== 'PUT' || this.expiryOf(name, entry.string()) > now) return false;
+      if (entry?.operation !== 'PUT' || this.expiryOf(name, entry.string()) > now) return false;
       try {
         await this.kv.update(name, value, entry.revision);
         return true;

@@ -1,6 +1,10 @@
-import type { SessionEvent } from '../../../engine/events.js';
-import { parseEvent } from '../../../engine/upcast.js';
-import { VersionConflict, type AppendOptions, type EventStore } from '../../../engine/store.js';
+import {
+  type SessionEvent,
+  parseEvent,
+  VersionConflict,
+  type AppendOptions,
+  type EventStore,
+} from '../../../engine/index.js';
 
 /**
  * An in-memory event store for the pure engine tests. Events are kept serialised,

@@ -1,9 +1,13 @@
 import type { Transaction } from 'better-sqlite3';
 import { GroupCommit } from './group-commit.js';
 import { SqliteFile } from './sqlite-file.js';
-import type { SessionEvent } from '../../../engine/events.js';
-import { parseEvent } from '../../../engine/upcast.js';
-import { VersionConflict, type AppendOptions, type EventStore } from '../../../engine/store.js';
+import {
+  type SessionEvent,
+  parseEvent,
+  VersionConflict,
+  type AppendOptions,
+  type EventStore,
+} from '../../../engine/index.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (

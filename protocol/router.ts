@@ -3,6 +3,7 @@ import { CorruptStream, EngineError } from '../engine/index.js';
 import { handleChallenge } from './endpoints/challenge.js';
 import { handleCredential } from './endpoints/credential.js';
 import { handleErase } from './endpoints/erasure.js';
+import { handleSessionAudit } from './endpoints/session-audit.js';
 import type { IssuerContext } from './issuer-context.js';
 import {
   errorResponse,
@@ -59,6 +60,7 @@ const ROUTES: Route[] = [
   { methods: ['GET'], path: '/offers/:offerId', handler: (ctx, _, offerId) => handleOfferFetch(ctx, offerId) },
   { methods: ['POST'], path: '/admin/offers', handler: handleOfferCreate },
   { methods: ['POST'], path: '/admin/erase/:sessionId', handler: handleErase },
+  { methods: ['GET'], path: '/admin/audit/:sessionId', handler: handleSessionAudit },
 ];
 
 const SEGMENT = /^[A-Za-z0-9._~-]{1,200}$/;

@@ -1,40 +1,21 @@
-import { createHash } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
-import { InvalidGrant, InvalidRequest, UnsupportedGrantType, contextOf } from '../../engine/index.js';
+import { hashSecret, newHandle } from '../handles.js';
+import { InvalidRequest, contextOf } from '../../engine/index.js';
 import { proveClient } from '../oauth2/client-proof.js';
+import { readTokenRequest, s256 } from '../oauth2/token-request.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 
-const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
-
-/** RFC 7636 §4.6: the S256 challenge a code_verifier stands for. */
-function s256(verifier: string): string {
-  if (!CODE_VERIFIER.test(verifier)) throw new InvalidRequest('code_verifier is malformed', 'RFC 7636 §4.1');
-  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
-}
-
 /** POST /token, authorization_code grant, DPoP-bound (RFC 6749 §4.1.3, RFC 9449 §5; seed 000 step 12). */
 export async function handleToken(ctx: IssuerContext, request: ProtocolRequest): Promise<ProtocolResponse> {
-  const params = readForm(request);
-  const grantType = params.get('grant_type');
-  if (grantType === undefined) throw new InvalidRequest('grant_type is required', 'RFC 6749 §4.1.3');
-  if (grantType !== 'authorization_code')
-    throw new UnsupportedGrantType('only authorization_code is supported', 'RFC 6749 §5.2');
-  const code = params.get('code');
-  if (code === undefined) throw new InvalidRequest('code is required', 'RFC 6749 §4.1.3');
-  const sessionId = sessionOfHandle(code);
-  if (!sessionId) throw new InvalidGrant('unknown authorization code', 'RFC 6749 §5.2');
+  const { code, sessionId, clientId, codeVerifier, redirectUri } = readTokenRequest(readForm(request));
   const now = ctx.now();
   // RFC 9449 §5, FiPA §9.5.1: the token request proves the key the session (and so the code) is bound to.
   const caller = await proveClient(ctx, request, endpoints(ctx.config).token, now);
   // RFC 6749 §4.1.3: client_id is required unless the client authenticates (here: a wallet attestation).
   // A missing parameter is invalid_request (§5.2); invalid_client is for failed client authentication.
-  if (params.get('client_id') === undefined && !caller.attestationJkt)
+  if (clientId === undefined && !caller.attestationJkt)
     throw new InvalidRequest('client_id is required', 'RFC 6749 §4.1.3');
-  const verifier = params.get('code_verifier');
-  const redirectUri = params.get('redirect_uri');
-  const clientId = params.get('client_id');
   const token = newHandle(ctx.ids, sessionId);
   const outcome = await ctx.engine.execute({
     type: 'RedeemCode',
@@ -45,7 +26,7 @@ export async function handleToken(ctx: IssuerContext, request: ProtocolRequest):
     ...(clientId !== undefined && { clientId }),
     dpopJkt: caller.dpopJkt,
     ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }),
-    ...(verifier !== undefined && { verifierChallenge: s256(verifier) }),
+    ...(codeVerifier !== undefined && { verifierChallenge: s256(codeVerifier) }),
     ...(redirectUri !== undefined && { redirectUri }),
     tokenHash: hashSecret(token),
   });

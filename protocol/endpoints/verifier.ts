@@ -2,27 +2,16 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
 import { verifyPresentation } from '../openid4vp/sd-jwt-presentation.js';
 import { parseAuthorizationResponse } from '../openid4vp/authorization-response.js';
-import { buildRequestObject, pidDcqlQuery } from '../openid4vp/request-object.js';
-import { InvalidRequest, contextOf, currentRequest, type SessionContext } from '../../engine/index.js';
+import { pidQuery, pidRequirements, requiredClaims } from '../openid4vp/pid-requirements.js';
+import { PID_QUERY_ID, buildRequestObject } from '../openid4vp/request-object.js';
+import { InvalidRequest, contextOf, currentRequest } from '../../engine/index.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { errorResponse, jsonResponse, readForm, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
-
-/** The OpenID4VP query id of the credential the issuer asks for. */
-const QUERY_ID = 'pid';
 
 function sessionOf(requestId: string): string {
   const sessionId = sessionOfHandle(requestId);
   if (!sessionId) throw new InvalidRequest('unknown presentation request', 'OpenID4VP §5.10');
   return sessionId;
-}
-
-/** What the session's credential configurations require to be presented (union of their requirements). */
-function requirements(ctx: IssuerContext, session: SessionContext) {
-  const configs = session.credentialConfigurationIds.map((id) => ctx.config.credentialConfigurations[id]!);
-  return {
-    vctValues: [...new Set(configs.flatMap((c) => c.requires.vctValues))],
-    claims: [...new Set(configs.flatMap((c) => c.requires.claims))],
-  };
 }
 
 const WALLET_NONCE = /^[A-Za-z0-9._~+/=-]{1,256}$/;
@@ -49,7 +38,7 @@ export async function handleRequestObject(
   if (isLeft(outcome)) return errorResponse(outcome.left.error);
   const session = contextOf(outcome.right.state);
   const { verifier } = ctx.config;
-  const needed = requirements(ctx, session);
+  const needed = pidRequirements(ctx.config.credentialConfigurations, session.credentialConfigurationIds);
   const { requestObject, contentType } = await buildRequestObject({
     keys: ctx.keys,
     clientIdPrefix: verifier.clientIdPrefix,
@@ -58,7 +47,7 @@ export async function handleRequestObject(
     nonce: session.request.nonce,
     state: session.request.state,
     responseMode: verifier.responseMode,
-    dcqlQuery: pidDcqlQuery(needed.vctValues, needed.claims),
+    dcqlQuery: pidQuery(needed),
     now,
     lifetimeSeconds: Math.max(1, Math.floor((session.request.expiresAt - now) / 1000)),
     requestId,
@@ -78,7 +67,7 @@ export async function handleAuthorizationResponse(
   const response = await parseAuthorizationResponse(form, {
     keys: ctx.keys,
     requestId,
-    expectedQueryIds: [QUERY_ID],
+    expectedQueryIds: [PID_QUERY_ID],
     responseMode: ctx.config.verifier.responseMode,
   });
   if (response.state === undefined) throw new InvalidRequest('state is required', 'OpenID4VP §5.3; P-40');
@@ -100,14 +89,14 @@ export async function handleAuthorizationResponse(
     // OpenID4VP §8.2: a processed error response is answered 200; no pdis after a failure.
     return isLeft(outcome) ? errorResponse(outcome.left.error) : jsonResponse(200, {});
   }
-  const presented = response.presentations[QUERY_ID];
+  const presented = response.presentations[PID_QUERY_ID];
   if (!presented || presented.length !== 1)
     throw new InvalidRequest('exactly one presentation is expected', 'OpenID4VP §8.1');
   const session = contextOf(await ctx.engine.load(sessionId, { fresh: true }));
   // P-40: the engine's rule, asked before the presentation is verified; `decide` runs it again on the response.
   const superseded = currentRequest(session, requestId);
   if (superseded) throw superseded;
-  const needed = requirements(ctx, session);
+  const needed = pidRequirements(ctx.config.credentialConfigurations, session.credentialConfigurationIds);
   const verified = await verifyPresentation(presented[0]!, {
     trustedIssuers: ctx.trustedIssuers,
     acceptedVcts: needed.vctValues,
@@ -120,7 +109,6 @@ export async function handleAuthorizationResponse(
     allowWithoutExp: ctx.config.verifier.allowPidWithoutExp,
     clockToleranceSeconds: ctx.config.verifier.clockToleranceSeconds,
   });
-  const claims = Object.fromEntries(needed.claims.map((name) => [name, verified.claims[name]]));
   const pdis = newHandle(ctx.ids, sessionId);
   const outcome = await ctx.engine.execute({
     type: 'SubmitPresentation',
@@ -131,7 +119,7 @@ export async function handleAuthorizationResponse(
     credentialDigest: verified.credentialDigest,
     vct: verified.vct,
     credentialIssuer: verified.issuer,
-    sealedClaims: await ctx.sealer.seal(sessionId, claims, false),
+    sealedClaims: await ctx.sealer.seal(sessionId, requiredClaims(needed, verified.claims), false),
     pdisHash: hashSecret(pdis),
   });
   if (isLeft(outcome)) return errorResponse(outcome.left.error);

@@ -76,3 +76,15 @@ export async function verifyProofJwt(
     throw fail('proof carries no c_nonce', 'OpenID4VCI §8.3.1.2')();
   return { jwk, jkt: jwkThumbprint(jwk), nonce: payload.nonce };
 }
+
+/** The key proofs of one credential request (OpenID4VCI §8.2), each verified, all made for one c_nonce. */
+export async function verifyProofJwts(
+  jwts: readonly string[],
+  options: Parameters<typeof verifyProofJwt>[1],
+): Promise<{ proofs: VerifiedProof[]; nonce: string }> {
+  const proofs = await Promise.all(jwts.map((jwt) => verifyProofJwt(jwt, options)));
+  const nonce = proofs[0]!.nonce;
+  if (proofs.some((proof) => proof.nonce !== nonce))
+    throw fail('every proof must carry the same c_nonce', 'OpenID4VCI §8.2')();
+  return { proofs, nonce };
+}

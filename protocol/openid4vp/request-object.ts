@@ -25,11 +25,19 @@ export type DcqlQuery = z.infer<typeof DcqlQuery>;
 const SELF_ISSUED_AUDIENCE = 'https://self-issued.me/v2';
 const REQUEST_OBJECT_TYPE = 'oauth-authz-req+jwt';
 
+/** The DCQL credential query id of the PID the issuer asks for; the vp_token answers it under this id (OpenID4VP §8.1). */
+export const PID_QUERY_ID = 'pid';
+
 /** OpenID4VP §6, App. B.3: one SD-JWT VC PID (`meta.vct_values` is required) with the named top-level claims. */
 export function pidDcqlQuery(vct: string[], claims: string[]): DcqlQuery {
   return {
     credentials: [
-      { id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: vct }, claims: claims.map((name) => ({ path: [name] })) },
+      {
+        id: PID_QUERY_ID,
+        format: 'dc+sd-jwt',
+        meta: { vct_values: vct },
+        claims: claims.map((name) => ({ path: [name] })),
+      },
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { SCHEMA_VERSION, SessionEvent } from './events.js';
+import { CorruptStream } from './state.js';
 
 /** Event types renamed since schema version 1. */
 const RENAMED_SINCE_V1: Readonly<Record<string, string>> = { CNonceIssued: 'CNonceBound' };
@@ -21,7 +22,19 @@ export function upcast(raw: unknown): unknown {
   return record.v === 1 && !('meta' in record) ? fromV1(record) : raw;
 }
 
-/** Parse an event read back from a store (any schema version); throws on a record that is not a valid fact. */
-export function parseEvent(raw: unknown): SessionEvent {
-  return SessionEvent.parse(upcast(raw));
+/**
+ * Parse an event read back from a store (any schema version; JSON text or a parsed value). A
+ * record that is not JSON or not a valid fact makes its stream `CorruptStream` (rule 4: the
+ * session is refused with the spec's error, never a 500), naming the stream and the version.
+ */
+export function parseEvent(raw: unknown, at: { streamId: string; version: number }): SessionEvent {
+  let value: unknown;
+  try {
+    value = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  } catch {
+    throw new CorruptStream(at.streamId, at.version, 'a record that is not JSON');
+  }
+  const parsed = SessionEvent.safeParse(upcast(value));
+  if (!parsed.success) throw new CorruptStream(at.streamId, at.version, 'a record that is not a valid event');
+  return parsed.data;
 }

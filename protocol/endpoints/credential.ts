@@ -49,17 +49,18 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   // The session holds its client id and keys as pseudonyms (seed 002 §3.3): compare what the request shows in that form.
   // A session without a key was erased or retained: the engine refuses it below (invalid_token), whatever the proofs say.
   const pseudonym = await ctx.pseudonyms.known(sessionId);
-  const state = await ctx.engine.load(sessionId);
-  const early =
-    pseudonym &&
-    credentialPrecheck(state, {
-      tokenHash: hashSecret(token),
-      dpopJkt: pseudonym('jkt', dpop.jkt),
-      configurationId,
-      proofs: body.proofs.jwt.length,
-      byIdentifier,
-      at: now,
-    });
+  const ask = pseudonym && {
+    tokenHash: hashSecret(token),
+    dpopJkt: pseudonym('jkt', dpop.jkt),
+    configurationId,
+    proofs: body.proofs.jwt.length,
+    byIdentifier,
+    at: now,
+  };
+  let state = await ctx.engine.load(sessionId);
+  // A refusal seen on the cached state is confirmed on a fresh read (another instance may have revoked the grant).
+  if (ask && credentialPrecheck(state, ask)) state = await ctx.engine.load(sessionId, { fresh: true });
+  const early = ask && credentialPrecheck(state, ask);
   if (early) throw early;
   const { clientId } = contextOf(state);
   const isClientId = (iss: string) => !pseudonym || pseudonym('client_id', iss) === clientId;

@@ -90,8 +90,7 @@ export async function handleAuthorizationResponse(
     return isLeft(outcome) ? errorResponse(outcome.left.error) : jsonResponse(200, {});
   }
   const presented = response.presentations[PID_QUERY_ID];
-  if (!presented || presented.length !== 1)
-    throw new InvalidRequest('exactly one presentation is expected', 'OpenID4VP §8.1');
+  if (presented?.length !== 1) throw new InvalidRequest('exactly one presentation is expected', 'OpenID4VP §8.1');
   const session = contextOf(await ctx.engine.load(sessionId, { fresh: true }));
   // P-40: the engine's rule, asked before the presentation is verified; `decide` runs it again on the response.
   const superseded = currentRequest(session, requestId);

@@ -158,6 +158,22 @@ describe('admin API: authentication, throttling, audit, erasure (issue 10 §3, �
       ]);
     });
 
+    it('rule 4: a stored record that is not a valid event (data that does not fit its type) is CorruptStream: 400, never 500', async () => {
+      const wallet = await server.wallet();
+      const flow = await untilToken(wallet);
+      const sessionId = 'auditMalformedSession01';
+      await copied(sessionOf(flow.authSession), sessionId, (event) =>
+        event.type === 'TokenIssued'
+          ? ({ ...event, data: { ...event.data, token: 'not an expiring hash' } } as unknown as SessionEvent)
+          : event,
+      );
+      const answer = await auditOf(sessionId, adminToken);
+      expect([answer.status, (await answer.json()).error_description]).toEqual([
+        400,
+        'this session cannot be continued',
+      ]);
+    });
+
     it('seed 002 §3.3: an unknown session answers 404 with error JSON, audited', async () => {
       lines.length = 0;
       const answer = await auditOf('AAAAAAAAAAAAAAAAAAAAAA', adminToken);

@@ -2,20 +2,28 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataOf, EventOf, SessionEvent } from '../../engine/index.js';
 
 type Verified = EventOf<'PresentationVerified'>;
-/** A domain event: the engine's event, a verified presentation without its sealed claims. */
+type WalletError = EventOf<'WalletErrorReceived'>;
+/** A domain event: the engine's event without anything sealed (presented claims, the wallet's free text). */
 export type DomainEvent =
-  | Exclude<SessionEvent, Verified>
-  | (Omit<Verified, 'data'> & { data: Omit<DataOf<'PresentationVerified'>, 'sealedClaims'> });
+  | Exclude<SessionEvent, Verified | WalletError>
+  | (Omit<Verified, 'data'> & { data: Omit<DataOf<'PresentationVerified'>, 'sealedClaims'> })
+  | (Omit<WalletError, 'data'> & { data: Omit<DataOf<'WalletErrorReceived'>, 'sealedErrorDescription'> });
 
 /**
- * What a backend may see of an event: everything but the sealed claims (personal data,
- * even sealed, never goes on a subject backends subscribe to: rule 3). Bearer secrets are
- * in events only as hashes.
+ * What a backend may see of an event: everything but what is sealed, the presented claims and
+ * the wallet's error_description (personal data, even sealed, never goes on a subject backends
+ * subscribe to: rule 3). Bearer secrets are in events only as hashes.
  */
 export function domainEventOf(event: SessionEvent): DomainEvent {
-  if (event.type !== 'PresentationVerified') return event;
-  const { sealedClaims: _sealed, ...data } = event.data;
-  return { ...event, data };
+  if (event.type === 'PresentationVerified') {
+    const { sealedClaims: _sealed, ...data } = event.data;
+    return { ...event, data };
+  }
+  if (event.type === 'WalletErrorReceived') {
+    const { sealedErrorDescription: _sealed, ...data } = event.data;
+    return { ...event, data };
+  }
+  return event;
 }
 
 /**

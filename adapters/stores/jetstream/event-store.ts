@@ -55,8 +55,8 @@ const deadlineContext = (streamId: string) => `deadline\n${streamId}`;
  * The event store on NATS JetStream (nats-server 2.9+), for several engine processes:
  * one subject per session; an append publishes each event with `expect.lastSubjectSequence`
  * (optimistic concurrency, the same conflict-and-retry as SQLite) and `msgID` = event id
- * (idempotent retries). A session is read with direct gets by subject. Published events
- * are also what other backends subscribe to (`<prefix>.>`).
+ * (idempotent retries). A session is read with direct gets by subject. Backends never read
+ * this stream: they get domain events on `<prefix>.domain.>` (docs/nats.md).
  */
 export class JetStreamEventStore implements EventStore {
   /** Where each recently appended stream ends; a stream not here is read again (bounded, like the engine's cache). */
@@ -129,7 +129,7 @@ export class JetStreamEventStore implements EventStore {
     const earlier = message.header?.get(EARLIER_SEQS) ?? '';
     if (!this.mac.verify(eventContext(message.subject, earlier), message.data, message.header?.get(MAC) || undefined))
       this.refuse(streamId, index + 1, `message ${message.seq} fails its MAC`);
-    return parseEvent(message.json());
+    return parseEvent(message.string(), { streamId, version: index + 1 });
   }
 
   private async indexed(streamId: string, subject: string, last: StoredMsg): Promise<StoredMsg[]> {

@@ -16,7 +16,7 @@ export class MemoryEventStore implements EventStore {
   private readonly deadlines = new Map<string, number>();
 
   async read(streamId: string): Promise<SessionEvent[]> {
-    return (this.streams.get(streamId) ?? []).map((json) => parseEvent(JSON.parse(json)));
+    return (this.streams.get(streamId) ?? []).map((json, index) => parseEvent(json, { streamId, version: index + 1 }));
   }
 
   async append(streamId: string, expectedVersion: number, events: SessionEvent[], options: AppendOptions) {

@@ -121,7 +121,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   async read(streamId: string): Promise<SessionEvent[]> {
-    return this.statements.read.all(streamId).map((row) => parseEvent(JSON.parse(row.data)));
+    return this.statements.read
+      .all(streamId)
+      .map((row, index) => parseEvent(row.data, { streamId, version: index + 1 }));
   }
 
   async append(

@@ -128,7 +128,7 @@ export function issuable(c: SessionContext, configurationId: string, proofs: num
   return undefined;
 }
 
-const afterChallenge = (at: number, deadline: number, what: string) =>
+const deadlineAhead = (at: number, deadline: number, what: string) =>
   deadline <= at ? new InvalidRequest(`${what} deadline in the past`, 'engine: deadlines') : undefined;
 
 /** The rules of each event's facts. The caller binding of challenge follow-ups is `callerBinding`, checked once per call. */
@@ -140,7 +140,7 @@ const rules: { [T in EventType]: Rule<T> } = {
   PresentationRequested: (c, e, at) =>
     firstError(
       () => retryable(c, at),
-      () => afterChallenge(at, e.request.expiresAt, 'request'),
+      () => deadlineAhead(at, e.request.expiresAt, 'request'),
     ),
   RequestObjectRetrieved: (c, e, at) => liveRequest(c, e.requestId, at),
   PresentationVerified: (c, e, at) =>
@@ -155,7 +155,7 @@ const rules: { [T in EventType]: Rule<T> } = {
         e.kbAud !== c.request.verifierClientId
           ? new InvalidRequest('key-binding JWT audience is not this verifier', 'P-41; CF-21')
           : undefined,
-      () => afterChallenge(at, e.pdis.expiresAt, 'pdis'),
+      () => deadlineAhead(at, e.pdis.expiresAt, 'pdis'),
     ),
   WalletErrorReceived: (c, e, at) =>
     firstError(
@@ -210,7 +210,7 @@ const rules: { [T in EventType]: Rule<T> } = {
   CNonceBound: (c, e, at) =>
     firstError(
       () => liveToken(c, e.tokenHash, e.dpopJkt, at),
-      () => afterChallenge(at, e.nonce.expiresAt, 'c_nonce'),
+      () => deadlineAhead(at, e.nonce.expiresAt, 'c_nonce'),
     ),
   CredentialIssued: (c, e, at) =>
     firstError(

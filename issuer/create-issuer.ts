@@ -1,4 +1,3 @@
-import type { JWK } from 'jose';
 import { randomIds } from '../adapters/ids/random-ids.js';
 import { ClaimSealer } from '../adapters/keys/claim-sealer.js';
 import type { IssuerKeys } from '../adapters/keys/ports.js';
@@ -81,7 +80,7 @@ function contextOf(options: IssuerOptions): IssuerContext {
     sealer: new ClaimSealer(stores.sessionKeys),
     pseudonyms,
     trustedIssuers: trust.pidIssuers,
-    trustedAttesters: (issuer) => trust.walletAttesters.keysFor(issuer) as Promise<JWK[]>,
+    trustedAttesters: (issuer) => trust.walletAttesters.keysFor(issuer),
     cNonces: new CNonceCodec(keys.derivedSecret('c_nonce')),
     issuerStates: new IssuerStates(keys.derivedSecret('issuer_state'), ids),
     limits: rateLimitsOf(config),

@@ -1,6 +1,6 @@
 import {
   decodeProtectedHeader,
-  jwtVerify,
+  compactVerify,
   UnsecuredJWT,
   type JWK,
   type JWTClaimVerificationOptions,
@@ -92,8 +92,9 @@ function embeddedJwk(header: ProtectedHeaderParameters, refuse: Refusals): JWK {
  * Verify a compact JWT with jose: typ, the algorithm allow-list, the caller's header checks, jose's
  * claim checks (`maxTokenAge`, `clockTolerance`, `requiredClaims`, `audience`) and the caller's
  * claims checks all come before any signature work (issue 10 §4, RFC 9449 §11.1: a forged or stale JWT costs no
- * verification), the claims through `UnsecuredJWT.decode`, which runs exactly the claim validation
- * `jwtVerify` runs again after the signature. Every refusal is the verifier's protocol error, with
+ * verification), the claims through `UnsecuredJWT.decode`, which runs exactly `jwtVerify`'s claim
+ * validation; the signature is then checked once (`compactVerify`), without parsing and validating
+ * the same claims a second time. Every refusal is the verifier's protocol error, with
  * jose's error as its `cause`.
  */
 export async function verifyJwt(jwt: string, profile: JwtProfile, options: VerifyOptions): Promise<VerifiedJwt> {
@@ -120,7 +121,7 @@ export async function verifyJwt(jwt: string, profile: JwtProfile, options: Verif
     throw refusal(refuse, cause);
   }
   options.inspect?.claims?.(payload);
-  const verifyOptions = { ...claims, algorithms: [...profile.algorithms], ...(typs.length === 1 && { typ: typs[0] }) };
+  const algorithms = { algorithms: [...profile.algorithms] };
   let failure: unknown;
   for (const jwk of embedded ? [embedded] : (options.keys as readonly JWK[])) {
     let key: CryptoKey;
@@ -132,7 +133,8 @@ export async function verifyJwt(jwt: string, profile: JwtProfile, options: Verif
       continue;
     }
     try {
-      return { header, payload: (await jwtVerify(jwt, key, verifyOptions)).payload, key: jwk };
+      await compactVerify(jwt, key, algorithms);
+      return { header, payload, key: jwk };
     } catch (cause) {
       failure = cause;
     }

@@ -1,0 +1,33 @@
+/**
+ * The package's front door (`import … from 'pdi-engine'`): the issuer factory and its presets, the
+ * configuration schema, the ports an embedder may implement, and the HTTP and NATS transports.
+ * The engine alone is `pdi-engine/engine`, the reference wallet `pdi-engine/wallet`, the test
+ * support `pdi-engine/testing`.
+ */
+
+// The issuer: one composition root, two presets that build its ports.
+export { createIssuer, type Issuer, type IssuerOptions, type IssuerPorts } from './issuer/index.js';
+export { natsPreset, sqlitePreset } from './issuer/index.js';
+
+// Configuration.
+export { Config, type ConfigInput, CredentialConfiguration, HttpLimits, NatsSettings } from './config/schema.js';
+export { ConfigError, DEMO_CREDENTIALS, loadConfig, parseConfig } from './config/load.js';
+
+// Ports: what an embedder may bring instead of a preset's part.
+export type { EventStore, SessionEvent } from './engine/index.js';
+export type { CreatedOffer, IssuerStores, OfferStore, ReplayCache, SessionKeys } from './adapters/stores/ports.js';
+export type { CertifiedSigner, DecryptionAlgorithms, IssuerKeys, JwsSigner } from './adapters/keys/ports.js';
+export type { IssuerTrust } from './adapters/trust/configured-trust.js';
+export type { TrustedIssuers } from './adapters/trust/trusted-issuers.js';
+export type { Clock, Ids, LogFields, Logger } from './protocol/ports.js';
+export type { ProtocolRequest, ProtocolResponse } from './protocol/messages.js';
+
+// HTTP.
+export { createFetchHandler, type ProtocolHandler } from './transports/http/fetch-handler.js';
+export { startNodeServer } from './transports/http/node-server.js';
+export { closeGracefully } from './transports/http/close-gracefully.js';
+
+// NATS.
+export { connectToNats } from './transports/nats/connection.js';
+export { publishDomainEvents, type DomainEvent } from './transports/nats/domain-events.js';
+export { serveProtocolOverNats, type NatsProtocolService } from './transports/nats/protocol-service.js';

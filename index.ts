@@ -25,6 +25,9 @@ export type { ProtocolRequest, ProtocolResponse } from './protocol/messages.js';
 // HTTP.
 export { createFetchHandler, type ProtocolHandler } from './transports/http/fetch-handler.js';
 export { startNodeServer } from './transports/http/node-server.js';
+export { nodeListener, type NodeListenerOptions } from './transports/http/node-listener.js';
+export { fastifyPlugin, type FastifyPluginOptions } from './transports/http/fastify-plugin.js';
+export { siteRootWellKnownPaths } from './protocol/issuer-path.js';
 export { closeGracefully } from './transports/http/close-gracefully.js';
 
 // NATS.

@@ -105,6 +105,18 @@ export const NatsSettings = z
   );
 export type NatsSettings = z.infer<typeof NatsSettings>;
 
+/** A browser origin, `scheme://host[:port]` exactly as a browser sends it in `Origin` (RFC 6454 §6.1). */
+const Origin = z
+  .string()
+  .refine((origin) => {
+    try {
+      const url = new URL(origin);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
+    } catch {
+      return false;
+    }
+  }, 'must be an origin scheme://host[:port] (http or https, lower case, no path, no trailing slash)');
+
 export const Config = z.strictObject({
   port: z.number().int().min(0).max(65535).default(3000),
   /** The issuer identifier: an absolute http(s) URL without query or fragment (OpenID4VCI §12.2.1); defaults to http://localhost:<port>. */
@@ -196,6 +208,17 @@ export const Config = z.strictObject({
     .prefault({}),
   /** Issue 10 §4: ended sessions are compacted to a minimal audit record this long after they ended (SQLite store). */
   retention: z.strictObject({ endedSessionSeconds: seconds.default(7 * 24 * 3600) }).prefault({}),
+  cors: z
+    .strictObject({
+      origins: z
+        .array(Origin)
+        .default([])
+        .describe(
+          'Origins (scheme://host[:port]) whose scripts may call the challenge, verifier, token, nonce and credential endpoints; empty: none. The well-known documents and offers answer any origin; the admin API never.',
+        ),
+    })
+    .prefault({})
+    .describe('Cross-origin access (CORS) for browser wallets.'),
   /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
   adminToken: z.string().min(16).optional(),
 });

@@ -19,6 +19,7 @@ import { pseudonymiser } from '../protocol/pseudonymise.js';
 import { retainEnded } from '../protocol/retention.js';
 import { createProtocolHandler } from '../protocol/router.js';
 import { createFetchHandler, type ProtocolHandler } from '../transports/http/fetch-handler.js';
+import type { HttpEdgeOptions } from '../transports/http/http-edge.js';
 import { startHousekeeping } from './schedule.js';
 
 /** The ports a preset builds (`sqlitePreset`, `natsPreset`) or an embedder brings (its own stores, a KMS, its trust list). */
@@ -47,6 +48,8 @@ export interface Issuer {
   handle: ProtocolHandler;
   /** The same, over the Fetch API. */
   fetch: (request: Request) => Promise<Response>;
+  /** What an HTTP host serves it under (`nodeListener`, `fastifyPlugin`): the public URL and the body limit. */
+  http: HttpEdgeOptions;
   /** Start the housekeeping: expiry every 5 s, retention every minute. */
   start: () => void;
   /** Stop the housekeeping, wait for its run in flight, then close the stores. Requests in flight are the transport's to drain first. */
@@ -100,9 +103,11 @@ export function composeIssuer(options: IssuerOptions): { issuer: Issuer; context
   const expire = () => expireDue(engine, now(), ids.eventId);
   const retain = () => retainEnded(options.stores.events, sealer, now(), config.retention.endedSessionSeconds * 1000);
   let stopHousekeeping: (() => Promise<void>) | undefined;
+  const http = { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes };
   const issuer: Issuer = {
     handle,
-    fetch: createFetchHandler(handle, { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes }),
+    fetch: createFetchHandler(handle, http),
+    http,
     start: () => {
       stopHousekeeping ??= startHousekeeping({ expireDue: expire, retainEnded: retain }, logger);
     },

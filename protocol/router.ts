@@ -4,7 +4,9 @@ import { handleChallenge } from './endpoints/challenge.js';
 import { handleCredential } from './endpoints/credential.js';
 import { handleErase } from './endpoints/erasure.js';
 import { handleSessionAudit } from './endpoints/session-audit.js';
+import { corsHeaders, preflightHeaders, type CorsPolicy, type CorsRules } from './cors.js';
 import type { IssuerContext } from './issuer-context.js';
+import { basePathOf, siteRootWellKnownName } from './issuer-path.js';
 import {
   errorResponse,
   jsonResponse,
@@ -33,6 +35,9 @@ interface Route {
   /** The path below the issuer's base path; a trailing `:param` matches one segment. */
   path: string;
   handler: Handler;
+  cors: CorsPolicy;
+  /** RFC 9110 §9.2.1: its GET changes nothing, so HEAD may run it. A GET that serves something once (request object, offer) takes no HEAD. */
+  safe?: true;
 }
 
 const ROUTES: Route[] = [
@@ -40,42 +45,73 @@ const ROUTES: Route[] = [
     methods: ['GET'],
     path: '/.well-known/openid-credential-issuer',
     handler: (ctx) => metadataResponse(credentialIssuerMetadata(ctx.config)),
+    cors: 'public',
+    safe: true,
   },
   {
     methods: ['GET'],
     path: '/.well-known/oauth-authorization-server',
     handler: (ctx) => metadataResponse(authorizationServerMetadata(ctx.config)),
+    cors: 'public',
+    safe: true,
   },
   {
     methods: ['GET'],
     path: '/.well-known/jwt-vc-issuer',
     handler: (ctx) => metadataResponse(jwtVcIssuerMetadata(ctx)),
+    cors: 'public',
+    safe: true,
   },
-  { methods: ['POST'], path: '/authorize-challenge', handler: handleChallenge },
-  { methods: ['GET', 'POST'], path: '/verifier/request/:requestId', handler: handleRequestObject },
-  { methods: ['POST'], path: '/verifier/response/:requestId', handler: handleAuthorizationResponse },
-  { methods: ['POST'], path: '/token', handler: handleToken },
-  { methods: ['POST'], path: '/nonce', handler: handleNonce },
-  { methods: ['POST'], path: '/credential', handler: handleCredential },
-  { methods: ['GET'], path: '/offers/:offerId', handler: (ctx, _, offerId) => handleOfferFetch(ctx, offerId) },
-  { methods: ['POST'], path: '/admin/offers', handler: handleOfferCreate },
-  { methods: ['POST'], path: '/admin/erase/:sessionId', handler: handleErase },
-  { methods: ['GET'], path: '/admin/audit/:sessionId', handler: handleSessionAudit },
+  { methods: ['POST'], path: '/authorize-challenge', handler: handleChallenge, cors: 'configuredOrigins' },
+  {
+    methods: ['GET', 'POST'],
+    path: '/verifier/request/:requestId',
+    handler: handleRequestObject,
+    cors: 'configuredOrigins',
+  },
+  {
+    methods: ['POST'],
+    path: '/verifier/response/:requestId',
+    handler: handleAuthorizationResponse,
+    cors: 'configuredOrigins',
+  },
+  { methods: ['POST'], path: '/token', handler: handleToken, cors: 'configuredOrigins' },
+  { methods: ['POST'], path: '/nonce', handler: handleNonce, cors: 'configuredOrigins' },
+  { methods: ['POST'], path: '/credential', handler: handleCredential, cors: 'configuredOrigins' },
+  {
+    methods: ['GET'],
+    path: '/offers/:offerId',
+    handler: (ctx, _, offerId) => handleOfferFetch(ctx, offerId),
+    cors: 'public',
+  },
+  { methods: ['POST'], path: '/admin/offers', handler: handleOfferCreate, cors: 'never' },
+  { methods: ['POST'], path: '/admin/erase/:sessionId', handler: handleErase, cors: 'never' },
+  { methods: ['GET'], path: '/admin/audit/:sessionId', handler: handleSessionAudit, cors: 'never', safe: true },
 ];
 
 const SEGMENT = /^[A-Za-z0-9._~-]{1,200}$/;
 
 /**
- * The well-known paths of an issuer URL with a path are `/.well-known/<name><path>`
- * (RFC 8414 §3.1, OpenID4VCI §12.2.2); every other endpoint lives under the base path.
+ * The path below the base path: the well-known documents in their site-root form
+ * `/.well-known/<name><path>` (RFC 8414 §3.1, OpenID4VCI §12.2.2, SD-JWT VC §5) and, for wallets
+ * that append (OpenID4VCI drafts up to 13, RFC 8414 §5), `<path>/.well-known/<name>`; every
+ * other endpoint under the base path.
  */
 function relativePath(pathname: string, basePath: string): string | undefined {
-  if (pathname.startsWith('/.well-known/')) {
-    const rest = pathname.slice('/.well-known/'.length);
-    const name = rest.split('/')[0]!;
-    return rest.slice(name.length) === basePath ? `/.well-known/${name}` : undefined;
-  }
+  const wellKnown = siteRootWellKnownName(pathname, basePath);
+  if (wellKnown !== undefined) return `/.well-known/${wellKnown}`;
   return pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : undefined;
+}
+
+/** RFC 9110 §9.1: what `Allow` lists: the route's methods, HEAD where GET is safe, and OPTIONS everywhere. */
+function allowedMethods(route: Route): string[] {
+  return [...route.methods, ...(route.safe ? ['HEAD'] : []), 'OPTIONS'];
+}
+
+/** RFC 9110 §9.3.2: HEAD answers the GET's status and headers, with the GET body's length and no body. */
+function headOf(response: ProtocolResponse): ProtocolResponse {
+  const length = new TextEncoder().encode(response.body).byteLength;
+  return { ...response, headers: { ...response.headers, 'Content-Length': String(length) }, body: '' };
 }
 
 function match(path: string): { route: Route; param: string } | undefined {
@@ -98,19 +134,11 @@ function describe(error: unknown): string {
 
 /** One protocol request → one response; every refusal as the spec's error JSON, never a crash. */
 export function createProtocolHandler(ctx: IssuerContext) {
-  const basePath = new URL(ctx.config.publicUrl).pathname.replace(/\/$/, '');
-  const answer = async (request: ProtocolRequest): Promise<ProtocolResponse> => {
-    const path = relativePath(request.url.pathname, basePath);
-    const found = path === undefined ? undefined : match(path);
-    if (!found) return jsonResponse(404, { error: 'invalid_request', error_description: 'no such endpoint' });
-    if (!found.route.methods.includes(request.method))
-      return jsonResponse(
-        405,
-        { error: 'invalid_request', error_description: `use ${found.route.methods.join(' or ')}` },
-        { Allow: found.route.methods.join(', ') },
-      );
+  const basePath = basePathOf(ctx.config.publicUrl);
+  const cors: CorsRules = { origins: new Set(ctx.config.cors.origins) };
+  const run = async (route: Route, request: ProtocolRequest, path: string, param: string) => {
     try {
-      return await found.route.handler(ctx, request, found.param);
+      return await route.handler(ctx, request, param);
     } catch (error) {
       if (error instanceof EngineError) return errorResponse(error);
       // Rule 3: a stored record that fails its authentication (or that the machine cannot explain) is never used; the session cannot go on.
@@ -124,6 +152,32 @@ export function createProtocolHandler(ctx: IssuerContext) {
         error_description: 'the server could not process the request',
       });
     }
+  };
+  const respond = async (route: Route, request: ProtocolRequest, path: string, param: string, allow: string[]) => {
+    if (request.method === 'HEAD' && route.safe) return headOf(await run(route, { ...request, method: 'GET' }, path, param));
+    if (route.methods.includes(request.method)) return run(route, request, path, param);
+    return jsonResponse(
+      405,
+      { error: 'invalid_request', error_description: `use ${route.methods.join(' or ')}` },
+      { Allow: allow.join(', ') },
+    );
+  };
+  const answer = async (request: ProtocolRequest): Promise<ProtocolResponse> => {
+    const path = relativePath(request.url.pathname, basePath);
+    const found = path === undefined ? undefined : match(path);
+    if (path === undefined || !found)
+      return jsonResponse(404, { error: 'invalid_request', error_description: 'no such endpoint' });
+    const { route, param } = found;
+    const allow = allowedMethods(route);
+    const origin = request.headers.get('origin');
+    if (request.method === 'OPTIONS')
+      return {
+        status: 204,
+        headers: { Allow: allow.join(', '), ...preflightHeaders(route.cors, origin, cors, allow) },
+        body: '',
+      };
+    const answered = await respond(route, request, path, param, allow);
+    return { ...answered, headers: { ...answered.headers, ...corsHeaders(route.cors, origin, cors) } };
   };
   return async (request: ProtocolRequest): Promise<ProtocolResponse> => withSecurityHeaders(await answer(request));
 }

@@ -1,3 +1,4 @@
+import type { ProtocolResponse } from '../../protocol/messages.js';
 import {
   BodyTooLarge,
   publicRequestUrl,
@@ -23,33 +24,41 @@ async function readBody(request: Request, limit: number): Promise<string> {
   return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
 }
 
+/** The Fetch API's Response of an answer: no body at all for a 204 or 304, or an empty one (a HEAD answer keeps its GET's length). */
+function fetchResponse(response: ProtocolResponse): Response {
+  return new Response(response.body === '' ? null : response.body, {
+    status: response.status,
+    headers: response.headers,
+  });
+}
+
 /**
  * The engine as a Fetch-API handler, `(Request) => Promise<Response>`, to mount in any
- * server (Express, Fastify, Hono, Next.js, Deno, Bun). Requests are routed against
- * `publicUrl`, whatever host a proxy used. `remoteAddress` tells the issuer the client's
+ * server (Hono, Next.js, Deno, Bun, any Fetch-API host). Requests are routed against
+ * `publicUrl`, whatever host a proxy used, whether the host stripped the mount path
+ * (Hono's `app.mount('/oid4vci', issuer.fetch)`) or not (`app.all('/oid4vci/*', …)`). `remoteAddress` tells the issuer the client's
  * address (the Fetch API has none), for the per-address rate limits.
  */
 export function createFetchHandler(
   handle: ProtocolHandler,
   options: HttpEdgeOptions & { remoteAddress?: (request: Request) => string | undefined },
 ) {
-  const origin = new URL(options.publicUrl).origin;
   return async (request: Request): Promise<Response> => {
     let body: string;
     try {
       body = await readBody(request, options.bodyLimitBytes);
     } catch (error) {
       const refusal = unreadableBody(error, options.bodyLimitBytes);
-      return new Response(refusal.body, { status: refusal.status, headers: refusal.headers });
+      return fetchResponse(refusal);
     }
     const remoteAddress = options.remoteAddress?.(request);
     const response = await handle({
       method: request.method,
-      url: publicRequestUrl(request.url, origin),
+      url: publicRequestUrl(request.url, options.publicUrl),
       headers: request.headers,
       body,
       ...(remoteAddress !== undefined && { remoteAddress }),
     });
-    return new Response(response.body, { status: response.status, headers: response.headers });
+    return fetchResponse(response);
   };
 }

@@ -1,3 +1,4 @@
+import { basePathOf, publicPath } from '../../protocol/issuer-path.js';
 import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from '../../protocol/messages.js';
 
 /** What both HTTP front ends (Fetch API, Node server) hand a request to. */
@@ -12,10 +13,18 @@ export interface HttpEdgeOptions {
 
 export class BodyTooLarge extends Error {}
 
-/** The URL a client used, on the public origin: the path and query of `target` (a request-target or an absolute URL) as sent. */
-export function publicRequestUrl(target: string, publicOrigin: string): URL {
+/**
+ * The URL a client used, on the public origin: the path and query of `target` (a request-target
+ * or an absolute URL, dot segments resolved) as sent, with the base path of `publicUrl` put back
+ * when the host stripped it (`publicPath`).
+ */
+export function publicRequestUrl(target: string, publicUrl: string): URL {
   const incoming = new URL(target, 'http://localhost');
-  return new URL(`${incoming.pathname}${incoming.search}`, publicOrigin);
+  // Set on the public URL, not resolved against it: a path such as `//other-host/x` stays a path.
+  const url = new URL(new URL(publicUrl).origin);
+  url.pathname = publicPath(incoming.pathname, basePathOf(publicUrl));
+  url.search = incoming.search;
+  return url;
 }
 
 /** The answer to a body that could not be read: 413 when over the limit, else 400, as the spec's error JSON. */

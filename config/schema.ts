@@ -106,16 +106,14 @@ export const NatsSettings = z
 export type NatsSettings = z.infer<typeof NatsSettings>;
 
 /** A browser origin, `scheme://host[:port]` exactly as a browser sends it in `Origin` (RFC 6454 §6.1). */
-const Origin = z
-  .string()
-  .refine((origin) => {
-    try {
-      const url = new URL(origin);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
-    } catch {
-      return false;
-    }
-  }, 'must be an origin scheme://host[:port] (http or https, lower case, no path, no trailing slash)');
+const Origin = z.string().refine((origin) => {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
+  } catch {
+    return false;
+  }
+}, 'must be an origin scheme://host[:port] (http or https, lower case, no path, no trailing slash)');
 
 export const Config = z.strictObject({
   port: z.number().int().min(0).max(65535).default(3000),

@@ -154,7 +154,8 @@ export function createProtocolHandler(ctx: IssuerContext) {
     }
   };
   const respond = async (route: Route, request: ProtocolRequest, path: string, param: string, allow: string[]) => {
-    if (request.method === 'HEAD' && route.safe) return headOf(await run(route, { ...request, method: 'GET' }, path, param));
+    if (request.method === 'HEAD' && route.safe)
+      return headOf(await run(route, { ...request, method: 'GET' }, path, param));
     if (route.methods.includes(request.method)) return run(route, request, path, param);
     return jsonResponse(
       405,

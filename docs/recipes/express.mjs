@@ -1,6 +1,13 @@
 // The issuer in an Express 5 app, under the path of PUBLIC_URL (docs/embedding.md, "Express").
 import express from 'express';
-import { closeGracefully, createIssuer, DEMO_CREDENTIALS, nodeListener, siteRootWellKnownPaths, sqlitePreset } from 'pdi-engine';
+import {
+  closeGracefully,
+  createIssuer,
+  DEMO_CREDENTIALS,
+  nodeListener,
+  siteRootWellKnownPaths,
+  sqlitePreset,
+} from 'pdi-engine';
 
 const { PORT, PUBLIC_URL, DATA_DIR, TRUSTED_ISSUERS_FILE } = process.env;
 const config = {

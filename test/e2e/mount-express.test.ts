@@ -9,18 +9,21 @@ import { expectServedUnderMount, mountIssuer, type MountedIssuer } from '../tran
 const ADMIN_TOKEN = 'express-admin-token-0000000001';
 let mounted: MountedIssuer;
 beforeAll(async () => {
-  mounted = await mountIssuer(async (issuer, port, mountPath) => {
-    const app = express();
-    app.use(express.json());
-    app.use(express.urlencoded());
-    const listener = nodeListener(issuer);
-    app.use(mountPath, listener);
-    for (const path of siteRootWellKnownPaths(issuer.http.publicUrl)) app.all(path, listener);
-    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-      const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
-    });
-    return () => closeGracefully(server, 1000);
-  }, { adminToken: ADMIN_TOKEN });
+  mounted = await mountIssuer(
+    async (issuer, port, mountPath) => {
+      const app = express();
+      app.use(express.json());
+      app.use(express.urlencoded());
+      const listener = nodeListener(issuer);
+      app.use(mountPath, listener);
+      for (const path of siteRootWellKnownPaths(issuer.http.publicUrl)) app.all(path, listener);
+      const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+        const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
+      });
+      return () => closeGracefully(server, 1000);
+    },
+    { adminToken: ADMIN_TOKEN },
+  );
 });
 afterAll(() => mounted.stop());
 
@@ -38,7 +41,10 @@ it('a whole flow and both well-known forms through app.use(/oid4vci, nodeListene
 it('RFC 6749 §3.1: a form parameter repeated, parsed by express.urlencoded() into an array, is still refused', async () => {
   const response = await form('/authorize-challenge', 'client_id=w&scope=membership&scope=other');
   expect(response.status).toBe(400);
-  expect(await response.json()).toMatchObject({ error: 'invalid_request', error_description: 'parameter scope is repeated' });
+  expect(await response.json()).toMatchObject({
+    error: 'invalid_request',
+    error_description: 'parameter scope is repeated',
+  });
 });
 
 it('seed size limit: a body express.urlencoded() already parsed is refused with 413 beyond bodyLimitBytes', async () => {

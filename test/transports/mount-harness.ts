@@ -34,9 +34,13 @@ export async function mountIssuer(host: Host, extra: Partial<ConfigInput> = {}):
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-mount-'));
   const pidIssuer = await openDemoPidIssuer(join(dataDir, 'pid-provider'));
   const file = join(dataDir, 'trusted-issuers.json');
-  writeFileSync(file, JSON.stringify({ issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk] } }] }), {
-    mode: 0o600,
-  });
+  writeFileSync(
+    file,
+    JSON.stringify({ issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk] } }] }),
+    {
+      mode: 0o600,
+    },
+  );
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const publicUrl = `${origin}/oid4vci`;

@@ -33,3 +33,13 @@ it('RFC 9449 §4.3: a DPoP proof for a path outside the mount is refused (the ht
   expect(await challenge(`${mounted.origin}/authorize-challenge`)).toEqual([400, 'invalid_dpop_proof']);
   expect(await challenge(`${mounted.publicUrl}/authorize-challenge`)).toEqual([400, 'insufficient_authorization']);
 });
+
+it('RFC 9110 §9.3.2, §8.6: over Node, HEAD carries the GET body length and no body; a 204 preflight no Content-Length', async () => {
+  const url = `${mounted.origin}/.well-known/jwt-vc-issuer/oid4vci`;
+  const get = await fetch(url);
+  const head = await fetch(url, { method: 'HEAD' });
+  expect([head.status, await head.text()]).toEqual([200, '']);
+  expect(head.headers.get('content-length')).toBe(String((await get.arrayBuffer()).byteLength));
+  const options = await fetch(`${mounted.publicUrl}/credential`, { method: 'OPTIONS' });
+  expect([options.status, options.headers.get('content-length')]).toEqual([204, null]);
+});

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { nodeListener, type HttpServable, type NodeListenerOptions } from './node-listener.js';
+import { nodeRequestServer, type HttpServable, type NodeListenerOptions } from './node-listener.js';
 
 /** The part of a Fastify instance the plugin uses, typed here so that shipped code never imports fastify. */
 export interface FastifyLike {
@@ -12,7 +12,7 @@ export interface FastifyLike {
     method: string[];
     url: string;
     exposeHeadRoutes: boolean;
-    handler: (request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }) => void;
+    handler: (request: { raw: IncomingMessage; ip: string }, reply: { raw: ServerResponse; hijack(): void }) => void;
   }): void;
 }
 
@@ -30,10 +30,12 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
  * to the issuer, and writes the answer itself (`reply.hijack()`): the body is read within the
  * issuer's limit and every refusal is the spec's error JSON. The site-root well-known paths of an
  * issuer with a path go through a second registration without prefix:
- * `app.register(fastifyPlugin(issuer, { paths: siteRootWellKnownPaths(publicUrl) }))`.
+ * `app.register(fastifyPlugin(issuer, { paths: siteRootWellKnownPaths(publicUrl) }))`. The client's
+ * address is Fastify's `request.ip` (the socket's, or with Fastify's `trustProxy` the proxy's client)
+ * unless `remoteAddress` says otherwise.
  */
 export function fastifyPlugin(issuer: HttpServable, options: FastifyPluginOptions = {}) {
-  const listener = nodeListener(issuer, options);
+  const serve = nodeRequestServer(issuer.handle, issuer.http);
   return async (app: FastifyLike): Promise<void> => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -44,7 +46,7 @@ export function fastifyPlugin(issuer: HttpServable, options: FastifyPluginOption
         exposeHeadRoutes: false,
         handler: (request, reply) => {
           reply.hijack();
-          listener(request.raw, reply.raw);
+          serve(request.raw, reply.raw, options.remoteAddress ? options.remoteAddress(request.raw) : request.ip);
         },
       });
   };

@@ -63,25 +63,22 @@ function send(res: ServerResponse, response: ProtocolResponse): void {
   res.end(body);
 }
 
-/** A Node request listener around a protocol handler: the body read within the limit, the URL mapped onto the public URL. */
-export function createNodeListener(
+/** Serves one Node request with a protocol handler: the body read within the limit, the URL mapped onto the public URL. */
+export function nodeRequestServer(
   handle: ProtocolHandler,
-  options: HttpEdgeOptions & NodeListenerOptions,
-): (req: NodeRequest, res: ServerResponse) => void {
-  const remoteAddressOf = options.remoteAddress ?? ((req: NodeRequest) => req.socket.remoteAddress);
-  return (req, res) => {
+  options: HttpEdgeOptions,
+): (req: NodeRequest, res: ServerResponse, remoteAddress: string | undefined) => void {
+  return (req, res, remoteAddress) => {
     bodyOf(req, options.bodyLimitBytes)
       .then(
-        (body) => {
-          const remoteAddress = remoteAddressOf(req);
-          return handle({
+        (body) =>
+          handle({
             method: req.method ?? 'GET',
             url: publicRequestUrl(req.originalUrl ?? req.url ?? '/', options.publicUrl),
             headers: headersOf(req),
             body,
             ...(remoteAddress !== undefined && { remoteAddress }),
-          });
-        },
+          }),
         (error: unknown) => {
           // The rest of an oversized body is not read: close the connection after answering.
           if (!req.readableEnded) res.setHeader('Connection', 'close');
@@ -91,6 +88,16 @@ export function createNodeListener(
       .catch(() => UNREADABLE)
       .then((response) => send(res, response));
   };
+}
+
+/** A Node request listener around a protocol handler, the client's address the socket's unless `remoteAddress` says otherwise. */
+export function createNodeListener(
+  handle: ProtocolHandler,
+  options: HttpEdgeOptions & NodeListenerOptions,
+): (req: NodeRequest, res: ServerResponse) => void {
+  const serve = nodeRequestServer(handle, options);
+  const remoteAddressOf = options.remoteAddress ?? ((req: NodeRequest) => req.socket.remoteAddress);
+  return (req, res) => serve(req, res, remoteAddressOf(req));
 }
 
 /** What a Node host needs of an issuer: its handler and the public URL and body limit it is served under. */

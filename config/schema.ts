@@ -215,7 +215,7 @@ export const Config = z.strictObject({
     .prefault({})
     .describe('DPoP proofs (RFC 9449).'),
   nats: NatsSettings.optional().describe(
-    'NATS: with `url` set, the event log, replay cache, session keys and offers live in JetStream (several engine processes serve one flow); a connection must authenticate unless `allowUnauthenticated`.',
+    'NATS (docs/nats.md): with `url` set, the event log, replay cache, session keys and offers live in JetStream (several engine processes serve one flow). A connection must authenticate with one of user/pass, token, nkeySeedFile, credsFile or a TLS client certificate, unless `allowUnauthenticated`.',
   ),
   rateLimits: z
     .strictObject({

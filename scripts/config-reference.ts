@@ -126,12 +126,28 @@ function objectType(schema: JsonSchema): string {
   return typeof value === 'object' ? `object (${names} → ${typeOf(value)})` : 'object';
 }
 
+const UNITS: [string, number][] = [
+  ['days', 86_400],
+  ['h', 3_600],
+  ['min', 60],
+  ['s', 1],
+];
+
+/** A default duration in words when its key names its unit (`…Seconds`, `…Ms`): `604800` (7 days). */
+function inWords(path: string, value: unknown): string {
+  const perSecond = path.endsWith('Seconds') ? 1 : path.endsWith('Ms') ? 1000 : undefined;
+  if (perSecond === undefined || typeof value !== 'number' || value < 60 * perSecond) return '';
+  const whole = UNITS.find(([, size]) => value % (size * perSecond) === 0);
+  return whole ? ` (${value / (whole[1] * perSecond)} ${whole[0]})` : '';
+}
+
 function defaultOf(key: Key): string {
   const { schema } = key;
   if (schema.defaultText !== undefined) return code(schema.defaultText);
   if (schema.default === undefined) return key.required ? 'required' : 'unset';
   const shown = JSON.stringify(schema.default);
-  return shown === '{}' && schema.properties ? 'its keys’ defaults' : code(shown);
+  if (shown === '{}' && schema.properties) return 'its keys’ defaults';
+  return `${code(shown)}${inWords(key.path, schema.default)}`;
 }
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');

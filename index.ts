@@ -3,6 +3,8 @@
  * configuration schema, the ports an embedder may implement, and the HTTP and NATS transports.
  * The engine alone is `pdi-engine/engine`, the reference wallet `pdi-engine/wallet`, the test
  * support `pdi-engine/testing`.
+ *
+ * @module pdi-engine
  */
 
 // The issuer: one composition root, two presets that build its ports.
@@ -24,6 +26,7 @@ export type { ProtocolRequest, ProtocolResponse } from './protocol/messages.js';
 
 // HTTP.
 export { createFetchHandler, type ProtocolHandler } from './transports/http/fetch-handler.js';
+export type { HttpEdgeOptions } from './transports/http/http-edge.js';
 export { startNodeServer } from './transports/http/node-server.js';
 export { nodeListener, type NodeListenerOptions } from './transports/http/node-listener.js';
 export { fastifyPlugin, type FastifyPluginOptions } from './transports/http/fastify-plugin.js';

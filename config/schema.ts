@@ -1,109 +1,59 @@
-import { hostname } from 'node:os';
 import { z } from 'zod';
 import { TrustedIssuer } from '../adapters/trust/trusted-issuers.js';
+import { NatsSettings } from './nats-settings.js';
 
-const seconds = z.number().int().positive();
+export { NatsSettings };
+
+const positiveInt = z.number().int().positive();
+/** A duration in whole seconds. */
+const seconds = positiveInt;
 
 /** What the new credential is made of: the presentation it requires and how claims map into it. */
 export const CredentialConfiguration = z.strictObject({
-  vct: z.string().min(1),
-  scope: z.string().min(1),
-  name: z.string().default('Credential'),
-  /** The credential the wallet must present first (by default an SD-JWT VC PID). */
-  requires: z.strictObject({
-    vctValues: z.array(z.string().min(1)).min(1),
-    claims: z.array(z.string().min(1)).min(1),
-  }),
-  /** New claim name → claim name in the verified presentation. */
-  claimMapping: z.record(z.string(), z.string()),
-  /** Claims of the new credential that are selectively disclosable. */
-  disclosable: z.array(z.string()).default([]),
-  lifetimeSeconds: seconds.default(365 * 24 * 3600),
+  vct: z.string().min(1).describe('The `vct` (credential type) of the issued SD-JWT VC.'),
+  scope: z.string().min(1).describe('The OAuth scope a wallet asks for this credential with.'),
+  name: z.string().default('Credential').describe('Display name in the credential issuer metadata.'),
+  requires: z
+    .strictObject({
+      vctValues: z
+        .array(z.string().min(1))
+        .min(1)
+        .describe('The accepted `vct` values of the presented credential (the DCQL query asks for one of them).'),
+      claims: z
+        .array(z.string().min(1))
+        .min(1)
+        .describe('The claims the presentation must disclose; a presentation without one is refused.'),
+    })
+    .describe('The credential the wallet must present first (by default an SD-JWT VC PID).'),
+  claimMapping: z
+    .record(z.string(), z.string())
+    .describe('New claim name → claim name in the verified presentation, whose value it copies.'),
+  disclosable: z
+    .array(z.string())
+    .default([])
+    .describe('Claims of the new credential that are selectively disclosable; the others are always disclosed.'),
+  lifetimeSeconds: seconds
+    .default(365 * 24 * 3600)
+    .describe('Validity of an issued credential (its `exp` is this long after issuance).'),
 });
 export type CredentialConfiguration = z.infer<typeof CredentialConfiguration>;
 
 /** The Node server's limits: slow headers, slow whole requests (a trickled body), idle keep-alive, open connections. */
 export const HttpLimits = z
   .strictObject({
-    headersTimeoutMs: z.number().int().positive().default(10_000),
-    requestTimeoutMs: z.number().int().positive().default(30_000),
-    keepAliveTimeoutMs: z.number().int().positive().default(5_000),
-    maxConnections: z.number().int().positive().default(1024),
+    headersTimeoutMs: positiveInt
+      .default(10_000)
+      .describe('A request whose headers take longer is cut off (slow headers); at most requestTimeoutMs.'),
+    requestTimeoutMs: positiveInt
+      .default(30_000)
+      .describe('A request whose whole body takes longer is cut off (a trickled body).'),
+    keepAliveTimeoutMs: positiveInt.default(5_000).describe('An idle keep-alive connection is closed after this long.'),
+    maxConnections: positiveInt.default(1024).describe('Open connections beyond this many are refused.'),
   })
   .refine((limits) => limits.headersTimeoutMs <= limits.requestTimeoutMs, {
     message: 'headersTimeoutMs must not exceed requestTimeoutMs',
   });
 export type HttpLimits = z.infer<typeof HttpLimits>;
-
-/**
- * NATS: with `url` set, the event log, replay cache, session keys and offers live in
- * JetStream (several engine processes serve one flow); with `serveRequests` the engine
- * also answers protocol requests over NATS request/reply in a queue group. A connection
- * must authenticate (token, user/pass, NKey seed file or creds file) unless
- * `allowUnauthenticated` says otherwise; `tls` adds a CA and an optional client certificate.
- */
-export const NatsSettings = z
-  .strictObject({
-    /** One server URL, or several separated by commas. */
-    url: z.string().min(1),
-    user: z.string().min(1).optional(),
-    pass: z.string().min(1).optional(),
-    token: z.string().min(1).optional(),
-    /** A file holding an NKey seed (`SU…`). */
-    nkeySeedFile: z.string().min(1).optional(),
-    /** A `.creds` file (user JWT and NKey seed, decentralised auth). */
-    credsFile: z.string().min(1).optional(),
-    tls: z
-      .strictObject({
-        caFile: z.string().min(1),
-        certFile: z.string().min(1).optional(),
-        keyFile: z.string().min(1).optional(),
-      })
-      .optional(),
-    allowUnauthenticated: z.boolean().default(false),
-    /** How long start-up keeps retrying an unreachable server (with backoff) before it fails. */
-    connectTimeoutSeconds: z.number().positive().max(3600).default(30),
-    subjectPrefix: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/)
-      .default('pdi'),
-    queue: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]+$/)
-      .default('pdi-engine'),
-    stream: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/)
-      .default('PDI_EVENTS'),
-    serveRequests: z.boolean().default(true),
-    /** This process's name in NATS replies (the `Pdi-Engine-Instance` header); defaults to host name and pid. */
-    instance: z
-      .string()
-      .regex(/^[A-Za-z0-9_.:-]{1,128}$/)
-      .default(`${hostname()}-${process.pid}`),
-  })
-  .refine((nats) => (nats.user === undefined) === (nats.pass === undefined), {
-    message: 'user and pass go together',
-    path: ['pass'],
-  })
-  .refine((nats) => (nats.tls?.certFile === undefined) === (nats.tls?.keyFile === undefined), {
-    message: 'certFile and keyFile go together',
-    path: ['tls', 'keyFile'],
-  })
-  .refine(
-    (nats) => [nats.user, nats.token, nats.nkeySeedFile, nats.credsFile].filter((x) => x !== undefined).length <= 1,
-    { message: 'use one of user/pass, token, nkeySeedFile, credsFile' },
-  )
-  .refine(
-    (nats) =>
-      nats.allowUnauthenticated ||
-      [nats.user, nats.token, nats.nkeySeedFile, nats.credsFile, nats.tls?.certFile].some((x) => x !== undefined),
-    {
-      message:
-        'no NATS credentials: set user/pass, token, nkeySeedFile, credsFile or a TLS client certificate (or allowUnauthenticated: true for a closed test network)',
-    },
-  );
-export type NatsSettings = z.infer<typeof NatsSettings>;
 
 /** A browser origin, `scheme://host[:port]` exactly as a browser sends it in `Origin` (RFC 6454 §6.1). */
 const Origin = z.string().refine((origin) => {
@@ -116,53 +66,102 @@ const Origin = z.string().refine((origin) => {
 }, 'must be an origin scheme://host[:port] (http or https, lower case, no path, no trailing slash)');
 
 export const Config = z.strictObject({
-  port: z.number().int().min(0).max(65535).default(3000),
-  /** The issuer identifier: an absolute http(s) URL without query or fragment (OpenID4VCI §12.2.1); defaults to http://localhost:<port>. */
+  port: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(3000)
+    .describe('The TCP port of the Node server (0: any free port).'),
   publicUrl: z
     .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as https://issuer.example' })
     .refine((url) => !url.includes('?') && !url.includes('#'), 'must have no query or fragment')
-    .transform((url) => url.replace(/\/+$/, '')),
-  /** Trust the demo PID provider whose key is kept in the data directory: only when asked for (`npm start` passes --demo). */
-  demo: z.boolean().default(false),
-  dataDir: z.string().min(1).default('./data'),
-  /** Largest request body accepted by any endpoint. */
-  bodyLimitBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(64 * 1024),
-  http: HttpLimits.prefault({}),
-  /** Refuse request_uri, response_type, code_challenge and code_challenge_method on the challenge, as the seed says. */
-  strictSeedParameters: z.boolean().default(false),
+    .transform((url) => url.replace(/\/+$/, ''))
+    .describe(
+      'The issuer identifier: an absolute http(s) URL without query or fragment, trailing slashes removed (OpenID4VCI §12.2.1); `loadConfig` defaults it to `http://localhost:<port>`.',
+    ),
+  demo: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Trust the demo PID provider whose key is kept in the data directory: only when asked for (`npm start` passes `--demo`).',
+    ),
+  dataDir: z
+    .string()
+    .min(1)
+    .default('./data')
+    .describe('The directory of the key file and the SQLite files (created 0700, every file 0600).'),
+  bodyLimitBytes: positiveInt.default(64 * 1024).describe('Largest request body accepted by any endpoint.'),
+  http: HttpLimits.prefault({}).describe(
+    'The Node server’s limits: slow headers, slow whole requests (a trickled body), idle keep-alive, open connections.',
+  ),
+  strictSeedParameters: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Refuse `request_uri`, `response_type`, `code_challenge` and `code_challenge_method` on the challenge, as the seed says (by default `response_type` absent or `code` and S256 PKCE are accepted).',
+    ),
   walletAttestation: z
-    .strictObject({ required: z.boolean().default(false), trustedAttesters: z.array(TrustedIssuer).default([]) })
-    .prefault({}),
-  /** Issuers whose credentials the verifier accepts: a JWKS file (re-read when it changes), a URL (re-fetched after urlMaxAgeSeconds), inline entries. */
+    .strictObject({
+      required: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Refuse a challenge without a valid wallet attestation (OAuth 2.0 Attestation-Based Client Authentication).',
+        ),
+      trustedAttesters: z
+        .array(TrustedIssuer)
+        .default([])
+        .describe('The wallet providers whose attestations are accepted, each with its public keys.'),
+    })
+    .prefault({})
+    .describe('Wallet attestation: whether it is required and whose is accepted.'),
   trustedIssuers: z
     .strictObject({
-      file: z.string().optional(),
-      url: z.url().optional(),
-      urlMaxAgeSeconds: z.number().int().nonnegative().default(60),
-      /** Issue 10 §4: the URL's fetch, body included, is given up past this time or size (defaults 5 s, 1 MiB; then it trusts nobody). */
-      urlTimeoutMs: z.number().int().positive().optional(),
-      urlMaxBytes: z.number().int().positive().optional(),
-      issuers: z.array(TrustedIssuer).default([]),
+      file: z.string().optional().describe('A JWKS file `{"issuers": [{"issuer", "jwks"}]}`, re-read when it changes.'),
+      url: z.url().optional().describe('An https URL serving the same JSON, re-fetched after `urlMaxAgeSeconds`.'),
+      urlMaxAgeSeconds: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(60)
+        .describe('How long a fetched trust list is used before it is fetched again.'),
+      urlTimeoutMs: positiveInt
+        .optional()
+        .describe(
+          'Issue 10 §4: the URL’s fetch, body included, is given up past this time (default 5 s; then it trusts nobody).',
+        ),
+      urlMaxBytes: positiveInt
+        .optional()
+        .describe('Issue 10 §4: a trust list larger than this is refused (default 1 MiB; then it trusts nobody).'),
+      issuers: z.array(TrustedIssuer).default([]).describe('Inline trusted issuers, each with its public keys.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Issuers whose credentials (PIDs) the verifier accepts: a JWKS file, a URL, inline entries.'),
   verifier: z
     .strictObject({
-      clientIdPrefix: z.enum(['x509_san_dns', 'x509_hash', 'redirect_uri']).default('x509_san_dns'),
-      responseMode: z.enum(['direct_post', 'direct_post.jwt']).default('direct_post'),
-      /** Accept a presented PID without `exp` (refused by default: a PID's validity must be bounded). */
-      allowPidWithoutExp: z.boolean().default(false),
-      /** Clock skew allowed for the PID's and the key-binding JWT's `nbf`, `exp` and `iat`. */
-      clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+      clientIdPrefix: z
+        .enum(['x509_san_dns', 'x509_hash', 'redirect_uri'])
+        .default('x509_san_dns')
+        .describe('The client identifier prefix of the signed request object (OpenID4VP §5.9).'),
+      responseMode: z
+        .enum(['direct_post', 'direct_post.jwt'])
+        .default('direct_post')
+        .describe('How the wallet posts its presentation: plain form, or encrypted to the verifier (JWE).'),
+      allowPidWithoutExp: z
+        .boolean()
+        .default(false)
+        .describe('Accept a presented PID without `exp` (refused by default: a PID’s validity must be bounded).'),
+      clockToleranceSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(300)
+        .default(30)
+        .describe('Clock skew allowed for the PID’s and the key-binding JWT’s `nbf`, `exp` and `iat`.'),
     })
-    .prefault({}),
-  /**
-   * By credential configuration id. Kept without a prototype, so that a requested id is only
-   * ever one configured here: `constructor`, `__proto__` or `toString` name nothing (issue 10 §5).
-   */
+    .prefault({})
+    .describe('The OpenID4VP verifier that asks for the PID.'),
   credentialConfigurations: z
     .record(
       z.string().regex(/^[A-Za-z0-9_.:~-]{1,128}$/, 'a credential configuration id is 1–128 of A–Z a–z 0–9 _ . : ~ -'),
@@ -170,42 +169,86 @@ export const Config = z.strictObject({
     )
     .transform((configurations) =>
       Object.assign(Object.create(null) as Record<string, CredentialConfiguration>, configurations),
+    )
+    .describe(
+      'The credentials issued, by credential configuration id. Kept without a prototype, so that a requested id is only ever one configured here: `constructor`, `__proto__` or `toString` name nothing (issue 10 §5). `loadConfig` defaults it to the demo membership card.',
     ),
   lifetimes: z
     .strictObject({
-      session: seconds.default(600),
-      request: seconds.default(300),
-      pdis: seconds.default(300),
-      code: seconds.default(60),
-      token: seconds.default(300),
-      cNonce: seconds.default(60),
-      offer: seconds.default(600),
+      session: seconds.default(600).describe('An `auth_session`, from its first challenge call.'),
+      request: seconds.default(300).describe('A presentation request (request object).'),
+      pdis: seconds.default(300).describe('A `presentation_during_issuance_session`, from the verified presentation.'),
+      code: seconds.default(60).describe('An authorization code.'),
+      token: seconds.default(300).describe('A DPoP-bound access token.'),
+      cNonce: seconds.default(60).describe('A `c_nonce` for key proofs.'),
+      offer: seconds.default(600).describe('A credential offer (its `issuer_state`).'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('How long each bearer artefact is valid, in seconds.'),
   policy: z
     .strictObject({
-      holderContinuity: z.boolean().default(false),
-      maxPresentationAttempts: z.number().int().min(1).max(10).default(3),
-      afterWalletError: z.enum(['new_request', 'redirect_to_web', 'access_denied']).default('new_request'),
-      /** Batch issuance (OpenID4VCI §12.2.4): up to this many key proofs, so credentials, per request; unset: one. */
-      batchSize: z.number().int().min(2).max(16).optional(),
+      holderContinuity: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Every key proof must use the key the presented PID is bound to (simplest assurance, fully linkable).',
+        ),
+      maxPresentationAttempts: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .default(3)
+        .describe('Presentation requests per session; once used up the session is denied, whatever the policy.'),
+      afterWalletError: z
+        .enum(['new_request', 'redirect_to_web', 'access_denied'])
+        .default('new_request')
+        .describe(
+          'After a wallet error or an expired request: a new presentation request, a redirect to the web, or denial.',
+        ),
+      batchSize: z
+        .number()
+        .int()
+        .min(2)
+        .max(16)
+        .optional()
+        .describe(
+          'Batch issuance (OpenID4VCI §12.2.4): up to this many key proofs, so credentials, per request; unset: one.',
+        ),
     })
-    .prefault({}),
-  dpop: z.strictObject({ maxAgeSeconds: seconds.default(60) }).prefault({}),
-  nats: NatsSettings.optional(),
-  /**
-   * Issue 10 §4, per process and per minute: new sessions (first challenge calls) per client
-   * address and per DPoP key, and failed admin-API attempts per client address.
-   */
+    .prefault({})
+    .describe('Issuance policy: holder binding, retries, batches.'),
+  dpop: z
+    .strictObject({
+      maxAgeSeconds: seconds.default(60).describe('How old a DPoP proof’s `iat` may be (RFC 9449 §11.1).'),
+    })
+    .prefault({})
+    .describe('DPoP proofs (RFC 9449).'),
+  nats: NatsSettings.optional().describe(
+    'NATS (docs/nats.md): with `url` set, the event log, replay cache, session keys and offers live in JetStream (several engine processes serve one flow). A connection must authenticate with one of user/pass, token, nkeySeedFile, credsFile or a TLS client certificate, unless `allowUnauthenticated`.',
+  ),
   rateLimits: z
     .strictObject({
-      sessionsPerMinutePerAddress: z.number().int().positive().default(3000),
-      sessionsPerMinutePerKey: z.number().int().positive().default(60),
-      adminFailuresPerMinute: z.number().int().positive().default(5),
+      sessionsPerMinutePerAddress: positiveInt
+        .default(3000)
+        .describe('New sessions (first challenge calls) per client address per minute.'),
+      sessionsPerMinutePerKey: positiveInt.default(60).describe('New sessions per DPoP key per minute.'),
+      adminFailuresPerMinute: positiveInt
+        .default(5)
+        .describe('Failed admin-API attempts per client address per minute.'),
     })
-    .prefault({}),
-  /** Issue 10 §4: ended sessions are compacted to a minimal audit record this long after they ended (SQLite store). */
-  retention: z.strictObject({ endedSessionSeconds: seconds.default(7 * 24 * 3600) }).prefault({}),
+    .prefault({})
+    .describe('Issue 10 §4: rate limits, per process and per minute.'),
+  retention: z
+    .strictObject({
+      endedSessionSeconds: seconds
+        .default(7 * 24 * 3600)
+        .describe(
+          'Issue 10 §4: an ended session is compacted to a minimal audit record, its key destroyed, this long after it ended (SQLite store).',
+        ),
+    })
+    .prefault({})
+    .describe('Retention of ended sessions.'),
   cors: z
     .strictObject({
       origins: z
@@ -217,8 +260,11 @@ export const Config = z.strictObject({
     })
     .prefault({})
     .describe('Cross-origin access (CORS) for browser wallets.'),
-  /** Bearer token for the admin API (credential offers); the admin API is off when unset. */
-  adminToken: z.string().min(16).optional(),
+  adminToken: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('Bearer token for the admin API (credential offers, erasure); the admin API is off when unset.'),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

@@ -1,5 +1,6 @@
 import type { PresentationRequest } from './events.js';
 
+/** A bearer secret the session holds only as a hash, with the time it stops being accepted. */
 export interface Expiring {
   hash: string;
   expiresAt: number;

@@ -1,4 +1,8 @@
-/** The engine's public API: transports and adapters import from here only. */
+/**
+ * The engine's public API (`pdi-engine/engine`): transports and adapters import from here only.
+ *
+ * @module pdi-engine/engine
+ */
 export * from './commands.js';
 export * from './config.js';
 export * from './errors.js';
@@ -23,6 +27,6 @@ export { currentRequest, identifierAllowed, issuable } from './rules.js';
 export { credentialClaims } from './claims.js';
 export { credentialPrecheck, type CredentialAsk } from './credential-precheck.js';
 export { FINAL_STATES, sessionMachine, type StateName } from './machine.js';
-export type { SessionContext } from './context.js';
+export type { Expiring, SessionContext } from './context.js';
 export { checkEvent } from './rules.js';
 export { LruCache } from './cache.js';

@@ -41,7 +41,10 @@ export interface Cluster {
   startEngine: () => Promise<EngineProcess>;
   /** The engine instances that answered the gateway so far (from the NATS reply header; HTTP clients never see it). */
   answeredBy: Set<string>;
-  /** The record MAC and key wrap the engines derive from the shared keys.json, for tests that read JetStream directly. */
+  /**
+   * The record MAC and key wrap the engines derive from the shared keys.json, for tests that read JetStream directly.
+   * @internal
+   */
   protection: () => Promise<StateProtection>;
   /** A wallet with a demo PID that talks to the gateway. */
   wallet: () => Promise<ReferenceWallet>;

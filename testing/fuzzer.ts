@@ -36,7 +36,8 @@ export async function buildCorpus(
   return { corpus, wallets };
 }
 
-interface FuzzRequest {
+/** One generated request: what the fuzzer sends to an endpoint, and which DPoP proof goes with it. */
+export interface FuzzRequest {
   /** Which corpus wallet's DPoP key signs a `valid` proof (it may or may not own the handle sent). */
   wallet: number;
   method: string;

@@ -12,6 +12,8 @@
  * - `untilPresentation` … `untilToken`: a reference wallet's flow up to a step, checked on the way.
  * - `runFuzz`, `buildCorpus`: the protocol fuzzer; `runCrashBatches`: the SQLite crash harness;
  *   `runOne`, `checkLogs`, `expectCompleteOrClear`, `answering`: the fault checks they share.
+ *
+ * @module pdi-engine/testing
  */
 export { arbCommand, arbSession, arbStepTimes, happyPathAt, type CommandAt } from './arbitraries.js';
 export { CLUSTER_ADMIN_TOKEN, freePort, startCluster, type Cluster, type EngineProcess } from './cluster.js';
@@ -26,6 +28,7 @@ export {
   runFuzz,
   type FuzzCorpus,
   type FuzzFailure,
+  type FuzzRequest,
 } from './fuzzer.js';
 export { spawnIssuer } from './issuer-process.js';
 export { startIssuer, type RunningIssuer } from './issuer-server.js';

@@ -20,6 +20,7 @@ export interface RunningIssuer {
   /**
    * Test support: the context the issuer's handlers share (configuration, engine, sealer,
    * pseudonyms, caches), for tests that check what is stored. Not part of the issuer's API.
+   * @internal
    */
   internals: IssuerContext;
   pidIssuer: DemoPidIssuer;

@@ -9,8 +9,10 @@ export interface TrustedIssuers {
 
 /** One trusted issuer and its public keys, as the configuration holds it (an unknown member is an error there). */
 export const TrustedIssuer = z.strictObject({
-  issuer: z.string().min(1),
-  jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) }),
+  issuer: z.string().min(1).describe('The issuer identifier (`iss`) of the credentials signed with these keys.'),
+  jwks: z
+    .strictObject({ keys: z.array(z.record(z.string(), z.unknown())).describe('The public keys, as JWKs.') })
+    .describe('The issuer’s public keys, as a JWKS.'),
 });
 export type TrustedIssuer = z.infer<typeof TrustedIssuer>;
 

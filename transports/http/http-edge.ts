@@ -4,6 +4,7 @@ import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from '../..
 /** What both HTTP front ends (Fetch API, Node server) hand a request to. */
 export type ProtocolHandler = (request: ProtocolRequest) => Promise<ProtocolResponse>;
 
+/** What an HTTP front end needs to know of the issuer: its public URL and the body limit. */
 export interface HttpEdgeOptions {
   /** The issuer's public base URL: requests are routed, and DPoP `htu` checked, against it, whatever host a proxy used. */
   publicUrl: string;

@@ -1,13 +1,13 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataOf, EventOf, SessionEvent } from '../../engine/index.js';
 
-type Verified = EventOf<'PresentationVerified'>;
-type WalletError = EventOf<'WalletErrorReceived'>;
 /** A domain event: the engine's event without anything sealed (presented claims, the wallet's free text). */
 export type DomainEvent =
-  | Exclude<SessionEvent, Verified | WalletError>
-  | (Omit<Verified, 'data'> & { data: Omit<DataOf<'PresentationVerified'>, 'sealedClaims'> })
-  | (Omit<WalletError, 'data'> & { data: Omit<DataOf<'WalletErrorReceived'>, 'sealedErrorDescription'> });
+  | Exclude<SessionEvent, EventOf<'PresentationVerified' | 'WalletErrorReceived'>>
+  | (Omit<EventOf<'PresentationVerified'>, 'data'> & { data: Omit<DataOf<'PresentationVerified'>, 'sealedClaims'> })
+  | (Omit<EventOf<'WalletErrorReceived'>, 'data'> & {
+      data: Omit<DataOf<'WalletErrorReceived'>, 'sealedErrorDescription'>;
+    });
 
 /**
  * What a backend may see of an event: everything but what is sealed, the presented claims and

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CompactSign, calculateJwkThumbprint, compactVerify, importJWK } from 'jose';
+import { calculateJwkThumbprint, compactVerify, importJWK } from 'jose';
 import pkcs11js from 'pkcs11js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSession, tokenSigner, type TokenSigner } from '../../adapters/keys/pkcs11/index.js';

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, compactVerify, importJWK } from 'jose';
 import pkcs11js from 'pkcs11js';
@@ -101,9 +101,13 @@ describe('the PKCS#11 ES256 signer on SoftHSM2 (issue 12 §2)', () => {
     await expect(tokenSigner(session, { label: 'credential' })).resolves.toBeDefined();
   });
 
-  it('the PIN may come from a file (its first line), and an unreadable PIN file is named without its content', async () => {
+  it('the PIN may come from an owner-only file (its first line); an unreadable or group-readable PIN file is refused, named without its content', async () => {
     const file = join(hsm.dir, 'pin');
-    writeFileSync(file, `${TOKEN.pin}\n`, { mode: 0o600 });
+    writeFileSync(file, `${TOKEN.pin}\n`, { mode: 0o640 });
+    expect(() => TokenSession.open({ modulePath: SOFTHSM_MODULE, tokenLabel: TOKEN.label, pin: { file } })).toThrow(
+      `the PKCS#11 PIN file ${file} is readable by group or others: chmod 600 ${file}`,
+    );
+    chmodSync(file, 0o600);
     session = TokenSession.open({ modulePath: SOFTHSM_MODULE, tokenLabel: TOKEN.label, pin: { file } });
     await expect(tokenSigner(session, { label: 'credential' })).resolves.toBeDefined();
     expect(() =>

@@ -6,8 +6,10 @@
  * - `tokenSigner(session, { label } | { id })`: an ES256 `JwsSigner` whose key stays on the token, with its public JWK.
  * - `certifiedTokenSigner(signer, chain, { subjectDns, now })`: the request-object signer with its CA-issued chain.
  * - `withTokenSigners(keys, { credential, previousCredentialKeys, verifier })`: the key file's other duties kept.
+ * - `openConfiguredTokenKeys(config.pkcs11, keys, { subjectDns, now })`: the same from the configuration's `pkcs11` block.
  */
 export { certifiedTokenSigner, chainToX5c } from './certified-signer.js';
+export { openConfiguredTokenKeys, type ConfiguredTokenKeys } from './configured-token.js';
 export { TokenSession, type TokenOptions, type TokenPin } from './token-session.js';
 export { tokenSigner, type TokenKeySelector, type TokenSigner } from './token-signer.js';
 export { withTokenSigners, type TokenSigners } from './with-token-signers.js';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import pkcs11js from 'pkcs11js';
 import { acquireModule, pkcs11Reason, type LoadedModule } from './loaded-module.js';
 
@@ -22,6 +22,9 @@ function readPin(pin: TokenPin): string {
   } catch (error) {
     throw new Error(`the PKCS#11 PIN file ${pin.file} cannot be read (${(error as NodeJS.ErrnoException).code})`);
   }
+  // The PIN unlocks the signing keys: owner-only, as the data directory's files (rule 3, fail closed).
+  if ((statSync(pin.file).mode & 0o077) !== 0)
+    throw new Error(`the PKCS#11 PIN file ${pin.file} is readable by group or others: chmod 600 ${pin.file}`);
   const value = text.split(/\r?\n/, 1)[0]!;
   if (value.length === 0) throw new Error(`the PKCS#11 PIN file ${pin.file} is empty`);
   return value;

@@ -28,6 +28,11 @@ beforeAll(async () => {
   await hsm.generateKeyPair(TOKEN, { label: 'credential', id: 'c1' });
   await hsm.generateKeyPair(TOKEN, { label: 'twin', id: 'a1' });
   await hsm.generateKeyPair(TOKEN, { label: 'twin', id: 'a2' });
+  // A private key labelled "crossed" whose public key object is another pair's.
+  await hsm.generateKeyPair(TOKEN, { label: 'crossed', id: 'b1' });
+  await hsm.generateKeyPair(TOKEN, { label: 'other', id: 'b2' });
+  await hsm.relabelPublicKey(TOKEN, 'b1', 'stray');
+  await hsm.relabelPublicKey(TOKEN, 'b2', 'crossed');
 });
 afterAll(() => hsm.remove());
 
@@ -127,6 +132,13 @@ describe('the PKCS#11 ES256 signer on SoftHSM2 (issue 12 §2)', () => {
     await expect(tokenSigner(session, { id: 'ff' })).rejects.toThrow('no EC private key with CKA_ID ff');
     await expect(tokenSigner(session, { id: 'not hex' })).rejects.toThrow('the token key id not hex is not hex');
     await expect(tokenSigner(session, { label: 'twin' })).rejects.toThrow('several EC private keys labelled "twin"');
+  });
+
+  it('fail closed: a private key paired with another key pair’s public key is refused at open, before it signs a credential', async () => {
+    session = open();
+    await expect(tokenSigner(session, { label: 'crossed' })).rejects.toThrow(
+      `the private and public keys labelled "crossed" on token "${TOKEN.label}" are not one pair`,
+    );
   });
 
   it('one session per token per process (a logout ends every session of the token, PKCS#11 v2.40 §5.6)', () => {

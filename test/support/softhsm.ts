@@ -9,6 +9,28 @@ export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 /** DER of the P-256 curve OID (1.2.840.10045.3.1.7) for CKA_EC_PARAMS. */
 const P256_PARAMS = Buffer.from('06082a8648ce3d030107', 'hex');
 
+/** `work` in a read-write user session on the token, closed after. */
+async function onToken(
+  token: { label: string; pin: string },
+  work: (module: pkcs11js.PKCS11, session: Buffer) => void | Promise<void>,
+): Promise<void> {
+  const { module, release } = acquireModule(SOFTHSM_MODULE);
+  try {
+    const slot = module.C_GetSlotList(true).find((s) => module.C_GetTokenInfo(s).label.trimEnd() === token.label);
+    if (!slot) throw new Error(`no token ${token.label}`);
+    const session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    try {
+      module.C_Login(session, pkcs11js.CKU_USER, token.pin);
+      await work(module, session);
+      module.C_Logout(session);
+    } finally {
+      module.C_CloseSession(session);
+    }
+  } finally {
+    release();
+  }
+}
+
 /**
  * A SoftHSM2 of this test file's own: a temporary token directory named by a temporary
  * `SOFTHSM2_CONF` (SoftHSM2 reads it at C_Initialize), tokens made with `softhsm2-util`.
@@ -31,12 +53,7 @@ export function softHsm() {
      * key sensitive and not extractable, so it never leaves the token. Call before a signer opens the token.
      */
     async generateKeyPair(token: { label: string; pin: string }, key: { label: string; id: string }): Promise<void> {
-      const { module, release } = acquireModule(SOFTHSM_MODULE);
-      try {
-        const slot = module.C_GetSlotList(true).find((s) => module.C_GetTokenInfo(s).label.trimEnd() === token.label);
-        if (!slot) throw new Error(`no token ${token.label}`);
-        const session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-        module.C_Login(session, pkcs11js.CKU_USER, token.pin);
+      await onToken(token, async (module, session) => {
         const common = [
           { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_EC },
           { type: pkcs11js.CKA_TOKEN, value: true },
@@ -61,11 +78,19 @@ export function softHsm() {
             { type: pkcs11js.CKA_EXTRACTABLE, value: false },
           ],
         );
-        module.C_Logout(session);
-        module.C_CloseSession(session);
-      } finally {
-        release();
-      }
+      });
+    },
+    /** Relabels the public key object with CKA_ID `id` (to pair a private key with the wrong public key). */
+    async relabelPublicKey(token: { label: string; pin: string }, id: string, label: string): Promise<void> {
+      await onToken(token, (module, session) => {
+        module.C_FindObjectsInit(session, [
+          { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
+          { type: pkcs11js.CKA_ID, value: Buffer.from(id, 'hex') },
+        ]);
+        const [publicKey] = module.C_FindObjects(session, 1);
+        module.C_FindObjectsFinal(session);
+        module.C_SetAttributeValue(session, publicKey!, [{ type: pkcs11js.CKA_LABEL, value: label }]);
+      });
     },
     remove(): void {
       rmSync(dir, { recursive: true, force: true });

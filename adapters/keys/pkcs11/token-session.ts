@@ -50,7 +50,6 @@ const openTokens = new Set<string>();
  */
 export class TokenSession {
   private queue: Promise<unknown> = Promise.resolve();
-  private closed = false;
   private closing: Promise<void> | undefined;
 
   readonly module: pkcs11js.PKCS11;
@@ -89,9 +88,13 @@ export class TokenSession {
     }
   }
 
-  /** Runs `work` alone on the session, after whatever runs on it now. */
+  /** Runs `work` alone on the session, after whatever runs on it now; refused once `close` was called (the module would be gone under it). */
   exclusive<T>(work: () => T | Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error(`PKCS#11 token "${this.tokenLabel}" is closed`));
+    if (this.closing) return Promise.reject(new Error(`PKCS#11 token "${this.tokenLabel}" is closed`));
+    return this.enqueue(work);
+  }
+
+  private enqueue<T>(work: () => T | Promise<T>): Promise<T> {
     const turn = this.queue.then(work);
     this.queue = turn.catch(() => undefined);
     return turn;
@@ -99,8 +102,7 @@ export class TokenSession {
 
   /** Waits for the operations under way, then logs out, closes the session and releases the module (finalised with its last user). */
   close(): Promise<void> {
-    this.closing ??= this.exclusive(() => {
-      this.closed = true;
+    this.closing ??= this.enqueue(() => {
       try {
         this.module.C_Logout(this.session);
         this.module.C_CloseSession(this.session);

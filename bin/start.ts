@@ -41,11 +41,18 @@ runService('pdi-engine', async () => {
   // The transports wrap the issuer from the outside: NATS (when configured) and HTTP.
   const nats = config.nats && (await (await import('./nats-host.js')).openNatsHost(config, config.nats));
   const ports = nats ? nats.ports : await sqlitePreset(config);
-  const issuer = createIssuer({ config, ...ports, ...(nats && { onAccepted: nats.onAccepted }) });
+  // The pkcs11 block moves signing to a token; pkcs11js (an optional dependency) is loaded only then.
+  const pkcs11 = config.pkcs11 && (await import('../adapters/keys/pkcs11/index.js'));
+  const subjectDns = new URL(config.publicUrl).hostname;
+  const token =
+    pkcs11 && (await pkcs11.openConfiguredTokenKeys(config.pkcs11!, ports.keys, { subjectDns, now: Date.now() }));
+  const keys = token ? token.keys : ports.keys;
+  const issuer = createIssuer({ config, ...ports, keys, ...(nats && { onAccepted: nats.onAccepted }) });
   const service = nats?.serve(issuer);
   const stop = async () => {
     await service?.close();
     await issuer.stop();
+    await token?.close();
     await nats?.close();
   };
   const host = process.env.HOST ?? '127.0.0.1';
@@ -64,7 +71,7 @@ runService('pdi-engine', async () => {
   console.log(`issuer ${config.publicUrl} listening on ${host}:${config.port}, data in ${config.dataDir}`);
   console.log(`  metadata: ${config.publicUrl}/.well-known/openid-credential-issuer`);
   console.log(
-    `  credential signing key: ${ports.keys.credentialSigner().kid} (published at ${config.publicUrl}/.well-known/jwt-vc-issuer)`,
+    `  credential signing key: ${keys.credentialSigner().kid}${token ? ` on PKCS#11 token ${config.pkcs11!.tokenLabel}` : ''} (published at ${config.publicUrl}/.well-known/jwt-vc-issuer)`,
   );
   if (pidIssuer)
     console.log(

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { TrustedIssuer } from '../adapters/trust/trusted-issuers.js';
 import { NatsSettings } from './nats-settings.js';
+import { Pkcs11Settings } from './pkcs11-settings.js';
 
-export { NatsSettings };
+export { NatsSettings, Pkcs11Settings };
 
 const positiveInt = z.number().int().positive();
 /** A duration in whole seconds. */
@@ -227,6 +228,7 @@ export const Config = z.strictObject({
   nats: NatsSettings.optional().describe(
     'NATS (docs/nats.md): with `url` set, the event log, replay cache, session keys and offers live in JetStream (several engine processes serve one flow). A connection must authenticate with one of user/pass, token, nkeySeedFile, credsFile or a TLS client certificate, unless `allowUnauthenticated`.',
   ),
+  pkcs11: Pkcs11Settings.optional().describe('Signing keys on a PKCS#11 token (HSM) instead of the key file.'),
   rateLimits: z
     .strictObject({
       sessionsPerMinutePerAddress: positiveInt

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import type { IssuerKeys } from '../adapters/keys/ports.js';
 import type { ConfigInput } from '../config/schema.js';
 import { composeIssuer, type Issuer, type IssuerPorts, sqlitePreset } from '../issuer/index.js';
 import type { IssuerContext } from '../protocol/issuer-context.js';
@@ -32,10 +33,16 @@ export interface RunningIssuer {
   stop: () => Promise<void>;
 }
 
-/** The issuer over real HTTP on loopback, on a fresh SQLite data directory, trusting the demo PID provider. */
+/**
+ * The issuer over real HTTP on loopback, on a fresh SQLite data directory, trusting the demo PID
+ * provider. `keys` replaces the preset's keys (it gets them, and the public URL's host, to build on).
+ */
 export async function startIssuer(
   overrides: Partial<ConfigInput> = {},
-  options: { logger?: Logger } = {},
+  options: {
+    logger?: Logger;
+    keys?: (presetKeys: IssuerKeys, subjectDns: string) => IssuerKeys | Promise<IssuerKeys>;
+  } = {},
 ): Promise<RunningIssuer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-issuer-'));
   const pidIssuer = await openDemoPidIssuer(dataDir);
@@ -55,7 +62,14 @@ export async function startIssuer(
     },
   );
   const now = () => clock.now;
-  const ports = await sqlitePreset(config, now);
+  const preset = await sqlitePreset(config, now);
+  let ports = preset;
+  try {
+    if (options.keys) ports = { ...preset, keys: await options.keys(preset.keys, new URL(config.publicUrl).hostname) };
+  } catch (error) {
+    await preset.stores.close();
+    throw error;
+  }
   const { issuer, context } = composeIssuer({
     config,
     ...ports,

@@ -29,7 +29,7 @@ module.exports = {
     },
     {
       name: 'front-door-for-embedders',
-      comment: 'index.ts is the package as embedders import it (`pdi-engine`); inside the repository, import the module itself.',
+      comment: 'index.ts is the package as embedders import it; inside the repository, import the module itself.',
       severity: 'error',
       from: { path: PRODUCT },
       to: { path: '^index\\.ts$' },

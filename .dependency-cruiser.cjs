@@ -2,7 +2,7 @@
  * Import boundaries (issue 11 §4), run by `npm test` (`npm run lint`). Tests (`test/`) may
  * import any module: a unit test tests its unit. Everything else keeps to these rules.
  */
-const PRODUCT = '^(engine|config|protocol|adapters|issuer|transports|wallet|testing|bin|bench)/';
+const PRODUCT = '^(?:(engine|config|protocol|adapters|issuer|transports|wallet|testing|bin|bench)/|index\\.ts$)';
 
 module.exports = {
   forbidden: [
@@ -26,6 +26,13 @@ module.exports = {
       comment: 'A folder with an index.ts is a package: from outside it, import only its index.ts.',
       from: { path: PRODUCT },
       to: { path: '^(engine|testing|issuer)/(?!index\\.ts$)', pathNot: '^$1/' },
+    },
+    {
+      name: 'front-door-for-embedders',
+      comment: 'index.ts is the package as embedders import it; inside the repository, import the module itself.',
+      severity: 'error',
+      from: { path: PRODUCT },
+      to: { path: '^index\\.ts$' },
     },
     {
       name: 'protocol-not-transports',

@@ -28,8 +28,13 @@ export type { ProtocolRequest, ProtocolResponse } from './protocol/messages.js';
 export { createFetchHandler, type ProtocolHandler } from './transports/http/fetch-handler.js';
 export type { HttpEdgeOptions } from './transports/http/http-edge.js';
 export { startNodeServer } from './transports/http/node-server.js';
-export { nodeListener, type NodeListenerOptions } from './transports/http/node-listener.js';
-export { fastifyPlugin, type FastifyPluginOptions } from './transports/http/fastify-plugin.js';
+export {
+  type HttpServable,
+  nodeListener,
+  type NodeListenerOptions,
+  type NodeRequest,
+} from './transports/http/node-listener.js';
+export { type FastifyLike, fastifyPlugin, type FastifyPluginOptions } from './transports/http/fastify-plugin.js';
 export { siteRootWellKnownPaths } from './protocol/issuer-path.js';
 export { closeGracefully } from './transports/http/close-gracefully.js';
 

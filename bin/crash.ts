@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run crash [-- --flows 500 --batches 10 --seed N]`: concurrent flows against the SQLite
  * issuer, kill -9 at random points, restart on the same data directory; prints the figures.

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run fuzz [-- --count 100000 --seed N]`: the fast-check fuzzer against a fresh issuer
  * on loopback (real HTTP, SQLite). Prints its seed so a failure can be replayed.

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run gateway`: an HTTP front that knows nothing of the protocol and forwards every
  * request over NATS (NATS_URL and credentials as for `npm start`) to the engine

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run offer -- <credential_configuration_id>... [--by-value]`: create a credential offer
  * (OpenID4VCI §4.1) on the issuer's data directory and print its URI.

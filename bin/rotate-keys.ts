@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /** `npm run rotate-keys`: a new credential-signing key becomes current; the old public keys stay published. */
 import { KeyRing } from '../adapters/keys/keyring.js';
 import { loadConfig } from '../config/load.js';

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm start` (which passes --demo): the issuer on the embedded SQLite default. Without
  * --demo (or `demo: true` in the configuration) it trusts only the PID issuers configured.

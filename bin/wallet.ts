@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run wallet`: the reference wallet against a running demo issuer (PUBLIC_URL,
  * DATA_DIR as for `npm start`). It gets a PID from the demo PID provider, then runs the

@@ -155,6 +155,10 @@ export class SqliteEventStore implements EventStore {
     return ids;
   }
 
+  ready(): Promise<void> {
+    return this.file.ready();
+  }
+
   async close(): Promise<void> {
     this.commits.flush();
     await this.file.close();

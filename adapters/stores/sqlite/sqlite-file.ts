@@ -66,6 +66,16 @@ export class SqliteFile {
     return run;
   }
 
+  /**
+   * Issue 12 §4 (readiness): the connection answers and can take the file's write lock
+   * (BEGIN IMMEDIATE, then rolled back: nothing is written). Waits for another process's
+   * writer as a write would (busy_timeout).
+   */
+  async ready(): Promise<void> {
+    this.db.exec('BEGIN IMMEDIATE');
+    this.db.exec('ROLLBACK');
+  }
+
   /** The connection closes when its last user closes it. */
   async close(): Promise<void> {
     this.references -= 1;

@@ -59,7 +59,7 @@ runService('pdi-engine', async () => {
   const servers: Server[] = [];
   const stop = async () => {
     // Requests in flight are answered before the stores close under them; an expiry run in flight finishes too.
-    await Promise.all(servers.map(closeGracefully));
+    await Promise.all(servers.map((server) => closeGracefully(server)));
     await service?.close();
     await issuer.stop();
     await nats?.close();

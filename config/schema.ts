@@ -229,7 +229,9 @@ export const Config = z.strictObject({
         .string()
         .min(1)
         .default('127.0.0.1')
-        .describe("The address the metrics port listens on: loopback by default, so only the host's scraper reaches it"),
+        .describe(
+          "The address the metrics port listens on: loopback by default, so only the host's scraper reaches it",
+        ),
       requireAdminToken: z
         .boolean()
         .default(true)

@@ -87,7 +87,11 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
       store: metrics ? measuredEventStore(stores.events, metrics) : stores.events,
       config: engineConfigOf(config),
       prepare: pseudonymiser(pseudonyms),
-      ...(hooks.length > 0 && { onAccepted: (event) => hooks.forEach((hook) => hook(event)) }),
+      ...(hooks.length > 0 && {
+        onAccepted: (event) => {
+          for (const hook of hooks) hook(event);
+        },
+      }),
     }),
     keys,
     now: options.clock ?? Date.now,

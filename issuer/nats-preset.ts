@@ -33,11 +33,16 @@ export async function natsPreset(
   const { logger } = options;
   const warn = logger && ((line: string) => logger.warn(line));
   const stores = closedTogether({
-    events: await JetStreamEventStore.open(connection, mac, {
-      stream: config.nats.stream,
-      subjectPrefix: `${prefix}.events`,
-      deadlines: `${prefix}-deadlines`,
-    }, warn),
+    events: await JetStreamEventStore.open(
+      connection,
+      mac,
+      {
+        stream: config.nats.stream,
+        subjectPrefix: `${prefix}.events`,
+        deadlines: `${prefix}-deadlines`,
+      },
+      warn,
+    ),
     replay: await JetStreamReplayCache.open(connection, mac, `${prefix}-replay`, undefined, warn),
     sessionKeys: await JetStreamSessionKeys.open(connection, wrap, `${prefix}-session-keys`),
     offers: await JetStreamOfferStore.open(connection, mac, `${prefix}-offers`, warn),

@@ -3,7 +3,12 @@ import type { IssuerMetrics } from '../adapters/metrics/issuer-metrics.js';
 import type { Config } from '../config/schema.js';
 import { refuseNonAdmin } from '../protocol/endpoints/admin-auth.js';
 import type { IssuerContext } from '../protocol/issuer-context.js';
-import { jsonResponse, withSecurityHeaders, type ProtocolRequest, type ProtocolResponse } from '../protocol/messages.js';
+import {
+  jsonResponse,
+  withSecurityHeaders,
+  type ProtocolRequest,
+  type ProtocolResponse,
+} from '../protocol/messages.js';
 import { routeOf } from '../protocol/router.js';
 import type { ProtocolHandler } from '../transports/http/fetch-handler.js';
 import { healthResponse, readinessResponse, type ReadinessChecks } from './readiness.js';
@@ -85,7 +90,13 @@ export function observedHandler(handle: ProtocolHandler, ops: Operations): Proto
       durationMs: Math.round(seconds * 10_000) / 10,
       ...(refusal && { error: refusal.code, rule: refusal.rule }),
     });
-    metrics?.observeRequest({ route: route ?? 'unmatched', method: request.method, status: response.status, seconds, refusal });
+    metrics?.observeRequest({
+      route: route ?? 'unmatched',
+      method: request.method,
+      status: response.status,
+      seconds,
+      refusal,
+    });
     return { ...answered, headers: { ...answered.headers, 'X-Request-Id': requestId } };
   };
 }

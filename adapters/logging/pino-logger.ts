@@ -33,7 +33,6 @@ export const REDACTED_FIELDS = [
   'claims',
   'credential',
   'credentials',
-  'pid',
   'key',
   'secret',
   'pass',

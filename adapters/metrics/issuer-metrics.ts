@@ -106,7 +106,10 @@ export class IssuerMetrics {
       for (const id of event.data.credentialConfigurationIds)
         this.flowsStarted.inc({ dialect: SEED_DIALECT, credential_configuration: id });
     else if (event.type === 'CredentialIssued')
-      this.flowsCompleted.inc({ dialect: SEED_DIALECT, credential_configuration: event.data.credentialConfigurationId });
+      this.flowsCompleted.inc({
+        dialect: SEED_DIALECT,
+        credential_configuration: event.data.credentialConfigurationId,
+      });
     else {
       const outcome = REFUSED_OUTCOMES[event.type];
       if (outcome) this.flowsRefused.inc({ dialect: SEED_DIALECT, outcome });

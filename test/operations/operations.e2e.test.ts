@@ -75,7 +75,11 @@ describe('health, readiness, metrics and the access log (issue 12 §4)', () => {
     expect(sample(text, 'pdi_flows_completed_total', config)).toBe(1);
     expect(text).toMatch(/pdi_refusals_total\{route="\/token",code="invalid_dpop_proof",rule="[^"]+"\} 1/);
     expect(
-      sample(text, 'pdi_http_request_duration_seconds_count', 'route="/verifier/response/:requestId",method="POST",status_class="2xx"'),
+      sample(
+        text,
+        'pdi_http_request_duration_seconds_count',
+        'route="/verifier/response/:requestId",method="POST",status_class="2xx"',
+      ),
     ).toBe(2);
     expect(sample(text, 'pdi_event_store_append_duration_seconds_count')).toBeGreaterThanOrEqual(8);
     expect(text).not.toMatch(/route="\/verifier\/response\/[A-Za-z0-9_-]{8,}"/);
@@ -98,10 +102,17 @@ describe('health, readiness, metrics and the access log (issue 12 §4)', () => {
     logs.text.length = 0;
     const wallet = await server.wallet();
     const { presentation } = await untilPresentation(wallet);
-    const requestId = new URL(presentation.includes('request_uri=') ? new URL(presentation).searchParams.get('request_uri')! : presentation).pathname.split('/').at(-1)!;
-    const sane = await fetch(`${server.url}/.well-known/openid-credential-issuer`, { headers: { 'X-Request-Id': 'probe-42.a:b' } });
+    const requestUri = new URL(presentation).searchParams.get('request_uri')!;
+    const requestId = new URL(requestUri).pathname.split('/').at(-1)!;
+    expect(requestId.length).toBeGreaterThan(8);
+    const sane = await fetch(`${server.url}/.well-known/openid-credential-issuer`, {
+      headers: { 'X-Request-Id': 'probe-42.a:b' },
+    });
     expect(sane.headers.get('x-request-id')).toBe('probe-42.a:b');
-    const insane = await fetch(`${server.url}/token`, { method: 'POST', headers: { 'X-Request-Id': `${'x'.repeat(200)}` } });
+    const insane = await fetch(`${server.url}/token`, {
+      method: 'POST',
+      headers: { 'X-Request-Id': `${'x'.repeat(200)}` },
+    });
     expect(insane.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const access = logs.lines().filter((line) => line.msg === 'request');
     expect(access.map((line) => line.route)).toEqual([
@@ -110,7 +121,12 @@ describe('health, readiness, metrics and the access log (issue 12 §4)', () => {
       '/.well-known/openid-credential-issuer',
       '/token',
     ]);
-    expect(access[2]).toMatchObject({ requestId: 'probe-42.a:b', method: 'GET', status: 200, durationMs: expect.any(Number) });
+    expect(access[2]).toMatchObject({
+      requestId: 'probe-42.a:b',
+      method: 'GET',
+      status: 200,
+      durationMs: expect.any(Number),
+    });
     expect(access[3]).toMatchObject({ status: 400, error: 'invalid_request' });
     expect(logs.text.join('')).not.toContain(requestId);
   });

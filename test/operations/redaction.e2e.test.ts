@@ -54,7 +54,7 @@ describe('logs name no secret (issue 12 §2: redaction)', () => {
     const secrets = [...[...recorder.secrets].filter((value) => !isPublic(value, server.url)), adminToken, ...claims];
     expect(secrets.length).toBeGreaterThan(40);
     expect(logs.text.length).toBeGreaterThan(20);
-    expect(logs.text.join("")).toContain("/verifier/response/:requestId");
+    expect(logs.text.join('')).toContain('/verifier/response/:requestId');
     const leaked = secrets.filter((secret) => logs.text.some((line) => line.includes(secret)));
     expect(leaked).toEqual([]);
     // Every line is one JSON object with a level and a message.

@@ -24,7 +24,9 @@ describe('operations configuration (issue 12 §2, §4; rule 3: unknown configura
     const unknown = refusal({ metrics: { enabled: true, public: true } });
     expect(unknown).toBe('configuration: metrics: unknown key public');
     expect(refusal({ log: { level: 'debug' } })).toMatch(/^configuration: log\.level: /);
-    expect(refusal({ metrics: { path: '/readyz' } })).toBe('configuration: metrics.path: must not be /healthz or /readyz');
+    expect(refusal({ metrics: { path: '/readyz' } })).toBe(
+      'configuration: metrics.path: must not be /healthz or /readyz',
+    );
     expect(refusal({ metrics: { port: 70000 } })).toMatch(/^configuration: metrics\.port: /);
     for (const message of [unknown, refusal({ log: { level: 'debug' } })]) expect(message).not.toContain('\n');
   });

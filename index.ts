@@ -42,3 +42,10 @@ export { closeGracefully } from './transports/http/close-gracefully.js';
 export { connectToNats } from './transports/nats/connection.js';
 export { publishDomainEvents, type DomainEvent } from './transports/nats/domain-events.js';
 export { serveProtocolOverNats, type NatsProtocolService } from './transports/nats/protocol-service.js';
+
+// Operations: logging, metrics, health and readiness (docs/operations.md).
+export { createPinoLogger, type PinoLoggerOptions, REDACTED_FIELDS } from './adapters/logging/pino-logger.js';
+export { LOG_LEVELS, type LogLevel } from './adapters/logging/levels.js';
+export { IssuerMetrics, type ObservedRequest, SEED_DIALECT } from './adapters/metrics/issuer-metrics.js';
+export type { ReadinessProbe } from './adapters/stores/ports.js';
+export type { ReadinessChecks } from './issuer/index.js';

@@ -7,6 +7,9 @@
  * (`bench/http-floor.ts`). Each figure is the median of `--runs` runs, with its range.
  *
  *   npm run bench:flow [-- --flows 300 --runs 3]
+ *
+ * With `--ops-overhead` it measures instead what metrics and the access log cost: the same
+ * flows against an issuer with them on and one with them off, in one run (`bench/ops-overhead.ts`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import { cpuPerUnit } from './cpu-time.js';
 import { cryptoBaseline } from './crypto-baseline.js';
 import { httpFloor } from './http-floor.js';
 import { BENCH_FLOW, createWallets, runLoad, type LoadResult } from './load-generator.js';
+import { runOpsOverhead } from './ops-overhead.js';
 import { median, medianByKey, numberArg, summary } from './stats.js';
 
 /** One flow in process with every WebCrypto sign and verify counted (jose and @sd-jwt use WebCrypto). */
@@ -162,7 +166,22 @@ export async function runFlowBench(options: {
 const range = (s: { median: number; min: number; max: number }) =>
   `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+async function printOpsOverhead(runs: number) {
+  const result = await runOpsOverhead({ flows: numberArg('--flows', 300), concurrencies: [1, 8, 32, 128], runs });
+  console.log(
+    `metrics and access log on vs off (issue 12 §4: cost under 5 %), median of ${runs} runs (min–max); log written: on ${result.logBytes.on} bytes, off ${result.logBytes.off} bytes`,
+  );
+  console.log('wallets  flows/s on              flows/s off             on / off');
+  for (const row of result.rows)
+    console.log(
+      `${String(row.concurrency).padStart(7)}  ${range(row.on).padEnd(22)}  ${range(row.off).padEnd(22)}  ${(row.ratio * 100).toFixed(1).padStart(6)} %`,
+    );
+  console.log(`JSON ${JSON.stringify(result)}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--ops-overhead'))
+  await printOpsOverhead(numberArg('--runs', 3));
+else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const runs = numberArg('--runs', 3);
   const result = await runFlowBench({
     flows: numberArg('--flows', 300),

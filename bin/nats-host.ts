@@ -1,5 +1,6 @@
 import type { Config, NatsSettings } from '../config/schema.js';
 import type { SessionEvent } from '../engine/index.js';
+import type { Logger } from '../protocol/ports.js';
 import { type Issuer, type IssuerPorts, natsPreset } from '../issuer/index.js';
 import { connectToNats } from '../transports/nats/connection.js';
 import { publishDomainEvents } from '../transports/nats/domain-events.js';
@@ -9,18 +10,26 @@ import { serveProtocolOverNats, type NatsProtocolService } from '../transports/n
 export interface NatsHost {
   ports: IssuerPorts;
   onAccepted: (event: SessionEvent) => void;
+  /** Issue 12 §4: ready only while the connection is up and answers (a round trip to the server). */
+  readiness: { nats: () => Promise<void> };
   /** The protocol over NATS request/reply for `issuer`, when `nats.serveRequests`. */
   serve: (issuer: Issuer) => NatsProtocolService | undefined;
   close: () => Promise<void>;
 }
 
 /** Loaded only with `config.nats`, so the SQLite default never loads the NATS client libraries. */
-export async function openNatsHost(config: Config, nats: NatsSettings): Promise<NatsHost> {
-  const nc = await connectToNats(nats, 'pdi-engine');
+export async function openNatsHost(config: Config, nats: NatsSettings, logger: Logger): Promise<NatsHost> {
+  const nc = await connectToNats(nats, 'pdi-engine', (line) => logger.warn(line));
   const prefix = nats.subjectPrefix;
   return {
-    ports: await natsPreset(config, nc),
+    ports: await natsPreset(config, nc, Date.now, { logger }),
     onAccepted: publishDomainEvents(nc, prefix),
+    readiness: {
+      nats: async () => {
+        if (nc.isClosed()) throw new Error('NATS connection closed');
+        await nc.flush();
+      },
+    },
     serve: (issuer) =>
       nats.serveRequests
         ? serveProtocolOverNats(nc, issuer.handle, {

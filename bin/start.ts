@@ -2,12 +2,17 @@
 /**
  * `npm start` (which passes --demo): the issuer on the embedded SQLite default. Without
  * --demo (or `demo: true` in the configuration) it trusts only the PID issuers configured.
- * Every start-up failure is one line on stderr and a non-zero exit.
+ * Every start-up failure is one line on stderr and a non-zero exit; once started, everything it
+ * says is a JSON line on stdout (pino, `log.level`). With `metrics.port` the metrics, /healthz and
+ * /readyz are also served on that port of `metrics.host` (loopback by default), without a token.
  */
+import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { prepareDataDir } from '../adapters/stores/data-dir.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { createPinoLogger } from '../adapters/logging/pino-logger.js';
+import { IssuerMetrics } from '../adapters/metrics/issuer-metrics.js';
 import { createIssuer, sqlitePreset } from '../issuer/index.js';
 import { closeGracefully } from '../transports/http/close-gracefully.js';
 import { listen } from '../transports/http/listen.js';
@@ -39,49 +44,61 @@ runService('pdi-engine', async () => {
         },
       }
     : base;
+  const logger = createPinoLogger({ level: config.log.level });
+  const metrics = config.metrics.enabled ? new IssuerMetrics() : undefined;
   // The transports wrap the issuer from the outside: NATS (when configured) and HTTP.
-  const nats = config.nats && (await (await import('./nats-host.js')).openNatsHost(config, config.nats));
-  const ports = nats ? nats.ports : await sqlitePreset(config);
+  const nats = config.nats && (await (await import('./nats-host.js')).openNatsHost(config, config.nats, logger));
+  const ports = nats ? nats.ports : await sqlitePreset(config, Date.now, { ...(metrics && { metrics }) });
   // The pkcs11 block moves signing to a token; pkcs11js (an optional dependency) is loaded only then.
   const pkcs11 = config.pkcs11 && (await import('../adapters/keys/pkcs11/index.js'));
   const subjectDns = new URL(config.publicUrl).hostname;
   const token =
     pkcs11 && (await pkcs11.openConfiguredTokenKeys(config.pkcs11!, ports.keys, { subjectDns, now: Date.now() }));
   const keys = token ? token.keys : ports.keys;
-  const issuer = createIssuer({ config, ...ports, keys, ...(nats && { onAccepted: nats.onAccepted }) });
+  const issuer = createIssuer({
+    config,
+    ...ports,
+    keys,
+    logger,
+    ...(metrics && { metrics }),
+    ...(nats && { onAccepted: nats.onAccepted, readiness: nats.readiness }),
+  });
   const service = nats?.serve(issuer);
+  const servers: Server[] = [];
   const stop = async () => {
+    // Requests in flight are answered before the stores close under them; an expiry run in flight finishes too.
+    await Promise.all(servers.map((server) => closeGracefully(server)));
     await service?.close();
     await issuer.stop();
     await token?.close();
     await nats?.close();
   };
   const host = process.env.HOST ?? '127.0.0.1';
-  const server = await listen(issuer.handle, {
-    port: config.port,
-    host,
-    publicUrl: config.publicUrl,
-    bodyLimitBytes: config.bodyLimitBytes,
-    limits: config.http,
-  }).catch(async (error: unknown) => {
+  const serverOptions = { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes, limits: config.http };
+  try {
+    servers.push(await listen(issuer.handle, { ...serverOptions, port: config.port, host }));
+    const { port: metricsPort, host: metricsHost } = config.metrics;
+    if (metricsPort !== undefined && metrics)
+      servers.push(await listen(issuer.operations, { ...serverOptions, port: metricsPort, host: metricsHost }));
+  } catch (error) {
     await stop();
     throw error;
-  });
+  }
   issuer.start();
 
-  console.log(`issuer ${config.publicUrl} listening on ${host}:${config.port}, data in ${config.dataDir}`);
-  console.log(`  metadata: ${config.publicUrl}/.well-known/openid-credential-issuer`);
-  console.log(
-    `  credential signing key: ${keys.credentialSigner().kid}${token ? ` on PKCS#11 token ${config.pkcs11!.tokenLabel}` : ''} (published at ${config.publicUrl}/.well-known/jwt-vc-issuer)`,
-  );
+  logger.info(`issuer ${config.publicUrl} listening on ${host}:${config.port}, data in ${config.dataDir}`, {
+    metadata: `${config.publicUrl}/.well-known/openid-credential-issuer`,
+    credentialSigningKey: `${keys.credentialSigner().kid}${token ? ` on PKCS#11 token ${config.pkcs11!.tokenLabel}` : ''}`,
+    metrics: !metrics
+      ? 'off'
+      : config.metrics.port !== undefined
+        ? `http://${config.metrics.host}:${config.metrics.port}${config.metrics.path}`
+        : `${config.metrics.path} on the issuer's port${config.metrics.requireAdminToken ? ', admin token required' : ''}`,
+  });
   if (pidIssuer)
-    console.log(
-      `  DEMO MODE: trusts the demo PID provider ${pidIssuer.issuer} whose key is in ${config.dataDir}; never use this in production. Run \`npm run wallet\` in another terminal`,
+    logger.warn(
+      `DEMO MODE: trusts the demo PID provider ${pidIssuer.issuer} whose key is in ${config.dataDir}; never use this in production. Run \`npm run wallet\` in another terminal`,
     );
 
-  return async () => {
-    // Requests in flight are answered before the stores close under them; an expiry run in flight finishes too.
-    await closeGracefully(server);
-    await stop();
-  };
+  return stop;
 });

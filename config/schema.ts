@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { LogSettings, MetricsSettings } from './operations-settings.js';
 import { TrustedIssuer } from '../adapters/trust/trusted-issuers.js';
 import { NatsSettings } from './nats-settings.js';
 import { Pkcs11Settings } from './pkcs11-settings.js';
 
-export { NatsSettings, Pkcs11Settings };
+export { LogSettings, MetricsSettings, NatsSettings, Pkcs11Settings };
 
 const positiveInt = z.number().int().positive();
 /** A duration in whole seconds. */
@@ -262,6 +263,8 @@ export const Config = z.strictObject({
     })
     .prefault({})
     .describe('Cross-origin access (CORS) for browser wallets.'),
+  log: LogSettings,
+  metrics: MetricsSettings,
   adminToken: z
     .string()
     .min(16)

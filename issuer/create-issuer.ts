@@ -2,11 +2,13 @@ import { randomIds } from '../adapters/ids/random-ids.js';
 import { ClaimSealer } from '../adapters/keys/claim-sealer.js';
 import type { IssuerKeys } from '../adapters/keys/ports.js';
 import { Pseudonyms } from '../adapters/keys/pseudonyms.js';
-import { jsonLinesLogger } from '../adapters/logging/json-lines.js';
+import { createPinoLogger } from '../adapters/logging/pino-logger.js';
+import { IssuerMetrics } from '../adapters/metrics/issuer-metrics.js';
+import { measuredEventStore } from '../adapters/metrics/measured-event-store.js';
 import type { IssuerStores } from '../adapters/stores/ports.js';
 import type { IssuerTrust } from '../adapters/trust/configured-trust.js';
 import { parseConfig } from '../config/load.js';
-import type { ConfigInput } from '../config/schema.js';
+import type { Config, ConfigInput } from '../config/schema.js';
 import { engineConfigOf } from '../config/engine-config.js';
 import { Engine, expireDue, type SessionEvent } from '../engine/index.js';
 import { rateLimitsOf, type IssuerContext } from '../protocol/issuer-context.js';
@@ -20,6 +22,8 @@ import { retainEnded } from '../protocol/retention.js';
 import { createProtocolHandler } from '../protocol/router.js';
 import { createFetchHandler, type ProtocolHandler } from '../transports/http/fetch-handler.js';
 import type { HttpEdgeOptions } from '../transports/http/http-edge.js';
+import { observedHandler, operationsHandler } from './observed-handler.js';
+import { issuerChecks, type ReadinessChecks } from './readiness.js';
 import { startHousekeeping } from './schedule.js';
 
 /** The ports a preset builds (`sqlitePreset`, `natsPreset`) or an embedder brings (its own stores, a KMS, its trust list). */
@@ -36,16 +40,27 @@ export interface IssuerOptions extends IssuerPorts {
   clock?: Clock;
   /** The random values; node:crypto by default. */
   ids?: Ids;
-  /** JSON lines on stdout and stderr by default. */
+  /** JSON lines on stdout through pino by default, at `config.log.level`. */
   logger?: Logger;
-  /** Told of every event once durably appended (never on a rebuild): how a host publishes domain events. */
+  /** Told of every event once durably appended (never on a rebuild): how a host publishes domain events. Composes with the metrics. */
   onAccepted?: (event: SessionEvent) => void;
+  /**
+   * This issuer's metrics: a new registry of its own by default when `config.metrics.enabled`;
+   * pass the one given to `sqlitePreset` to see its group commits too.
+   */
+  metrics?: IssuerMetrics;
+  /** Readiness checks of the host, beside the issuer's own (stores, keys): e.g. `nats`. */
+  readiness?: ReadinessChecks;
 }
 
 /** One issuer: transports wrap it from the outside (`handle` for Node HTTP or NATS, `fetch` for Fetch-API hosts). */
 export interface Issuer {
-  /** One protocol request → one response (never throws). */
+  /** One protocol request → one response (never throws); also `/healthz`, `/readyz` and the metrics (docs/operations.md). */
   handle: ProtocolHandler;
+  /** Only `/healthz`, `/readyz` and the metrics path, without a token: for a listener of their own (`metrics.port`). */
+  operations: ProtocolHandler;
+  /** This issuer's metrics (undefined when `config.metrics.enabled` is false): `metrics.registry` for an embedder's own server. */
+  metrics: IssuerMetrics | undefined;
   /** The same, over the Fetch API. */
   fetch: (request: Request) => Promise<Response>;
   /** What an HTTP host serves it under (`nodeListener`, `fastifyPlugin`): the public URL and the body limit. */
@@ -60,24 +75,31 @@ export interface Issuer {
   retainEnded: () => Promise<number>;
 }
 
+/** How far the expiry backlog gauge counts (one indexed query after each expiry run). */
+const EXPIRY_BACKLOG_COUNTED = 10_000;
+
 /** The context the handlers share: every cache in it is this issuer's own, so two issuers in a process share nothing. */
-function contextOf(options: IssuerOptions): IssuerContext {
-  const config = parseConfig(options.config);
+function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetrics | undefined): IssuerContext {
   const { stores, keys, trust } = options;
   const ids = options.ids ?? randomIds;
   const pseudonyms = new Pseudonyms(stores.sessionKeys);
+  const hooks = [metrics?.observeEvent, options.onAccepted].filter((hook) => hook !== undefined);
   return {
     config,
     engine: new Engine({
-      store: stores.events,
+      store: metrics ? measuredEventStore(stores.events, metrics) : stores.events,
       config: engineConfigOf(config),
       prepare: pseudonymiser(pseudonyms),
-      ...(options.onAccepted && { onAccepted: options.onAccepted }),
+      ...(hooks.length > 0 && {
+        onAccepted: (event) => {
+          for (const hook of hooks) hook(event);
+        },
+      }),
     }),
     keys,
     now: options.clock ?? Date.now,
     ids,
-    logger: options.logger ?? jsonLinesLogger,
+    logger: options.logger ?? createPinoLogger({ level: config.log.level }),
     replay: stores.replay,
     offers: stores.offers,
     sealer: new ClaimSealer(stores.sessionKeys),
@@ -97,15 +119,24 @@ function contextOf(options: IssuerOptions): IssuerContext {
  * (`startIssuer` hands it to tests as `internals`); hosts use `createIssuer`.
  */
 export function composeIssuer(options: IssuerOptions): { issuer: Issuer; context: IssuerContext } {
-  const context = contextOf(options);
-  const { config, engine, now, ids, logger, sealer } = context;
-  const handle = createProtocolHandler(context);
-  const expire = () => expireDue(engine, now(), ids.eventId);
+  const config = parseConfig(options.config);
+  const metrics = options.metrics ?? (config.metrics.enabled ? new IssuerMetrics() : undefined);
+  const context = contextOf(options, config, metrics);
+  const { engine, now, ids, logger, sealer } = context;
+  const ops = { config, context, metrics, checks: issuerChecks(options.stores, options.keys, options.readiness) };
+  const handle = observedHandler(createProtocolHandler(context), ops);
+  const expire = async () => {
+    const expired = await expireDue(engine, now(), ids.eventId);
+    metrics?.observeExpiry(expired, (await options.stores.events.due(now(), EXPIRY_BACKLOG_COUNTED)).length);
+    return expired;
+  };
   const retain = () => retainEnded(options.stores.events, sealer, now(), config.retention.endedSessionSeconds * 1000);
   let stopHousekeeping: (() => Promise<void>) | undefined;
   const http = { publicUrl: config.publicUrl, bodyLimitBytes: config.bodyLimitBytes };
   const issuer: Issuer = {
     handle,
+    operations: operationsHandler(ops),
+    metrics,
     fetch: createFetchHandler(handle, http),
     http,
     start: () => {

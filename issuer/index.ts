@@ -12,4 +12,5 @@ export {
   type IssuerPorts,
 } from './create-issuer.js';
 export { natsPreset } from './nats-preset.js';
+export type { ReadinessChecks } from './readiness.js';
 export { sqlitePreset } from './sqlite-preset.js';

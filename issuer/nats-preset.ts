@@ -8,7 +8,7 @@ import { JetStreamSessionKeys } from '../adapters/stores/jetstream/session-keys.
 import { configuredTrust } from '../adapters/trust/configured-trust.js';
 import { ConfigError, parseConfig } from '../config/load.js';
 import type { ConfigInput } from '../config/schema.js';
-import type { Clock } from '../protocol/ports.js';
+import type { Clock, Logger } from '../protocol/ports.js';
 import type { IssuerPorts } from './create-issuer.js';
 import { openDataDirKeys } from './data-dir-keys.js';
 
@@ -16,27 +16,36 @@ import { openDataDirKeys } from './data-dir-keys.js';
  * NATS JetStream, as ports for `createIssuer`: state shared by every instance on the same
  * stream and buckets (`config.nats`), every record authenticated, session keys wrapped; the key
  * file in `config.dataDir` (shared by the instances); the trust the configuration lists. The
- * connection is the host's: closing the stores leaves it open (the host drains it).
+ * connection is the host's: closing the stores leaves it open (the host drains it). What the
+ * stores warn of (a record failing its MAC) goes to `logger` (stderr by default).
  */
 export async function natsPreset(
   input: ConfigInput,
   connection: NatsConnection,
   clock: Clock = Date.now,
+  options: { logger?: Logger } = {},
 ): Promise<IssuerPorts> {
   const config = parseConfig(input);
   if (!config.nats) throw new ConfigError('configuration: nats: required by the NATS preset');
   const keys = await openDataDirKeys(config, clock());
   const { mac, wrap } = stateProtection(keys);
   const prefix = config.nats.subjectPrefix;
+  const { logger } = options;
+  const warn = logger && ((line: string) => logger.warn(line));
   const stores = closedTogether({
-    events: await JetStreamEventStore.open(connection, mac, {
-      stream: config.nats.stream,
-      subjectPrefix: `${prefix}.events`,
-      deadlines: `${prefix}-deadlines`,
-    }),
-    replay: await JetStreamReplayCache.open(connection, mac, `${prefix}-replay`),
+    events: await JetStreamEventStore.open(
+      connection,
+      mac,
+      {
+        stream: config.nats.stream,
+        subjectPrefix: `${prefix}.events`,
+        deadlines: `${prefix}-deadlines`,
+      },
+      warn,
+    ),
+    replay: await JetStreamReplayCache.open(connection, mac, `${prefix}-replay`, undefined, warn),
     sessionKeys: await JetStreamSessionKeys.open(connection, wrap, `${prefix}-session-keys`),
-    offers: await JetStreamOfferStore.open(connection, mac, `${prefix}-offers`),
+    offers: await JetStreamOfferStore.open(connection, mac, `${prefix}-offers`, warn),
   });
   return { stores, keys, trust: configuredTrust(config, clock) };
 }

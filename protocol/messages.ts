@@ -18,6 +18,8 @@ export interface ProtocolResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The refusal this answer carries (its error code and the rule that refused), for the issuer's metrics; never sent. */
+  refusal?: Pick<EngineError, 'code' | 'rule'>;
 }
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
@@ -50,7 +52,10 @@ export function errorResponse(
 ): ProtocolResponse {
   const wwwAuthenticate: Record<string, string> =
     error.status === 401 && error.code !== 'invalid_client' ? { 'WWW-Authenticate': dpopChallenge(error.code) } : {};
-  return jsonResponse(error.status, { ...error.toJSON(), ...members }, { ...wwwAuthenticate, ...headers });
+  return {
+    ...jsonResponse(error.status, { ...error.toJSON(), ...members }, { ...wwwAuthenticate, ...headers }),
+    refusal: { code: error.code, rule: error.rule },
+  };
 }
 
 /**
@@ -59,7 +64,10 @@ export function errorResponse(
  */
 export function resourceErrorResponse(error: EngineError): ProtocolResponse {
   if (error.code !== 'invalid_token' && error.code !== 'invalid_dpop_proof') return errorResponse(error);
-  return jsonResponse(401, error.toJSON(), { 'WWW-Authenticate': dpopChallenge(error.code) });
+  return {
+    ...jsonResponse(401, error.toJSON(), { 'WWW-Authenticate': dpopChallenge(error.code) }),
+    refusal: { code: error.code, rule: error.rule },
+  };
 }
 
 /** RFC 6750 §3.1: a request with no credentials at all gets the challenge alone, with no error code or error information. */

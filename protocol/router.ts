@@ -182,3 +182,9 @@ export function createProtocolHandler(ctx: IssuerContext) {
   };
   return async (request: ProtocolRequest): Promise<ProtocolResponse> => withSecurityHeaders(await answer(request));
 }
+
+/** Issue 12 §4: the route template a request matches (e.g. `/verifier/response/:requestId`), never its identifiers; undefined when none. */
+export function routeOf(request: ProtocolRequest, publicUrl: string): string | undefined {
+  const path = relativePath(request.url.pathname, new URL(publicUrl).pathname.replace(/\/$/, ''));
+  return path === undefined ? undefined : match(path)?.route.path;
+}

@@ -1,5 +1,13 @@
 import type { EventStore } from '../../engine/index.js';
 
+/**
+ * Issue 12 §4 (readiness): a store that answers and, where it writes, can write; `ready`
+ * throws when not. Cheap enough to run on every probe of an orchestrator.
+ */
+export interface ReadinessProbe {
+  ready(): Promise<void>;
+}
+
 /** The ports of the state outside the event log (the event store port is the engine's, `engine/store.ts`). Memory, SQLite and JetStream implement them. */
 
 /**
@@ -7,13 +15,13 @@ import type { EventStore } from '../../engine/index.js';
  * until `expiresAt` and answers true only for its first use. Atomic, so of two concurrent
  * uses exactly one wins.
  */
-export interface ReplayCache {
+export interface ReplayCache extends ReadinessProbe {
   useOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /** Where each session's claim-sealing key lives, outside the event log; erasing it destroys the sealed claims for good. */
-export interface SessionKeys {
+export interface SessionKeys extends ReadinessProbe {
   /** The session's key; created on first use when `create` is set; undefined once erased (or never made). */
   keyFor(sessionId: string, create: boolean): Promise<Uint8Array | undefined>;
   erase(sessionId: string): Promise<void>;
@@ -33,7 +41,7 @@ export interface CreatedOffer {
  * challenge (single use, until expiry). Stores keep the issuer_state only as its hash: the
  * offer served by reference is rebuilt with the issuer_state derived from its id (`IssuerStates`).
  */
-export interface OfferStore {
+export interface OfferStore extends ReadinessProbe {
   create(offer: CreatedOffer): Promise<void>;
   /** The configurations of an offer to serve at `credential_offer_uri`, once; undefined if unknown, served already, or expired. */
   serveOnce(offerId: string, now: number): Promise<string[] | undefined>;
@@ -43,7 +51,7 @@ export interface OfferStore {
 }
 
 /** Every store the issuer needs, closed together (each preset builds one: SQLite, NATS JetStream; or an embedder's own). */
-export interface IssuerStores {
+export interface IssuerStores extends ReadinessProbe {
   events: EventStore;
   replay: ReplayCache;
   sessionKeys: SessionKeys;

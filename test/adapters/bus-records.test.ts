@@ -89,6 +89,7 @@ describe('session keys at rest (hardening §1, seed 002 §3.3)', () => {
       const thief = new ClaimSealer({
         keyFor: async () => stolen.subarray(0, 32),
         erase: async () => {},
+        ready: async () => {},
         close: async () => {},
       });
       await expect(thief.unseal('session-a', sealed)).rejects.toThrow();

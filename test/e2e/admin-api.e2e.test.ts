@@ -25,7 +25,14 @@ describe('admin API: authentication, throttling, audit, erasure (issue 10 ยง3, ย
   beforeAll(async () => {
     server = await startIssuer(
       { adminToken, rateLimits: { adminFailuresPerMinute: 3 } },
-      { logger: { info: (_, fields) => lines.push(fields as AuditLine), warn: () => {}, error: () => {} } },
+      {
+        logger: {
+          // The audit lines only, not the access log's.
+          info: (_, fields) => fields?.audit === 'admin' && lines.push(fields as AuditLine),
+          warn: () => {},
+          error: () => {},
+        },
+      },
     );
   });
   afterAll(() => server.stop());

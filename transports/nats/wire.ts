@@ -54,8 +54,8 @@ export function decodeRequest(data: string): ProtocolRequest | undefined {
   };
 }
 
-export function encodeResponse(response: ProtocolResponse): string {
-  return JSON.stringify(response);
+export function encodeResponse({ status, headers, body }: ProtocolResponse): string {
+  return JSON.stringify({ status, headers, body });
 }
 
 export function decodeResponse(data: string): ProtocolResponse {

@@ -213,6 +213,11 @@ export class JetStreamEventStore implements EventStore {
       .map(([key]) => key);
   }
 
+  /** Issue 12 §4 (readiness): the stream and the deadline bucket answer over the connection. */
+  async ready(): Promise<void> {
+    await Promise.all([this.jsm.streams.info(this.names.stream), this.deadlines.status()]);
+  }
+
   async close(): Promise<void> {
     this.positions.clear();
   }

@@ -69,5 +69,10 @@ export class JetStreamOfferStore implements OfferStore {
     return (await this.take<{ ids: string[] }>(`state.${hashSecret(issuerState)}`, now))?.ids;
   }
 
+  /** Issue 12 §4 (readiness): the bucket answers over the connection. */
+  async ready(): Promise<void> {
+    await this.kv.status();
+  }
+
   async close(): Promise<void> {}
 }

@@ -57,5 +57,10 @@ export class JetStreamReplayCache implements ReplayCache {
     }
   }
 
+  /** Issue 12 §4 (readiness): the bucket answers over the connection. */
+  async ready(): Promise<void> {
+    await this.kv.status();
+  }
+
   async close(): Promise<void> {}
 }

@@ -35,5 +35,10 @@ export class JetStreamSessionKeys implements SessionKeys {
     await this.kv.purge(sessionId);
   }
 
+  /** Issue 12 §4 (readiness): the bucket answers over the connection. */
+  async ready(): Promise<void> {
+    await this.kv.status();
+  }
+
   async close(): Promise<void> {}
 }

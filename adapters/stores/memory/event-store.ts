@@ -41,5 +41,7 @@ export class MemoryEventStore implements EventStore {
       .map(([streamId]) => streamId);
   }
 
+  async ready(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -12,5 +12,7 @@ export class MemoryReplayCache implements ReplayCache {
     return true;
   }
 
+  async ready(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -61,7 +61,11 @@ export class SqliteEventStore implements EventStore {
   private readonly commits: GroupCommit<Append, AppendResult | VersionConflict>;
   private readonly compaction: Transaction<(ids: string[]) => void>;
 
-  constructor(readonly path: string) {
+  /** `onGroupCommit` is told the size of every group-committed batch of appends (issue 12 §4: metrics). */
+  constructor(
+    readonly path: string,
+    options: { onGroupCommit?: (size: number) => void } = {},
+  ) {
     this.file = new SqliteFile(path);
     const db = this.file.db;
     db.exec(SCHEMA);
@@ -99,7 +103,7 @@ export class SqliteEventStore implements EventStore {
         this.statements.dropEnded.run(id);
       }
     });
-    this.commits = new GroupCommit(this.file, (append) => this.appendOne(append));
+    this.commits = new GroupCommit(this.file, (append) => this.appendOne(append), options.onGroupCommit);
   }
 
   /** One append inside the batch's transaction: its result, or the conflict it met (which spoils nothing else). */
@@ -153,6 +157,10 @@ export class SqliteEventStore implements EventStore {
     this.compaction.immediate(ids);
     await this.file.durable();
     return ids;
+  }
+
+  ready(): Promise<void> {
+    return this.file.ready();
   }
 
   async close(): Promise<void> {

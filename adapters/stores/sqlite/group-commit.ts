@@ -11,7 +11,7 @@ interface Pending<I, O> {
  * in order inside one IMMEDIATE transaction, and each is answered with its own outcome once
  * that transaction is durable (`SqliteFile.durable`). A write's outcome never depends on
  * another's except through what they wrote; a failing transaction fails all of them, and
- * nothing of it is kept.
+ * nothing of it is kept. `onCommit` (issue 12 §4: metrics) is told each committed batch's size.
  */
 export class GroupCommit<I, O> {
   private pending: Array<Pending<I, O>> = [];
@@ -20,6 +20,7 @@ export class GroupCommit<I, O> {
   constructor(
     private readonly file: SqliteFile,
     write: (input: I) => O,
+    private readonly onCommit: (size: number) => void = () => undefined,
   ) {
     this.transaction = file.db.transaction((batch: Array<Pending<I, O>>) => batch.map((entry) => write(entry.input)));
   }
@@ -42,6 +43,7 @@ export class GroupCommit<I, O> {
       for (const entry of batch) entry.reject(error);
       return;
     }
+    this.onCommit(batch.length);
     this.file.durable().then(
       () => {
         for (const [i, entry] of batch.entries()) entry.resolve(outputs[i]!);

@@ -53,6 +53,10 @@ export class SqliteOfferStore implements OfferStore {
     return this.once(this.statements.consume, hashSecret(issuerState), now);
   }
 
+  ready(): Promise<void> {
+    return this.file.ready();
+  }
+
   async close(): Promise<void> {
     await this.file.close();
   }

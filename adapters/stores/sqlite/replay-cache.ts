@@ -43,6 +43,10 @@ export class SqliteReplayCache implements ReplayCache {
     return this.uses.submit({ keyHash: hashSecret(key), expiresAt, now });
   }
 
+  ready(): Promise<void> {
+    return this.file.ready();
+  }
+
   async close(): Promise<void> {
     this.uses.flush();
     await this.file.close();

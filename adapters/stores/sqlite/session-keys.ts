@@ -54,6 +54,10 @@ export class SqliteSessionKeys implements SessionKeys {
     await this.file.durable();
   }
 
+  ready(): Promise<void> {
+    return this.file.ready();
+  }
+
   async close(): Promise<void> {
     await this.file.close();
   }

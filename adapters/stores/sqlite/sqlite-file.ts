@@ -1,6 +1,9 @@
 import { close, closeSync, fsync, open, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
+const BUSY_TIMEOUT_MS = 5000;
+const PROBE_BUSY_TIMEOUT_MS = 100;
+
 /**
  * An SQLite connection as every store here uses one: WAL, waits for other writers, and
  * commits that are made durable off the event loop.
@@ -36,7 +39,7 @@ export class SqliteFile {
     if (mode !== 'wal')
       throw new Error(`${path}: SQLite could not use WAL mode here (journal_mode is ${String(mode)})`);
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 
   /** Resolves once every commit made on this connection before the call is on disk. */
@@ -64,6 +67,21 @@ export class SqliteFile {
     };
     run.then(settle, settle);
     return run;
+  }
+
+  /**
+   * Issue 12 §4 (readiness): the connection answers and can take the file's write lock
+   * (BEGIN IMMEDIATE, then rolled back: nothing is written). Waits at most 100 ms for another
+   * process's writer: the probe runs on the event loop, so it never blocks it for long.
+   */
+  async ready(): Promise<void> {
+    this.db.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.db.exec('ROLLBACK');
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   /** The connection closes when its last user closes it. */

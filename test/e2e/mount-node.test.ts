@@ -43,3 +43,10 @@ it('RFC 9110 §9.3.2, §8.6: over Node, HEAD carries the GET body length and no 
   const options = await fetch(`${mounted.publicUrl}/credential`, { method: 'OPTIONS' });
   expect([options.status, options.headers.get('content-length')]).toEqual([204, null]);
 });
+
+it('issue 12 §4: the health and readiness probes answer at the site root and under the mount path of a prefixed issuer', async () => {
+  for (const url of [`${mounted.origin}/healthz`, `${mounted.publicUrl}/healthz`])
+    expect([url, (await fetch(url)).status]).toEqual([url, 200]);
+  for (const url of [`${mounted.origin}/readyz`, `${mounted.publicUrl}/readyz`])
+    expect([url, await (await fetch(url)).json()]).toEqual([url, { status: 'ready' }]);
+});

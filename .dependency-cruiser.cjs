@@ -35,6 +35,14 @@ module.exports = {
       to: { path: '^index\\.ts$' },
     },
     {
+      name: 'pkcs11js-in-its-entry',
+      comment:
+        'pkcs11js is an optional peer dependency: only pdi-engine/pkcs11 loads it, so nothing else needs it installed.',
+      severity: 'error',
+      from: { path: PRODUCT, pathNot: '^adapters/keys/pkcs11/' },
+      to: { path: '^node_modules/pkcs11js/' },
+    },
+    {
       name: 'protocol-not-transports',
       severity: 'error',
       comment: 'The wire rules are transport-independent; transports and the composition root wrap them from outside.',
@@ -61,6 +69,5 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.js'], conditionNames: ['import', 'node', 'default'] },
-    exclude: { path: '^node_modules' },
   },
 };

@@ -12,7 +12,16 @@ export { createIssuer, type Issuer, type IssuerOptions, type IssuerPorts } from 
 export { natsPreset, sqlitePreset } from './issuer/index.js';
 
 // Configuration.
-export { Config, type ConfigInput, CredentialConfiguration, HttpLimits, NatsSettings } from './config/schema.js';
+export {
+  Config,
+  type ConfigInput,
+  CredentialConfiguration,
+  HttpLimits,
+  LogSettings,
+  MetricsSettings,
+  NatsSettings,
+  Pkcs11Settings,
+} from './config/schema.js';
 export { ConfigError, DEMO_CREDENTIALS, loadConfig, parseConfig } from './config/load.js';
 
 // Ports: what an embedder may bring instead of a preset's part.

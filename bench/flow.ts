@@ -22,11 +22,12 @@ import { cryptoBaseline } from './crypto-baseline.js';
 import { httpFloor } from './http-floor.js';
 import { BENCH_FLOW, createWallets, runLoad, type LoadResult } from './load-generator.js';
 import { runOpsOverhead } from './ops-overhead.js';
+import { perRequestCost } from './ops-per-request.js';
 import { median, medianByKey, numberArg, summary } from './stats.js';
 
 /** One flow in process with every WebCrypto sign and verify counted (jose and @sd-jwt use WebCrypto). */
 export async function countOneFlow(): Promise<{ requests: number; signatures: number; verifications: number }> {
-  const server = await startIssuer();
+  const server = await startIssuer({ log: { level: 'warn' } });
   const subtle = globalThis.crypto.subtle;
   const counts = { requests: 0, signatures: 0, verifications: 0 };
   const sign = subtle.sign.bind(subtle);
@@ -171,12 +172,20 @@ async function printOpsOverhead(runs: number) {
   console.log(
     `metrics and access log on vs off (issue 12 §4: cost under 5 %), median of ${runs} runs (min–max); log written: on ${result.logBytes.on} bytes, off ${result.logBytes.off} bytes`,
   );
-  console.log('wallets  flows/s on              flows/s off             on / off');
-  for (const row of result.rows)
+  console.log('wallets  flows/s on              flows/s off             on / off  server CPU ms/flow: on   off');
+  for (const row of result.rows) {
+    const { on, off } = row.serverCpuMsPerFlow;
     console.log(
-      `${String(row.concurrency).padStart(7)}  ${range(row.on).padEnd(22)}  ${range(row.off).padEnd(22)}  ${(row.ratio * 100).toFixed(1).padStart(6)} %`,
+      `${String(row.concurrency).padStart(7)}  ${range(row.on).padEnd(22)}  ${range(row.off).padEnd(22)}  ${(row.ratio * 100).toFixed(1).padStart(6)} %  ${on.toFixed(2).padStart(22)}  ${off.toFixed(2).padStart(5)}`,
     );
-  console.log(`JSON ${JSON.stringify(result)}`);
+  }
+  const perRequest = await perRequestCost({ requests: 20_000, runs });
+  const { requests } = await countOneFlow();
+  const perFlow = (perRequest.observationMicros * requests) / 1000;
+  console.log(
+    `in process, CPU per request (issuer metadata): on ${perRequest.onMicros.toFixed(1)} µs, off ${perRequest.offMicros.toFixed(1)} µs; the observation costs ${perRequest.observationMicros.toFixed(1)} µs a request, ${perFlow.toFixed(3)} ms a flow of ${requests} requests`,
+  );
+  console.log(`JSON ${JSON.stringify({ ...result, perRequest })}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--ops-overhead'))

@@ -3,7 +3,9 @@
  * default side by side, each logging into a real file in its data directory: one with metrics
  * on and the access log written (`log.level` info), one with metrics off and only warnings
  * logged. The same wallets' flows alternate between them, round by round, at each concurrency,
- * and the throughput ratio (on / off) is printed; the requirement is a cost under 5 %.
+ * and the throughput ratio (on / off) is printed with each server's CPU per flow (process CPU
+ * time leaves out what a shared host steals, so it is the steadier figure); the requirement is a
+ * cost under 5 %.
  *
  *   npx tsx bench/flow.ts --ops-overhead [--flows 200 --runs 3]
  */
@@ -13,8 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigInput } from '../config/schema.js';
 import { freePort } from '../testing/index.js';
-import { createWallets, runLoad } from './load-generator.js';
-import { summary } from './stats.js';
+import { cpuPerUnit } from './cpu-time.js';
+import { createWallets, runLoad, type LoadResult } from './load-generator.js';
+import { median, summary } from './stats.js';
 
 /** The bench wallets run from loopback with one DPoP key each: the session rate limits are raised beyond reach. */
 const UNLIMITED = { rateLimits: { sessionsPerMinutePerAddress: 1e9, sessionsPerMinutePerKey: 1e9 } };
@@ -72,12 +75,22 @@ export async function runOpsOverhead(options: { flows: number; concurrencies: nu
     await runLoad(widest.on, Math.max(20, widest.on.wallets.length));
     await runLoad(widest.off, Math.max(20, widest.off.wallets.length));
     const figures = pools.map(() => ({ on: [] as number[], off: [] as number[] }));
+    const cpu = pools.map(() => ({ on: [] as number[], off: [] as number[] }));
+    const servers = { on, off };
     for (let round = 0; round < options.runs; round++)
       for (const [i, pool] of pools.entries()) {
         const flows = Math.max(options.flows, 2 * pool.on.wallets.length);
         // Which setup goes first alternates, so neither always meets a warmer machine.
         const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
-        for (const setup of order) figures[i]![setup].push((await runLoad(pool[setup], flows)).flowsPerSecond);
+        for (const setup of order) {
+          const { result, cpuMs } = await cpuPerUnit(
+            { server: servers[setup].child.pid! },
+            (load: LoadResult) => load.flows,
+            () => runLoad(pool[setup], flows),
+          );
+          figures[i]![setup].push(result.flowsPerSecond);
+          cpu[i]![setup].push(cpuMs.server);
+        }
       }
     const rows = figures.map((runs, i) => {
       const onFigure = summary(runs.on);
@@ -87,6 +100,7 @@ export async function runOpsOverhead(options: { flows: number; concurrencies: nu
         on: onFigure,
         off: offFigure,
         ratio: onFigure.median / offFigure.median,
+        serverCpuMsPerFlow: { on: median(cpu[i]!.on), off: median(cpu[i]!.off) },
       };
     });
     return { rows, logBytes: { on: statSync(on.logFile).size, off: statSync(off.logFile).size } };

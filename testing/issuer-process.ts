@@ -14,8 +14,16 @@ export async function spawnIssuer(env: Record<string, string>, args: string[] = 
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
-    child.once('exit', (code) => reject(new Error(`issuer exited with ${code}`)));
+    const onExit = (code: number | null) => reject(new Error(`issuer exited with ${code}`));
+    // Once it listens, its stdout (one access-log line per request) is drained unread.
+    const onData = (chunk: Buffer) => {
+      if (!chunk.toString().includes('listening')) return;
+      child.stdout!.off('data', onData);
+      child.off('exit', onExit);
+      resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
   });
   return child;
 }

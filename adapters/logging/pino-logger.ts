@@ -62,7 +62,7 @@ function censorInner(value: unknown): unknown {
 }
 
 /** A copy of `fields` with every `REDACTED_FIELDS` value censored, at the top level and one level down; `fields` itself when none is there. */
-export function censorFields(fields: Record<string, unknown>): Record<string, unknown> {
+function censorFields(fields: Record<string, unknown>): Record<string, unknown> {
   const entries = Object.entries(fields);
   const censored = entries.map(([key, value]) => [key, CENSORED.has(key) ? CENSOR : censorInner(value)] as const);
   return censored.every(([, value], i) => value === entries[i]![1]) ? fields : Object.fromEntries(censored);

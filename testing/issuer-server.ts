@@ -36,6 +36,8 @@ export interface RunningIssuer {
 /**
  * The issuer over real HTTP on loopback, on a fresh SQLite data directory, trusting the demo PID
  * provider. `keys` replaces the preset's keys (it gets them, and the public URL's host, to build on).
+ * It logs warnings and errors only, unless `overrides.log` or `logger` says otherwise: a test run's
+ * output is not an access log.
  */
 export async function startIssuer(
   overrides: Partial<ConfigInput> = {},
@@ -58,6 +60,7 @@ export async function startIssuer(
       trustedIssuers: {
         issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }],
       },
+      log: { level: 'warn' },
       ...overrides,
     },
   );

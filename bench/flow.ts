@@ -1,8 +1,9 @@
 /**
- * The full presentation-during-issuance flow over HTTP on the SQLite store, beside the two
- * floors it cannot go below, all in one run: requests, signatures and verifications per
- * flow (counted once in process); flows/s and p50/p99 latency (per flow and per endpoint)
- * with 1, 8, 32 and 128 concurrent wallets against the issuer in its own process; the
+ * The full presentation-during-issuance flow over HTTP on the SQLite store, in each dialect
+ * the reference wallet speaks (L and S3, issue 13), beside the two floors it cannot go below,
+ * all in one run: requests, signatures and verifications per flow (counted once in process);
+ * flows/s and p50/p99 latency (per flow and per endpoint) with 1, 8, 32 and 128 concurrent
+ * wallets against the issuer in its own process; the
  * crypto-only baseline (`bench/crypto-baseline.ts`) and the HTTP floor
  * (`bench/http-floor.ts`). Each figure is the median of `--runs` runs, with its range.
  *
@@ -20,13 +21,23 @@ import { freePort, spawnIssuer, startIssuer } from '../testing/index.js';
 import { cpuPerUnit } from './cpu-time.js';
 import { cryptoBaseline } from './crypto-baseline.js';
 import { httpFloor } from './http-floor.js';
-import { BENCH_FLOW, createWallets, runLoad, type LoadResult } from './load-generator.js';
+import {
+  BENCH_DIALECTS,
+  type BenchDialect,
+  createWallets,
+  type LoadResult,
+  runDialectFlow,
+  runLoad,
+} from './load-generator.js';
+import { printFlowBench, printOpsOverhead } from './flow-report.js';
 import { runOpsOverhead } from './ops-overhead.js';
 import { perRequestCost } from './ops-per-request.js';
 import { median, medianByKey, numberArg, summary } from './stats.js';
 
 /** One flow in process with every WebCrypto sign and verify counted (jose and @sd-jwt use WebCrypto). */
-export async function countOneFlow(): Promise<{ requests: number; signatures: number; verifications: number }> {
+export async function countOneFlow(
+  dialect: BenchDialect = 'L',
+): Promise<{ requests: number; signatures: number; verifications: number }> {
   const server = await startIssuer({ log: { level: 'warn' } });
   const subtle = globalThis.crypto.subtle;
   const counts = { requests: 0, signatures: 0, verifications: 0 };
@@ -49,7 +60,7 @@ export async function countOneFlow(): Promise<{ requests: number; signatures: nu
       counts.verifications += 1;
       return verify(...args);
     };
-    await counting.runFlow(BENCH_FLOW);
+    await runDialectFlow(counting, dialect);
   } finally {
     subtle.sign = sign;
     subtle.verify = verify;
@@ -104,8 +115,13 @@ export async function runFlowBench(options: {
   concurrencies: number[];
   runs: number;
   cryptoSeconds: number;
+  dialects?: readonly BenchDialect[];
 }) {
-  const perFlow = await countOneFlow();
+  const dialects = options.dialects ?? BENCH_DIALECTS;
+  const perFlow: Partial<Record<BenchDialect, Awaited<ReturnType<typeof countOneFlow>>>> = {};
+  for (const dialect of dialects) perFlow[dialect] = await countOneFlow(dialect);
+  // One row per dialect and concurrency; the wallets of a concurrency serve every dialect.
+  const setups = dialects.flatMap((dialect) => options.concurrencies.map((_, pool) => ({ dialect, pool })));
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-bench-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -113,9 +129,10 @@ export async function runFlowBench(options: {
   try {
     const pools = [];
     for (const concurrency of options.concurrencies) pools.push(await createWallets(url, dataDir, concurrency));
-    await runLoad(pools.at(-1)!, Math.max(20, pools.at(-1)!.wallets.length));
-    const results: LoadResult[][] = pools.map(() => []);
-    const cpuPerFlow: Array<Array<Record<'server' | 'wallets', number>>> = pools.map(() => []);
+    const widest = pools.at(-1)!;
+    for (const dialect of dialects) await runLoad(widest, Math.max(20, widest.wallets.length), dialect);
+    const results: LoadResult[][] = setups.map(() => []);
+    const cpuPerFlow: Array<Array<Record<'server' | 'wallets', number>>> = setups.map(() => []);
     const crypto: number[] = [];
     const http: number[] = [];
     const httpCpu: Array<Record<'server' | 'client', number>> = [];
@@ -125,12 +142,13 @@ export async function runFlowBench(options: {
       const floor = await httpFloor(32, 10 * options.flows);
       http.push(floor.flowsPerSecond);
       httpCpu.push(floor.cpuMsPerFlow);
-      for (const [i, pool] of pools.entries()) {
+      for (const [i, setup] of setups.entries()) {
+        const pool = pools[setup.pool]!;
         const flows = Math.max(options.flows, 2 * pool.wallets.length);
         const { result, cpuMs } = await cpuPerUnit(
           { server: child.pid!, wallets: process.pid },
           (load: LoadResult) => load.flows,
-          () => runLoad(pool, flows),
+          () => runLoad(pool, flows, setup.dialect),
         );
         results[i]!.push(result);
         cpuPerFlow[i]!.push(cpuMs);
@@ -143,6 +161,7 @@ export async function runFlowBench(options: {
     const rows = results.map((runs, i) => {
       const row = summariseRuns(runs);
       return {
+        dialect: setups[i]!.dialect,
         ...row,
         cpuMsPerFlow: medianByKey(cpuPerFlow[i]!),
         ratioToCrypto: row.flowsPerSecond.median / baseline.median,
@@ -164,62 +183,20 @@ export async function runFlowBench(options: {
   }
 }
 
-const range = (s: { median: number; min: number; max: number }) =>
-  `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
-
-async function printOpsOverhead(runs: number) {
-  const result = await runOpsOverhead({ flows: numberArg('--flows', 300), concurrencies: [1, 8, 32, 128], runs });
-  console.log(
-    `metrics and access log on vs off (issue 12 §4: cost under 5 %), median of ${runs} runs (min–max); log written: on ${result.logBytes.on} bytes, off ${result.logBytes.off} bytes`,
-  );
-  console.log('wallets  flows/s on              flows/s off             on / off  server CPU ms/flow: on   off');
-  for (const row of result.rows) {
-    const { on, off } = row.serverCpuMsPerFlow;
-    console.log(
-      `${String(row.concurrency).padStart(7)}  ${range(row.on).padEnd(22)}  ${range(row.off).padEnd(22)}  ${(row.ratio * 100).toFixed(1).padStart(6)} %  ${on.toFixed(2).padStart(22)}  ${off.toFixed(2).padStart(5)}`,
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const runs = numberArg('--runs', 3);
+  if (process.argv.includes('--ops-overhead')) printOpsOverhead(await measureOpsOverhead(runs), runs);
+  else
+    printFlowBench(
+      await runFlowBench({ flows: numberArg('--flows', 300), concurrencies: [1, 8, 32, 128], runs, cryptoSeconds: 3 }),
+      runs,
     );
-  }
-  const perRequest = await perRequestCost({ requests: 20_000, runs });
-  const { requests } = await countOneFlow();
-  const perFlow = (perRequest.observationMicros * requests) / 1000;
-  console.log(
-    `in process, CPU per request (issuer metadata): on ${perRequest.onMicros.toFixed(1)} µs, off ${perRequest.offMicros.toFixed(1)} µs; the observation costs ${perRequest.observationMicros.toFixed(1)} µs a request, ${perFlow.toFixed(3)} ms a flow of ${requests} requests`,
-  );
-  console.log(`JSON ${JSON.stringify({ ...result, perRequest })}`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--ops-overhead'))
-  await printOpsOverhead(numberArg('--runs', 3));
-else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const runs = numberArg('--runs', 3);
-  const result = await runFlowBench({
-    flows: numberArg('--flows', 300),
-    concurrencies: [1, 8, 32, 128],
-    runs,
-    cryptoSeconds: 3,
-  });
-  const { perFlow } = result;
-  console.log(
-    `per flow: ${perFlow.requests} HTTP requests, ${perFlow.signatures} signatures, ${perFlow.verifications} verifications (wallet and server); median of ${runs} runs (min–max)`,
-  );
-  console.log(
-    `crypto-only baseline: ${range(result.cryptoBaseline)} flows/s; HTTP floor (7 bare requests, 32 loops): ${range(result.httpFloor)} flows/s; both together: ${result.cryptoPlusHttpCeiling.toFixed(1)} flows/s`,
-  );
-  console.log(
-    `HTTP floor CPU ms per flow: server ${result.httpFloorCpuMsPerFlow.server.toFixed(2)}, client ${result.httpFloorCpuMsPerFlow.client.toFixed(2)}`,
-  );
-  console.log(
-    'wallets  flows/s                 p50 ms  p99 ms  of crypto  of crypto+HTTP  CPU ms/flow: server  wallets',
-  );
-  for (const row of result.rows)
-    console.log(
-      `${String(row.concurrency).padStart(7)}  ${range(row.flowsPerSecond).padEnd(22)}  ${row.p50Ms.toFixed(0).padStart(6)}  ${row.p99Ms.toFixed(0).padStart(6)}  ${(row.ratioToCrypto * 100).toFixed(1).padStart(7)} %  ${(row.ratioToCryptoPlusHttp * 100).toFixed(1).padStart(11)} %  ${row.cpuMsPerFlow.server.toFixed(2).padStart(18)}  ${row.cpuMsPerFlow.wallets.toFixed(2).padStart(7)}`,
-    );
-  const names = Object.keys(result.rows[0]!.endpoints);
-  console.log(`per endpoint, p50 / p99 ms: ${''.padEnd(1)}${names.map((name) => name.padStart(20)).join('')}`);
-  for (const row of result.rows)
-    console.log(
-      `${String(row.concurrency).padStart(7)} wallets${''.padEnd(20)}${names.map((name) => `${row.endpoints[name]!.p50Ms.toFixed(1)} / ${row.endpoints[name]!.p99Ms.toFixed(1)}`.padStart(20)).join('')}`,
-    );
-  console.log(`JSON ${JSON.stringify(result)}`);
+/** Issue 12 §4: metrics and the access log on and off, in whole flows and per request in process. */
+async function measureOpsOverhead(runs: number) {
+  const result = await runOpsOverhead({ flows: numberArg('--flows', 300), concurrencies: [1, 8, 32, 128], runs });
+  const perRequest = await perRequestCost({ requests: 20_000, runs });
+  const { requests } = await countOneFlow();
+  return { ...result, perRequest, perFlowRequests: requests };
 }

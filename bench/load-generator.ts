@@ -1,22 +1,35 @@
 /**
  * The load generator: N reference wallets, each holding a PID from the demo PID provider,
- * running whole flows (challenge, request object, presentation, second challenge, token,
- * nonce, credential) against an issuer in another process, over keep-alive HTTP. It
- * records every flow's latency and every request's latency by endpoint.
+ * running whole flows of a dialect against an issuer in another process, over keep-alive
+ * HTTP: L (challenge, request object, presentation, second challenge, token, nonce,
+ * credential) or S3 (challenge, challenge with openid4vp_response, token, nonce,
+ * credential). It records every flow's latency and every request's latency by endpoint.
  */
 import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
 import { keepAliveFetch, type WalletFetch } from '../wallet/keep-alive-fetch.js';
 import { generateWalletKey } from '../wallet/keys.js';
+import { runInteractiveFlow } from '../wallet/interactive-flow.js';
 import { ReferenceWallet } from '../wallet/reference-wallet.js';
 import { percentile, sortedCopy } from './stats.js';
 
 export const BENCH_FLOW = { scope: 'membership', configurationId: 'demo_membership' };
 
+/** The dialects the reference wallet can load an issuer with (issue 13 §9). */
+export const BENCH_DIALECTS = ['L', 'S3'] as const;
+export type BenchDialect = (typeof BENCH_DIALECTS)[number];
+
+/** One whole flow of `dialect` by `wallet`. */
+export function runDialectFlow(wallet: ReferenceWallet, dialect: BenchDialect): Promise<string> {
+  return dialect === 'S3' ? runInteractiveFlow(wallet, BENCH_FLOW) : wallet.runFlow(BENCH_FLOW);
+}
+
 /** Which protocol step a request is, from its path (and, for the challenge, whether it carries a pdis). */
 function endpointOf(url: URL, body: string): string {
   const path = url.pathname;
-  if (path.endsWith('/authorize-challenge'))
-    return body.includes('presentation_during_issuance_session=') ? 'challenge with pdis' : 'challenge';
+  if (path.endsWith('/authorize-challenge')) {
+    if (body.includes('presentation_during_issuance_session=')) return 'challenge with pdis';
+    return body.includes('openid4vp_response=') ? 'challenge with openid4vp_response' : 'challenge';
+  }
   if (path.includes('/verifier/request/')) return 'request object';
   if (path.includes('/verifier/response/')) return 'presentation';
   return path.slice(path.lastIndexOf('/') + 1);
@@ -70,8 +83,12 @@ export interface LoadResult {
   endpoints: Record<string, { p50Ms: number; p99Ms: number }>;
 }
 
-/** The wallets share `flows` flows, each running one flow after another; failures throw. */
-export async function runLoad({ wallets, endpointLatencies }: Wallets, flows: number): Promise<LoadResult> {
+/** The wallets share `flows` flows of `dialect`, each running one flow after another; failures throw. */
+export async function runLoad(
+  { wallets, endpointLatencies }: Wallets,
+  flows: number,
+  dialect: BenchDialect = 'L',
+): Promise<LoadResult> {
   endpointLatencies.clear();
   let next = 0;
   const latencies: number[] = [];
@@ -81,7 +98,7 @@ export async function runLoad({ wallets, endpointLatencies }: Wallets, flows: nu
       while (next < flows) {
         next += 1;
         const start = performance.now();
-        await wallet.runFlow(BENCH_FLOW);
+        await runDialectFlow(wallet, dialect);
         latencies.push(performance.now() - start);
       }
     }),

@@ -82,6 +82,7 @@ const script: Array<[string, Command]> = [
       type: 'ContinueChallenge',
       ...step(),
       caller,
+      endpoint: 'challenge',
       pdisHash: hashSecret(secrets.pdis),
       codeHash: hashSecret(secrets.code),
       retry: {

@@ -2,14 +2,25 @@
 /**
  * `npm run wallet`: the reference wallet against a running demo issuer (PUBLIC_URL,
  * DATA_DIR as for `npm start`). It gets a PID from the demo PID provider, then runs the
- * seed's flow and prints each step and the credential it received.
+ * flow in the dialect asked for (`--dialect l`, the seed's flow, by default; `--dialect s3`,
+ * Interactive Authorization on the challenge endpoint) and prints each step and the credential.
  */
+import { parseArgs } from 'node:util';
 import { decodeSdJwt } from '@sd-jwt/decode';
 import { digest } from '@sd-jwt/crypto-nodejs';
 import { loadConfig } from '../config/load.js';
 import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
 import { generateWalletKey } from '../wallet/keys.js';
+import { runInteractiveFlow } from '../wallet/interactive-flow.js';
 import { ReferenceWallet } from '../wallet/reference-wallet.js';
+
+const DIALECTS = ['l', 's3'] as const;
+const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'l' } }, strict: true });
+const dialect = values.dialect as (typeof DIALECTS)[number];
+if (!DIALECTS.includes(dialect)) {
+  console.error(`--dialect must be one of ${DIALECTS.join(', ')}`);
+  process.exit(2);
+}
 
 const config = loadConfig();
 const [configurationId, configuration] = Object.entries(config.credentialConfigurations)[0]!;
@@ -23,11 +34,12 @@ const metadata = await wallet.metadata();
 console.log(
   `step 3: issuer metadata → ${metadata.issuer.status}, authorization_challenge_endpoint ${String(metadata.authorizationServer.body.authorization_challenge_endpoint)}`,
 );
-const credential = await wallet.runFlow({
+const flow = {
   scope: configuration.scope,
   configurationId,
-  onStep: (step, detail) => console.log(`step ${step}\n    ${JSON.stringify(detail).slice(0, 160)}`),
-});
+  onStep: (step: string, detail: unknown) => console.log(`step ${step}\n    ${JSON.stringify(detail).slice(0, 160)}`),
+};
+const credential = dialect === 's3' ? await runInteractiveFlow(wallet, flow) : await wallet.runFlow(flow);
 const decoded = await decodeSdJwt(credential, digest);
 console.log('\ncredential received (SD-JWT VC):');
 console.log(`  header:  ${JSON.stringify(decoded.jwt.header)}`);

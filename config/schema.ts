@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { LogSettings, MetricsSettings } from './operations-settings.js';
 import { TrustedIssuer } from '../adapters/trust/trusted-issuers.js';
+import { InteractiveSettings } from './interactive-settings.js';
 import { NatsSettings } from './nats-settings.js';
 import { Pkcs11Settings } from './pkcs11-settings.js';
 
-export { LogSettings, MetricsSettings, NatsSettings, Pkcs11Settings };
+export { InteractiveSettings, LogSettings, MetricsSettings, NatsSettings, Pkcs11Settings };
 
 const positiveInt = z.number().int().positive();
 /** A duration in whole seconds. */
@@ -164,6 +165,7 @@ export const Config = z.strictObject({
     })
     .prefault({})
     .describe('The OpenID4VP verifier that asks for the PID.'),
+  interactiveAuthorization: InteractiveSettings,
   credentialConfigurations: z
     .record(
       z.string().regex(/^[A-Za-z0-9_.:~-]{1,128}$/, 'a credential configuration id is 1–128 of A–Z a–z 0–9 _ . : ~ -'),

@@ -1,4 +1,4 @@
-import type { CallerProof } from './events.js';
+import type { CallerProof, Dialect } from './events.js';
 
 /**
  * What a transport asks of the engine, after the adapters did the cryptography:
@@ -17,10 +17,29 @@ export interface NewPresentationRequest {
   nonce: string;
   state: string;
   verifierClientId: string;
+  /** S1/S2/S3: the key-binding JWT audiences this request accepts (protocol-ia.md §11). */
+  audiences?: string[];
 }
+
+/** What the adapter verified of a presentation carried inside a follow-up (S1/S2/S3). */
+export interface CarriedPresentation {
+  requestId: string;
+  holderJkt: string;
+  kbNonce: string;
+  kbAud: string;
+  credentialDigest: string;
+  vct: string;
+  credentialIssuer: string;
+  sealedClaims: string;
+}
+
+/** The endpoint a follow-up came to: the challenge endpoint serves L and S3, the IAE S1 and S2. */
+export type FollowUpEndpoint = 'challenge' | 'iae';
 
 export interface StartChallenge extends Routed {
   type: 'StartChallenge';
+  /** Absent: L. */
+  dialect?: Dialect;
   clientId: string;
   scope?: string;
   credentialConfigurationIds: string[];
@@ -41,7 +60,11 @@ export interface ContinueChallenge extends Routed {
   caller: CallerProof;
   /** The client_id the call sent, if any (as the session's pseudonym). */
   clientId?: string;
+  endpoint: FollowUpEndpoint;
+  /** L: the pdis the verifier handed out. */
   pdisHash?: string;
+  /** S1/S2/S3: the presentation the follow-up carried. */
+  presentation?: CarriedPresentation;
   codeHash: string;
   /** Used only if the policy asks for a new presentation: the rotated auth_session and the new request. */
   retry: { authSessionHash: string; request: NewPresentationRequest };
@@ -52,24 +75,19 @@ export interface RetrieveRequestObject extends Routed {
   requestId: string;
 }
 
-export interface SubmitPresentation extends Routed {
+/** L: the presentation the verifier's response_uri received, with its `state`; it earns a pdis. */
+export interface SubmitPresentation extends Routed, CarriedPresentation {
   type: 'SubmitPresentation';
-  requestId: string;
   state: string;
-  holderJkt: string;
-  kbNonce: string;
-  kbAud: string;
-  credentialDigest: string;
-  vct: string;
-  credentialIssuer: string;
-  sealedClaims: string;
   pdisHash: string;
 }
 
+/** The wallet's error: at the response_uri (L, with `state`) or inside a challenge follow-up (with the `caller`'s proof). */
 export interface SubmitWalletError extends Routed {
   type: 'SubmitWalletError';
   requestId: string;
-  state: string;
+  state?: string;
+  caller?: CallerProof;
   error: string;
   sealedErrorDescription?: string;
 }

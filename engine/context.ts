@@ -1,4 +1,4 @@
-import type { PresentationRequest } from './events.js';
+import type { Dialect, PresentationRequest } from './events.js';
 
 /** A bearer secret the session holds only as a hash, with the time it stops being accepted. */
 export interface Expiring {
@@ -9,6 +9,8 @@ export interface Expiring {
 /** What the session knows after folding its events: facts only, no secrets in clear. */
 export interface SessionContext {
   sessionId: string;
+  /** The dialect that opened the session (issue 13): its follow-ups must come the same way. */
+  dialect: Dialect;
   /** Time of the newest event: time never runs backwards inside a stream. */
   lastAt: number;
   clientId: string;
@@ -51,6 +53,7 @@ export interface SessionContext {
 /** The context before the first event; ChallengeReceived replaces every field. */
 export const EMPTY_CONTEXT: SessionContext = {
   sessionId: '',
+  dialect: 'L',
   lastAt: 0,
   clientId: '',
   credentialConfigurationIds: [],

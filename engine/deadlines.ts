@@ -1,5 +1,6 @@
 import type { SessionContext } from './context.js';
 import type { DataOf } from './events.js';
+import { InvalidRequest } from './errors.js';
 
 /** The deadlines an `Expired` event can name. */
 export type Deadline = DataOf<'Expired'>['deadline'];
@@ -17,3 +18,7 @@ export function deadlineAt(c: SessionContext, deadline: Deadline): number {
       return c.token?.expiresAt ?? Number.POSITIVE_INFINITY;
   }
 }
+
+/** A deadline an event sets must lie after the event. */
+export const deadlineAhead = (at: number, deadline: number, what: string) =>
+  deadline <= at ? new InvalidRequest(`${what} deadline in the past`, 'engine: deadlines') : undefined;

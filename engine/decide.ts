@@ -11,6 +11,7 @@ import {
 } from './errors.js';
 import { SCHEMA_VERSION, SessionEvent, type EventMeta } from './events.js';
 import { FINAL_STATES } from './machine.js';
+import { sameDialect } from './dialect-rules.js';
 import { callerBinding, checkFacts, identifierAllowed, monotonic, sameClient } from './rules.js';
 import { advance, contextOf, handles, nextDeadline, stateName, type SessionState } from './state.js';
 
@@ -46,6 +47,12 @@ function continueChallenge(
   if (binding) return binding;
   const { at } = cmd;
   const meta = metaOf(cmd);
+  if (cmd.presentation !== undefined) {
+    if (name !== 'presentationRequired')
+      return new InvalidRequest('no pending presentation for this auth_session', 'OpenID4VP §13.3 (single use)');
+    const code = { hash: cmd.codeHash, expiresAt: at + config.lifetimes.code };
+    return { type: 'PresentationVerified', data: { ...cmd.presentation, caller: cmd.caller, code }, meta };
+  }
   if (cmd.pdisHash !== undefined) {
     if (name !== 'presentationVerified')
       return new InvalidRequest('no verified presentation for this auth_session', 'P-20; PDI-DE fixation');
@@ -147,13 +154,15 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
 /** The rules of a command that its event does not record: checked once, before the event is built. */
 function commandRules(state: SessionState, cmd: Command): EngineError | undefined {
   const c = contextOf(state);
+  // A session that never started or has ended is refused below by its own rule, whatever the client.
+  const live = state.version > 0 && !(FINAL_STATES as readonly string[]).includes(stateName(state));
   switch (cmd.type) {
     case 'ContinueChallenge':
-    case 'RedeemCode': {
-      // A session that never started or has ended is refused below by its own rule, whatever the client.
-      const live = state.version > 0 && !(FINAL_STATES as readonly string[]).includes(stateName(state));
+      return live ? (sameClient(c, cmd.clientId) ?? sameDialect(c, cmd)) : undefined;
+    case 'RedeemCode':
       return live ? sameClient(c, cmd.clientId) : undefined;
-    }
+    case 'SubmitWalletError':
+      return live && cmd.caller ? callerBinding(c, cmd.caller, cmd.at) : undefined;
     case 'IssueCredential':
       return identifierAllowed(c, cmd.byIdentifier);
     default:

@@ -85,6 +85,11 @@ export class RedirectToWeb extends EngineError {
   readonly code = 'redirect_to_web';
   readonly status = 400;
 }
+/** OpenID4VCI 1.1 (protocol-ia.md §3.1, §3.2): the interaction types the wallet offered cannot complete the flow. */
+export class MissingInteractionType extends EngineError {
+  readonly code = 'missing_interaction_type';
+  readonly status = 400;
+}
 /** A concurrent writer won every retry: the caller may try again. */
 export class TemporarilyUnavailable extends EngineError {
   readonly code = 'temporarily_unavailable';

@@ -27,6 +27,14 @@ function event<T extends string, D extends z.ZodRawShape>(type: T, data: D) {
   return z.object({ type: z.literal(type), data: z.object(data), meta: EventMeta });
 }
 
+/**
+ * The wire dialect that opened the session (issue 13; protocol-ia.md §0, §7): the seed's flow
+ * `L`, the Interactive Authorization Endpoint with bare (`S1`) or URN (`S2`) type names, and
+ * Interactive Authorization on the challenge endpoint (`S3`). Its follow-ups must come the same way.
+ */
+export const Dialect = z.enum(['L', 'S1', 'S2', 'S3']);
+export type Dialect = z.infer<typeof Dialect>;
+
 /** What a challenge-endpoint call proved: the auth_session it presented and the keys it used. */
 export const CallerProof = z.object({
   authSessionHash: hash,
@@ -41,6 +49,8 @@ export const PresentationRequest = z.object({
   nonce: z.string().min(16).max(256),
   state: z.string().min(16).max(256),
   verifierClientId: z.string().min(1).max(2048),
+  /** S1/S2/S3: the key-binding JWT audiences accepted (protocol-ia.md §4, §11); absent in L, where only verifierClientId is. */
+  audiences: z.array(z.string().min(1).max(2048)).min(1).max(8).optional(),
   expiresAt: time,
 });
 export type PresentationRequest = z.infer<typeof PresentationRequest>;
@@ -48,6 +58,8 @@ export type PresentationRequest = z.infer<typeof PresentationRequest>;
 const expiring = z.object({ hash, expiresAt: time });
 
 export const ChallengeReceived = event('ChallengeReceived', {
+  /** Absent: `L`, as in every session opened before the dialects existed. */
+  dialect: Dialect.optional(),
   clientId: z.string().min(1).max(256),
   scope: z.string().max(1024).optional(),
   credentialConfigurationIds: z.array(id).min(1).max(16),
@@ -81,10 +93,17 @@ export const RequestObjectRetrieved = event('RequestObjectRetrieved', {
   requestId: id,
 });
 
+/**
+ * The decisive fact of every dialect: a presentation verified for this session's current
+ * request and nonce. In L it came to the verifier's response_uri (with `state`) and earns a
+ * `pdis`; in S1/S2/S3 it came inside the follow-up (with the `caller`'s proof) and earns the
+ * authorization `code` at once.
+ */
 export const PresentationVerified = event('PresentationVerified', {
   requestId: id,
-  /** The `state` the wallet returned with its response. */
-  state: z.string().max(256),
+  /** L: the `state` the wallet returned with its response. */
+  state: z.string().max(256).optional(),
+  caller: CallerProof.optional(),
   holderJkt: jkt,
   kbNonce: z.string().max(256),
   kbAud: z.string().max(2048),
@@ -92,12 +111,15 @@ export const PresentationVerified = event('PresentationVerified', {
   vct: z.string().max(2048),
   credentialIssuer: z.string().max(2048),
   sealedClaims: z.string().max(65536),
-  pdis: expiring,
+  pdis: expiring.optional(),
+  code: expiring.optional(),
 });
 
+/** The wallet could not present: at the response_uri (L, with `state`) or in a challenge follow-up (every dialect, with the `caller`'s proof). */
 export const WalletErrorReceived = event('WalletErrorReceived', {
   requestId: id,
-  state: z.string().max(256),
+  state: z.string().max(256).optional(),
+  caller: CallerProof.optional(),
   error: z.string().min(1).max(256),
   /** The wallet's free-text error_description, sealed like the claims (seed 002 §3.3): erasure makes it unreadable. */
   sealedErrorDescription: z.string().max(12_000).optional(),

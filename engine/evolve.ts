@@ -10,6 +10,7 @@ type Evolver<T extends EventType> = (context: SessionContext, e: DataOf<T>, meta
 const evolvers: { [T in EventType]: Evolver<T> } = {
   ChallengeReceived: (_, e, meta) => ({
     sessionId: meta.sessionId,
+    dialect: e.dialect ?? 'L',
     lastAt: meta.at,
     clientId: e.clientId,
     credentialConfigurationIds: e.credentialConfigurationIds,
@@ -49,6 +50,7 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
       sealedClaims: e.sealedClaims,
     },
     pdis: e.pdis,
+    code: e.code,
   }),
   WalletErrorReceived: (c, e) => ({
     ...c,
@@ -91,4 +93,9 @@ export function completesSession(context: SessionContext, event: SessionEvent): 
   if (event.type !== 'CredentialIssued') return false;
   const issued = evolve(context, event).issued;
   return context.credentialConfigurationIds.every((id) => (issued[id] ?? 0) > 0);
+}
+
+/** Does this presentation earn the code at once: it came inside a follow-up (S1/S2/S3), not to the response_uri (L)? */
+export function earnsCode(_: SessionContext, event: SessionEvent): boolean {
+  return event.type === 'PresentationVerified' && event.data.code !== undefined;
 }

@@ -2,14 +2,14 @@ import { assign, setup, type StateValueFrom } from 'xstate';
 import { EMPTY_CONTEXT, type SessionContext } from './context.js';
 import type { Deadline } from './deadlines.js';
 import type { SessionEvent } from './events.js';
-import { completesSession, evolve } from './evolve.js';
+import { completesSession, earnsCode, evolve } from './evolve.js';
 
 /**
  * The auth_session lifecycle (seed 000) as one XState v5 machine: which event types each
  * state takes and where they lead. It holds no business rules: those run once, in
- * `decide` (`rules.ts`), and a stored event is a fact that always applies. The only guard,
- * `completes`, is a consequence of the facts (every authorized configuration issued), not a
- * rule. There are no timers: the deadlines that can end each state are listed in `EXPIRY`,
+ * `decide` (`rules.ts`), and a stored event is a fact that always applies. The guards are
+ * consequences of the facts, not rules: `completes` (every authorized configuration issued)
+ * and `earnsCode` (a presentation carried by a follow-up of S1/S2/S3 comes with its code). There are no timers: the deadlines that can end each state are listed in `EXPIRY`,
  * and an `Expired` event (appended by the scheduler) records that one passed.
  */
 export const EXPIRY = {
@@ -24,7 +24,7 @@ export const EXPIRY = {
 export const FINAL_STATES = ['expired', 'denied', 'revoked', 'redirectedToWeb', 'erased'] as const;
 
 /** The machine's guards, by name, as plain functions of the context and the event (the transition table uses them too). */
-export const GUARDS = { completes: completesSession } as const;
+export const GUARDS = { completes: completesSession, earnsCode } as const;
 
 const to = <T extends string>(target: T) => ({ target, actions: 'evolve' }) as const;
 const expiry = { Expired: to('expired') } as const;
@@ -44,6 +44,7 @@ export const sessionMachine = setup({
   },
   guards: {
     completes: ({ context, event }) => GUARDS.completes(context, event),
+    earnsCode: ({ context, event }) => GUARDS.earnsCode(context, event),
   },
   actions: {
     evolve: assign(({ context, event }) => evolve(context, event)),
@@ -55,7 +56,15 @@ export const sessionMachine = setup({
   states: {
     idle: { on: { ChallengeReceived: to('presentationRequired') } },
     presentationRequired: {
-      on: { RequestObjectRetrieved: to('requestRetrieved'), ...retries, ...expiry, ...erasure },
+      on: {
+        RequestObjectRetrieved: to('requestRetrieved'),
+        // S1/S2/S3: the request went by value and the presentation comes in the follow-up, with the code.
+        PresentationVerified: [{ ...to('codeIssued'), guard: 'earnsCode' }, to('presentationVerified')],
+        WalletErrorReceived: to('walletErrored'),
+        ...retries,
+        ...expiry,
+        ...erasure,
+      },
     },
     requestRetrieved: {
       on: {

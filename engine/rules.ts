@@ -1,5 +1,6 @@
 import type { SessionContext } from './context.js';
-import { deadlineAt } from './deadlines.js';
+import { deadlineAhead, deadlineAt } from './deadlines.js';
+import { keyBindingAudience, presentationCarrier, requestFitsDialect, walletErrorCarrier } from './dialect-rules.js';
 import {
   CredentialRequestDenied,
   InvalidClient,
@@ -78,13 +79,6 @@ function liveRequest(c: SessionContext, requestId: string, at: number): EngineEr
   return undefined;
 }
 
-/** OpenID4VP §5.3, P-40: a response carries the `state` of the request it answers. */
-function matchingState(c: SessionContext, state: string): EngineError | undefined {
-  return state === c.request.state
-    ? undefined
-    : new InvalidRequest('state does not match the presentation request', 'OpenID4VP §5.3; P-40');
-}
-
 /** RFC 9449 §7 and RFC 6750: the access token is this session's, live, and used with its DPoP key. */
 export function liveToken(c: SessionContext, tokenHash: string, dpopJkt: string, at: number): EngineError | undefined {
   if (!c.token || tokenHash !== c.token.hash) return new InvalidToken('unknown access token', 'RFC 6750 §3.1');
@@ -128,39 +122,36 @@ export function issuable(c: SessionContext, configurationId: string, proofs: num
   return undefined;
 }
 
-const deadlineAhead = (at: number, deadline: number, what: string) =>
-  deadline <= at ? new InvalidRequest(`${what} deadline in the past`, 'engine: deadlines') : undefined;
-
 /** The rules of each event's facts. The caller binding of challenge follow-ups is `callerBinding`, checked once per call. */
 const rules: { [T in EventType]: Rule<T> } = {
   ChallengeReceived: (_, e, at) =>
     e.sessionExpiresAt <= at || e.request.expiresAt <= at
       ? new InvalidRequest('deadlines must lie after the challenge', 'engine: deadlines')
-      : undefined,
+      : requestFitsDialect({ dialect: e.dialect ?? 'L' }, e.request),
   PresentationRequested: (c, e, at) =>
     firstError(
       () => retryable(c, at),
       () => deadlineAhead(at, e.request.expiresAt, 'request'),
+      () => requestFitsDialect(c, e.request),
     ),
-  RequestObjectRetrieved: (c, e, at) => liveRequest(c, e.requestId, at),
+  RequestObjectRetrieved: (c, e, at) =>
+    c.dialect === 'L'
+      ? liveRequest(c, e.requestId, at)
+      : new InvalidRequest('in this dialect the request goes by value', 'protocol-ia.md §4'),
   PresentationVerified: (c, e, at) =>
     firstError(
       () => liveRequest(c, e.requestId, at),
-      () => matchingState(c, e.state),
+      () => presentationCarrier(c, e, at),
       () =>
         e.kbNonce !== c.request.nonce
           ? new InvalidRequest('key-binding JWT nonce does not match the request', 'P-41; OpenID4VP §14.1')
           : undefined,
-      () =>
-        e.kbAud !== c.request.verifierClientId
-          ? new InvalidRequest('key-binding JWT audience is not this verifier', 'P-41; CF-21')
-          : undefined,
-      () => deadlineAhead(at, e.pdis.expiresAt, 'pdis'),
+      () => keyBindingAudience(c, e.kbAud),
     ),
   WalletErrorReceived: (c, e, at) =>
     firstError(
       () => liveRequest(c, e.requestId, at),
-      () => matchingState(c, e.state),
+      () => walletErrorCarrier(c, e),
     ),
   RedirectedToWeb: (c, _, at) => retryable(c, at),
   Denied: (c, _, at) => retryable(c, at),

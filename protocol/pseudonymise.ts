@@ -9,8 +9,8 @@ import type { CallerProof, Command } from '../engine/index.js';
 export function pseudonymiser(pseudonyms: Pseudonyms) {
   return async (command: Command): Promise<Command> => {
     const { type } = command;
-    if (type === 'RetrieveRequestObject' || type === 'SubmitWalletError' || type === 'Expire' || type === 'Erase')
-      return command;
+    if (type === 'RetrieveRequestObject' || type === 'Expire' || type === 'Erase') return command;
+    if (type === 'SubmitWalletError' && command.caller === undefined) return command;
     const p = await pseudonyms.of(command.sessionId, command.type === 'StartChallenge');
     const jkt = (value: string) => p('jkt', value);
     // FiPA §5.1: a client_id sent on a later call is compared with the session's, as a pseudonym.
@@ -21,17 +21,25 @@ export function pseudonymiser(pseudonyms: Pseudonyms) {
       dpopJkt: jkt(facts.dpopJkt),
       ...(facts.attestationJkt !== undefined && { attestationJkt: jkt(facts.attestationJkt) }),
     });
+    const presented = <T extends { holderJkt: string; credentialDigest: string }>(facts: T): T => ({
+      ...facts,
+      holderJkt: jkt(facts.holderJkt),
+      credentialDigest: p('digest', facts.credentialDigest),
+    });
     switch (command.type) {
       case 'StartChallenge':
         return { ...keys(command), clientId: p('client_id', command.clientId) };
       case 'ContinueChallenge':
-        return { ...command, caller: keys<CallerProof>(command.caller), ...clientOf(command) };
-      case 'SubmitPresentation':
         return {
           ...command,
-          holderJkt: jkt(command.holderJkt),
-          credentialDigest: p('digest', command.credentialDigest),
+          caller: keys<CallerProof>(command.caller),
+          ...clientOf(command),
+          ...(command.presentation && { presentation: presented(command.presentation) }),
         };
+      case 'SubmitWalletError':
+        return { ...command, ...(command.caller && { caller: keys<CallerProof>(command.caller) }) };
+      case 'SubmitPresentation':
+        return presented(command);
       case 'RedeemCode':
         return { ...keys(command), ...clientOf(command) };
       case 'BindCNonce':

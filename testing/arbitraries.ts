@@ -11,9 +11,17 @@ export const arbStepTimes = fc
     return times;
   });
 
-/** The happy path of `flow` with the given step times. */
+/** The happy path of `flow` in its dialect with the given step times (S1/S2/S3 have no request fetch and no pdis hop). */
 export function happyPathAt(flow: Flow, times: number[]): Command[] {
   const t = (i: number) => times[i] ?? T0;
+  if (flow.dialect !== 'L')
+    return [
+      flow.start(t(0)),
+      flow.continue(t(1), { presentation: flow.carried() }),
+      flow.redeem(t(2)),
+      flow.nonce(t(3)),
+      flow.credential(t(4)),
+    ];
   return [
     flow.start(t(0)),
     flow.retrieve(t(1)),

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type {
   CallerProof,
+  CarriedPresentation,
   Command,
+  Dialect,
   ContinueChallenge,
   Erase,
   Expire,
@@ -19,6 +21,12 @@ import type {
 export const h = (label: string): string => createHash('sha256').update(label).digest('base64url');
 
 export const VERIFIER = 'x509_san_dns:issuer.example';
+/** The key-binding audience a test flow of each interactive dialect presents (protocol-ia.md §4). */
+export const INTERACTIVE_AUDIENCE = {
+  S1: 'iae:https://issuer.example',
+  S2: 'iae:https://issuer.example',
+  S3: 'ia:https://issuer.example',
+} as const;
 export const SECOND = 1000;
 /** The time every test flow starts at (2027-01-15). */
 export const T0 = 1_800_000_000_000;
@@ -35,6 +43,8 @@ export class Flow {
       dpop: h(`dpop:${sessionId}`),
       holder: h(`holder:${sessionId}`),
     },
+    /** The dialect the session is opened in (issue 13); L by default. */
+    readonly dialect: Dialect = 'L',
   ) {}
 
   eventId(): string {
@@ -50,6 +60,7 @@ export class Flow {
       nonce: this.value('nonce', round),
       state: this.value('state', round),
       verifierClientId: VERIFIER,
+      ...(this.dialect !== 'L' && { audiences: [INTERACTIVE_AUDIENCE[this.dialect]] }),
     };
   }
   caller(round = 1): CallerProof {
@@ -67,6 +78,7 @@ export class Flow {
     return {
       type: 'StartChallenge',
       ...this.routed(at),
+      ...(this.dialect !== 'L' && { dialect: this.dialect }),
       clientId: 'wallet',
       credentialConfigurationIds: configs,
       dpopJkt: this.keys.dpop,
@@ -94,6 +106,29 @@ export class Flow {
       pdisHash: this.value('pdis', round),
     };
   }
+  /** S1/S2/S3: what the adapter verified of a presentation carried in a follow-up. */
+  carried(round = 1, facts: { nonce?: string; aud?: string } = {}): CarriedPresentation {
+    const {
+      type: _,
+      eventId: __,
+      sessionId: ___,
+      at: ____,
+      state: _____,
+      pdisHash: ______,
+      ...carried
+    } = this.present(0, round, facts);
+    return { ...carried, kbAud: facts.aud ?? (this.dialect === 'L' ? VERIFIER : INTERACTIVE_AUDIENCE[this.dialect]) };
+  }
+  /** The wallet's error inside a challenge follow-up (issue 13 §7), in any dialect. */
+  walletErrorInFollowUp(at: number, round = 1, error = 'access_denied'): SubmitWalletError {
+    return {
+      type: 'SubmitWalletError',
+      ...this.routed(at),
+      requestId: this.value('request', round),
+      caller: this.caller(round),
+      error,
+    };
+  }
   walletError(at: number, round = 1, error = 'access_denied'): SubmitWalletError {
     return {
       type: 'SubmitWalletError',
@@ -103,13 +138,24 @@ export class Flow {
       error,
     };
   }
-  continue(at: number, opts: { round?: number; pdis?: string; caller?: CallerProof } = {}): ContinueChallenge {
+  continue(
+    at: number,
+    opts: {
+      round?: number;
+      pdis?: string;
+      presentation?: CarriedPresentation;
+      caller?: CallerProof;
+      endpoint?: 'challenge' | 'iae';
+    } = {},
+  ): ContinueChallenge {
     const round = opts.round ?? 1;
     return {
       type: 'ContinueChallenge',
       ...this.routed(at),
       caller: opts.caller ?? this.caller(round),
+      endpoint: opts.endpoint ?? (this.dialect === 'S1' || this.dialect === 'S2' ? 'iae' : 'challenge'),
       ...(opts.pdis !== undefined && { pdisHash: opts.pdis }),
+      ...(opts.presentation !== undefined && { presentation: opts.presentation }),
       codeHash: this.value('code'),
       retry: { authSessionHash: this.value('auth_session', round + 1), request: this.request(round + 1) },
     };
@@ -156,8 +202,16 @@ export class Flow {
     return { type: 'Erase', ...this.routed(at) };
   }
 
-  /** The seed's happy path, one second per step, starting at t0. */
+  /** The dialect's happy path (the seed's in L), one second per step, starting at t0. */
   happyPath(t0: number): Command[] {
+    if (this.dialect !== 'L')
+      return [
+        this.start(t0),
+        this.continue(t0 + SECOND, { presentation: this.carried() }),
+        this.redeem(t0 + 2 * SECOND),
+        this.nonce(t0 + 3 * SECOND),
+        this.credential(t0 + 4 * SECOND),
+      ];
     return [
       this.start(t0),
       this.retrieve(t0 + SECOND),

@@ -23,6 +23,24 @@ export interface WalletOptions {
   now?: () => number;
 }
 
+/** A flow's step check: the answer must have `status`, else the flow stops with what came back; each step is reported. */
+export function stepCheck(report: (step: string, detail: unknown) => void) {
+  return (answer: Answer, status: number, step: string): void => {
+    if (answer.status !== status) throw new Error(`${step}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+    report(step, answer.body);
+  };
+}
+
+/** How a presentation may deviate from what the request asks, so tests can make the wallet misbehave on purpose. */
+export interface ResponseDeviation {
+  error?: string;
+  nonce?: string;
+  audience?: string;
+  state?: string;
+  vpToken?: string;
+  compress?: boolean;
+}
+
 /** Per-call deviations, so tests can make the wallet misbehave on purpose. */
 export interface CallOptions {
   dpopKey?: WalletKey | null;
@@ -114,20 +132,15 @@ export class ReferenceWallet {
     return fetchRequestObject(this.fetcher, presentation);
   }
 
-  /** Seed steps 7–8: the presentation (or, with `error`, the wallet's refusal) to the response_uri. */
-  async respond(
-    request: WalletRequest,
-    deviation: {
-      error?: string;
-      nonce?: string;
-      audience?: string;
-      state?: string;
-      vpToken?: string;
-      compress?: boolean;
-    } = {},
-  ): Promise<Answer> {
+  /**
+   * What the wallet answers `request` with: the vp_token of its PID presentation (or, with
+   * `error`, its refusal), plus `state` when the request had one; for the `.jwt` response modes
+   * encrypted to the request's key, as `{response}`.
+   */
+  async responsePayload(request: WalletRequest, deviation: ResponseDeviation = {}): Promise<Record<string, unknown>> {
     const state = deviation.state ?? request.state;
-    if (deviation.error) return this.form(request.responseUri, { error: deviation.error, state }, { dpopKey: null });
+    const withState = state ? { state } : {};
+    if (deviation.error) return { error: deviation.error, ...withState };
     const presentation =
       deviation.vpToken ??
       (await presentSdJwtVc(this.options.pid, this.options.holderKey, {
@@ -136,11 +149,10 @@ export class ReferenceWallet {
         claims: request.claims,
         now: this.now(),
       }));
-    const vpToken = { pid: [presentation] };
-    if (request.responseMode !== 'direct_post.jwt')
-      return this.form(request.responseUri, { vp_token: JSON.stringify(vpToken), state }, { dpopKey: null });
+    const payload = { vp_token: { pid: [presentation] }, ...withState };
+    if (!request.responseMode.endsWith('.jwt')) return payload;
     const jwk = request.encryptionJwk!;
-    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ vp_token: vpToken, state })))
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({
         alg: 'ECDH-ES',
         enc: 'A128GCM',
@@ -148,7 +160,16 @@ export class ReferenceWallet {
         ...(deviation.compress && { zip: 'DEF' }),
       })
       .encrypt(await importJWK(jwk, 'ECDH-ES'));
-    return this.form(request.responseUri, { response: jwe }, { dpopKey: null });
+    return { response: jwe };
+  }
+
+  /** Seed steps 7–8: the presentation (or, with `error`, the wallet's refusal) to the response_uri. */
+  async respond(request: WalletRequest, deviation: ResponseDeviation = {}): Promise<Answer> {
+    const payload = await this.responsePayload(request, deviation);
+    const form = Object.fromEntries(
+      Object.entries(payload).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]),
+    );
+    return this.form(request.responseUri, form, { dpopKey: null });
   }
 
   /** Seed step 12: the authorization code for a DPoP-bound access token. */
@@ -195,10 +216,7 @@ export class ReferenceWallet {
     onStep?: (step: string, detail: unknown) => void;
   }) {
     const report = options.onStep ?? (() => undefined);
-    const expect = (answer: Answer, status: number, step: string) => {
-      if (answer.status !== status) throw new Error(`${step}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
-      report(step, answer.body);
-    };
+    const expect = stepCheck(report);
     const first = await this.challenge({
       scope: options.scope,
       ...(options.issuerState && { issuer_state: options.issuerState }),
@@ -217,14 +235,21 @@ export class ReferenceWallet {
       presentation_during_issuance_session: String(presented.body.presentation_during_issuance_session),
     });
     expect(second, 200, '10-11 authorization challenge with pdis → authorization_code');
-    const token = await this.token(String(second.body.authorization_code));
+    return this.redeemAndIssue(String(second.body.authorization_code), options.configurationId, report);
+  }
+
+  /** Seed steps 12–15, the same in every dialect: the code for a token, a c_nonce, the credential. */
+  async redeemAndIssue(
+    code: string,
+    configurationId: string,
+    report: (step: string, detail: unknown) => void = () => undefined,
+  ): Promise<string> {
+    const expect = stepCheck(report);
+    const token = await this.token(code);
     expect(token, 200, '12-13 token request → DPoP-bound access token');
     const cNonce = await this.nonce();
     report('14 nonce endpoint → c_nonce', { c_nonce: cNonce });
-    const credential = await this.credential(String(token.body.access_token), {
-      configurationId: options.configurationId,
-      cNonce,
-    });
+    const credential = await this.credential(String(token.body.access_token), { configurationId, cNonce });
     expect(credential, 200, '14-15 credential request → credential');
     return String((credential.body.credentials as Array<{ credential: string }>)[0]!.credential);
   }

@@ -60,6 +60,22 @@ async function verifySigner(jws: string, clientId: string, responseUri: string):
   } else throw new Error(`unsupported client_id prefix ${prefix}`);
 }
 
+/** What a wallet keeps of a verified request: where to answer, how, and what to disclose. */
+function walletRequest(payload: JWTPayload, clientId: string, responseUri: string, state: string): WalletRequest {
+  const query = (payload.dcql_query as { credentials: Array<{ claims: Array<{ path: string[] }> }> }).credentials[0]!;
+  const metadata = payload.client_metadata as { jwks?: { keys: Array<Record<string, unknown>> } } | undefined;
+  return {
+    clientId,
+    responseUri,
+    responseMode: String(payload.response_mode),
+    nonce: String(payload.nonce),
+    state,
+    claims: query.claims.map((claim) => claim.path[0]!),
+    ...(metadata?.jwks?.keys[0] && { encryptionJwk: metadata.jwks.keys[0] }),
+    payload,
+  };
+}
+
 /** Fetch and verify the request object behind a `presentation` URI (openid4vp://?client_id=…&request_uri=…). */
 export async function fetchRequestObject(fetcher: WalletFetch, presentation: string): Promise<WalletRequest> {
   const uri = new URL(presentation);
@@ -73,16 +89,39 @@ export async function fetchRequestObject(fetcher: WalletFetch, presentation: str
   const responseUri = String(payload.response_uri);
   if (payload.client_id !== clientId) throw new Error('request object client_id differs from the presentation URI');
   await verifySigner(jws, clientId, responseUri);
-  const query = (payload.dcql_query as { credentials: Array<{ claims: Array<{ path: string[] }> }> }).credentials[0]!;
-  const metadata = payload.client_metadata as { jwks?: { keys: Array<Record<string, unknown>> } } | undefined;
-  return {
-    clientId,
-    responseUri,
-    responseMode: String(payload.response_mode),
-    nonce: String(payload.nonce),
-    state: String(payload.state),
-    claims: query.claims.map((claim) => claim.path[0]!),
-    ...(metadata?.jwks?.keys[0] && { encryptionJwk: metadata.jwks.keys[0] }),
-    payload,
-  };
+  return walletRequest(payload, clientId, responseUri, String(payload.state));
+}
+
+/** S1 names the exact endpoint (`expected_url`), S2/S3 its origin alone (`expected_origins`): a wallet checks the one its dialect uses (protocol-ia.md §3.1, §6). */
+function checkOriginBinding(payload: JWTPayload, endpointUrl: string, dialect: 'S1' | 'S2' | 'S3'): void {
+  if (dialect === 'S1') {
+    if (payload.expected_url !== endpointUrl) throw new Error('expected_url is not the endpoint the wallet answers to');
+    return;
+  }
+  const origins = payload.expected_origins;
+  if (!Array.isArray(origins) || origins.length !== 1 || origins[0] !== new URL(endpointUrl).origin)
+    throw new Error("expected_origins does not hold exactly the endpoint's origin");
+}
+
+/**
+ * Verify the OpenID4VP request an interaction answer carries by value (protocol-ia.md §4): a signed
+ * `{request}` is checked like a fetched request object, with the endpoint the wallet answers to in
+ * place of a response_uri, plus its origin binding; unsigned members are taken as they are.
+ */
+export async function readRequestByValue(
+  openid4vpRequest: Record<string, unknown>,
+  endpointUrl: string,
+  dialect: 'S1' | 'S2' | 'S3',
+): Promise<WalletRequest> {
+  let payload: JWTPayload = openid4vpRequest;
+  let clientId = '';
+  if (typeof openid4vpRequest.request === 'string') {
+    const jws = openid4vpRequest.request;
+    payload = decodeJwt(jws);
+    clientId = String(payload.client_id);
+    if (clientId.startsWith('redirect_uri:')) throw new Error('a signed request needs an x509 client identifier');
+    await verifySigner(jws, clientId, endpointUrl);
+    checkOriginBinding(payload, endpointUrl, dialect);
+  }
+  return walletRequest(payload, clientId, endpointUrl, '');
 }

@@ -1,8 +1,8 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
-import { verifyPresentation } from '../openid4vp/sd-jwt-presentation.js';
 import { parseAuthorizationResponse } from '../openid4vp/authorization-response.js';
-import { pidQuery, pidRequirements, requiredClaims } from '../openid4vp/pid-requirements.js';
+import { pidQuery, pidRequirements } from '../openid4vp/pid-requirements.js';
+import { verifyPidPresentation } from '../openid4vp/verify-pid.js';
 import { PID_QUERY_ID, buildRequestObject } from '../openid4vp/request-object.js';
 import { InvalidRequest, contextOf, currentRequest } from '../../engine/index.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
@@ -95,30 +95,12 @@ export async function handleAuthorizationResponse(
   // P-40: the engine's rule, asked before the presentation is verified; `decide` runs it again on the response.
   const superseded = currentRequest(session, requestId);
   if (superseded) throw superseded;
-  const needed = pidRequirements(ctx.config.credentialConfigurations, session.credentialConfigurationIds);
-  const verified = await verifyPresentation(presented[0]!, {
-    trustedIssuers: ctx.trustedIssuers,
-    acceptedVcts: needed.vctValues,
-    requiredClaims: needed.claims,
-    now,
-    keyImports: ctx.keyImports,
-    verifiedJwts: ctx.verifiedJwts,
-    // P-41, CF-21: the engine binds the presentation through the key-binding JWT's nonce and aud, so it is always required.
-    requireKeyBinding: true,
-    allowWithoutExp: ctx.config.verifier.allowPidWithoutExp,
-    clockToleranceSeconds: ctx.config.verifier.clockToleranceSeconds,
-  });
+  const verified = await verifyPidPresentation(ctx, session, presented[0]!, now);
   const pdis = newHandle(ctx.ids, sessionId);
   const outcome = await ctx.engine.execute({
     type: 'SubmitPresentation',
     ...base,
-    holderJkt: verified.holderJkt,
-    kbNonce: verified.kbNonce,
-    kbAud: verified.kbAud,
-    credentialDigest: verified.credentialDigest,
-    vct: verified.vct,
-    credentialIssuer: verified.issuer,
-    sealedClaims: await ctx.sealer.seal(sessionId, requiredClaims(needed, verified.claims), false),
+    ...verified,
     pdisHash: hashSecret(pdis),
   });
   if (isLeft(outcome)) return errorResponse(outcome.left.error);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
-import { InvalidRequest, InvalidScope } from '../../engine/index.js';
+import { type Dialect, InvalidRequest, InvalidScope } from '../../engine/index.js';
 
 /** The first challenge call's authorization request, checked (FiPA §5.1, OpenID4VCI §5.1, the seed). */
 export interface AuthorizationRequest {
@@ -112,14 +112,21 @@ function requestedConfigurations(params: Map<string, string>, config: Config): s
   return [...ids];
 }
 
-/** PKCE, response_type and request_uri as the engine's policy says (see shared/docs/protocol.md). */
-function checkParameters(params: Map<string, string>, config: Config): void {
-  if (config.strictSeedParameters) {
+/**
+ * PKCE, response_type and request_uri as the engine's policy says (see shared/docs/protocol.md).
+ * The seed's ban is L's alone: S1/S2/S3 expect `response_type=code` (FiPA -03 §5.1 REQUIRED) and
+ * PKCE (protocol-ia.md §2.2). A pushed `request_uri` or a signed `request` is never taken here:
+ * RFC 9126 §3 forbids the first at a PAR-like endpoint (and fetching it would be SSRF, protocol-ia.md §6).
+ */
+function checkParameters(params: Map<string, string>, config: Config, dialect: Dialect): void {
+  if (dialect === 'L' && config.strictSeedParameters) {
     const forbidden = SEED_FORBIDDEN.find((name) => params.has(name));
     if (forbidden) fail(`${forbidden} must not be sent`, 'PDI-DE (seed 000) appendix');
   }
-  if (params.has('request_uri')) fail('request_uri is not supported at this endpoint', 'FiPA §5.1; PDI-DE');
+  if (params.has('request_uri')) fail('request_uri is not supported at this endpoint', 'FiPA §5.1; RFC 9126 §3');
+  if (params.has('request')) fail('signed authorization requests are not supported', 'RFC 9101 §5; issue 13 §2');
   const responseType = params.get('response_type');
+  if (dialect !== 'L' && responseType === undefined) fail('response_type=code is required', 'FiPA §5.1');
   if (responseType !== undefined && responseType !== 'code') fail('response_type must be code', 'FiPA §5.1');
   const challenge = params.get('code_challenge');
   const method = params.get('code_challenge_method');
@@ -135,8 +142,9 @@ export function readAuthorizationRequest(
   params: Map<string, string>,
   config: Config,
   attestedClientId?: string,
+  dialect: Dialect = 'L',
 ): AuthorizationRequest {
-  checkParameters(params, config);
+  checkParameters(params, config, dialect);
   const clientId = params.get('client_id') ?? attestedClientId;
   if (!clientId || clientId.length > 256) fail('client_id is required', 'FiPA §5.1');
   if (attestedClientId !== undefined && clientId !== attestedClientId)

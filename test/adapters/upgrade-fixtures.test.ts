@@ -35,9 +35,12 @@ async function foldsAsBefore(store: EventStore) {
   for (const sessionId of sessionIds) {
     const events = await store.read(sessionId);
     const state = fold(events);
-    expect({ state: stateName(state), version: state.version, context: contextOf(state) }, sessionId).toEqual(
-      expected[sessionId],
-    );
+    // Issue 13: the context has learnt the dialect since; a log from before is the seed's flow, L.
+    const before = expected[sessionId]!;
+    expect({ state: stateName(state), version: state.version, context: contextOf(state) }, sessionId).toEqual({
+      ...before,
+      context: { ...(before.context as object), dialect: 'L' },
+    });
     expect(audit(events), `${sessionId}: today's rules accept the log`).toEqual([]);
   }
 }

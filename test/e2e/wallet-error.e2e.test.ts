@@ -54,4 +54,14 @@ describe('the wallet-cannot-present path and the retry policy', () => {
       'access_denied',
     );
   });
+  it("issue 13 §7: L's error=access_denied beside the auth_session is the wallet's error: a new request, or denial once the attempts are used up", async () => {
+    server = await startIssuer({ policy: { afterWalletError: 'new_request', maxPresentationAttempts: 2 } });
+    const wallet = await server.wallet();
+    const { authSession } = await untilPresentation(wallet);
+    const retry = await wallet.challenge({ auth_session: authSession, error: 'access_denied' });
+    expect([retry.status, retry.body.error]).toEqual([400, 'insufficient_authorization']);
+    expect(retry.body.auth_session).not.toBe(authSession);
+    const denied = await wallet.challenge({ auth_session: String(retry.body.auth_session), error: 'access_denied' });
+    expect([denied.status, denied.body.error]).toEqual([400, 'access_denied']);
+  });
 });

@@ -16,7 +16,7 @@ const CONFIGS = [
 ];
 
 /** Every command a wallet or the scheduler could send next, dated after the snapshot's newest event. */
-function candidates(flow: Flow, t: number): Command[] {
+function candidates(flow: Flow, interactive: Flow, t: number): Command[] {
   const rounds = [1, 2, 3];
   return [
     flow.start(T0),
@@ -28,7 +28,11 @@ function candidates(flow: Flow, t: number): Command[] {
       flow.continue(t + 1, { round: r }),
       flow.continue(t + 6 * 60 * SECOND, { round: r }),
       flow.continue(t + 1, { round: r, pdis: flow.value('pdis', r) }),
+      flow.walletErrorInFollowUp(t + 1, r),
+      interactive.continue(t + 1, { round: r, presentation: interactive.carried(r) }),
+      interactive.walletErrorInFollowUp(t + 1, r),
     ]),
+    interactive.start(T0),
     flow.redeem(t + 1),
     flow.nonce(t + 1),
     flow.credential(t + 1),
@@ -42,15 +46,24 @@ function candidates(flow: Flow, t: number): Command[] {
 function nextEvents(snapshot: SessionSnapshot): SessionEvent[] {
   const state: SessionState = { snapshot, version: 0, eventIds: new Set() };
   const flow = new Flow('session-coverage-01');
+  // The same session id, opened in S3 instead (issue 13): its commands only fit an S3 session's context.
+  const interactive = new Flow('session-coverage-01', undefined, 'S3');
   const events: SessionEvent[] = [];
   for (const config of CONFIGS)
-    for (const command of candidates(flow, Math.max(snapshot.context.lastAt, T0))) {
+    for (const command of candidates(flow, interactive, Math.max(snapshot.context.lastAt, T0))) {
       const decision = decide(state, command, config);
       const event = isLeft(decision) ? decision.left.effect?.event : decision.right.event;
       if (event) events.push(event);
     }
   return events;
 }
+
+/**
+ * Transitions that exist only so that folding stays total (a stored event is a fact): the engine
+ * never decides them, because a rule refuses the facts first. An L presentation before its
+ * request object was fetched is one (`presentationCarrier`).
+ */
+const FOLD_ONLY = ['presentationRequired:PresentationVerified→presentationVerified'];
 
 /** Every transition the machine declares, as `source:EventType→target`. */
 function declaredTransitions(): Set<string> {
@@ -69,6 +82,7 @@ describe('coverage of the machine (xstate/graph)', () => {
       const c = s.context;
       return JSON.stringify([
         s.value,
+        c.dialect,
         c.presentationAttempts,
         c.credentialConfigurationIds.length,
         Object.keys(c.issued).length,
@@ -98,6 +112,6 @@ describe('coverage of the machine (xstate/graph)', () => {
   it('takes every declared transition with an event the engine itself decided', () => {
     const declared = declaredTransitions();
     expect(declared.size).toBeGreaterThan(20);
-    expect([...declared].filter((t) => !reached.has(t))).toEqual([]);
+    expect([...declared].filter((t) => !reached.has(t) && !FOLD_ONLY.includes(t))).toEqual([]);
   });
 });

@@ -54,7 +54,7 @@ describe('fixation', () => {
               request.nonce,
               request.verifier,
             ]);
-            minted = event.data.pdis.hash;
+            minted = event.data.pdis?.hash;
           }
           if (event.type === 'AuthorizationCodeIssued') {
             expect(event.data.pdisHash).toBe(minted);

@@ -1,6 +1,6 @@
 /**
  * The full presentation-during-issuance flow over HTTP on the SQLite store, in each dialect
- * the reference wallet speaks (L and S3, issue 13), beside the two floors it cannot go below,
+ * the reference wallet speaks (L, S1, S2 and S3, issue 13), beside the two floors it cannot go below,
  * all in one run: requests, signatures and verifications per flow (counted once in process);
  * flows/s and p50/p99 latency (per flow and per endpoint) with 1, 8, 32 and 128 concurrent
  * wallets against the issuer in its own process; the
@@ -38,7 +38,7 @@ import { median, medianByKey, numberArg, summary } from './stats.js';
 export async function countOneFlow(
   dialect: BenchDialect = 'L',
 ): Promise<{ requests: number; signatures: number; verifications: number }> {
-  const server = await startIssuer({ log: { level: 'warn' } });
+  const server = await startIssuer({ log: { level: 'warn' }, interactiveAuthorization: { iae: { enabled: true } } });
   const subtle = globalThis.crypto.subtle;
   const counts = { requests: 0, signatures: 0, verifications: 0 };
   const sign = subtle.sign.bind(subtle);
@@ -78,7 +78,11 @@ export function startServerProcess(dataDir: string, port: number) {
   const configFile = join(dataDir, 'bench-config.json');
   writeFileSync(
     configFile,
-    JSON.stringify({ rateLimits: { sessionsPerMinutePerAddress: 1e9, sessionsPerMinutePerKey: 1e9 } }),
+    JSON.stringify({
+      rateLimits: { sessionsPerMinutePerAddress: 1e9, sessionsPerMinutePerKey: 1e9 },
+      // Issue 13: every dialect the reference wallet speaks, S1/S2 at the IAE of the second identifier.
+      interactiveAuthorization: { iae: { enabled: true } },
+    }),
     { mode: 0o600 },
   );
   return spawnIssuer({

@@ -2,7 +2,7 @@
  * The load generator: N reference wallets, each holding a PID from the demo PID provider,
  * running whole flows of a dialect against an issuer in another process, over keep-alive
  * HTTP: L (challenge, request object, presentation, second challenge, token, nonce,
- * credential) or S3 (challenge, challenge with openid4vp_response, token, nonce,
+ * credential) or S1/S2/S3 (interaction, interaction with openid4vp_response, token, nonce,
  * credential). It records every flow's latency and every request's latency by endpoint.
  */
 import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
@@ -15,18 +15,18 @@ import { percentile, sortedCopy } from './stats.js';
 export const BENCH_FLOW = { scope: 'membership', configurationId: 'demo_membership' };
 
 /** The dialects the reference wallet can load an issuer with (issue 13 §9). */
-export const BENCH_DIALECTS = ['L', 'S3'] as const;
+export const BENCH_DIALECTS = ['L', 'S1', 'S2', 'S3'] as const;
 export type BenchDialect = (typeof BENCH_DIALECTS)[number];
 
 /** One whole flow of `dialect` by `wallet`. */
 export function runDialectFlow(wallet: ReferenceWallet, dialect: BenchDialect): Promise<string> {
-  return dialect === 'S3' ? runInteractiveFlow(wallet, BENCH_FLOW) : wallet.runFlow(BENCH_FLOW);
+  return dialect === 'L' ? wallet.runFlow(BENCH_FLOW) : runInteractiveFlow(wallet, { ...BENCH_FLOW, dialect });
 }
 
 /** Which protocol step a request is, from its path (and, for the challenge, whether it carries a pdis). */
 function endpointOf(url: URL, body: string): string {
   const path = url.pathname;
-  if (path.endsWith('/authorize-challenge')) {
+  if (path.endsWith('/authorize-challenge') || path.endsWith('/interactive-authorization')) {
     if (body.includes('presentation_during_issuance_session=')) return 'challenge with pdis';
     return body.includes('openid4vp_response=') ? 'challenge with openid4vp_response' : 'challenge';
   }

@@ -2,8 +2,9 @@
 /**
  * `npm run wallet`: the reference wallet against a running demo issuer (PUBLIC_URL,
  * DATA_DIR as for `npm start`). It gets a PID from the demo PID provider, then runs the
- * flow in the dialect asked for (`--dialect l`, the seed's flow, by default; `--dialect s3`,
- * Interactive Authorization on the challenge endpoint) and prints each step and the credential.
+ * flow in the dialect asked for (`--dialect l`, the seed's flow, by default; `s1`/`s2`, the IAE of
+ * the second issuer identifier, which the issuer must enable; `s3`, Interactive Authorization on
+ * the challenge endpoint) and prints each step and the credential.
  */
 import { parseArgs } from 'node:util';
 import { decodeSdJwt } from '@sd-jwt/decode';
@@ -14,7 +15,7 @@ import { generateWalletKey } from '../wallet/keys.js';
 import { runInteractiveFlow } from '../wallet/interactive-flow.js';
 import { ReferenceWallet } from '../wallet/reference-wallet.js';
 
-const DIALECTS = ['l', 's3'] as const;
+const DIALECTS = ['l', 's1', 's2', 's3'] as const;
 const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'l' } }, strict: true });
 const dialect = values.dialect as (typeof DIALECTS)[number];
 if (!DIALECTS.includes(dialect)) {
@@ -39,7 +40,10 @@ const flow = {
   configurationId,
   onStep: (step: string, detail: unknown) => console.log(`step ${step}\n    ${JSON.stringify(detail).slice(0, 160)}`),
 };
-const credential = dialect === 's3' ? await runInteractiveFlow(wallet, flow) : await wallet.runFlow(flow);
+const credential =
+  dialect === 'l'
+    ? await wallet.runFlow(flow)
+    : await runInteractiveFlow(wallet, { ...flow, dialect: dialect === 's1' ? 'S1' : dialect === 's2' ? 'S2' : 'S3' });
 const decoded = await decodeSdJwt(credential, digest);
 console.log('\ncredential received (SD-JWT VC):');
 console.log(`  header:  ${JSON.stringify(decoded.jwt.header)}`);

@@ -16,8 +16,25 @@ export const InteractiveSettings = z
       .describe(
         'Serve S3 (Interactive Authorization on First-Party Apps) at the challenge endpoint: an initial request offering `urn:openid:dcp:ia:*` interaction types. L wallets never offer them, so this changes nothing for them.',
       ),
+    iae: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Serve S1 and S2 at the Interactive Authorization Endpoint `<publicUrl>/iae/interactive-authorization`, advertised only under the second issuer identifier `<publicUrl>/iae` (its own OpenID4VCI and RFC 8414 metadata): wallets on `@openid4vc/openid4vci` 0.5 use it wherever it is advertised, and Credo 0.7 then fails, so the main identifier keeps serving L.',
+          ),
+      })
+      .prefault({})
+      .describe('The Interactive Authorization Endpoint (S1, S2).'),
     keyBindingAudiences: z
       .strictObject({
+        s1: AudienceForms.describe(
+          'The key-binding JWT audiences an S1 session accepts: `iae:` + the IAE’s origin and/or full URL (PR #695 says the URL).',
+        ),
+        s2: AudienceForms.describe(
+          'The key-binding JWT audiences an S2 session accepts: `iae:` + the IAE’s origin (the text) and/or full URL.',
+        ),
         s3: AudienceForms.describe(
           'The key-binding JWT audiences an S3 session accepts: `ia:` + the challenge endpoint’s origin and/or full URL (the text says origin, its example the URL). Never the legacy verifier client_id.',
         ),

@@ -13,6 +13,7 @@ import type { PublicKeyImports } from './jose/key-cache.js';
 import type { VerifiedJwts } from './openid4vp/verified-jwts.js';
 import type { Ids, Logger } from './ports.js';
 import { RateLimiter } from './rate-limit.js';
+import { IAE_ISSUER_PATH } from './issuer-path.js';
 
 /** Everything the protocol handlers use: the engine, the ports (stores, keys, trust, clock, ids, logger) and this issuer's own caches. */
 export interface IssuerContext {
@@ -60,6 +61,9 @@ export function endpoints(config: Config) {
   return {
     issuer: base,
     challenge: `${base}/authorize-challenge`,
+    /** Issue 13 §2: the second issuer identifier, under which the IAE is advertised. */
+    iaeIssuer: `${base}${IAE_ISSUER_PATH}`,
+    iae: `${base}${IAE_ISSUER_PATH}/interactive-authorization`,
     token: `${base}/token`,
     nonce: `${base}/nonce`,
     credential: `${base}/credential`,

@@ -6,7 +6,9 @@ import { handleErase } from './endpoints/erasure.js';
 import { handleSessionAudit } from './endpoints/session-audit.js';
 import { corsHeaders, preflightHeaders, type CorsPolicy, type CorsRules } from './cors.js';
 import type { IssuerContext } from './issuer-context.js';
-import { basePathOf, siteRootWellKnownName } from './issuer-path.js';
+import { basePathOf, IAE_ISSUER_PATH, siteRootWellKnown } from './issuer-path.js';
+import { handleInteractiveAuthorization } from './interactive/iae-endpoint.js';
+import { iaeAuthorizationServerMetadata, iaeCredentialIssuerMetadata } from './openid4vci/iae-metadata.js';
 import {
   errorResponse,
   jsonResponse,
@@ -38,6 +40,8 @@ interface Route {
   cors: CorsPolicy;
   /** RFC 9110 §9.2.1: its GET changes nothing, so HEAD may run it. A GET that serves something once (request object, offer) takes no HEAD. */
   safe?: true;
+  /** Served only with `interactiveAuthorization.iae.enabled` (issue 13 §2); otherwise no such endpoint. */
+  iae?: true;
 }
 
 const ROUTES: Route[] = [
@@ -63,6 +67,29 @@ const ROUTES: Route[] = [
     safe: true,
   },
   { methods: ['POST'], path: '/authorize-challenge', handler: handleChallenge, cors: 'configuredOrigins' },
+  {
+    methods: ['GET'],
+    path: `${IAE_ISSUER_PATH}/.well-known/openid-credential-issuer`,
+    handler: (ctx) => metadataResponse(iaeCredentialIssuerMetadata(ctx.config)),
+    cors: 'public',
+    safe: true,
+    iae: true,
+  },
+  {
+    methods: ['GET'],
+    path: `${IAE_ISSUER_PATH}/.well-known/oauth-authorization-server`,
+    handler: (ctx) => metadataResponse(iaeAuthorizationServerMetadata(ctx.config)),
+    cors: 'public',
+    safe: true,
+    iae: true,
+  },
+  {
+    methods: ['POST'],
+    path: `${IAE_ISSUER_PATH}/interactive-authorization`,
+    handler: handleInteractiveAuthorization,
+    cors: 'configuredOrigins',
+    iae: true,
+  },
   {
     methods: ['GET', 'POST'],
     path: '/verifier/request/:requestId',
@@ -98,8 +125,8 @@ const SEGMENT = /^[A-Za-z0-9._~-]{1,200}$/;
  * other endpoint under the base path.
  */
 function relativePath(pathname: string, basePath: string): string | undefined {
-  const wellKnown = siteRootWellKnownName(pathname, basePath);
-  if (wellKnown !== undefined) return `/.well-known/${wellKnown}`;
+  const wellKnown = siteRootWellKnown(pathname, basePath);
+  if (wellKnown !== undefined) return wellKnown;
   return pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : undefined;
 }
 
@@ -166,7 +193,7 @@ export function createProtocolHandler(ctx: IssuerContext) {
   const answer = async (request: ProtocolRequest): Promise<ProtocolResponse> => {
     const path = relativePath(request.url.pathname, basePath);
     const found = path === undefined ? undefined : match(path);
-    if (path === undefined || !found)
+    if (path === undefined || !found || (found.route.iae && !ctx.config.interactiveAuthorization.iae.enabled))
       return jsonResponse(404, { error: 'invalid_request', error_description: 'no such endpoint' });
     const { route, param } = found;
     const allow = allowedMethods(route);

@@ -11,7 +11,12 @@ export {
   type ResponseDeviation,
   type WalletOptions,
 } from './reference-wallet.js';
-export { IA_INTERACTION_TYPES, InteractiveSteps, runInteractiveFlow } from './interactive-flow.js';
+export {
+  INTERACTION_TYPES,
+  type InteractiveDialect,
+  InteractiveSteps,
+  runInteractiveFlow,
+} from './interactive-flow.js';
 export { DEMO_PERSON, DEMO_PID_ISSUER, type DemoPidIssuer, openDemoPidIssuer } from './demo-pid-issuer.js';
 export { keepAliveFetch, type WalletFetch, type WalletResponse } from './keep-alive-fetch.js';
 export { generateWalletKey, type WalletKey } from './keys.js';

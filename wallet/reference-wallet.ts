@@ -189,13 +189,25 @@ export class ReferenceWallet {
   /** Seed step 14: one credential per proof key. */
   async credential(
     accessToken: string,
-    request: { configurationId: string; cNonce: string; proofKeys?: WalletKey[]; identifier?: boolean },
+    request: {
+      configurationId: string;
+      cNonce: string;
+      proofKeys?: WalletKey[];
+      identifier?: boolean;
+      /** The credential issuer identifier the key proofs name (OpenID4VCI App. F.1): the issuer URL unless said. */
+      credentialIssuer?: string;
+    },
     options: CallOptions = {},
   ): Promise<Answer> {
     const keys = request.proofKeys ?? [this.options.holderKey];
     const proofs = await Promise.all(
       keys.map((key) =>
-        keyProof(key, { audience: this.issuerUrl, nonce: request.cNonce, now: this.now(), clientId: this.clientId }),
+        keyProof(key, {
+          audience: request.credentialIssuer ?? this.issuerUrl,
+          nonce: request.cNonce,
+          now: this.now(),
+          clientId: this.clientId,
+        }),
       ),
     );
     const body = {
@@ -243,13 +255,18 @@ export class ReferenceWallet {
     code: string,
     configurationId: string,
     report: (step: string, detail: unknown) => void = () => undefined,
+    credentialIssuer: string = this.issuerUrl,
   ): Promise<string> {
     const expect = stepCheck(report);
     const token = await this.token(code);
     expect(token, 200, '12-13 token request → DPoP-bound access token');
     const cNonce = await this.nonce();
     report('14 nonce endpoint → c_nonce', { c_nonce: cNonce });
-    const credential = await this.credential(String(token.body.access_token), { configurationId, cNonce });
+    const credential = await this.credential(String(token.body.access_token), {
+      configurationId,
+      cNonce,
+      credentialIssuer,
+    });
     expect(credential, 200, '14-15 credential request → credential');
     return String((credential.body.credentials as Array<{ credential: string }>)[0]!.credential);
   }

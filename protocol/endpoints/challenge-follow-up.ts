@@ -13,7 +13,7 @@ import {
   type SessionContext,
 } from '../../engine/index.js';
 import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
-import type { IssuerContext } from '../issuer-context.js';
+import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { errorResponse, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 import { callerProof, newPresentationRequest, proveCaller } from './challenge-session.js';
 
@@ -33,11 +33,13 @@ export async function readFollowUp(
   request: ProtocolRequest,
   params: Map<string, string>,
   now: number,
+  /** The endpoint called (DPoP `htu`): the challenge endpoint, or the IAE. */
+  url: string = endpoints(ctx.config).challenge,
 ): Promise<FollowUp> {
   const authSession = params.get('auth_session')!;
   const sessionId = sessionOfHandle(authSession);
   if (!sessionId) throw new InvalidSession('auth_session is unknown', 'FiPA §5.3.1');
-  const caller = callerProof(authSession, await proveCaller(ctx, request, now));
+  const caller = callerProof(authSession, await proveCaller(ctx, request, now, url));
   const session = contextOf(await ctx.engine.load(sessionId));
   const clientId = params.get('client_id');
   return { sessionId, authSession, caller, ...(clientId !== undefined && { clientId }), session, now };

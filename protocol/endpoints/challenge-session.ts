@@ -14,11 +14,18 @@ import { jsonResponse } from '../messages.js';
 import { readAuthorizationRequest } from '../oauth2/authorization-request.js';
 import { type ProvenClient, proveClient } from '../oauth2/client-proof.js';
 import { clientIdFor } from '../openid4vp/request-object.js';
+import { interactionEndpoint } from '../interactive/interaction-answers.js';
+import type { InteractiveDialect } from '../interactive/interaction-types.js';
 import { addressKey, type RateLimiter } from '../rate-limit.js';
 
 /** The caller's keys; seed 000 step 4: when the issuer requires a wallet attestation, the challenge must carry it. */
-export async function proveCaller(ctx: IssuerContext, request: ProtocolRequest, now: number): Promise<ProvenClient> {
-  const caller = await proveClient(ctx, request, endpoints(ctx.config).challenge, now);
+export async function proveCaller(
+  ctx: IssuerContext,
+  request: ProtocolRequest,
+  now: number,
+  url: string,
+): Promise<ProvenClient> {
+  const caller = await proveClient(ctx, request, url, now);
   if (!caller.attestationJkt && ctx.config.walletAttestation.required)
     throw new InvalidClient('a wallet attestation is required', 'seed 000 step 4; ABCA §5');
   return caller;
@@ -33,11 +40,13 @@ export function callerProof(authSession: string, caller: ProvenClient): CallerPr
   };
 }
 
-/** The endpoint an interactive dialect's wallet answers to and the audiences its key-binding JWT may name. */
-function interactiveBinding(ctx: IssuerContext) {
-  const url = endpoints(ctx.config).challenge;
-  const forms = ctx.config.interactiveAuthorization.keyBindingAudiences.s3;
-  return { url, audiences: forms.map((form) => `ia:${form === 'url' ? url : new URL(url).origin}`) };
+/** The endpoint an interactive dialect's wallet answers to and the audiences its key-binding JWT may name (protocol-ia.md §4, §11). */
+function interactiveBinding(ctx: IssuerContext, dialect: InteractiveDialect) {
+  const url = interactionEndpoint(ctx, dialect);
+  const prefix = dialect === 'S3' ? 'ia:' : 'iae:';
+  const forms =
+    ctx.config.interactiveAuthorization.keyBindingAudiences[dialect === 'S1' ? 's1' : dialect === 'S2' ? 's2' : 's3'];
+  return { url, audiences: forms.map((form) => `${prefix}${form === 'url' ? url : new URL(url).origin}`) };
 }
 
 /** A fresh OpenID4VP transaction for `sessionId` in `dialect`: its request id doubles as the unguessable part of its URLs. */
@@ -47,7 +56,7 @@ export function newPresentationRequest(
   dialect: Dialect,
 ): NewPresentationRequest {
   const requestId = newHandle(ctx.ids, sessionId);
-  const interactive = dialect === 'L' ? undefined : interactiveBinding(ctx);
+  const interactive = dialect === 'L' ? undefined : interactiveBinding(ctx, dialect);
   const verifierClientId = clientIdFor({
     keys: ctx.keys,
     clientIdPrefix: ctx.config.verifier.clientIdPrefix,
@@ -97,6 +106,8 @@ export async function openSession(
   params: Map<string, string>,
   now: number,
   dialect: Dialect,
+  /** The endpoint called (DPoP `htu`): the challenge endpoint, or the IAE. */
+  url: string = endpoints(ctx.config).challenge,
 ): Promise<OpenedSession | ProtocolResponse> {
   // Checked before any signature: an address over its limit costs no cryptography.
   const byAddress = tooManySessions(
@@ -105,7 +116,7 @@ export async function openSession(
     now,
   );
   if (byAddress) return byAddress;
-  const caller = await proveCaller(ctx, request, now);
+  const caller = await proveCaller(ctx, request, now, url);
   const byKey = tooManySessions(ctx.limits.sessionsPerKey, caller.dpopJkt, now);
   if (byKey) return byKey;
   const authorization = readAuthorizationRequest(params, ctx.config, caller.attestedClientId, dialect);

@@ -1,5 +1,6 @@
 import type { IssuerContext } from '../issuer-context.js';
-import { iaFirstCall, iaFollowUp } from '../interactive/ia-challenge.js';
+import { carriedFollowUp } from '../interactive/carried-follow-up.js';
+import { iaFirstCall } from '../interactive/ia-challenge.js';
 import { challengeDialect } from '../interactive/interaction-types.js';
 import { readForm, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 import { readFollowUp } from './challenge-follow-up.js';
@@ -30,5 +31,7 @@ export async function handleChallenge(ctx: IssuerContext, request: ProtocolReque
     return s3 ? iaFirstCall(ctx, request, params, now) : legacyFirstCall(ctx, request, params, now);
   }
   const followUp = await readFollowUp(ctx, request, params, now);
-  return followUp.session.dialect === 'S3' ? iaFollowUp(ctx, followUp, params) : legacyFollowUp(ctx, followUp, params);
+  return followUp.session.dialect === 'S3'
+    ? carriedFollowUp(ctx, followUp, params, 'S3')
+    : legacyFollowUp(ctx, followUp, params);
 }

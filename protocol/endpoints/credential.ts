@@ -62,10 +62,11 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   if (ask && credentialPrecheck(state, ask)) state = await ctx.engine.load(sessionId, { fresh: true });
   const early = ask && credentialPrecheck(state, ask);
   if (early) throw early;
-  const { clientId } = contextOf(state);
+  const { clientId, dialect } = contextOf(state);
   const isClientId = (iss: string) => !pseudonym || pseudonym('client_id', iss) === clientId;
   const { proofs, nonce } = await verifyProofJwts(body.proofs.jwt, {
-    audience: config.publicUrl,
+    // OpenID4VCI App. F.1: the proof names the credential issuer the wallet found, the second identifier in S1/S2 (issue 13 §2).
+    audience: dialect === 'S1' || dialect === 'S2' ? endpoints(config).iaeIssuer : config.publicUrl,
     isClientId,
     now,
     keyImports,

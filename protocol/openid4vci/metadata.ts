@@ -42,7 +42,7 @@ export function credentialIssuerMetadata(config: Config) {
 /**
  * RFC 8414 authorization server metadata. No `code_challenge_methods_supported`: some wallets
  * then send PKCE on the challenge, which the seed forbids (PKCE is still accepted when sent).
- * No `interactive_authorization_endpoint`: only the seed's variant L is served.
+ * No `interactive_authorization_endpoint`: it is advertised only under the second identifier (`iae-metadata.ts`).
  */
 export function authorizationServerMetadata(config: Config) {
   const urls = endpoints(config);

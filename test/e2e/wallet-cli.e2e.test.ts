@@ -5,11 +5,11 @@ import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js'
 
 const run = promisify(execFile);
 
-/** Issue 13 §9: `npm run wallet -- --dialect l|s3` runs the reference wallet's flow in that dialect against a running issuer. */
+/** Issue 13 §9: `npm run wallet -- --dialect l|s1|s2|s3` runs the reference wallet's flow in that dialect against a running issuer. */
 describe('the wallet CLI', () => {
   let server: RunningIssuer;
   beforeAll(async () => {
-    server = await startIssuer();
+    server = await startIssuer({ interactiveAuthorization: { iae: { enabled: true } } });
   });
   afterAll(() => server.stop());
   const wallet = (args: string[]) =>
@@ -18,13 +18,19 @@ describe('the wallet CLI', () => {
       encoding: 'utf8',
     });
 
-  it.each([['l'], ['s3']])('issue 13 §9: --dialect %s completes a flow and prints the credential', async (dialect) => {
-    const { stdout } = await wallet(['--dialect', dialect]);
-    expect(stdout).toContain('credential received (SD-JWT VC)');
-  });
+  it.each([['l'], ['s1'], ['s2'], ['s3']])(
+    'issue 13 §9: --dialect %s completes a flow and prints the credential',
+    async (dialect) => {
+      const { stdout } = await wallet(['--dialect', dialect]);
+      expect(stdout).toContain('credential received (SD-JWT VC)');
+    },
+  );
 
   it('issue 13 §9: an unknown dialect is one readable line and exit code 2', async () => {
     const failed = await wallet(['--dialect', 's9']).catch((error: { code: number; stderr: string }) => error);
-    expect('code' in failed && [failed.code, failed.stderr.trim()]).toEqual([2, '--dialect must be one of l, s3']);
+    expect('code' in failed && [failed.code, failed.stderr.trim()]).toEqual([
+      2,
+      '--dialect must be one of l, s1, s2, s3',
+    ]);
   });
 });

@@ -13,7 +13,10 @@ const arg = (name: string, fallback: number) =>
 const count = arg('--count', 100_000);
 const seed = arg('--seed', Date.now());
 console.log(`fuzzing ${count} requests, seed ${seed}`);
-const server = await startIssuer({ adminToken: FUZZ_ADMIN_TOKEN });
+const server = await startIssuer({
+  adminToken: FUZZ_ADMIN_TOKEN,
+  interactiveAuthorization: { iae: { enabled: true } },
+});
 try {
   const started = performance.now();
   const { corpus, wallets } = await buildCorpus(() => server.wallet(), 8);

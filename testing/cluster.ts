@@ -1,11 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { KeyRing } from '../adapters/keys/keyring.js';
+import type { ConfigInput } from '../config/schema.js';
 import { stateProtection, type StateProtection } from '../adapters/keys/state-protection.js';
 import { startNodeServer } from '../transports/http/node-server.js';
 import { GATEWAY_INBOX_PREFIX } from '../transports/nats/connection.js';
@@ -51,12 +52,25 @@ export interface Cluster {
   stop: () => Promise<void>;
 }
 
-export async function startCluster(instances: number, gatewayTimeoutMs = 10_000): Promise<Cluster> {
+export async function startCluster(
+  instances: number,
+  gatewayTimeoutMs = 10_000,
+  /** Configuration every engine starts with (a config file in the data directory), beside the environment. */
+  config?: Partial<ConfigInput>,
+): Promise<Cluster> {
   const nats = await startNatsServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-cluster-'));
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  const env = { ...nats.env('engine'), PUBLIC_URL: publicUrl, DATA_DIR: dataDir, ADMIN_TOKEN: CLUSTER_ADMIN_TOKEN };
+  const configFile = join(dataDir, 'cluster-config.json');
+  if (config) writeFileSync(configFile, JSON.stringify(config), { mode: 0o600 });
+  const env = {
+    ...nats.env('engine'),
+    PUBLIC_URL: publicUrl,
+    DATA_DIR: dataDir,
+    ADMIN_TOKEN: CLUSTER_ADMIN_TOKEN,
+    ...(config && { CONFIG_FILE: configFile }),
+  };
   const engines: EngineProcess[] = [];
   const startEngine = async () => {
     const enginePort = await freePort();

@@ -1,40 +1,8 @@
 import fc from 'fast-check';
 import { dpopProof, generateWalletKey, type WalletKey } from '../wallet/keys.js';
 import type { ReferenceWallet } from '../wallet/reference-wallet.js';
-import { untilPresentation, untilToken } from './flow-steps.js';
-
-/** Real handles of sessions at several stages, so mutated requests reach deep into the flow. */
-export interface FuzzCorpus {
-  authSessions: string[];
-  pdis: string[];
-  codes: string[];
-  tokens: string[];
-  requestIds: string[];
-  sessionIds: string[];
-}
-
-export async function buildCorpus(
-  newWallet: () => Promise<ReferenceWallet>,
-  sessions: number,
-): Promise<{ corpus: FuzzCorpus; wallets: ReferenceWallet[] }> {
-  const corpus: FuzzCorpus = { authSessions: [], pdis: [], codes: [], tokens: [], requestIds: [], sessionIds: [] };
-  const wallets: ReferenceWallet[] = [];
-  for (let i = 0; i < sessions; i++) {
-    const wallet = await newWallet();
-    wallets.push(wallet);
-    const started =
-      i % 2 === 0
-        ? await untilToken(wallet)
-        : { ...(await untilPresentation(wallet)), pdis: undefined, code: undefined, accessToken: undefined };
-    corpus.authSessions.push(started.authSession);
-    corpus.sessionIds.push(started.authSession.split('.')[0]!);
-    corpus.requestIds.push(new URL(started.request.responseUri).pathname.split('/').at(-1)!);
-    if (started.pdis) corpus.pdis.push(started.pdis);
-    if (started.code) corpus.codes.push(started.code);
-    if (started.accessToken) corpus.tokens.push(started.accessToken);
-  }
-  return { corpus, wallets };
-}
+import type { FuzzCorpus } from './fuzz-corpus.js';
+import { arbInteractiveRequest } from './fuzz-interactive.js';
 
 /** One generated request: what the fuzzer sends to an endpoint, and which DPoP proof goes with it. */
 export interface FuzzRequest {
@@ -132,6 +100,13 @@ export function arbFuzzRequest(corpus: FuzzCorpus): fc.Arbitrary<FuzzRequest> {
                   }),
             }).toString(),
           ),
+        }),
+        arbInteractiveRequest({
+          authSession: fc.oneof(pick(corpus.authSessions), handle),
+          garbage,
+          dpop,
+          contentType,
+          form,
         }),
         fc.record({
           method: fc.constantFrom('GET', 'POST'),

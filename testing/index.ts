@@ -21,15 +21,8 @@ export { answering, checkLogs, expectCompleteOrClear, runOne, type FlowResult } 
 export { engineConfig } from './engine-config.js';
 export { Flow, SECOND, T0, VERIFIER, h } from './flow.js';
 export { untilCode, untilPdis, untilPresentation, untilToken } from './flow-steps.js';
-export {
-  FUZZ_ADMIN_TOKEN,
-  arbFuzzRequest,
-  buildCorpus,
-  runFuzz,
-  type FuzzCorpus,
-  type FuzzFailure,
-  type FuzzRequest,
-} from './fuzzer.js';
+export { buildCorpus, type FuzzCorpus } from './fuzz-corpus.js';
+export { FUZZ_ADMIN_TOKEN, arbFuzzRequest, runFuzz, type FuzzFailure, type FuzzRequest } from './fuzzer.js';
 export { spawnIssuer } from './issuer-process.js';
 export { startIssuer, type RunningIssuer } from './issuer-server.js';
 export { startNatsServer, type NatsRole, type RunningNats } from './nats-server.js';

@@ -3,11 +3,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../adapters/stores/sqlite/event-store.js';
 import { audit, fold } from '../../engine/index.js';
 import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
-import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz } from '../../testing/fuzzer.js';
+import { buildCorpus } from '../../testing/fuzz-corpus.js';
+import { FUZZ_ADMIN_TOKEN, runFuzz } from '../../testing/fuzzer.js';
 
 let server: RunningIssuer;
 beforeAll(async () => {
-  server = await startIssuer({ adminToken: FUZZ_ADMIN_TOKEN });
+  server = await startIssuer({ adminToken: FUZZ_ADMIN_TOKEN, interactiveAuthorization: { iae: { enabled: true } } });
 });
 afterAll(() => server.stop());
 

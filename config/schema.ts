@@ -208,7 +208,7 @@ export const Config = z.strictObject({
         .enum(['new_request', 'redirect_to_web', 'access_denied'])
         .default('new_request')
         .describe(
-          'After a wallet error or an expired request: a new presentation request, a redirect to the web, or denial.',
+          'After a wallet error or an expired request: a new presentation request, the browser step (L: the redirect_to_web error; S1/S2/S3: a pushed request_uri, only to a wallet that offered the step with PKCE, else denial), or denial.',
         ),
       batchSize: z
         .number()

@@ -50,6 +50,7 @@ export interface StartChallenge extends Routed {
   attestationJkt?: string;
   codeChallenge?: string;
   redirectUri?: string;
+  browserStepOffered?: boolean;
   authSessionHash: string;
   request: NewPresentationRequest;
 }
@@ -68,6 +69,8 @@ export interface ContinueChallenge extends Routed {
   codeHash: string;
   /** Used only if the policy asks for a new presentation: the rotated auth_session and the new request. */
   retry: { authSessionHash: string; request: NewPresentationRequest };
+  /** S1/S2/S3, used only if the policy asks for the browser step: the hash of the pushed request_uri (the rotated auth_session is `retry`'s). */
+  browserStep?: { requestUriHash: string };
 }
 
 export interface RetrieveRequestObject extends Routed {

@@ -24,6 +24,10 @@ export interface SessionContext {
   attestationJkt?: string;
   codeChallenge?: string;
   redirectUri?: string;
+  /** S1/S2/S3: the wallet offered the dialect's browser step. */
+  browserStepOffered: boolean;
+  /** The pushed request_uri of the browser step, once offered (protocol-ia.md §5). */
+  browserStep?: Expiring;
   authSessionHash: string;
   sessionExpiresAt: number;
   holderContinuity: boolean;
@@ -58,6 +62,7 @@ export const EMPTY_CONTEXT: SessionContext = {
   clientId: '',
   credentialConfigurationIds: [],
   dpopJkt: '',
+  browserStepOffered: false,
   authSessionHash: '',
   sessionExpiresAt: 0,
   holderContinuity: false,

@@ -9,6 +9,7 @@ import {
   InvalidSession,
   InvalidToken,
 } from './errors.js';
+import type { SessionContext } from './context.js';
 import { SCHEMA_VERSION, SessionEvent, type EventMeta } from './events.js';
 import { FINAL_STATES } from './machine.js';
 import { sameDialect } from './dialect-rules.js';
@@ -85,7 +86,7 @@ function continueChallenge(
         meta,
       };
     case 'redirect_to_web':
-      return { type: 'RedirectedToWeb', data: { caller: cmd.caller }, meta };
+      return browserStep(c, cmd, config, meta);
     case 'access_denied':
       return {
         type: 'Denied',
@@ -93,6 +94,27 @@ function continueChallenge(
         meta,
       };
   }
+}
+
+/**
+ * The policy's browser step. L: FiPA's `redirect_to_web` error replaces the flow (the session
+ * ends). S1/S2/S3: one more step of this session (protocol-ia.md §5), offered only when the
+ * wallet offered it and sent a code_challenge, since the AS MUST NOT hand out a request_uri
+ * without PKCE (FiPA §5.2.2.1.1; protocol-ia.md §2.2); otherwise the session is denied.
+ */
+function browserStep(c: SessionContext, cmd: ContinueChallenge, config: EngineConfig, meta: EventMeta): SessionEvent {
+  if (c.dialect === 'L') return { type: 'RedirectedToWeb', data: { caller: cmd.caller }, meta };
+  if (!c.browserStepOffered || c.codeChallenge === undefined || cmd.browserStep === undefined)
+    return { type: 'Denied', data: { caller: cmd.caller, reason: 'no_browser_step' }, meta };
+  return {
+    type: 'BrowserStepOffered',
+    data: {
+      caller: cmd.caller,
+      rotatedAuthSessionHash: cmd.retry.authSessionHash,
+      requestUri: { hash: cmd.browserStep.requestUriHash, expiresAt: cmd.at + config.lifetimes.request },
+    },
+    meta,
+  };
 }
 
 /** The candidate event a command would append, with deadlines from the configured lifetimes. */

@@ -72,6 +72,8 @@ export const ChallengeReceived = event('ChallengeReceived', {
   attestationJkt: jkt.optional(),
   codeChallenge: z.string().min(43).max(128).optional(),
   redirectUri: z.string().max(2048).optional(),
+  /** S1/S2/S3: the wallet offered the dialect's browser step (`redirect_to_web`, `auth_via_web`; protocol-ia.md §5). */
+  browserStepOffered: z.boolean().optional(),
   authSessionHash: hash,
   sessionExpiresAt: time,
   policy: z.object({
@@ -125,13 +127,26 @@ export const WalletErrorReceived = event('WalletErrorReceived', {
   sealedErrorDescription: z.string().max(12_000).optional(),
 });
 
+/** L (FiPA §5.2.2.1.1): the policy replaced the flow by a browser flow; the session ends here. */
 export const RedirectedToWeb = event('RedirectedToWeb', {
   caller: CallerProof,
 });
 
+/**
+ * S1/S2/S3 (protocol-ia.md §5): the policy sent the wallet to the browser step of this session:
+ * a new auth_session and a pushed `request_uri` (RFC 9126 §2.2), single use and expiring, that
+ * the authorization endpoint resolves to this session. Only offered with PKCE stored (FiPA §5.2.2.1.1).
+ */
+export const BrowserStepOffered = event('BrowserStepOffered', {
+  caller: CallerProof,
+  rotatedAuthSessionHash: hash,
+  requestUri: expiring,
+});
+
 export const Denied = event('Denied', {
   caller: CallerProof,
-  reason: z.enum(['policy', 'attempts_exhausted']),
+  /** `no_browser_step`: the policy asked for the browser step, which the wallet did not offer or cannot take without PKCE. */
+  reason: z.enum(['policy', 'attempts_exhausted', 'no_browser_step']),
 });
 
 export const AuthorizationCodeIssued = event('AuthorizationCodeIssued', {
@@ -185,6 +200,7 @@ export const SessionEvent = z.discriminatedUnion('type', [
   PresentationVerified,
   WalletErrorReceived,
   RedirectedToWeb,
+  BrowserStepOffered,
   Denied,
   AuthorizationCodeIssued,
   TokenIssued,

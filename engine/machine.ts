@@ -16,6 +16,7 @@ export const EXPIRY = {
   presentationRequired: ['session'],
   requestRetrieved: ['session'],
   walletErrored: ['session'],
+  browserStep: ['session'],
   presentationVerified: ['session', 'pdis'],
   codeIssued: ['code'],
   tokenIssued: ['token'],
@@ -34,6 +35,7 @@ const erasure = { Erased: to('erased') } as const;
 const retries = {
   PresentationRequested: { ...to('presentationRequired'), reenter: true },
   RedirectedToWeb: to('redirectedToWeb'),
+  BrowserStepOffered: to('browserStep'),
   Denied: to('denied'),
 } as const;
 
@@ -76,6 +78,8 @@ export const sessionMachine = setup({
       },
     },
     walletErrored: { on: { ...retries, ...expiry, ...erasure } },
+    /** Waits for the browser side (the authorization endpoint resolving the pushed request_uri). */
+    browserStep: { on: { ...expiry, ...erasure } },
     presentationVerified: { on: { AuthorizationCodeIssued: to('codeIssued'), ...expiry, ...erasure } },
     codeIssued: { on: { TokenIssued: to('tokenIssued'), ...expiry, ...erasure } },
     tokenIssued: {

@@ -125,9 +125,17 @@ export function issuable(c: SessionContext, configurationId: string, proofs: num
 /** The rules of each event's facts. The caller binding of challenge follow-ups is `callerBinding`, checked once per call. */
 const rules: { [T in EventType]: Rule<T> } = {
   ChallengeReceived: (_, e, at) =>
-    e.sessionExpiresAt <= at || e.request.expiresAt <= at
-      ? new InvalidRequest('deadlines must lie after the challenge', 'engine: deadlines')
-      : requestFitsDialect({ dialect: e.dialect ?? 'L' }, e.request),
+    firstError(
+      () =>
+        e.sessionExpiresAt <= at || e.request.expiresAt <= at
+          ? new InvalidRequest('deadlines must lie after the challenge', 'engine: deadlines')
+          : undefined,
+      () => requestFitsDialect({ dialect: e.dialect ?? 'L' }, e.request),
+      () =>
+        e.browserStepOffered && (e.dialect ?? 'L') === 'L'
+          ? new InvalidRequest('the seed flow has no browser step to offer', 'PDI-DE; protocol-ia.md §7')
+          : undefined,
+    ),
   PresentationRequested: (c, e, at) =>
     firstError(
       () => retryable(c, at),
@@ -153,7 +161,23 @@ const rules: { [T in EventType]: Rule<T> } = {
       () => liveRequest(c, e.requestId, at),
       () => walletErrorCarrier(c, e),
     ),
-  RedirectedToWeb: (c, _, at) => retryable(c, at),
+  RedirectedToWeb: (c, _, at) =>
+    firstError(
+      () => retryable(c, at),
+      () =>
+        c.dialect === 'L'
+          ? undefined
+          : new InvalidRequest('in this dialect the browser step is part of the session', 'protocol-ia.md §5'),
+    ),
+  BrowserStepOffered: (c, e, at) =>
+    firstError(
+      () => retryable(c, at),
+      () =>
+        c.dialect === 'L' || !c.browserStepOffered || c.codeChallenge === undefined
+          ? new InvalidRequest('the browser step needs the offered type and PKCE', 'FiPA §5.2.2.1.1; protocol-ia.md §5')
+          : undefined,
+      () => deadlineAhead(at, e.requestUri.expiresAt, 'request_uri'),
+    ),
   Denied: (c, _, at) => retryable(c, at),
   AuthorizationCodeIssued: (c, e, at) =>
     firstError(

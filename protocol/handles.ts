@@ -12,6 +12,11 @@ export function newHandle(ids: Ids, sessionId: string): string {
   return `${sessionId}.${ids.secret()}`;
 }
 
+/** RFC 9126 §2.2: a pushed request's `request_uri`, here the browser step's, a handle under the `urn:ietf:params:oauth:request_uri:` namespace. */
+export function newRequestUri(ids: Ids, sessionId: string): string {
+  return `urn:ietf:params:oauth:request_uri:${newHandle(ids, sessionId)}`;
+}
+
 /** The session a handle belongs to, or undefined if it is not one of ours. */
 export function sessionOfHandle(handle: string): string | undefined {
   return HANDLE.exec(handle)?.[1];

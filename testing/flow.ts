@@ -74,11 +74,13 @@ export class Flow {
     return { eventId: this.eventId(), sessionId: this.sessionId, at };
   }
 
-  start(at: number, configs = ['pid_mdl']): StartChallenge {
+  /** `browserStep`: the wallet offers the dialect's browser step and sends a code_challenge (protocol-ia.md §5). */
+  start(at: number, configs = ['pid_mdl'], opts: { browserStep?: boolean } = {}): StartChallenge {
     return {
       type: 'StartChallenge',
       ...this.routed(at),
       ...(this.dialect !== 'L' && { dialect: this.dialect }),
+      ...(opts.browserStep && { browserStepOffered: true, codeChallenge: this.value('code_challenge') }),
       clientId: 'wallet',
       credentialConfigurationIds: configs,
       dpopJkt: this.keys.dpop,
@@ -158,6 +160,7 @@ export class Flow {
       ...(opts.presentation !== undefined && { presentation: opts.presentation }),
       codeHash: this.value('code'),
       retry: { authSessionHash: this.value('auth_session', round + 1), request: this.request(round + 1) },
+      ...(this.dialect !== 'L' && { browserStep: { requestUriHash: this.value('request_uri', round) } }),
     };
   }
   redeem(at: number, opts: { code?: string; dpop?: string } = {}): RedeemCode {

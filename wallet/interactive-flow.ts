@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import {
   type Answer,
   type CallOptions,
@@ -25,6 +26,9 @@ export const INTERACTION_TYPES: Record<InteractiveDialect, string> = {
  * tests can reorder, replay or tamper.
  */
 export class InteractiveSteps {
+  /** RFC 7636: the wallet offers the browser step, so it sends PKCE (protocol-ia.md §2.2: "included when redirect offered"). */
+  readonly codeVerifier = randomBytes(32).toString('base64url');
+
   constructor(
     readonly wallet: ReferenceWallet,
     readonly dialect: InteractiveDialect = 'S3',
@@ -64,6 +68,8 @@ export class InteractiveSteps {
         client_id: this.wallet.clientId,
         response_type: 'code',
         interaction_types_supported: INTERACTION_TYPES[this.dialect],
+        code_challenge: createHash('sha256').update(this.codeVerifier).digest('base64url'),
+        code_challenge_method: 'S256',
         ...params,
       },
       options,
@@ -115,5 +121,8 @@ export async function runInteractiveFlow(
   });
   const second = await steps.respond(String(first.body.auth_session), request);
   expect(second, 200, `${name} follow-up with openid4vp_response → code`);
-  return wallet.redeemAndIssue(steps.codeOf(second), options.configurationId, report, steps.credentialIssuer);
+  return wallet.redeemAndIssue(steps.codeOf(second), options.configurationId, report, {
+    credentialIssuer: steps.credentialIssuer,
+    codeVerifier: steps.codeVerifier,
+  });
 }

@@ -255,10 +255,12 @@ export class ReferenceWallet {
     code: string,
     configurationId: string,
     report: (step: string, detail: unknown) => void = () => undefined,
-    credentialIssuer: string = this.issuerUrl,
+    /** The identifier the wallet found (S1/S2: the second one), and the PKCE verifier if the challenge sent a code_challenge. */
+    redemption: { credentialIssuer?: string; codeVerifier?: string } = {},
   ): Promise<string> {
     const expect = stepCheck(report);
-    const token = await this.token(code);
+    const { credentialIssuer = this.issuerUrl, codeVerifier } = redemption;
+    const token = await this.token(code, codeVerifier === undefined ? {} : { code_verifier: codeVerifier });
     expect(token, 200, '12-13 token request → DPoP-bound access token');
     const cNonce = await this.nonce();
     report('14 nonce endpoint → c_nonce', { c_nonce: cNonce });

@@ -12,7 +12,7 @@ import {
   RedirectToWeb,
   type SessionContext,
 } from '../../engine/index.js';
-import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
+import { hashSecret, newHandle, newRequestUri, sessionOfHandle } from '../handles.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { errorResponse, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 import { callerProof, newPresentationRequest, proveCaller } from './challenge-session.js';
@@ -51,6 +51,8 @@ export interface FollowUpAnswers {
   interaction: (authSession: string, request: NewPresentationRequest) => ProtocolResponse | Promise<ProtocolResponse>;
   /** Nothing happened: the presentation is still pending. */
   pending: () => ProtocolResponse | Promise<ProtocolResponse>;
+  /** S1/S2/S3: the browser step, with the rotated auth_session and the pushed request_uri (protocol-ia.md §5). */
+  browser?: (authSession: string, requestUri: string, expiresIn: number) => ProtocolResponse;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function continueChallenge(
 ): Promise<ProtocolResponse> {
   const code = newHandle(ctx.ids, f.sessionId);
   const rotated = newHandle(ctx.ids, f.sessionId);
+  const requestUri = f.session.browserStepOffered ? newRequestUri(ctx.ids, f.sessionId) : undefined;
   const outcome: Decision = await ctx.engine.execute({
     type: 'ContinueChallenge',
     eventId: ctx.ids.eventId(),
@@ -79,6 +82,7 @@ export async function continueChallenge(
       authSessionHash: hashSecret(rotated),
       request: newPresentationRequest(ctx, f.sessionId, f.session.dialect),
     },
+    ...(requestUri !== undefined && { browserStep: { requestUriHash: hashSecret(requestUri) } }),
   });
   if (isLeft(outcome)) return errorResponse(outcome.left.error);
   const { event } = outcome.right;
@@ -88,6 +92,10 @@ export async function continueChallenge(
       return answers.code(code);
     case 'PresentationRequested':
       return answers.interaction(rotated, event.data.request);
+    case 'BrowserStepOffered':
+      if (answers.browser && requestUri !== undefined)
+        return answers.browser(rotated, requestUri, Math.ceil((event.data.requestUri.expiresAt - f.now) / 1000));
+      return errorResponse(new RedirectToWeb('continue in a browser', 'FiPA §5.2.2.1.1'));
     case 'RedirectedToWeb':
       return errorResponse(new RedirectToWeb('continue in a browser', 'FiPA §5.2.2.1.1'));
     case 'Denied':

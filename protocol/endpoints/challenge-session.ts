@@ -108,6 +108,8 @@ export async function openSession(
   dialect: Dialect,
   /** The endpoint called (DPoP `htu`): the challenge endpoint, or the IAE. */
   url: string = endpoints(ctx.config).challenge,
+  /** S1/S2/S3: the wallet offered the dialect's browser step (protocol-ia.md §5). */
+  browserStepOffered = false,
 ): Promise<OpenedSession | ProtocolResponse> {
   // Checked before any signature: an address over its limit costs no cryptography.
   const byAddress = tooManySessions(
@@ -143,6 +145,7 @@ export async function openSession(
     ...(viaAuthorizationDetails && { authorizationDetails: true }),
     dpopJkt: caller.dpopJkt,
     ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }),
+    ...(browserStepOffered && { browserStepOffered }),
     authSessionHash: hashSecret(authSession),
     request: presentation,
   });

@@ -1,3 +1,4 @@
+import { InvalidSession } from '../../engine/index.js';
 import type { IssuerContext } from '../issuer-context.js';
 import { carriedFollowUp } from '../interactive/carried-follow-up.js';
 import { iaFirstCall } from '../interactive/ia-challenge.js';
@@ -21,7 +22,7 @@ async function legacyFirstCall(
  * POST /authorize-challenge (FiPA §5; seed 000 steps 4 and 10; protocol-ia.md §11): it serves
  * the seed's flow L and, when enabled, S3. An initial request offering `urn:openid:dcp:ia:*`
  * interaction types starts S3, any other L; a follow-up goes by its session's dialect (one of
- * S1/S2 is refused here by the engine: their follow-ups belong to the IAE).
+ * S1/S2 is refused: their follow-ups belong to the IAE).
  */
 export async function handleChallenge(ctx: IssuerContext, request: ProtocolRequest): Promise<ProtocolResponse> {
   const params = readForm(request);
@@ -31,7 +32,9 @@ export async function handleChallenge(ctx: IssuerContext, request: ProtocolReque
     return s3 ? iaFirstCall(ctx, request, params, now) : legacyFirstCall(ctx, request, params, now);
   }
   const followUp = await readFollowUp(ctx, request, params, now);
-  return followUp.session.dialect === 'S3'
-    ? carriedFollowUp(ctx, followUp, params, 'S3')
-    : legacyFollowUp(ctx, followUp, params);
+  const { dialect } = followUp.session;
+  // Issue 13 §2: an S1/S2 session's auth_session is refused here before its body is parsed (the engine refuses it too).
+  if (dialect === 'S1' || dialect === 'S2')
+    throw new InvalidSession('auth_session is not valid at this endpoint', 'issue 13 §2 (dispatch by dialect)');
+  return dialect === 'S3' ? carriedFollowUp(ctx, followUp, params, 'S3') : legacyFollowUp(ctx, followUp, params);
 }

@@ -5,7 +5,7 @@ import { errorResponse, type ProtocolResponse } from '../messages.js';
 import { parseCarriedResponse } from '../openid4vp/carried-response.js';
 import { PID_QUERY_ID } from '../openid4vp/request-object.js';
 import { verifyPidPresentation } from '../openid4vp/verify-pid.js';
-import { codeAnswer, interactionAnswer } from './interaction-answers.js';
+import { browserAnswer, codeAnswer, interactionAnswer } from './interaction-answers.js';
 import type { InteractiveDialect } from './interaction-types.js';
 
 /**
@@ -29,6 +29,8 @@ export async function carriedFollowUp(
     pending: () => {
       throw new InvalidRequest('openid4vp_response is required', 'OpenID4VCI 1.1 IA (protocol-ia.md §2.3)');
     },
+    browser: (authSession: string, requestUri: string, expiresIn: number) =>
+      browserAnswer(dialect, authSession, requestUri, expiresIn),
   };
   const raw = params.get('openid4vp_response');
   if (raw === undefined) return continueChallenge(ctx, f, { endpoint }, answers);

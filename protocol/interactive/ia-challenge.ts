@@ -1,8 +1,8 @@
 import { openSession } from '../endpoints/challenge-session.js';
-import type { IssuerContext } from '../issuer-context.js';
+import { endpoints, type IssuerContext } from '../issuer-context.js';
 import type { ProtocolRequest, ProtocolResponse } from '../messages.js';
 import { interactionAnswer } from './interaction-answers.js';
-import { offeredTypes, requirePresentationType } from './interaction-types.js';
+import { BROWSER_TYPE, offeredTypes, requirePresentationType } from './interaction-types.js';
 
 /**
  * S3's initial request at the challenge endpoint (protocol-ia.md §2.2, §3.2): the wallet must
@@ -14,8 +14,10 @@ export async function iaFirstCall(
   params: Map<string, string>,
   now: number,
 ): Promise<ProtocolResponse> {
-  requirePresentationType('S3', offeredTypes(params.get('interaction_types_supported')));
-  const opened = await openSession(ctx, request, params, now, 'S3');
+  const offered = offeredTypes(params.get('interaction_types_supported'));
+  requirePresentationType('S3', offered);
+  const url = endpoints(ctx.config).challenge;
+  const opened = await openSession(ctx, request, params, now, 'S3', url, offered.includes(BROWSER_TYPE.S3));
   if (!('sessionId' in opened)) return opened;
   return interactionAnswer(ctx, 'S3', opened.authSession, opened.request, opened.credentialConfigurationIds);
 }

@@ -5,7 +5,7 @@ import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { readForm, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 import { carriedFollowUp } from './carried-follow-up.js';
 import { interactionAnswer } from './interaction-answers.js';
-import { offeredTypes, PRESENTATION_TYPE, requirePresentationType } from './interaction-types.js';
+import { BROWSER_TYPE, offeredTypes, PRESENTATION_TYPE, requirePresentationType } from './interaction-types.js';
 
 /** protocol-ia.md §11: at the IAE the wallet's spelling decides, and is answered in kind: URN types S2, bare ones S1. */
 function iaeDialect(offered: string[]): 'S1' | 'S2' {
@@ -36,7 +36,7 @@ export async function handleInteractiveAuthorization(
   const offered = offeredTypes(params.get('interaction_types_supported'));
   const dialect = iaeDialect(offered);
   requirePresentationType(dialect, offered);
-  const opened = await openSession(ctx, request, params, now, dialect, url);
+  const opened = await openSession(ctx, request, params, now, dialect, url, offered.includes(BROWSER_TYPE[dialect]));
   if (!('sessionId' in opened)) return opened;
   return interactionAnswer(ctx, dialect, opened.authSession, opened.request, opened.credentialConfigurationIds);
 }

@@ -3,7 +3,7 @@ import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { dpopChallenge, jsonResponse, type ProtocolResponse } from '../messages.js';
 import { pidQuery, pidRequirements } from '../openid4vp/pid-requirements.js';
 import { buildRequestByValue } from '../openid4vp/request-by-value.js';
-import { type InteractiveDialect, PRESENTATION_TYPE } from './interaction-types.js';
+import { BROWSER_TYPE, type InteractiveDialect, PRESENTATION_TYPE } from './interaction-types.js';
 
 /** The endpoint a dialect's wallet talks to, and answers its OpenID4VP request to: the IAE (S1/S2) or the challenge endpoint (S3). */
 export function interactionEndpoint(ctx: IssuerContext, dialect: InteractiveDialect): string {
@@ -37,23 +37,23 @@ export async function interactionAnswer(
     lifetimeSeconds: ctx.config.lifetimes.request,
     requestId: request.requestId,
   });
-  const type = PRESENTATION_TYPE[dialect];
-  if (dialect !== 'S3')
-    return jsonResponse(200, {
-      status: 'require_interaction',
-      type,
-      auth_session: authSession,
-      openid4vp_request: openid4vpRequest,
-    });
+  return interactionRequired(dialect, PRESENTATION_TYPE[dialect], 'present the requested credential', {
+    auth_session: authSession,
+    openid4vp_request: openid4vpRequest,
+  });
+}
+
+/** One interaction answer: S1/S2 `200 {status: "require_interaction", type, …}`; S3 the 401 with `interaction_type_required` and the DPoP challenge. */
+function interactionRequired(
+  dialect: InteractiveDialect,
+  type: string,
+  description: string,
+  fields: Record<string, unknown>,
+): ProtocolResponse {
+  if (dialect !== 'S3') return jsonResponse(200, { status: 'require_interaction', type, ...fields });
   return jsonResponse(
     401,
-    {
-      error: 'insufficient_authorization',
-      error_description: 'present the requested credential',
-      interaction_type_required: type,
-      auth_session: authSession,
-      openid4vp_request: openid4vpRequest,
-    },
+    { error: 'insufficient_authorization', error_description: description, interaction_type_required: type, ...fields },
     { 'WWW-Authenticate': dpopChallenge('insufficient_authorization') },
   );
 }
@@ -61,4 +61,23 @@ export async function interactionAnswer(
 /** The code, as each dialect returns it: S1/S2 `200 {status: "ok", code}` (protocol-ia.md §3.1), S3 `200 {authorization_code}` (FiPA §5.2.1). */
 export function codeAnswer(dialect: InteractiveDialect, code: string): ProtocolResponse {
   return jsonResponse(200, dialect === 'S3' ? { authorization_code: code } : { status: 'ok', code });
+}
+
+/**
+ * The browser step (protocol-ia.md §3, §5): the pushed `request_uri` (REQUIRED) with its
+ * `expires_in` and the new `auth_session` (S1/S2: the 0.5 client's schema requires it; S3: the
+ * example carries it). S1/S2 `200 require_interaction` with `redirect_to_web`, S3 the 401 with
+ * `interaction_type_required` `auth_via_web`.
+ */
+export function browserAnswer(
+  dialect: InteractiveDialect,
+  authSession: string,
+  requestUri: string,
+  expiresIn: number,
+): ProtocolResponse {
+  return interactionRequired(dialect, BROWSER_TYPE[dialect], 'continue in a browser', {
+    auth_session: authSession,
+    request_uri: requestUri,
+    expires_in: expiresIn,
+  });
 }

@@ -13,6 +13,13 @@ export const PRESENTATION_TYPE: Record<InteractiveDialect, string> = {
   S3: 'urn:openid:dcp:ia:openid4vp_presentation',
 };
 
+/** The browser step of each dialect (protocol-ia.md §3, §5): `redirect_to_web` bare in S1 and URN in S2, `auth_via_web` in S3. */
+export const BROWSER_TYPE: Record<InteractiveDialect, string> = {
+  S1: 'redirect_to_web',
+  S2: 'urn:openid:dcp:iae:redirect_to_web',
+  S3: 'urn:openid:dcp:ia:auth_via_web',
+};
+
 const IA_PREFIX = 'urn:openid:dcp:ia:';
 const MAX_TYPES = 16;
 

@@ -2,8 +2,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { untilPresentation } from '../../testing/flow-steps.js';
 import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
-import { generateWalletKey } from '../../wallet/index.js';
-import { InteractiveSteps, runInteractiveFlow } from '../../wallet/interactive-flow.js';
+import { InteractiveSteps } from '../../wallet/interactive-flow.js';
 
 const FLOW = { scope: 'membership', configurationId: 'demo_membership' };
 
@@ -24,14 +23,6 @@ describe('S1 and S2 at the IAE', () => {
     const first = await steps.challenge({ scope: FLOW.scope });
     return { steps, first, authSession: String(first.body.auth_session), request: await steps.request(first) };
   }
-
-  it.each([['S1'], ['S2']] as const)(
-    'issue 13 §3: the reference wallet completes an %s flow and gets its credential',
-    async (dialect) => {
-      const credential = await runInteractiveFlow(await server.wallet(), { ...FLOW, dialect });
-      expect(credential.split('~').length).toBeGreaterThan(1);
-    },
-  );
 
   it('issue 13 §2, protocol-ia.md §1, §9: the IAE is advertised only under the second identifier; the main AS keeps the challenge endpoint', async () => {
     const main = await get('/.well-known/oauth-authorization-server');
@@ -97,20 +88,6 @@ describe('S1 and S2 at the IAE', () => {
     }
     const { steps, authSession, request } = await opened('S2');
     expect((await steps.respond(authSession, request, { audience: `iae:${steps.endpoint}` })).status).toBe(200);
-  });
-
-  it('FiPA §9.6.1 (P-20): a follow-up with another DPoP key is refused', async () => {
-    const { steps, authSession, request } = await opened('S1');
-    const answer = await steps.respond(authSession, request, {}, { dpopKey: await generateWalletKey() });
-    expect([answer.status, answer.body.error]).toEqual([400, 'invalid_dpop_proof']);
-  });
-
-  it('issue 13 §7, protocol-ia.md §6: the wallet error earns a new request with a new auth_session; the old one is refused', async () => {
-    const { steps, authSession, request } = await opened('S2');
-    const retry = await steps.respond(authSession, request, { error: 'access_denied' });
-    expect([retry.status, retry.body.status]).toEqual([200, 'require_interaction']);
-    expect(retry.body.auth_session).not.toBe(authSession);
-    expect((await steps.respond(authSession, request)).body.error).toBe('invalid_session');
   });
 
   it('issue 13 §2: an L or S3 auth_session is refused at the IAE, and an S1 one at the challenge endpoint', async () => {

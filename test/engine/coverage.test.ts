@@ -31,8 +31,11 @@ function candidates(flow: Flow, interactive: Flow, t: number): Command[] {
       flow.walletErrorInFollowUp(t + 1, r),
       interactive.continue(t + 1, { round: r, presentation: interactive.carried(r) }),
       interactive.walletErrorInFollowUp(t + 1, r),
+      interactive.continue(t + 1, { round: r }),
+      interactive.continue(t + 6 * 60 * SECOND, { round: r }),
     ]),
     interactive.start(T0),
+    interactive.start(T0, ['pid_mdl'], { browserStep: true }),
     flow.redeem(t + 1),
     flow.nonce(t + 1),
     flow.credential(t + 1),
@@ -61,9 +64,13 @@ function nextEvents(snapshot: SessionSnapshot): SessionEvent[] {
 /**
  * Transitions that exist only so that folding stays total (a stored event is a fact): the engine
  * never decides them, because a rule refuses the facts first. An L presentation before its
- * request object was fetched is one (`presentationCarrier`).
+ * request object was fetched is one (`presentationCarrier`); a browser step after a fetched
+ * request object is another (only L fetches one, and L has no browser step).
  */
-const FOLD_ONLY = ['presentationRequired:PresentationVerified→presentationVerified'];
+const FOLD_ONLY = [
+  'presentationRequired:PresentationVerified→presentationVerified',
+  'requestRetrieved:BrowserStepOffered→browserStep',
+];
 
 /** Every transition the machine declares, as `source:EventType→target`. */
 function declaredTransitions(): Set<string> {
@@ -83,6 +90,7 @@ describe('coverage of the machine (xstate/graph)', () => {
       return JSON.stringify([
         s.value,
         c.dialect,
+        c.browserStepOffered,
         c.presentationAttempts,
         c.credentialConfigurationIds.length,
         Object.keys(c.issued).length,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type Command, contextOf, type Dialect, stateName } from '../../engine/index.js';
 import { arbStepTimes, happyPathAt } from '../../testing/arbitraries.js';
 import { Flow, INTERACTIVE_AUDIENCE, SECOND, T0, VERIFIER } from '../../testing/flow.js';
+import { engineConfig } from '../../testing/engine-config.js';
 import { runCommands } from '../../testing/run.js';
 
 const DIALECTS: Dialect[] = ['L', 'S1', 'S2', 'S3'];
@@ -110,6 +111,28 @@ describe('dialects', () => {
         );
         expect(steps[0]?.error).toBeDefined();
         expect(state).toBe(once);
+      }),
+    );
+  });
+
+  it('protocol-ia.md §5, FiPA §5.2.2.1.1: the browser step is offered only to a wallet that offered it with PKCE, never in L; it rotates the auth_session', () => {
+    const browser = engineConfig({ onRetry: () => 'redirect_to_web' });
+    fc.assert(
+      fc.property(arbDialect, fc.boolean(), fc.boolean(), (dialect, offered, walletError) => {
+        const flow = new Flow(`session-${dialect}-browser`, undefined, dialect);
+        const opened =
+          dialect === 'L'
+            ? [flow.start(T0), flow.retrieve(T0 + SECOND)]
+            : [flow.start(T0, undefined, { browserStep: offered })];
+        const failed = walletError ? flow.walletErrorInFollowUp(T0 + 2 * SECOND) : null;
+        const retry = flow.continue(walletError ? T0 + 3 * SECOND : T0 + 360 * SECOND);
+        const { steps, state } = runCommands([...opened, ...(failed ? [failed] : []), retry], browser);
+        const expected = dialect === 'L' ? 'redirectedToWeb' : offered ? 'browserStep' : 'denied';
+        expect([steps.at(-1)?.error, stateName(state)]).toEqual([undefined, expected]);
+        if (expected !== 'browserStep') return;
+        expect(contextOf(state).browserStep?.hash).toBe(flow.value('request_uri'));
+        const stale = runCommands([flow.continue(T0 + 361 * SECOND, { presentation: flow.carried() })], browser, state);
+        expect([stale.steps[0]?.error?.code, stale.state]).toEqual(['invalid_session', state]);
       }),
     );
   });

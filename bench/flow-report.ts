@@ -77,10 +77,11 @@ export function printFlowBench(result: FlowBench, runs: number): void {
   for (const dialect of new Set(result.rows.map((row) => row.dialect))) {
     const rows = result.rows.filter((row) => row.dialect === dialect);
     const names = Object.keys(rows[0]!.endpoints);
-    console.log(`${dialect} per endpoint, p50 / p99 ms: ${names.map((name) => name.padStart(20)).join('')}`);
+    const width = Math.max(20, ...names.map((name) => name.length + 2));
+    console.log(`${dialect} per endpoint, p50 / p99 ms: ${names.map((name) => name.padStart(width)).join('')}`);
     for (const row of rows)
       console.log(
-        `${String(row.concurrency).padStart(7)} wallets${''.padEnd(20)}${names.map((name) => `${row.endpoints[name]!.p50Ms.toFixed(1)} / ${row.endpoints[name]!.p99Ms.toFixed(1)}`.padStart(20)).join('')}`,
+        `${String(row.concurrency).padStart(7)} wallets${''.padEnd(20)}${names.map((name) => `${row.endpoints[name]!.p50Ms.toFixed(1)} / ${row.endpoints[name]!.p99Ms.toFixed(1)}`.padStart(width)).join('')}`,
       );
   }
   console.log(`JSON ${JSON.stringify(result)}`);

@@ -24,8 +24,8 @@ export interface SessionContext {
   attestationJkt?: string;
   codeChallenge?: string;
   redirectUri?: string;
-  /** S1/S2/S3: the wallet offered the dialect's browser step. */
-  browserStepOffered: boolean;
+  /** S1/S2/S3: the wallet offered the dialect's browser step (absent: it did not, and every session before issue 13). */
+  browserStepOffered?: true;
   /** The pushed request_uri of the browser step, once offered (protocol-ia.md §5). */
   browserStep?: Expiring;
   authSessionHash: string;
@@ -62,7 +62,6 @@ export const EMPTY_CONTEXT: SessionContext = {
   clientId: '',
   credentialConfigurationIds: [],
   dpopJkt: '',
-  browserStepOffered: false,
   authSessionHash: '',
   sessionExpiresAt: 0,
   holderContinuity: false,

@@ -21,7 +21,7 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
     ...(e.attestationJkt !== undefined && { attestationJkt: e.attestationJkt }),
     ...(e.codeChallenge !== undefined && { codeChallenge: e.codeChallenge }),
     ...(e.redirectUri !== undefined && { redirectUri: e.redirectUri }),
-    browserStepOffered: e.browserStepOffered ?? false,
+    ...(e.browserStepOffered && { browserStepOffered: true as const }),
     authSessionHash: e.authSessionHash,
     sessionExpiresAt: e.sessionExpiresAt,
     holderContinuity: e.policy.holderContinuity,

@@ -40,7 +40,13 @@ export async function readFollowUp(
   const sessionId = sessionOfHandle(authSession);
   if (!sessionId) throw new InvalidSession('auth_session is unknown', 'FiPA §5.3.1');
   const caller = callerProof(authSession, await proveCaller(ctx, request, now, url));
-  const session = contextOf(await ctx.engine.load(sessionId));
+  // A cache that has not seen this auth_session's rotation (made on another instance) is read again:
+  // the follow-up's commands name the current request, and the engine refuses stale ones.
+  const cached = contextOf(await ctx.engine.load(sessionId));
+  const session =
+    cached.authSessionHash === caller.authSessionHash
+      ? cached
+      : contextOf(await ctx.engine.load(sessionId, { fresh: true }));
   const clientId = params.get('client_id');
   return { sessionId, authSession, caller, ...(clientId !== undefined && { clientId }), session, now };
 }

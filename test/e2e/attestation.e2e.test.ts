@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attestationPop, generateWalletKey, walletAttestation, type WalletKey } from '../../wallet/keys.js';
 import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
+import { InteractiveSteps } from '../../wallet/interactive-flow.js';
 
 /** Seed 000 step 4 and ABCA: the issuer requires a wallet attestation and binds the session to it. */
 describe('wallet attestation required by configuration', () => {
@@ -9,6 +10,7 @@ describe('wallet attestation required by configuration', () => {
   beforeAll(async () => {
     provider = { ...(await generateWalletKey()), issuer: 'https://wallet-provider.example' };
     server = await startIssuer({
+      interactiveAuthorization: { iae: { enabled: true } },
       walletAttestation: {
         required: true,
         trustedAttesters: [
@@ -74,4 +76,21 @@ describe('wallet attestation required by configuration', () => {
     };
     expect((await wallet.challenge({ scope: 'membership' }, { headers })).body.error).toBe('invalid_client');
   });
+
+  it.each(['S1', 'S2', 'S3'] as const)(
+    'issue 13 §6, protocol-ia.md §6 (%s): every request carries the attestation that opened the session',
+    async (dialect) => {
+      const steps = new InteractiveSteps(await server.wallet(), dialect);
+      const instance = await generateWalletKey();
+      expect((await steps.challenge({ scope: 'membership' })).body.error).toBe('invalid_client');
+      const first = await steps.challenge({ scope: 'membership' }, { headers: await headersFor(instance) });
+      expect(first.status).toBe(steps.interactionStatus);
+      const [authSession, request] = [String(first.body.auth_session), await steps.request(first)];
+      expect((await steps.respond(authSession, request)).body.error).toBe('invalid_client');
+      const other = { headers: await headersFor(await generateWalletKey()) };
+      expect((await steps.respond(authSession, request, {}, other)).body.error).toBe('invalid_client');
+      const same = await steps.respond(authSession, request, {}, { headers: await headersFor(instance) });
+      expect(same.status).toBe(200);
+    },
+  );
 });

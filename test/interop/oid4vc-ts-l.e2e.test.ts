@@ -11,18 +11,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Openid4vciClient as Openid4vciClient05 } from '@openid4vc/openid4vci';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
-import { DEMO_PERSON } from '../../wallet/demo-pid-issuer.js';
-import { generateWalletKey } from '../../wallet/keys.js';
-import { presentSdJwtVc } from '../../wallet/presentation.js';
-import {
-  callbacksFor,
-  type CodeRedemption,
-  DEMO_CLIENT,
-  demoStart,
-  redeemCode,
-  type Sent,
-} from './wallet-callbacks.js';
+import { INTEROP_BACKENDS, type InteropServer, interopWallet } from './interop-backends.js';
+import { callbacksFor, type CodeRedemption, DEMO_CLIENT, demoStart, redeemCode } from './wallet-callbacks.js';
 
 /**
  * Issue 13, interop (rule 7): the seed's flow L driven by the unmodified `@openid4vc/openid4vci`,
@@ -30,7 +20,7 @@ import {
  * `oauth2-046` beside 0.5), what Credo 0.6 and other L wallets are built on. Only the crypto
  * callbacks and the wallet app's key-binding JWT are ours; docs/interop.md records what it sends.
  */
-const { clientId: CLIENT_ID, redirectUri: REDIRECT_URI } = DEMO_CLIENT;
+const { clientId: CLIENT_ID } = DEMO_CLIENT;
 /**
  * Each 0.4.6 package holds its own copy of `@openid4vc/utils` (the top-level one is 0.5), and each
  * copy its own "allow http" switch; the test server is plain HTTP on loopback, so every copy is told.
@@ -45,85 +35,82 @@ async function allowHttp(allow: boolean) {
   for (const set of [allowHttpOauth2, allowHttpVci, allowHttpVp]) set({ allowInsecureUrls: allow });
 }
 
-describe('interop: @openid4vc 0.4.6 speaks L with our challenge endpoint', () => {
-  let server: RunningIssuer;
-  beforeAll(async () => {
-    await allowHttp(true);
-    server = await startIssuer();
-  });
-  afterAll(async () => {
-    await allowHttp(false);
-    await server.stop();
-  });
+describe.each(Object.keys(INTEROP_BACKENDS))(
+  'interop: @openid4vc 0.4.6 speaks L with our challenge endpoint on %s',
+  (backend) => {
+    let server: InteropServer;
+    beforeAll(async () => {
+      await allowHttp(true);
+      server = await INTEROP_BACKENDS[backend]!();
+    }, 60_000);
+    afterAll(async () => {
+      await allowHttp(false);
+      await server.stop();
+    });
 
-  it('issue 13 interop: challenge → request object fetched and verified → presentation → pdis → code → token → credential', async () => {
-    const [dpopKey, holderKey] = [await generateWalletKey(), await generateWalletKey()];
-    const pid = await server.pidIssuer.issuePid(holderKey.publicJwk, DEMO_PERSON, Date.now());
-    const sent: Sent[] = [];
-    const callbacks = callbacksFor([dpopKey, holderKey], sent, clientAuthenticationNone({ clientId: CLIENT_ID }));
-    const client = new Openid4vciClient({ callbacks });
-    const issuerMetadata = await client.resolveIssuerMetadata(server.url);
-    const { credentialOffer, dpop, authorization } = demoStart(server.url, dpopKey);
-    const started = await client.initiateAuthorization({ ...authorization, issuerMetadata });
-    expect(started.authorizationFlow).toBe(AuthorizationFlow.PresentationDuringIssuance);
-    if (started.authorizationFlow !== AuthorizationFlow.PresentationDuringIssuance) return;
-    const parsed = parseOpenid4vpAuthorizationRequest({ authorizationRequest: started.openid4vpRequestUrl });
-    const resolved = await resolveOpenid4vpAuthorizationRequest({
-      authorizationRequestPayload: parsed.params as Parameters<
-        typeof resolveOpenid4vpAuthorizationRequest
-      >[0]['authorizationRequestPayload'],
-      callbacks,
+    it('issue 13 interop: challenge → request object fetched and verified → presentation → pdis → code → token → credential', async () => {
+      const { dpopKey, holderKey, present, sent } = await interopWallet(server);
+      const callbacks = callbacksFor([dpopKey, holderKey], sent, clientAuthenticationNone({ clientId: CLIENT_ID }));
+      const client = new Openid4vciClient({ callbacks });
+      const issuerMetadata = await client.resolveIssuerMetadata(server.url);
+      const { credentialOffer, dpop, authorization } = demoStart(server.url, dpopKey);
+      const started = await client.initiateAuthorization({ ...authorization, issuerMetadata });
+      expect(started.authorizationFlow).toBe(AuthorizationFlow.PresentationDuringIssuance);
+      if (started.authorizationFlow !== AuthorizationFlow.PresentationDuringIssuance) return;
+      const parsed = parseOpenid4vpAuthorizationRequest({ authorizationRequest: started.openid4vpRequestUrl });
+      const resolved = await resolveOpenid4vpAuthorizationRequest({
+        authorizationRequestPayload: parsed.params as Parameters<
+          typeof resolveOpenid4vpAuthorizationRequest
+        >[0]['authorizationRequestPayload'],
+        callbacks,
+      });
+      const request = resolved.authorizationRequestPayload as { nonce: string; client_id: string };
+      // The wallet app's part: the key-binding JWT, for the verifier's client_id (OpenID4VP App. B.3.6).
+      const vp = await present(request.nonce, request.client_id);
+      const response = await createOpenid4vpAuthorizationResponse({
+        authorizationRequestPayload: resolved.authorizationRequestPayload as Parameters<
+          typeof createOpenid4vpAuthorizationResponse
+        >[0]['authorizationRequestPayload'],
+        authorizationResponsePayload: { vp_token: { pid: [vp] } },
+        callbacks,
+      });
+      const submitted = await submitOpenid4vpAuthorizationResponse({
+        authorizationRequestPayload: resolved.authorizationRequestPayload as Parameters<
+          typeof submitOpenid4vpAuthorizationResponse
+        >[0]['authorizationRequestPayload'],
+        authorizationResponsePayload: response.authorizationResponsePayload,
+        callbacks,
+      });
+      const { presentation_during_issuance_session: pdis } = (await submitted.response.json()) as Record<
+        string,
+        string
+      >;
+      const { authorizationChallengeResponse } = await client.retrieveAuthorizationCodeUsingPresentation({
+        authSession: started.authSession,
+        presentationDuringIssuanceSession: pdis,
+        credentialOffer,
+        issuerMetadata,
+        dpop,
+      });
+      const authorizationCode = authorizationChallengeResponse.authorization_code;
+      // 0.4.6's client has the same calls and shapes as 0.5's.
+      const credentials = await redeemCode(client as unknown as Openid4vciClient05, {
+        issuerMetadata: issuerMetadata as unknown as CodeRedemption['issuerMetadata'],
+        credentialOffer,
+        authorizationCode,
+        holderKey,
+        dpop,
+      });
+      expect(credentials.credentialResponse.credentials?.length).toBe(1);
+      const at = (path: string) => sent.filter((r) => r.url.startsWith(`${server.url}${path}`));
+      const [initial, withPdis] = at('/authorize-challenge');
+      expect(initial!.dpop).toBe(true);
+      expect(Object.keys(initial!.fields).sort()).toEqual(['client_id', 'redirect_uri', 'resource', 'scope']);
+      expect(Object.keys(withPdis!.fields).sort()).toEqual([
+        'auth_session',
+        'client_id',
+        'presentation_during_issuance_session',
+      ]);
     });
-    const request = resolved.authorizationRequestPayload as { nonce: string; client_id: string };
-    // The wallet app's part: the key-binding JWT, for the verifier's client_id (OpenID4VP App. B.3.6).
-    const vp = await presentSdJwtVc(pid, holderKey, {
-      nonce: request.nonce,
-      audience: request.client_id,
-      claims: ['given_name', 'family_name', 'birthdate'],
-      now: Date.now(),
-    });
-    const response = await createOpenid4vpAuthorizationResponse({
-      authorizationRequestPayload: resolved.authorizationRequestPayload as Parameters<
-        typeof createOpenid4vpAuthorizationResponse
-      >[0]['authorizationRequestPayload'],
-      authorizationResponsePayload: { vp_token: { pid: [vp] } },
-      callbacks,
-    });
-    const submitted = await submitOpenid4vpAuthorizationResponse({
-      authorizationRequestPayload: resolved.authorizationRequestPayload as Parameters<
-        typeof submitOpenid4vpAuthorizationResponse
-      >[0]['authorizationRequestPayload'],
-      authorizationResponsePayload: response.authorizationResponsePayload,
-      callbacks,
-    });
-    const { presentation_during_issuance_session: pdis } = (await submitted.response.json()) as Record<string, string>;
-    const { authorizationChallengeResponse } = await client.retrieveAuthorizationCodeUsingPresentation({
-      authSession: started.authSession,
-      presentationDuringIssuanceSession: pdis,
-      credentialOffer,
-      issuerMetadata,
-      dpop,
-    });
-    const authorizationCode = authorizationChallengeResponse.authorization_code;
-    // 0.4.6's client has the same calls and shapes as 0.5's.
-    const credentials = await redeemCode(client as unknown as Openid4vciClient05, {
-      issuerMetadata: issuerMetadata as unknown as CodeRedemption['issuerMetadata'],
-      credentialOffer,
-      authorizationCode,
-      redirectUri: REDIRECT_URI,
-      clientId: CLIENT_ID,
-      holderKey,
-      dpop,
-    });
-    expect(credentials.credentialResponse.credentials?.length).toBe(1);
-    const at = (path: string) => sent.filter((r) => r.url.startsWith(`${server.url}${path}`));
-    const [initial, withPdis] = at('/authorize-challenge');
-    expect(initial!.dpop).toBe(true);
-    expect(Object.keys(initial!.fields).sort()).toEqual(['client_id', 'redirect_uri', 'resource', 'scope']);
-    expect(Object.keys(withPdis!.fields).sort()).toEqual([
-      'auth_session',
-      'client_id',
-      'presentation_during_issuance_session',
-    ]);
-  });
-});
+  },
+);

@@ -84,14 +84,12 @@ export interface CodeRedemption {
     grants: { authorization_code: Record<string, never> };
   };
   authorizationCode: string;
-  redirectUri: string;
-  clientId: string;
   holderKey: WalletKey;
   dpop: { signer: { method: 'jwk'; alg: string; publicJwk: Jwk } };
 }
 
 /**
- * Token, c_nonce and credential through the library's own calls. `client` is an 0.5
+ * Token, c_nonce and credential through the library's own calls, as the demo client. `client` is an 0.5
  * `Openid4vciClient`; 0.4.6's has the same calls with the same shapes.
  */
 export async function redeemCode(client: Openid4vciClient, r: CodeRedemption) {
@@ -99,7 +97,7 @@ export async function redeemCode(client: Openid4vciClient, r: CodeRedemption) {
     issuerMetadata: r.issuerMetadata,
     credentialOffer: r.credentialOffer,
     authorizationCode: r.authorizationCode,
-    redirectUri: r.redirectUri,
+    redirectUri: DEMO_CLIENT.redirectUri,
     dpop: r.dpop,
   });
   const { c_nonce } = await client.requestNonce({ issuerMetadata: r.issuerMetadata });
@@ -108,7 +106,7 @@ export async function redeemCode(client: Openid4vciClient, r: CodeRedemption) {
     credentialConfigurationId: 'demo_membership',
     signer: { method: 'jwk', alg: 'ES256', publicJwk: r.holderKey.publicJwk as Jwk },
     nonce: c_nonce,
-    clientId: r.clientId,
+    clientId: DEMO_CLIENT.clientId,
   });
   return client.retrieveCredentials({
     issuerMetadata: r.issuerMetadata,

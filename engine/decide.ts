@@ -12,7 +12,7 @@ import {
 import type { SessionContext } from './context.js';
 import { SCHEMA_VERSION, SessionEvent, type EventMeta } from './events.js';
 import { FINAL_STATES } from './machine.js';
-import { sameDialect } from './dialect-rules.js';
+import { sameDialect, takesBrowserStep } from './dialect-rules.js';
 import { callerBinding, checkFacts, identifierAllowed, monotonic, sameClient } from './rules.js';
 import { advance, contextOf, handles, nextDeadline, stateName, type SessionState } from './state.js';
 
@@ -104,7 +104,7 @@ function continueChallenge(
  */
 function browserStep(c: SessionContext, cmd: ContinueChallenge, config: EngineConfig, meta: EventMeta): SessionEvent {
   if (c.dialect === 'L') return { type: 'RedirectedToWeb', data: { caller: cmd.caller }, meta };
-  if (!c.browserStepOffered || c.codeChallenge === undefined || cmd.browserStep === undefined)
+  if (!takesBrowserStep(c) || cmd.browserStep === undefined)
     return { type: 'Denied', data: { caller: cmd.caller, reason: 'no_browser_step' }, meta };
   return {
     type: 'BrowserStepOffered',

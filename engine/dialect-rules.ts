@@ -2,7 +2,7 @@ import type { FollowUpEndpoint } from './commands.js';
 import type { SessionContext } from './context.js';
 import { deadlineAhead } from './deadlines.js';
 import { InvalidRequest, InvalidSession, type EngineError } from './errors.js';
-import type { DataOf, PresentationRequest } from './events.js';
+import type { DataOf, Dialect, PresentationRequest } from './events.js';
 
 /**
  * The rules of the dialects (issue 13; protocol-ia.md): which way a presentation, a wallet
@@ -77,6 +77,16 @@ export function walletErrorCarrier(c: SessionContext, e: DataOf<'WalletErrorRece
   return matchingState(c, e.state ?? '');
 }
 
+/** Issue 13 §2: where a dialect's follow-ups go: S1/S2 to the IAE, L and S3 to the challenge endpoint. */
+export function followUpEndpoint(dialect: Dialect): FollowUpEndpoint {
+  return dialect === 'S1' || dialect === 'S2' ? 'iae' : 'challenge';
+}
+
+/** protocol-ia.md §5, FiPA §5.2.2.1.1: an interactive session whose wallet offered the browser step and sent a code_challenge. */
+export function takesBrowserStep(c: SessionContext): boolean {
+  return c.dialect !== 'L' && c.browserStepOffered === true && c.codeChallenge !== undefined;
+}
+
 /**
  * Issue 13 §1, §2: a follow-up comes the way its session's dialect says. L and S3 at the
  * challenge endpoint, S1 and S2 at the IAE; a pdis only in L, a carried presentation only in
@@ -86,8 +96,7 @@ export function sameDialect(
   c: SessionContext,
   cmd: { endpoint: FollowUpEndpoint; pdisHash?: string; presentation?: unknown },
 ): EngineError | undefined {
-  const endpoint = c.dialect === 'S1' || c.dialect === 'S2' ? 'iae' : 'challenge';
-  if (cmd.endpoint !== endpoint)
+  if (cmd.endpoint !== followUpEndpoint(c.dialect))
     return new InvalidSession('auth_session is not valid at this endpoint', 'issue 13 §2 (dispatch by dialect)');
   if (c.dialect === 'L' ? cmd.presentation !== undefined : cmd.pdisHash !== undefined)
     return new InvalidRequest(

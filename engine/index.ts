@@ -29,4 +29,5 @@ export { credentialPrecheck, type CredentialAsk } from './credential-precheck.js
 export { FINAL_STATES, sessionMachine, type StateName } from './machine.js';
 export type { Expiring, SessionContext } from './context.js';
 export { checkEvent } from './rules.js';
+export { followUpEndpoint } from './dialect-rules.js';
 export { LruCache } from './cache.js';

@@ -1,6 +1,12 @@
 import type { SessionContext } from './context.js';
 import { deadlineAhead, deadlineAt } from './deadlines.js';
-import { keyBindingAudience, presentationCarrier, requestFitsDialect, walletErrorCarrier } from './dialect-rules.js';
+import {
+  keyBindingAudience,
+  presentationCarrier,
+  requestFitsDialect,
+  takesBrowserStep,
+  walletErrorCarrier,
+} from './dialect-rules.js';
 import {
   CredentialRequestDenied,
   InvalidClient,
@@ -173,7 +179,7 @@ const rules: { [T in EventType]: Rule<T> } = {
     firstError(
       () => retryable(c, at),
       () =>
-        c.dialect === 'L' || !c.browserStepOffered || c.codeChallenge === undefined
+        !takesBrowserStep(c)
           ? new InvalidRequest('the browser step needs the offered type and PKCE', 'FiPA §5.2.2.1.1; protocol-ia.md §5')
           : undefined,
       () => deadlineAhead(at, e.requestUri.expiresAt, 'request_uri'),

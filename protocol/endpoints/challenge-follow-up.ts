@@ -7,6 +7,7 @@ import {
   type Decision,
   type EngineError,
   type FollowUpEndpoint,
+  followUpEndpoint,
   InvalidSession,
   type NewPresentationRequest,
   RedirectToWeb,
@@ -51,6 +52,12 @@ export async function readFollowUp(
   return { sessionId, authSession, caller, ...(clientId !== undefined && { clientId }), session, now };
 }
 
+/** Issue 13 §2: a follow-up at an endpoint that is not its session's is refused before its body is parsed (the engine refuses it too). */
+export function requireOwnEndpoint(f: FollowUp, endpoint: FollowUpEndpoint): void {
+  if (followUpEndpoint(f.session.dialect) !== endpoint)
+    throw new InvalidSession('auth_session is not valid at this endpoint', 'issue 13 §2 (dispatch by dialect)');
+}
+
 /** What the dialect answers with, for each outcome of a follow-up. */
 export interface FollowUpAnswers {
   code: (code: string) => ProtocolResponse | Promise<ProtocolResponse>;
@@ -74,7 +81,9 @@ export async function continueChallenge(
 ): Promise<ProtocolResponse> {
   const code = newHandle(ctx.ids, f.sessionId);
   const rotated = newHandle(ctx.ids, f.sessionId);
-  const requestUri = f.session.browserStepOffered ? newRequestUri(ctx.ids, f.sessionId) : undefined;
+  // Only a follow-up without a presentation can lead to the browser step.
+  const mayBrowse = f.session.browserStepOffered && carried.presentation === undefined;
+  const requestUri = mayBrowse ? newRequestUri(ctx.ids, f.sessionId) : undefined;
   const outcome: Decision = await ctx.engine.execute({
     type: 'ContinueChallenge',
     eventId: ctx.ids.eventId(),

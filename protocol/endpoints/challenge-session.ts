@@ -106,11 +106,14 @@ export async function openSession(
   params: Map<string, string>,
   now: number,
   dialect: Dialect,
-  /** The endpoint called (DPoP `htu`): the challenge endpoint, or the IAE. */
-  url: string = endpoints(ctx.config).challenge,
-  /** S1/S2/S3: the wallet offered the dialect's browser step (protocol-ia.md §5). */
-  browserStepOffered = false,
+  options: {
+    /** The endpoint called (DPoP `htu`): the challenge endpoint (default), or the IAE. */
+    url?: string;
+    /** S1/S2/S3: the wallet offered the dialect's browser step (protocol-ia.md §5). */
+    browserStepOffered?: boolean;
+  } = {},
 ): Promise<OpenedSession | ProtocolResponse> {
+  const { url = endpoints(ctx.config).challenge, browserStepOffered = false } = options;
   // Checked before any signature: an address over its limit costs no cryptography.
   const byAddress = tooManySessions(
     ctx.limits.sessionsPerAddress,

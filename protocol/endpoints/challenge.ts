@@ -1,10 +1,9 @@
-import { InvalidSession } from '../../engine/index.js';
 import type { IssuerContext } from '../issuer-context.js';
 import { carriedFollowUp } from '../interactive/carried-follow-up.js';
 import { iaFirstCall } from '../interactive/ia-challenge.js';
 import { challengeDialect } from '../interactive/interaction-types.js';
 import { readForm, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
-import { readFollowUp } from './challenge-follow-up.js';
+import { readFollowUp, requireOwnEndpoint } from './challenge-follow-up.js';
 import { legacyFollowUp, legacyInteraction } from './challenge-legacy.js';
 import { openSession } from './challenge-session.js';
 
@@ -32,9 +31,8 @@ export async function handleChallenge(ctx: IssuerContext, request: ProtocolReque
     return s3 ? iaFirstCall(ctx, request, params, now) : legacyFirstCall(ctx, request, params, now);
   }
   const followUp = await readFollowUp(ctx, request, params, now);
-  const { dialect } = followUp.session;
-  // Issue 13 §2: an S1/S2 session's auth_session is refused here before its body is parsed (the engine refuses it too).
-  if (dialect === 'S1' || dialect === 'S2')
-    throw new InvalidSession('auth_session is not valid at this endpoint', 'issue 13 §2 (dispatch by dialect)');
-  return dialect === 'S3' ? carriedFollowUp(ctx, followUp, params, 'S3') : legacyFollowUp(ctx, followUp, params);
+  requireOwnEndpoint(followUp, 'challenge');
+  return followUp.session.dialect === 'S3'
+    ? carriedFollowUp(ctx, followUp, params, 'S3')
+    : legacyFollowUp(ctx, followUp, params);
 }

@@ -1,4 +1,4 @@
-import { InvalidRequest } from '../../engine/index.js';
+import { followUpEndpoint, InvalidRequest } from '../../engine/index.js';
 import { continueChallenge, type FollowUp, recordWalletError } from '../endpoints/challenge-follow-up.js';
 import type { IssuerContext } from '../issuer-context.js';
 import { errorResponse, type ProtocolResponse } from '../messages.js';
@@ -20,7 +20,7 @@ export async function carriedFollowUp(
   params: Map<string, string>,
   dialect: InteractiveDialect,
 ): Promise<ProtocolResponse> {
-  const endpoint = dialect === 'S3' ? 'challenge' : 'iae';
+  const endpoint = followUpEndpoint(dialect);
   const ids = f.session.credentialConfigurationIds;
   const answers = {
     code: (code: string) => codeAnswer(dialect, code),

@@ -1,5 +1,5 @@
 import { openSession } from '../endpoints/challenge-session.js';
-import { endpoints, type IssuerContext } from '../issuer-context.js';
+import type { IssuerContext } from '../issuer-context.js';
 import type { ProtocolRequest, ProtocolResponse } from '../messages.js';
 import { interactionAnswer } from './interaction-answers.js';
 import { BROWSER_TYPE, offeredTypes, requirePresentationType } from './interaction-types.js';
@@ -16,8 +16,9 @@ export async function iaFirstCall(
 ): Promise<ProtocolResponse> {
   const offered = offeredTypes(params.get('interaction_types_supported'));
   requirePresentationType('S3', offered);
-  const url = endpoints(ctx.config).challenge;
-  const opened = await openSession(ctx, request, params, now, 'S3', url, offered.includes(BROWSER_TYPE.S3));
+  const opened = await openSession(ctx, request, params, now, 'S3', {
+    browserStepOffered: offered.includes(BROWSER_TYPE.S3),
+  });
   if (!('sessionId' in opened)) return opened;
   return interactionAnswer(ctx, 'S3', opened.authSession, opened.request, opened.credentialConfigurationIds);
 }

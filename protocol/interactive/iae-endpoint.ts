@@ -1,5 +1,4 @@
-import { InvalidSession } from '../../engine/index.js';
-import { readFollowUp } from '../endpoints/challenge-follow-up.js';
+import { readFollowUp, requireOwnEndpoint } from '../endpoints/challenge-follow-up.js';
 import { openSession } from '../endpoints/challenge-session.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { readForm, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
@@ -27,16 +26,16 @@ export async function handleInteractiveAuthorization(
   const url = endpoints(ctx.config).iae;
   if (params.has('auth_session')) {
     const followUp = await readFollowUp(ctx, request, params, now, url);
-    const { dialect } = followUp.session;
-    // Issue 13 §2: an L or S3 session's auth_session is refused here before its response is even parsed (the engine refuses it too).
-    if (dialect !== 'S1' && dialect !== 'S2')
-      throw new InvalidSession('auth_session is not valid at this endpoint', 'issue 13 §2 (dispatch by dialect)');
-    return carriedFollowUp(ctx, followUp, params, dialect);
+    requireOwnEndpoint(followUp, 'iae');
+    return carriedFollowUp(ctx, followUp, params, followUp.session.dialect as 'S1' | 'S2');
   }
   const offered = offeredTypes(params.get('interaction_types_supported'));
   const dialect = iaeDialect(offered);
   requirePresentationType(dialect, offered);
-  const opened = await openSession(ctx, request, params, now, dialect, url, offered.includes(BROWSER_TYPE[dialect]));
+  const opened = await openSession(ctx, request, params, now, dialect, {
+    url,
+    browserStepOffered: offered.includes(BROWSER_TYPE[dialect]),
+  });
   if (!('sessionId' in opened)) return opened;
   return interactionAnswer(ctx, dialect, opened.authSession, opened.request, opened.credentialConfigurationIds);
 }

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { JWK } from 'jose';
 import { z } from 'zod';
+import { assertFetchableUrl, readCapped } from './bounded-fetch.js';
 
 /** The keys we accept credentials from, by issuer; an empty list means not trusted (seed 002 E-30). */
 export interface TrustedIssuers {
@@ -68,23 +69,7 @@ export class JwksFileTrustedIssuers implements TrustedIssuers {
 
 /** Issue 10 §4: a trust list is fetched over https only; plain http only from this machine (tests, a local sidecar). */
 export function assertTrustListUrl(url: string): void {
-  const parsed = new URL(url);
-  const loopback = ['localhost', '[::1]'].includes(parsed.hostname) || /^127(\.\d{1,3}){3}$/.test(parsed.hostname);
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback))
-    throw new Error(`trustedIssuers.url must be https (plain http only on loopback): ${parsed.origin}`);
-}
-
-/** The body as text, refusing (and cancelling) it past `maxBytes`. */
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  if (Number(response.headers.get('content-length') ?? '0') > maxBytes) throw new Error('trust list too large');
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new Error('trust list too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  assertFetchableUrl(url, 'trustedIssuers.url');
 }
 
 export interface UrlSourceOptions {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { X509Certificate } from '@peculiar/x509';
+import { SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
 
 /**
  * A DER certificate, read whole: its getters parse on first use and may throw, so each one the
@@ -9,8 +9,10 @@ export function readCertificate(der: BufferSource): X509Certificate {
   const certificate = new X509Certificate(der);
   const oids = certificate.extensions.map((extension) => extension.type);
   if (new Set(oids).size !== oids.length) throw new Error('an extension appears twice (RFC 5280 §4.2)');
+  if (!certificate.issuer) throw new Error('its issuer name is empty (RFC 5280 §4.1.2.4)');
+  if (!certificate.subject && !certificate.getExtension(SubjectAlternativeNameExtension))
+    throw new Error('it names no subject (RFC 5280 §4.1.2.6)');
   if (certificate.notAfter < certificate.notBefore) throw new Error('its validity ends before it begins');
   if (!certificate.publicKey.rawData.byteLength) throw new Error('it has no public key');
-  if (!certificate.subject && !certificate.issuer) throw new Error('it names neither subject nor issuer');
   return certificate;
 }

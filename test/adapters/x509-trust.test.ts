@@ -76,6 +76,17 @@ describe('X.509 chains of PID issuers (E-30)', () => {
     await expect(verify([...main.x5c, rootBase64], anchorsOf(main))).resolves.toMatchObject({ kty: 'EC' });
   });
 
+  it('E-30: an intermediate configured as the anchor is trusted by being byte-equal to it, or by having issued the leaf', async () => {
+    const file = join(tempDir(), 'issuing-ca.pem');
+    const lines = (main.x5c[1] as string).match(/.{1,64}/g) ?? [];
+    writeFileSync(file, ['-----BEGIN CERTIFICATE-----', ...lines, '-----END CERTIFICATE-----', ''].join('\n'));
+    const anchors = new X509Anchors([file]);
+    expect(anchors.current()).toHaveLength(1);
+    await expect(verify(main.x5c, anchors)).resolves.toMatchObject({ x: main.leafPublicJwk.x });
+    // The leaf alone chains to that anchor too: the anchor issued it.
+    await expect(verify(main.x5c.slice(0, 1), anchors)).resolves.toMatchObject({ x: main.leafPublicJwk.x });
+  });
+
   it('E-30: a chain to another PKI’s anchor is refused at the path', async () => {
     await expectRefused(verify(main.x5c, anchorsOf(other)), 'path', 'PID Issuing CA');
   });

@@ -4,8 +4,9 @@ import { TrustedIssuer } from '../adapters/trust/trusted-issuers.js';
 import { InteractiveSettings } from './interactive-settings.js';
 import { NatsSettings } from './nats-settings.js';
 import { Pkcs11Settings } from './pkcs11-settings.js';
+import { IssuedStatusSettings } from './status-settings.js';
 
-export { InteractiveSettings, LogSettings, MetricsSettings, NatsSettings, Pkcs11Settings };
+export { InteractiveSettings, IssuedStatusSettings, LogSettings, MetricsSettings, NatsSettings, Pkcs11Settings };
 
 const positiveInt = z.number().int().positive();
 /** A duration in whole seconds. */
@@ -36,8 +37,10 @@ export const CredentialConfiguration = z.strictObject({
     .default([])
     .describe('Claims of the new credential that are selectively disclosable; the others are always disclosed.'),
   lifetimeSeconds: seconds
-    .default(365 * 24 * 3600)
-    .describe('Validity of an issued credential (its `exp` is this long after issuance).'),
+    .default(30 * 24 * 3600)
+    .describe(
+      'Validity of an issued credential (its `exp` is this long after issuance); 30 days by default, since a credential can also be revoked through its status list entry (I-30).',
+    ),
 });
 export type CredentialConfiguration = z.infer<typeof CredentialConfiguration>;
 
@@ -222,6 +225,7 @@ export const Config = z.strictObject({
     })
     .prefault({})
     .describe('Issuance policy: holder binding, retries, batches.'),
+  statusList: IssuedStatusSettings,
   dpop: z
     .strictObject({
       maxAgeSeconds: seconds.default(60).describe('How old a DPoP proof’s `iat` may be (RFC 9449 §11.1).'),

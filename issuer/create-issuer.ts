@@ -11,11 +11,12 @@ import { parseConfig } from '../config/load.js';
 import type { Config, ConfigInput } from '../config/schema.js';
 import { engineConfigOf } from '../config/engine-config.js';
 import { Engine, expireDue, type SessionEvent } from '../engine/index.js';
-import { rateLimitsOf, type IssuerContext } from '../protocol/issuer-context.js';
+import { endpoints, rateLimitsOf, type IssuerContext } from '../protocol/issuer-context.js';
 import { PublicKeyImports } from '../protocol/jose/key-cache.js';
 import { CNonceCodec } from '../protocol/openid4vci/c-nonce.js';
 import { IssuerStates } from '../protocol/openid4vci/issuer-state.js';
 import { VerifiedJwts } from '../protocol/openid4vp/verified-jwts.js';
+import { IssuedStatusLists } from '../protocol/status-list/issued-status-lists.js';
 import type { Clock, Ids, Logger } from '../protocol/ports.js';
 import { pseudonymiser } from '../protocol/pseudonymise.js';
 import { retainEnded } from '../protocol/retention.js';
@@ -84,6 +85,7 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
   const ids = options.ids ?? randomIds;
   const pseudonyms = new Pseudonyms(stores.sessionKeys);
   const hooks = [metrics?.observeEvent, options.onAccepted].filter((hook) => hook !== undefined);
+  const now = options.clock ?? Date.now;
   return {
     config,
     engine: new Engine({
@@ -97,11 +99,19 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
       }),
     }),
     keys,
-    now: options.clock ?? Date.now,
+    now,
     ids,
     logger: options.logger ?? createPinoLogger({ level: config.log.level }),
     replay: stores.replay,
     offers: stores.offers,
+    statusLists: new IssuedStatusLists({
+      store: stores.status,
+      settings: config.statusList,
+      baseUri: endpoints(config).statusLists,
+      signer: () => keys.credentialSigner(),
+      randomIndex: ids.index,
+      now,
+    }),
     sealer: new ClaimSealer(stores.sessionKeys),
     pseudonyms,
     trustedIssuers: trust.pidIssuers,

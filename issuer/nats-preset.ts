@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { stateProtection } from '../adapters/keys/state-protection.js';
+import { JetStreamStatusStore } from '../adapters/stores/jetstream/status-store.js';
 import { closedTogether } from '../adapters/stores/closed-together.js';
 import { JetStreamEventStore } from '../adapters/stores/jetstream/event-store.js';
 import { JetStreamOfferStore } from '../adapters/stores/jetstream/offer-store.js';
@@ -46,6 +47,7 @@ export async function natsPreset(
     replay: await JetStreamReplayCache.open(connection, mac, `${prefix}-replay`, undefined, warn),
     sessionKeys: await JetStreamSessionKeys.open(connection, wrap, `${prefix}-session-keys`),
     offers: await JetStreamOfferStore.open(connection, mac, `${prefix}-offers`, warn),
+    status: await JetStreamStatusStore.open(connection, mac, `${prefix}-status`),
   });
   return { stores, keys, trust: configuredTrust(config, clock) };
 }

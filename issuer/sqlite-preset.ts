@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { IssuerMetrics } from '../adapters/metrics/issuer-metrics.js';
 import { stateProtection } from '../adapters/keys/state-protection.js';
+import { SqliteStatusStore } from '../adapters/stores/sqlite/status-store.js';
 import { closedTogether } from '../adapters/stores/closed-together.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { SqliteOfferStore } from '../adapters/stores/sqlite/offer-store.js';
@@ -36,6 +37,7 @@ export async function sqlitePreset(
     replay: new SqliteReplayCache(state),
     sessionKeys: new SqliteSessionKeys(state, wrap),
     offers: new SqliteOfferStore(state),
+    status: new SqliteStatusStore(state),
   });
   // Each store holds the file now; it closes with the last of them.
   await state.close();

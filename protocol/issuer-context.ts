@@ -11,6 +11,7 @@ import type { IssuerStates } from './openid4vci/issuer-state.js';
 import type { OfferStore } from '../adapters/stores/ports.js';
 import type { PublicKeyImports } from './jose/key-cache.js';
 import type { VerifiedJwts } from './openid4vp/verified-jwts.js';
+import type { IssuedStatusLists } from './status-list/issued-status-lists.js';
 import type { Ids, Logger } from './ports.js';
 import { RateLimiter } from './rate-limit.js';
 import { IAE_ISSUER_PATH } from './issuer-path.js';
@@ -28,6 +29,8 @@ export interface IssuerContext {
   pseudonyms: Pseudonyms;
   cNonces: CNonceCodec;
   offers: OfferStore;
+  /** I-30: the status lists of the credentials issued here. */
+  statusLists: IssuedStatusLists;
   issuerStates: IssuerStates;
   now: () => number;
   ids: Ids;
@@ -70,5 +73,6 @@ export function endpoints(config: Config) {
     requestObject: (requestId: string) => `${base}/verifier/request/${requestId}`,
     response: (requestId: string) => `${base}/verifier/response/${requestId}`,
     offer: (offerId: string) => `${base}/offers/${offerId}`,
+    statusLists: `${base}/status`,
   };
 }

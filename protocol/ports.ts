@@ -12,6 +12,8 @@ export interface Ids {
   sessionId(): string;
   eventId(): string;
   secret(): string;
+  /** A uniformly random integer in [0, bound): a status list index (I-30, herd privacy). */
+  index(bound: number): number;
 }
 
 /** Structured fields of a log entry: identifiers and facts, never personal data, tokens or secrets. */

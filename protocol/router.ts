@@ -4,6 +4,8 @@ import { handleChallenge } from './endpoints/challenge.js';
 import { handleCredential } from './endpoints/credential.js';
 import { handleErase } from './endpoints/erasure.js';
 import { handleSessionAudit } from './endpoints/session-audit.js';
+import { handleStatusChange } from './endpoints/admin-status.js';
+import { handleStatusList } from './endpoints/status-list.js';
 import { corsHeaders, preflightHeaders, type CorsPolicy, type CorsRules } from './cors.js';
 import type { IssuerContext } from './issuer-context.js';
 import { basePathOf, IAE_ISSUER_PATH, siteRootWellKnown } from './issuer-path.js';
@@ -111,7 +113,15 @@ const ROUTES: Route[] = [
     handler: (ctx, _, offerId) => handleOfferFetch(ctx, offerId),
     cors: 'public',
   },
+  {
+    methods: ['GET'],
+    path: '/status/:list',
+    handler: (ctx, _, list) => handleStatusList(ctx, list),
+    cors: 'public',
+    safe: true,
+  },
   { methods: ['POST'], path: '/admin/offers', handler: handleOfferCreate, cors: 'never' },
+  { methods: ['POST'], path: '/admin/status', handler: handleStatusChange, cors: 'never' },
   { methods: ['POST'], path: '/admin/erase/:sessionId', handler: handleErase, cors: 'never' },
   { methods: ['GET'], path: '/admin/audit/:sessionId', handler: handleSessionAudit, cors: 'never', safe: true },
 ];

@@ -50,11 +50,44 @@ export interface OfferStore extends ReadinessProbe {
   close(): Promise<void>;
 }
 
+/** IETF Token Status List values (draft-ietf-oauth-status-list §7.1): VALID, INVALID (revoked, final), SUSPENDED. */
+export const CREDENTIAL_STATUS = { valid: 0, revoked: 1, suspended: 2 } as const;
+export type CredentialStatus = (typeof CREDENTIAL_STATUS)[keyof typeof CREDENTIAL_STATUS];
+
+/** One issued credential's place in our status lists (I-30): whoever holds the credential can read it there. */
+export interface StatusEntry {
+  list: number;
+  idx: number;
+  sessionId: string;
+}
+
+/** Whose credentials a status change is for: every credential of a session, or the one at an entry. */
+export type StatusTarget = { sessionId: string } | { list: number; idx: number };
+
+/**
+ * The status of the credentials we issue (I-30), shared by every instance: entries claimed at
+ * random indices of the current list, statuses set by the admin, read per list to serve it.
+ */
+export interface StatusStore extends ReadinessProbe {
+  /** The list new entries go into (the first is 0). */
+  currentList(): Promise<number>;
+  /** Moves on from `full` unless another instance did already; answers the list now current. */
+  nextList(full: number): Promise<number>;
+  /** Claims an index for a credential: false when it is taken. */
+  claim(entry: StatusEntry): Promise<boolean>;
+  /** Sets the status of the target's entries, a revoked one staying revoked; answers the entries changed. */
+  setStatus(target: StatusTarget, status: CredentialStatus): Promise<StatusEntry[]>;
+  /** The indices of `list` whose status is not VALID. */
+  changed(list: number): Promise<Array<{ idx: number; status: CredentialStatus }>>;
+  close(): Promise<void>;
+}
+
 /** Every store the issuer needs, closed together (each preset builds one: SQLite, NATS JetStream; or an embedder's own). */
 export interface IssuerStores extends ReadinessProbe {
   events: EventStore;
   replay: ReplayCache;
   sessionKeys: SessionKeys;
   offers: OfferStore;
+  status: StatusStore;
   close(): Promise<void>;
 }

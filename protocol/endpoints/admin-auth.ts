@@ -5,7 +5,7 @@ import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from '../me
 
 /** One admin action as the audit log records it: what and when, never the token or personal data. */
 export interface AuditEntry {
-  action: 'offer_created' | 'session_erased' | 'session_audited' | 'refused';
+  action: 'offer_created' | 'session_erased' | 'session_audited' | 'credential_status_changed' | 'refused';
   endpoint: string;
   reason?: string;
   [fact: string]: string | undefined;

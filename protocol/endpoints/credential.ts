@@ -89,6 +89,7 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
     configurationId,
     configuration: config.credentialConfigurations[configurationId]!,
     holderJwks: proofs.map((proof) => proof.jwk),
+    statusFor: () => ctx.statusLists.allocate(sessionId),
     now,
   });
   const outcome = await ctx.engine.execute({

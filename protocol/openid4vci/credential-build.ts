@@ -3,11 +3,13 @@ import type { JwsSigner } from '../../adapters/keys/ports.js';
 import type { CredentialConfiguration } from '../../config/schema.js';
 import { CredentialRequestDenied, credentialClaims, type SessionContext } from '../../engine/index.js';
 import { issueSdJwtVc } from './sd-jwt-vc.js';
+import type { StatusClaim } from '../status-list/issued-status.js';
 
 /**
  * The credentials of one credential response, one per holder key (OpenID4VCI §8.3): unseals
  * the claims the session's presentation proved, selects the credential's (I-20:
- * `credentialClaims`) and signs an SD-JWT VC bound to each key. Erased claims are refused.
+ * `credentialClaims`) and signs an SD-JWT VC bound to each key, each with a status entry of its
+ * own (I-30; W-70/CF-40: a batch's credentials share nothing but their claims). Erased claims are refused.
  */
 export async function buildCredentials(input: {
   sealer: ClaimSealer;
@@ -17,6 +19,8 @@ export async function buildCredentials(input: {
   configurationId: string;
   configuration: CredentialConfiguration;
   holderJwks: readonly object[];
+  /** A new status entry, one per credential. */
+  statusFor: () => Promise<StatusClaim>;
   now: number;
 }): Promise<string[]> {
   const { session, configuration } = input;
@@ -25,7 +29,7 @@ export async function buildCredentials(input: {
   if (!presented) throw new CredentialRequestDenied('the presented claims of this session are erased', 'seed 002 §3.3');
   const claims = credentialClaims(session, input.configurationId, configuration.claimMapping, presented);
   return Promise.all(
-    input.holderJwks.map((holderJwk) =>
+    input.holderJwks.map(async (holderJwk) =>
       issueSdJwtVc({
         issuer: input.issuer,
         signingKey: input.signingKey,
@@ -35,6 +39,7 @@ export async function buildCredentials(input: {
         holderJwk,
         now: input.now,
         lifetimeSeconds: configuration.lifetimeSeconds,
+        status: await input.statusFor(),
       }),
     ),
   );

@@ -2,6 +2,7 @@ import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import type { JWK } from 'jose';
 import type { JwsSigner } from '../../adapters/keys/ports.js';
+import type { StatusClaim } from '../status-list/issued-status.js';
 
 /** The signer over the JWS signing input, as @sd-jwt expects it (base64url of the signature). */
 function signerOf(key: JwsSigner): (data: string) => Promise<string> {
@@ -11,7 +12,7 @@ function signerOf(key: JwsSigner): (data: string) => Promise<string> {
 /**
  * An SD-JWT VC (draft-ietf-oauth-sd-jwt-vc) built with @sd-jwt: header typ dc+sd-jwt,
  * claims iss, vct, iat, exp, cnf.jwk (the holder key from the proof, I-40), the listed
- * top-level claims selectively disclosable (CF-30).
+ * top-level claims selectively disclosable (CF-30), and, given one, its status list entry (`status`, I-30).
  */
 export async function issueSdJwtVc(input: {
   issuer: string;
@@ -22,6 +23,7 @@ export async function issueSdJwtVc(input: {
   holderJwk: JWK | object;
   now: number;
   lifetimeSeconds: number;
+  status?: StatusClaim;
 }): Promise<string> {
   const sdjwt = new SDJwtVcInstance({
     signer: signerOf(input.signingKey),
@@ -38,6 +40,7 @@ export async function issueSdJwtVc(input: {
     iat,
     exp: iat + input.lifetimeSeconds,
     cnf: { jwk: input.holderJwk },
+    ...(input.status && { status: input.status }),
   };
   const disclosed = input.disclosable.filter((name) => name in input.claims);
   return sdjwt.issue(payload, { _sd: disclosed } as never, { header: { kid: input.signingKey.kid, typ: 'dc+sd-jwt' } });

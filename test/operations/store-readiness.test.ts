@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stateProtection } from '../../adapters/keys/state-protection.js';
 import { closedTogether } from '../../adapters/stores/closed-together.js';
 import { JetStreamEventStore } from '../../adapters/stores/jetstream/event-store.js';
+import { JetStreamStatusStore } from '../../adapters/stores/jetstream/status-store.js';
 import { JetStreamOfferStore } from '../../adapters/stores/jetstream/offer-store.js';
 import { JetStreamReplayCache } from '../../adapters/stores/jetstream/replay-cache.js';
 import { JetStreamSessionKeys } from '../../adapters/stores/jetstream/session-keys.js';
@@ -66,6 +67,7 @@ describe('store readiness and commit observation (issue 12 §4)', () => {
         replay: await JetStreamReplayCache.open(nc, mac, 'pdi-ready-replay'),
         sessionKeys: await JetStreamSessionKeys.open(nc, wrap, 'pdi-ready-keys'),
         offers: await JetStreamOfferStore.open(nc, mac, 'pdi-ready-offers'),
+        status: await JetStreamStatusStore.open(nc, mac, 'pdi-ready-status'),
       });
       await expect(stores.ready()).resolves.toBeUndefined();
       await nats.stop();

@@ -1,0 +1,146 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { RecordMac } from '../../keys/record-mac.js';
+import {
+  CREDENTIAL_STATUS,
+  type CredentialStatus,
+  type StatusEntry,
+  type StatusStore,
+  type StatusTarget,
+} from '../ports.js';
+
+type Changes = Record<string, CredentialStatus>;
+const ATTEMPTS = 16;
+
+/**
+ * The status of issued credentials (I-30) in a JetStream KV bucket shared by every instance:
+ * `current` names the list being filled (moved on with a revision-checked update); an index
+ * is claimed with `create` (create-if-absent) of `entry.<list>.<idx>`, found again by session
+ * through `session.<sessionId>.<list>.<idx>`; `changes.<list>` holds the
+ * list's statuses other than VALID, updated with a revision check so concurrent admins do not
+ * lose each other's changes. Every value is signed (`RecordMac`); one failing its MAC is refused.
+ */
+export class JetStreamStatusStore implements StatusStore {
+  private constructor(
+    private readonly kv: KV,
+    private readonly mac: RecordMac,
+  ) {}
+
+  static async open(nc: NatsConnection, mac: RecordMac, bucket = 'pdi-status'): Promise<JetStreamStatusStore> {
+    return new JetStreamStatusStore(await new Kvm(nc).create(bucket, { history: 1 }), mac);
+  }
+
+  private sign(key: string, value: unknown): string {
+    return this.mac.sign(`status\n${key}`, JSON.stringify(value));
+  }
+
+  private async read<T>(key: string): Promise<{ value: T; revision: number } | undefined> {
+    const entry = await this.kv.get(key);
+    if (entry?.operation !== 'PUT') return undefined;
+    // A value failing its MAC throws TamperedRecord: the request fails closed rather than trusting it.
+    return { value: JSON.parse(this.mac.open(`status\n${key}`, entry.string())) as T, revision: entry.revision };
+  }
+
+  /** Create `key`: false when it exists already; any other failure is thrown. */
+  private async create(key: string, value: unknown): Promise<boolean> {
+    try {
+      await this.kv.create(key, this.sign(key, value));
+      return true;
+    } catch (error) {
+      if (await this.kv.get(key)) return false;
+      throw error;
+    }
+  }
+
+  async currentList(): Promise<number> {
+    const current = await this.read<number>('current');
+    if (current) return current.value;
+    await this.create('current', 0);
+    return (await this.read<number>('current'))!.value;
+  }
+
+  async nextList(full: number): Promise<number> {
+    const current = await this.read<number>('current');
+    if (current?.value !== full) return this.currentList();
+    try {
+      await this.kv.update('current', this.sign('current', full + 1), current.revision);
+    } catch {
+      // Another instance moved on first: its list is the current one.
+    }
+    return this.currentList();
+  }
+
+  async claim(entry: StatusEntry): Promise<boolean> {
+    const at = `${entry.list}.${entry.idx}`;
+    if (!(await this.create(`entry.${at}`, entry))) return false;
+    await this.kv.put(`session.${entry.sessionId}.${at}`, this.sign(`session.${entry.sessionId}.${at}`, entry));
+    return true;
+  }
+
+  private async entriesOf(target: StatusTarget): Promise<StatusEntry[]> {
+    if (!('sessionId' in target)) {
+      const found = await this.read<StatusEntry>(`entry.${target.list}.${target.idx}`);
+      return found ? [found.value] : [];
+    }
+    const entries: StatusEntry[] = [];
+    for await (const key of await this.kv.keys(`session.${target.sessionId}.>`)) {
+      const found = await this.read<StatusEntry>(key);
+      if (found) entries.push(found.value);
+    }
+    return entries;
+  }
+
+  /** One list's changes, applied with a revision check (retried when another writer came first). */
+  private async change(list: number, entries: StatusEntry[], status: CredentialStatus): Promise<StatusEntry[]> {
+    const key = `changes.${list}`;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const stored = await this.read<Changes>(key);
+      const changes: Changes = { ...stored?.value };
+      // Token Status List §7.1: INVALID is final; an entry already at the status is not a change.
+      const changed = entries.filter((entry) => {
+        const was = changes[entry.idx] ?? CREDENTIAL_STATUS.valid;
+        return was !== CREDENTIAL_STATUS.revoked && was !== status;
+      });
+      if (changed.length === 0) return [];
+      for (const entry of changed) {
+        if (status === CREDENTIAL_STATUS.valid) delete changes[entry.idx];
+        else changes[entry.idx] = status;
+      }
+      try {
+        if (stored) await this.kv.update(key, this.sign(key, changes), stored.revision);
+        else await this.kv.create(key, this.sign(key, changes));
+        return changed;
+      } catch {
+        // Another writer changed this list meanwhile: read it again.
+      }
+    }
+    throw new Error(`JetStream: status list ${list} kept changing under this update`);
+  }
+
+  async setStatus(target: StatusTarget, status: CredentialStatus): Promise<StatusEntry[]> {
+    const entries = await this.entriesOf(target);
+    const lists = [...new Set(entries.map((entry) => entry.list))];
+    const changed = await Promise.all(
+      lists.map((list) =>
+        this.change(
+          list,
+          entries.filter((entry) => entry.list === list),
+          status,
+        ),
+      ),
+    );
+    return changed.flat();
+  }
+
+  async changed(list: number): Promise<Array<{ idx: number; status: CredentialStatus }>> {
+    const stored = await this.read<Changes>(`changes.${list}`);
+    return Object.entries(stored?.value ?? {}).map(([idx, status]) => ({ idx: Number(idx), status }));
+  }
+
+  /** Issue 12 §4 (readiness): the bucket answers over the connection. */
+  async ready(): Promise<void> {
+    await this.kv.status();
+  }
+
+  async close(): Promise<void> {}
+}

@@ -16,11 +16,12 @@ import { IssuerMetrics } from '../adapters/metrics/issuer-metrics.js';
 import { createIssuer, sqlitePreset } from '../issuer/index.js';
 import { closeGracefully } from '../transports/http/close-gracefully.js';
 import { listen } from '../transports/http/listen.js';
-import { openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
+import { openDemoPidIssuer, trustingDemoPidProvider } from '../wallet/demo-pid-issuer.js';
 import { runService } from './run-service.js';
 
 function trustsSomeone(config: Config): boolean {
-  return Boolean(config.trustedIssuers.file || config.trustedIssuers.url || config.trustedIssuers.issuers.length > 0);
+  const { file, url, issuers, x509 } = config.trustedIssuers;
+  return Boolean(file || url || issuers.length > 0 || x509.anchors.length > 0);
 }
 
 runService('pdi-engine', async () => {
@@ -28,22 +29,11 @@ runService('pdi-engine', async () => {
   const base = loadConfig(process.env, values.demo ? { demo: true } : {});
   if (!base.demo && !trustsSomeone(base))
     throw new ConfigError(
-      'no trusted PID issuer configured: set trustedIssuers (issuers, file or url) in CONFIG_FILE, or start with --demo to trust the demo PID provider',
+      'no trusted PID issuer configured: set trustedIssuers (issuers, file, url or x509.anchors) in CONFIG_FILE, or start with --demo to trust the demo PID provider',
     );
   prepareDataDir(base.dataDir);
-  const pidIssuer = base.demo ? await openDemoPidIssuer(base.dataDir) : undefined;
-  const config = pidIssuer
-    ? {
-        ...base,
-        trustedIssuers: {
-          ...base.trustedIssuers,
-          issuers: [
-            ...base.trustedIssuers.issuers,
-            { issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } },
-          ],
-        },
-      }
-    : base;
+  const pidIssuer = base.demo ? await openDemoPidIssuer(base.dataDir, base.publicUrl) : undefined;
+  const config = pidIssuer ? trustingDemoPidProvider(base, pidIssuer) : base;
   const logger = createPinoLogger({ level: config.log.level });
   const metrics = config.metrics.enabled ? new IssuerMetrics() : undefined;
   // The transports wrap the issuer from the outside: NATS (when configured) and HTTP.
@@ -62,6 +52,7 @@ runService('pdi-engine', async () => {
     logger,
     ...(metrics && { metrics }),
     ...(nats && { onAccepted: nats.onAccepted, readiness: nats.readiness }),
+    ...(pidIssuer && { demoPidProvider: pidIssuer }),
   });
   const service = nats?.serve(issuer);
   const servers: Server[] = [];
@@ -97,7 +88,7 @@ runService('pdi-engine', async () => {
   });
   if (pidIssuer)
     logger.warn(
-      `DEMO MODE: trusts the demo PID provider ${pidIssuer.issuer} whose key is in ${config.dataDir}; never use this in production. Run \`npm run wallet\` in another terminal`,
+      `DEMO MODE: trusts the demo PID provider ${pidIssuer.issuer} through the anchor ${pidIssuer.anchorFile} and serves its status list; never use this in production. Run \`npm run wallet\` in another terminal; \`npm run demo-pid -- revoke\` revokes the demo PID`,
     );
 
   return stop;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LogSettings, MetricsSettings } from './operations-settings.js';
 import { TrustedIssuer } from '../adapters/trust/trusted-issuers.js';
+import { PidStatusSettings, TrustSettings } from './trust-settings.js';
 import { InteractiveSettings } from './interactive-settings.js';
 import { NatsSettings } from './nats-settings.js';
 import { Pkcs11Settings } from './pkcs11-settings.js';
@@ -122,28 +123,7 @@ export const Config = z.strictObject({
     })
     .prefault({})
     .describe('Wallet attestation: whether it is required and whose is accepted.'),
-  trustedIssuers: z
-    .strictObject({
-      file: z.string().optional().describe('A JWKS file `{"issuers": [{"issuer", "jwks"}]}`, re-read when it changes.'),
-      url: z.url().optional().describe('An https URL serving the same JSON, re-fetched after `urlMaxAgeSeconds`.'),
-      urlMaxAgeSeconds: z
-        .number()
-        .int()
-        .nonnegative()
-        .default(60)
-        .describe('How long a fetched trust list is used before it is fetched again.'),
-      urlTimeoutMs: positiveInt
-        .optional()
-        .describe(
-          'Issue 10 §4: the URL’s fetch, body included, is given up past this time (default 5 s; then it trusts nobody).',
-        ),
-      urlMaxBytes: positiveInt
-        .optional()
-        .describe('Issue 10 §4: a trust list larger than this is refused (default 1 MiB; then it trusts nobody).'),
-      issuers: z.array(TrustedIssuer).default([]).describe('Inline trusted issuers, each with its public keys.'),
-    })
-    .prefault({})
-    .describe('Issuers whose credentials (PIDs) the verifier accepts: a JWKS file, a URL, inline entries.'),
+  trustedIssuers: TrustSettings,
   verifier: z
     .strictObject({
       clientIdPrefix: z
@@ -165,6 +145,7 @@ export const Config = z.strictObject({
         .max(300)
         .default(30)
         .describe('Clock skew allowed for the PID’s and the key-binding JWT’s `nbf`, `exp` and `iat`.'),
+      pidStatus: PidStatusSettings,
     })
     .prefault({})
     .describe('The OpenID4VP verifier that asks for the PID.'),

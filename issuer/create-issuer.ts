@@ -16,6 +16,7 @@ import { PublicKeyImports } from '../protocol/jose/key-cache.js';
 import { CNonceCodec } from '../protocol/openid4vci/c-nonce.js';
 import { IssuerStates } from '../protocol/openid4vci/issuer-state.js';
 import { VerifiedJwts } from '../protocol/openid4vp/verified-jwts.js';
+import { PidStatusCheck } from '../protocol/openid4vp/pid-status.js';
 import { IssuedStatusLists } from '../protocol/status-list/issued-status-lists.js';
 import type { Clock, Ids, Logger } from '../protocol/ports.js';
 import { pseudonymiser } from '../protocol/pseudonymise.js';
@@ -52,6 +53,8 @@ export interface IssuerOptions extends IssuerPorts {
   metrics?: IssuerMetrics;
   /** Readiness checks of the host, beside the issuer's own (stores, keys): e.g. `nats`. */
   readiness?: ReadinessChecks;
+  /** Demo mode (`config.demo`) only: the demo PID provider whose status list this issuer serves at `/demo/pid-provider/status/0`. */
+  demoPidProvider?: { statusList(list: number, now: number): Promise<string | undefined> };
 }
 
 /** One issuer: transports wrap it from the outside (`handle` for Node HTTP or NATS, `fetch` for Fetch-API hosts). */
@@ -86,6 +89,7 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
   const pseudonyms = new Pseudonyms(stores.sessionKeys);
   const hooks = [metrics?.observeEvent, options.onAccepted].filter((hook) => hook !== undefined);
   const now = options.clock ?? Date.now;
+  const keyImports = new PublicKeyImports();
   return {
     config,
     engine: new Engine({
@@ -104,6 +108,8 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
     logger: options.logger ?? createPinoLogger({ level: config.log.level }),
     replay: stores.replay,
     offers: stores.offers,
+    ...(options.demoPidProvider &&
+      config.demo && { demoPidStatus: (list: number) => options.demoPidProvider!.statusList(list, now()) }),
     statusLists: new IssuedStatusLists({
       store: stores.status,
       settings: config.statusList,
@@ -115,11 +121,17 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
     sealer: new ClaimSealer(stores.sessionKeys),
     pseudonyms,
     trustedIssuers: trust.pidIssuers,
+    pidStatus: new PidStatusCheck({
+      settings: config.verifier.pidStatus,
+      trust: trust.pidIssuers,
+      keyImports,
+      now,
+    }),
     trustedAttesters: (issuer) => trust.walletAttesters.keysFor(issuer),
     cNonces: new CNonceCodec(keys.derivedSecret('c_nonce')),
     issuerStates: new IssuerStates(keys.derivedSecret('issuer_state'), ids),
     limits: rateLimitsOf(config),
-    keyImports: new PublicKeyImports(),
+    keyImports,
     verifiedJwts: new VerifiedJwts(),
   };
 }

@@ -12,6 +12,7 @@ import type { OfferStore } from '../adapters/stores/ports.js';
 import type { PublicKeyImports } from './jose/key-cache.js';
 import type { VerifiedJwts } from './openid4vp/verified-jwts.js';
 import type { IssuedStatusLists } from './status-list/issued-status-lists.js';
+import type { PidStatusCheck } from './openid4vp/pid-status.js';
 import type { Ids, Logger } from './ports.js';
 import { RateLimiter } from './rate-limit.js';
 import { IAE_ISSUER_PATH } from './issuer-path.js';
@@ -23,12 +24,16 @@ export interface IssuerContext {
   keys: IssuerKeys;
   replay: ReplayCache;
   trustedIssuers: TrustedIssuers;
+  /** E-50, V-20: the presented PID's status list entry, per issuer's trust. */
+  pidStatus: PidStatusCheck;
   trustedAttesters: (issuer: string) => Promise<JWK[]>;
   sealer: ClaimSealer;
   /** The per-session pseudonyms the log stores instead of client ids, key thumbprints and digests (seed 002 §3.3). */
   pseudonyms: Pseudonyms;
   cNonces: CNonceCodec;
   offers: OfferStore;
+  /** Demo mode only: the demo PID provider's status list token, which this issuer serves for it. */
+  demoPidStatus?: (list: number) => Promise<string | undefined>;
   /** I-30: the status lists of the credentials issued here. */
   statusLists: IssuedStatusLists;
   issuerStates: IssuerStates;

@@ -5,7 +5,7 @@ import { handleCredential } from './endpoints/credential.js';
 import { handleErase } from './endpoints/erasure.js';
 import { handleSessionAudit } from './endpoints/session-audit.js';
 import { handleStatusChange } from './endpoints/admin-status.js';
-import { handleStatusList } from './endpoints/status-list.js';
+import { handleDemoPidStatusList, handleStatusList } from './endpoints/status-list.js';
 import { corsHeaders, preflightHeaders, type CorsPolicy, type CorsRules } from './cors.js';
 import type { IssuerContext } from './issuer-context.js';
 import { basePathOf, IAE_ISSUER_PATH, siteRootWellKnown } from './issuer-path.js';
@@ -117,6 +117,13 @@ const ROUTES: Route[] = [
     methods: ['GET'],
     path: '/status/:list',
     handler: (ctx, _, list) => handleStatusList(ctx, list),
+    cors: 'public',
+    safe: true,
+  },
+  {
+    methods: ['GET'],
+    path: '/demo/pid-provider/status/:list',
+    handler: (ctx, _, list) => handleDemoPidStatusList(ctx, list),
     cors: 'public',
     safe: true,
   },

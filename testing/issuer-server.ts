@@ -9,7 +9,12 @@ import type { IssuerContext } from '../protocol/issuer-context.js';
 import type { Logger } from '../protocol/ports.js';
 import { startNodeServer } from '../transports/http/node-server.js';
 import { freePort } from './cluster.js';
-import { DEMO_PERSON, openDemoPidIssuer, type DemoPidIssuer } from '../wallet/demo-pid-issuer.js';
+import {
+  DEMO_PERSON,
+  openDemoPidIssuer,
+  trustingDemoPidProvider,
+  type DemoPidIssuer,
+} from '../wallet/demo-pid-issuer.js';
 import { generateWalletKey } from '../wallet/keys.js';
 import { ReferenceWallet } from '../wallet/reference-wallet.js';
 
@@ -28,14 +33,14 @@ export interface RunningIssuer {
   dataDir: string;
   /** The server's clock: tests move it forward. */
   clock: { now: number };
-  /** A new wallet holding a fresh PID from the demo PID provider. */
-  wallet: (options?: { pidClaims?: Record<string, unknown> }) => Promise<ReferenceWallet>;
+  /** A new wallet holding a fresh PID from the demo PID provider (its status list entry `statusIdx`, default 0). */
+  wallet: (options?: { pidClaims?: Record<string, unknown>; statusIdx?: number }) => Promise<ReferenceWallet>;
   stop: () => Promise<void>;
 }
 
 /**
- * The issuer over real HTTP on loopback, on a fresh SQLite data directory, trusting the demo PID
- * provider. `keys` replaces the preset's keys (it gets them, and the public URL's host, to build on).
+ * The issuer over real HTTP on loopback, on a fresh SQLite data directory, in demo mode: trusting the
+ * demo PID provider through its anchor file and serving its status list. `keys` replaces the preset's keys (it gets them, and the public URL's host, to build on).
  * It logs warnings and errors only, unless `overrides.log` or `logger` says otherwise: a test run's
  * output is not an access log.
  */
@@ -47,23 +52,13 @@ export async function startIssuer(
   } = {},
 ): Promise<RunningIssuer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-issuer-'));
-  const pidIssuer = await openDemoPidIssuer(dataDir);
   const clock = { now: Date.now() };
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig(
-    {},
-    {
-      port,
-      publicUrl: url,
-      dataDir,
-      trustedIssuers: {
-        issuers: [{ issuer: pidIssuer.issuer, jwks: { keys: [pidIssuer.publicJwk as Record<string, unknown>] } }],
-      },
-      log: { level: 'warn' },
-      ...overrides,
-    },
-  );
+  const pidIssuer = await openDemoPidIssuer(dataDir, url);
+  const base = loadConfig({}, { port, publicUrl: url, dataDir, demo: true, log: { level: 'warn' }, ...overrides });
+  // The demo PID provider is trusted through its anchor file, as `npm start` trusts it, unless the test says whom to trust.
+  const config = overrides.trustedIssuers ? base : trustingDemoPidProvider(base, pidIssuer);
   const now = () => clock.now;
   const preset = await sqlitePreset(config, now);
   let ports = preset;
@@ -78,6 +73,7 @@ export async function startIssuer(
     ...ports,
     clock: now,
     ...(options.logger && { logger: options.logger }),
+    demoPidProvider: pidIssuer,
   });
   const server = await startNodeServer(issuer.handle, {
     port,
@@ -95,7 +91,9 @@ export async function startIssuer(
     clock,
     wallet: async (options = {}) => {
       const holderKey = await generateWalletKey();
-      const pid = await pidIssuer.issuePid(holderKey.publicJwk, options.pidClaims ?? DEMO_PERSON, clock.now);
+      const pid = await pidIssuer.issuePid(holderKey.publicJwk, options.pidClaims ?? DEMO_PERSON, clock.now, {
+        ...(options.statusIdx !== undefined && { statusIdx: options.statusIdx }),
+      });
       return ReferenceWallet.create({ issuerUrl: url, pid, holderKey, now: () => clock.now });
     },
     stop: async () => {

@@ -28,6 +28,8 @@ export interface IssuerPki {
   /** The chain for a JWS `x5c` header (RFC 7515 §4.1.6): base64 DER, leaf first, the root left out. */
   x5c: string[];
   leafPrivateKey: CryptoKey;
+  /** The same key as a private JWK, for a provider that keeps it in a file. */
+  leafPrivateJwk: JWK;
   leafPublicJwk: JWK;
 }
 
@@ -36,8 +38,9 @@ interface Authority {
   keys: CryptoKeyPair;
 }
 
-function newKeys(): Promise<CryptoKeyPair> {
-  return webcrypto.subtle.generateKey(ALGORITHM, false, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+/** Only the leaf's private key can be exported (the demo PID provider keeps it); the CAs' are used once and dropped. */
+function newKeys(extractable = false): Promise<CryptoKeyPair> {
+  return webcrypto.subtle.generateKey(ALGORITHM, extractable, ['sign', 'verify']) as Promise<CryptoKeyPair>;
 }
 
 /** A CA certificate (RFC 5280 §4.2.1.9, §4.2.1.3): cA, keyCertSign and cRLSign; self-signed when `parent` is absent. */
@@ -78,7 +81,7 @@ export async function createIssuerPki(options: IssuerPkiOptions): Promise<Issuer
       ? root
       : await certificateAuthority(`CN=${host} PID Issuing CA`, notBefore, intermediateNotAfter, root);
 
-  const leafKeys = await newKeys();
+  const leafKeys = await newKeys(true);
   const usage = options.omitDigitalSignature ? x509.KeyUsageFlags.nonRepudiation : x509.KeyUsageFlags.digitalSignature;
   const leaf = await x509.X509CertificateGenerator.create({
     subject: `CN=${host}`,
@@ -105,6 +108,7 @@ export async function createIssuerPki(options: IssuerPkiOptions): Promise<Issuer
     anchorPem: root.certificate.toString('pem'),
     x5c: chain.map((certificate) => certificate.toString('base64')),
     leafPrivateKey: leafKeys.privateKey,
+    leafPrivateJwk: await exportJWK(leafKeys.privateKey),
     leafPublicJwk: await exportJWK(leafKeys.publicKey),
   };
 }

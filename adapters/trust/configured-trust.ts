@@ -6,6 +6,7 @@ import {
   UrlTrustedIssuers,
   type TrustedIssuers,
 } from './trusted-issuers.js';
+import { X509TrustedIssuers } from './x509-trusted-issuers.js';
 
 /** Whom the issuer trusts: the PID issuers whose credentials it accepts (E-30) and the wallet providers whose attestations it accepts (ABCA). */
 export interface IssuerTrust {
@@ -15,10 +16,10 @@ export interface IssuerTrust {
 
 const SECOND = 1000;
 
-/** The PID issuers trusted by any of the configured sources: the inline list, the JWKS file, the JWKS URL. */
+/** The PID issuers trusted by any of the configured sources: the inline list, the JWKS file, the JWKS URL, X.509 anchors. */
 function configuredPidIssuers(config: Config, now: Clock): TrustedIssuers {
-  const { issuers, file, url, urlMaxAgeSeconds, urlTimeoutMs, urlMaxBytes } = config.trustedIssuers;
-  const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers)];
+  const { issuers, file, url, urlMaxAgeSeconds, urlTimeoutMs, urlMaxBytes, x509 } = config.trustedIssuers;
+  const sources: TrustedIssuers[] = [new StaticTrustedIssuers(issuers), new X509TrustedIssuers(x509)];
   if (file) sources.push(new JwksFileTrustedIssuers(file));
   if (url)
     sources.push(
@@ -29,7 +30,9 @@ function configuredPidIssuers(config: Config, now: Clock): TrustedIssuers {
         ...(urlMaxBytes && { maxBytes: urlMaxBytes }),
       }),
     );
-  return { keysFor: async (issuer) => (await Promise.all(sources.map((source) => source.keysFor(issuer)))).flat() };
+  return {
+    keysFor: async (issuer, jws) => (await Promise.all(sources.map((source) => source.keysFor(issuer, jws)))).flat(),
+  };
 }
 
 /** The trust the configuration describes (`trustedIssuers`, `walletAttestation.trustedAttesters`); `now` ages the JWKS URL's copy. */

@@ -3,9 +3,18 @@ import type { JWK } from 'jose';
 import { z } from 'zod';
 import { assertFetchableUrl, readCapped } from './bounded-fetch.js';
 
-/** The keys we accept credentials from, by issuer; an empty list means not trusted (seed 002 E-30). */
+/** The JWS whose signing key is looked for: its protected header (`x5c`, `kid`) and the time of verification. */
+export interface IssuerJws {
+  header: { x5c?: string[]; kid?: string };
+  now: number;
+}
+
+/**
+ * The keys we accept credentials from, by issuer; an empty list means not trusted (seed 002 E-30).
+ * Given the JWS, a source may take its key from the JWS itself (an `x5c` chain to an anchor).
+ */
 export interface TrustedIssuers {
-  keysFor(issuer: string): Promise<JWK[]>;
+  keysFor(issuer: string, jws?: IssuerJws): Promise<JWK[]>;
 }
 
 /** One trusted issuer and its public keys, as the configuration holds it (an unknown member is an error there). */

@@ -2,20 +2,29 @@ import { listNumber } from '../status-list/issued-status-lists.js';
 import type { IssuerContext } from '../issuer-context.js';
 import { jsonResponse, type ProtocolResponse } from '../messages.js';
 
+/** A status list token as draft-ietf-oauth-status-list §8.1 serves it, or 404 with error JSON for no such list. */
+function statusListResponse(token: string | undefined, maxAgeSeconds: number): ProtocolResponse {
+  if (!token) return jsonResponse(404, { error: 'invalid_request', error_description: 'no such status list' });
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'application/statuslist+jwt', 'Cache-Control': `public, max-age=${maxAgeSeconds}` },
+    body: token,
+  };
+}
+
 /**
  * GET /status/<list> (I-30; draft-ietf-oauth-status-list §8.1): the signed status list token of one of
- * our lists, as `application/statuslist+jwt`, cacheable for the time it is served unchanged.
+ * our lists, cacheable for the time it is served unchanged.
  */
 export async function handleStatusList(ctx: IssuerContext, list: string): Promise<ProtocolResponse> {
   const number = listNumber(list);
   const token = number === undefined ? undefined : await ctx.statusLists.token(number);
-  if (!token) return jsonResponse(404, { error: 'invalid_request', error_description: 'no such status list' });
-  return {
-    status: 200,
-    headers: {
-      'Content-Type': 'application/statuslist+jwt',
-      'Cache-Control': `public, max-age=${ctx.statusLists.maxAgeSeconds()}`,
-    },
-    body: token,
-  };
+  return statusListResponse(token, ctx.statusLists.maxAgeSeconds());
+}
+
+/** GET /demo/pid-provider/status/<list>: in demo mode only, the demo PID provider's list, which its PIDs name. */
+export async function handleDemoPidStatusList(ctx: IssuerContext, list: string): Promise<ProtocolResponse> {
+  const number = listNumber(list);
+  const token = ctx.demoPidStatus && number !== undefined ? await ctx.demoPidStatus(number) : undefined;
+  return statusListResponse(token, 0);
 }

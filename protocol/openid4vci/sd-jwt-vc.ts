@@ -24,6 +24,8 @@ export async function issueSdJwtVc(input: {
   now: number;
   lifetimeSeconds: number;
   status?: StatusClaim;
+  /** The signer's certificate chain (RFC 7515 §4.1.6), sent instead of `kid` (SD-JWT VC §3.5). */
+  x5c?: string[];
 }): Promise<string> {
   const sdjwt = new SDJwtVcInstance({
     signer: signerOf(input.signingKey),
@@ -43,5 +45,6 @@ export async function issueSdJwtVc(input: {
     ...(input.status && { status: input.status }),
   };
   const disclosed = input.disclosable.filter((name) => name in input.claims);
-  return sdjwt.issue(payload, { _sd: disclosed } as never, { header: { kid: input.signingKey.kid, typ: 'dc+sd-jwt' } });
+  const key = input.x5c ? { x5c: input.x5c } : { kid: input.signingKey.kid };
+  return sdjwt.issue(payload, { _sd: disclosed } as never, { header: { ...key, typ: 'dc+sd-jwt' } });
 }

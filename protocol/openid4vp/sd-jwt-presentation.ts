@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decodeJwt, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, type JWK, type ProtectedHeaderParameters } from 'jose';
 import { KB_JWT_ALGORITHMS, SD_JWT_ALGORITHMS } from '../capabilities.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
 import { verifyJwt, type JwtProfile, type Refusals } from '../jose/verify-jwt.js';
@@ -9,6 +9,7 @@ import type { PublicKeyImports } from '../jose/key-cache.js';
 import type { VerifiedJwts } from './verified-jwts.js';
 import { InvalidRequest } from '../../engine/index.js';
 import type { TrustedIssuers } from '../../adapters/trust/trusted-issuers.js';
+import { X509ChainRefused } from '../../adapters/trust/x509-chain.js';
 
 export interface VerifiedPresentation {
   issuer: string;
@@ -38,6 +39,8 @@ export interface PresentationPolicy {
   keyImports: PublicKeyImports;
   /** PIDs already verified (one cache per issuer): a wallet presents the same one again and again. */
   verifiedJwts: VerifiedJwts;
+  /** E-50, V-20: refuses a PID whose status does not allow it (run on every presentation, cached or not). */
+  checkStatus?: (issuer: string, payload: Record<string, unknown>) => Promise<void>;
 }
 
 const RESERVED = ['iss', 'vct', 'iat', 'exp', 'nbf', 'cnf', 'status', 'sub', '_sd', '_sd_alg', 'vct#integrity'];
@@ -94,16 +97,31 @@ function keyBindingProfile(policy: PresentationPolicy): JwtProfile {
   };
 }
 
+/** The keys the issuer may have signed with; an `x5c` chain that fails names the failing step (E-30; SD-JWT VC §3.5). */
+async function issuerKeys(issuer: string, header: ProtectedHeaderParameters, policy: PresentationPolicy) {
+  try {
+    return await policy.trustedIssuers.keysFor(issuer, { header, now: policy.now });
+  } catch (error) {
+    if (!(error instanceof X509ChainRefused)) throw error;
+    throw withCause(
+      new InvalidRequest(`the credential’s ${error.message}`, 'E-30; SD-JWT VC §3.5; RFC 5280 §6.1'),
+      error,
+    );
+  }
+}
+
 /** The issuer-signed part and its disclosures: signature by a trusted issuer (CF-10, E-30), integrity (CF-20). */
 async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[], policy: PresentationPolicy) {
   let issuer: unknown;
+  let header: ProtectedHeaderParameters;
   try {
     issuer = decodeJwt(issuerJwt).iss;
+    header = decodeProtectedHeader(issuerJwt);
   } catch {
     fail('the credential is not a JWT', 'SD-JWT §4');
   }
   if (typeof issuer !== 'string') fail('the credential names no issuer', 'SD-JWT VC §3.2.2.2');
-  const keys = await policy.trustedIssuers.keysFor(issuer);
+  const keys = await issuerKeys(issuer, header, policy);
   const jwtDigest = sha256(issuerJwt);
   let payload = policy.verifiedJwts.lookup(jwtDigest, keys, policy.now);
   if (!payload) {
@@ -123,6 +141,7 @@ async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[
   )
     fail('the credential is issued in the future', 'SD-JWT VC §3.2.2.2; RFC 7519 §4.1.6');
   if (payload._sd_alg !== undefined && payload._sd_alg !== 'sha-256') fail('unsupported _sd_alg', 'SD-JWT §4.1.1');
+  await policy.checkStatus?.(issuer, payload);
   return { issuer, payload, claims: applyDisclosures(payload as Record<string, unknown>, encodedDisclosures) };
 }
 

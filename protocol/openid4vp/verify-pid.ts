@@ -29,6 +29,7 @@ export async function verifyPidPresentation(
     requireKeyBinding: true,
     allowWithoutExp: ctx.config.verifier.allowPidWithoutExp,
     clockToleranceSeconds: ctx.config.verifier.clockToleranceSeconds,
+    checkStatus: (issuer, payload) => ctx.pidStatus.check(issuer, payload),
   });
   return {
     holderJkt: verified.holderJkt,

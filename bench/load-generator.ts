@@ -61,7 +61,7 @@ export async function createWallets(
   count: number,
   urls: string[] = [issuerUrl],
 ): Promise<Wallets> {
-  const pidIssuer = await openDemoPidIssuer(pidIssuerDir);
+  const pidIssuer = await openDemoPidIssuer(pidIssuerDir, issuerUrl);
   const endpointLatencies = new Map<string, number[]>();
   const fetch = timedFetch(endpointLatencies);
   const wallets = await Promise.all(

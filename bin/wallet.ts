@@ -25,7 +25,7 @@ if (!DIALECTS.includes(dialect)) {
 
 const config = loadConfig();
 const [configurationId, configuration] = Object.entries(config.credentialConfigurations)[0]!;
-const pidIssuer = await openDemoPidIssuer(config.dataDir);
+const pidIssuer = await openDemoPidIssuer(config.dataDir, config.publicUrl);
 const holderKey = await generateWalletKey();
 const pid = await pidIssuer.issuePid(holderKey.publicJwk, DEMO_PERSON, Date.now());
 console.log(`wallet holds a PID from ${pidIssuer.issuer} for ${DEMO_PERSON.given_name} ${DEMO_PERSON.family_name}\n`);

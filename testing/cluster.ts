@@ -98,7 +98,7 @@ export async function startCluster(
     protection: async () =>
       stateProtection(await KeyRing.open(dataDir, { now: Date.now(), subjectDns: new URL(publicUrl).hostname })),
     wallet: async () => {
-      const pidIssuer = await openDemoPidIssuer(dataDir);
+      const pidIssuer = await openDemoPidIssuer(dataDir, publicUrl);
       const holderKey = await generateWalletKey();
       const pid = await pidIssuer.issuePid(holderKey.publicJwk, DEMO_PERSON, Date.now());
       return ReferenceWallet.create({ issuerUrl: publicUrl, pid, holderKey });

@@ -15,7 +15,7 @@ function startServer(dataDir: string, port: number) {
 }
 
 async function wallets(dataDir: string, url: string, count: number): Promise<ReferenceWallet[]> {
-  const pidIssuer = await openDemoPidIssuer(dataDir);
+  const pidIssuer = await openDemoPidIssuer(dataDir, url);
   return Promise.all(
     Array.from({ length: count }, async () => {
       const holderKey = await generateWalletKey();

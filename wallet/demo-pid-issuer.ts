@@ -21,8 +21,8 @@ export interface DemoPidIssuer {
   /** The root certificate (PEM) a verifier configures as its trust anchor (`trustedIssuers.x509.anchors`). */
   anchorFile: string;
   /**
-   * A PID for `holderJwk`, signed with the certificate chain in `x5c`. Opened with an issuer URL, it
-   * carries the status list entry `statusIdx` (default 0, the demo person's) served by that demo issuer.
+   * A PID for `holderJwk`, signed with the certificate chain in `x5c`. Opened with a status base URL,
+   * it carries the status list entry `statusIdx` (default 0, the demo person's) served there.
    */
   issuePid(
     holderJwk: JWK,
@@ -52,14 +52,15 @@ async function storedProvider(dataDir: string): Promise<StoredProvider> {
 }
 
 /**
- * The demo PID provider of `dataDir`, creating it on first use. Given the demo issuer's URL, its
- * PIDs carry status list entries (draft-ietf-oauth-status-list §6.1) that issuer serves.
+ * The demo PID provider of `dataDir`, creating it on first use. Given where its status list is served
+ * (a demo-mode issuer's public URL, which serves it below `DEMO_PID_STATUS_PATH`), its PIDs carry
+ * status list entries (draft-ietf-oauth-status-list §6.1); without, none.
  */
-export async function openDemoPidIssuer(dataDir: string, issuerUrl?: string): Promise<DemoPidIssuer> {
+export async function openDemoPidIssuer(dataDir: string, statusBaseUrl?: string): Promise<DemoPidIssuer> {
   const { leafPrivateJwk, x5c } = await storedProvider(dataDir);
   const { d: _, ...publicJwk } = leafPrivateJwk;
   const signer = webCryptoSigner('demo-pid-leaf', (await importJWK(leafPrivateJwk, 'ES256')) as CryptoKey);
-  const statusUri = issuerUrl && `${issuerUrl.replace(/\/$/, '')}${DEMO_PID_STATUS_PATH}/0`;
+  const statusUri = statusBaseUrl && `${statusBaseUrl.replace(/\/$/, '')}${DEMO_PID_STATUS_PATH}/0`;
   return {
     issuer: DEMO_PID_ISSUER,
     publicJwk,

@@ -78,7 +78,7 @@ describe('bin/start.ts with the pkcs11 configuration block (issue 12 §2)', () =
     try {
       const metadata = await fetch(`${url}/.well-known/jwt-vc-issuer`).then((r) => r.json());
       expect(metadata.jwks).toEqual({ keys: [credentialJwk] });
-      const pidIssuer = await openDemoPidIssuer(dataDir);
+      const pidIssuer = await openDemoPidIssuer(dataDir, url);
       const holderKey = await generateWalletKey();
       const pid = await pidIssuer.issuePid(holderKey.publicJwk, DEMO_PERSON, Date.now());
       const wallet = await ReferenceWallet.create({ issuerUrl: url, pid, holderKey, now: Date.now });

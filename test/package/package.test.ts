@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,10 @@ let project: string;
 let production: string;
 let pidDir: string;
 let trustedIssuersFile: string;
+/** The demo PID provider's status list, served from the test process (the PIDs name it; E-50). */
+let statusServer: Server;
+let statusBaseUrl: string;
+afterAll(() => statusServer && new Promise((resolve) => statusServer.close(resolve)));
 
 /** `npm run build`, `npm pack ./dist`, and a fresh embedder project that installs the tarball. */
 async function packAndInstall(root: string): Promise<void> {
@@ -80,7 +85,14 @@ beforeAll(async () => {
     `package test setup (pack + embedder install ∥ production install): ${Math.round((performance.now() - started) / 1000)} s`,
   );
   pidDir = join(root, 'pid-provider');
-  const pidIssuer = await openDemoPidIssuer(pidDir);
+  const statusPort = await freePort();
+  statusBaseUrl = `http://127.0.0.1:${statusPort}`;
+  const pidIssuer = await openDemoPidIssuer(pidDir, statusBaseUrl);
+  statusServer = createServer(async (request, response) => {
+    const token = request.url?.endsWith('/status/0') && (await pidIssuer.statusList(0, Date.now()));
+    if (!token) return void response.writeHead(404).end();
+    response.writeHead(200, { 'Content-Type': 'application/statuslist+jwt' }).end(token);
+  }).listen(statusPort, '127.0.0.1');
   trustedIssuersFile = join(root, 'trusted-issuers.json');
   writeFileSync(
     trustedIssuersFile,
@@ -178,7 +190,7 @@ describe('the mount recipes in docs/recipes (issue 12 §3)', () => {
         };
         expect(vcIssuer.issuer).toBe(publicUrl);
 
-        const flow = JSON.parse(await run(process.execPath, ['wallet-flow.mjs', publicUrl, pidDir], project)) as {
+        const flow = JSON.parse(await run(process.execPath, ['wallet-flow.mjs', publicUrl, pidDir, statusBaseUrl], project)) as {
           credential: string;
         };
         const { payload } = await jwtVerify(flow.credential.split('~')[0]!, createLocalJWKSet(vcIssuer.jwks));

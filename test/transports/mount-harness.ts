@@ -49,6 +49,8 @@ export async function mountIssuer(host: Host, extra: Partial<ConfigInput> = {}):
     dataDir,
     credentialConfigurations: DEMO_CREDENTIALS,
     trustedIssuers: { file },
+    // Its PIDs name no status list (no demo issuer serves one here): accepted, as this embedder says.
+    verifier: { pidStatus: { withoutStatus: 'accept' } },
     ...extra,
   };
   const issuer = createIssuer({ config, ...(await sqlitePreset(config)) });

@@ -40,10 +40,14 @@ const flow = {
   configurationId,
   onStep: (step: string, detail: unknown) => console.log(`step ${step}\n    ${JSON.stringify(detail).slice(0, 160)}`),
 };
-const credential =
-  dialect === 'l'
-    ? await wallet.runFlow(flow)
-    : await runInteractiveFlow(wallet, { ...flow, dialect: dialect === 's1' ? 'S1' : dialect === 's2' ? 'S2' : 'S3' });
+const credential = await (dialect === 'l'
+  ? wallet.runFlow(flow)
+  : runInteractiveFlow(wallet, { ...flow, dialect: dialect === 's1' ? 'S1' : dialect === 's2' ? 'S2' : 'S3' })
+).catch((error: Error) => {
+  // A refused step (e.g. a revoked PID: `npm run demo-pid -- revoke`) is one readable line and exit code 1.
+  console.error(`flow refused: ${error.message}`);
+  process.exit(1);
+});
 const decoded = await decodeSdJwt(credential, digest);
 console.log('\ncredential received (SD-JWT VC):');
 console.log(`  header:  ${JSON.stringify(decoded.jwt.header)}`);

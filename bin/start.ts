@@ -20,8 +20,8 @@ import { openDemoPidIssuer, trustingDemoPidProvider } from '../wallet/demo-pid-i
 import { runService } from './run-service.js';
 
 function trustsSomeone(config: Config): boolean {
-  const { file, url, issuers, x509 } = config.trustedIssuers;
-  return Boolean(file || url || issuers.length > 0 || x509.anchors.length > 0);
+  const { file, url, issuers, metadata, x509 } = config.trustedIssuers;
+  return Boolean(file || url || issuers.length > 0 || metadata.length > 0 || x509.anchors.length > 0);
 }
 
 runService('pdi-engine', async () => {
@@ -29,7 +29,7 @@ runService('pdi-engine', async () => {
   const base = loadConfig(process.env, values.demo ? { demo: true } : {});
   if (!base.demo && !trustsSomeone(base))
     throw new ConfigError(
-      'no trusted PID issuer configured: set trustedIssuers (issuers, file, url or x509.anchors) in CONFIG_FILE, or start with --demo to trust the demo PID provider',
+      'no trusted PID issuer configured: set trustedIssuers (issuers, file, url, metadata or x509.anchors) in CONFIG_FILE, or start with --demo to trust the demo PID provider',
     );
   prepareDataDir(base.dataDir);
   const pidIssuer = base.demo ? await openDemoPidIssuer(base.dataDir, base.publicUrl) : undefined;

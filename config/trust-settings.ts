@@ -43,6 +43,12 @@ export const TrustSettings = z
       .optional()
       .describe('Issue 10 §4: a trust list larger than this is refused (default 1 MiB; then it trusts nobody).'),
     issuers: z.array(TrustedIssuer).default([]).describe('Inline trusted issuers, each with its public keys.'),
+    metadata: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Issuers whose keys are resolved from their `/.well-known/jwt-vc-issuer` metadata (SD-JWT VC §5): https only, with the URL’s limits and `urlMaxAgeSeconds`.',
+      ),
     x509: X509Trust.prefault({}).describe(
       'X.509 trust for PIDs signed with an `x5c` chain: the anchors and which issuers may use them.',
     ),

@@ -29,3 +29,22 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+export interface FetchLimits {
+  /** The whole fetch, body included (default 5 s). */
+  timeoutMs?: number;
+  /** The body (default 1 MiB). */
+  maxBytes?: number;
+  fetch?: typeof fetch;
+}
+
+/** Issue 10 §4: a JSON document fetched without following redirects, within the time and size limits; throws otherwise. */
+export async function fetchBoundedJson(url: string, limits: FetchLimits): Promise<unknown> {
+  const response = await (limits.fetch ?? fetch)(url, {
+    headers: { Accept: 'application/json' },
+    redirect: 'error',
+    signal: AbortSignal.timeout(limits.timeoutMs ?? 5000),
+  });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return JSON.parse(await readCapped(response, limits.maxBytes ?? 1024 * 1024));
+}

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { JWK } from 'jose';
 import { z } from 'zod';
-import { assertFetchableUrl, readCapped } from './bounded-fetch.js';
+import { assertFetchableUrl, fetchBoundedJson, type FetchLimits } from './bounded-fetch.js';
 
 /** The JWS whose signing key is looked for: its protected header (`x5c`, `kid`) and the time of verification. */
 export interface IssuerJws {
@@ -81,13 +81,9 @@ export function assertTrustListUrl(url: string): void {
   assertFetchableUrl(url, 'trustedIssuers.url');
 }
 
-export interface UrlSourceOptions {
+export interface UrlSourceOptions extends FetchLimits {
   maxAgeMs: number;
   now: () => number;
-  /** Issue 10 §4: the whole fetch, body included, within this time (default 5 s) and size (default 1 MiB). */
-  timeoutMs?: number;
-  maxBytes?: number;
-  fetch?: typeof fetch;
 }
 
 /**
@@ -110,13 +106,7 @@ export class UrlTrustedIssuers implements TrustedIssuers {
 
   private async fetchList(): Promise<TrustedIssuer[]> {
     try {
-      const response = await (this.options.fetch ?? fetch)(this.url, {
-        headers: { Accept: 'application/json' },
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-      });
-      if (!response.ok) return [];
-      const parsed = TrustList.safeParse(JSON.parse(await readCapped(response, this.options.maxBytes ?? 1024 * 1024)));
+      const parsed = TrustList.safeParse(await fetchBoundedJson(this.url, this.options));
       return parsed.success ? parsed.data.issuers : [];
     } catch {
       return [];

@@ -187,11 +187,26 @@ function publicJwk(leaf: X509Certificate): JWK {
   }
 }
 
+/** A validated chain: the leaf's key, and the time in which every certificate of its path is valid. */
+export interface ValidatedChain {
+  key: JWK;
+  validFrom: number;
+  validUntil: number;
+}
+
 /**
  * Validates the `x5c` chain of an Issuer-signed JWT against the configured anchors (seed 002
  * E-30) and answers the leaf's public key, for verifying the JWS; throws `X509ChainRefused`.
  */
 export async function verifyIssuerChain(x5c: readonly string[], options: IssuerChainOptions): Promise<JWK> {
+  return (await validateIssuerChain(x5c, options)).key;
+}
+
+/** `verifyIssuerChain`, also answering the path's validity window (so a caller may keep the result within it). */
+export async function validateIssuerChain(
+  x5c: readonly string[],
+  options: IssuerChainOptions,
+): Promise<ValidatedChain> {
   const chain = parse(x5c);
   const path = await pathToAnchor(chain, options.anchors);
   await checkSignatures(path);
@@ -201,5 +216,9 @@ export async function verifyIssuerChain(x5c: readonly string[], options: IssuerC
   const leaf = chain[0] as X509Certificate;
   checkExtendedKeyUsage(leaf, options.requiredExtendedKeyUsage);
   checkIssuerBinding(leaf, options.issuer);
-  return publicJwk(leaf);
+  return {
+    key: publicJwk(leaf),
+    validFrom: Math.max(...path.map((certificate) => certificate.notBefore.getTime())),
+    validUntil: Math.min(...path.map((certificate) => certificate.notAfter.getTime())),
+  };
 }

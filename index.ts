@@ -26,10 +26,21 @@ export { ConfigError, DEMO_CREDENTIALS, loadConfig, parseConfig } from './config
 
 // Ports: what an embedder may bring instead of a preset's part.
 export type { EventStore, SessionEvent } from './engine/index.js';
-export type { CreatedOffer, IssuerStores, OfferStore, ReplayCache, SessionKeys } from './adapters/stores/ports.js';
+export { CREDENTIAL_STATUS } from './adapters/stores/ports.js';
+export type {
+  CreatedOffer,
+  CredentialStatus,
+  IssuerStores,
+  OfferStore,
+  ReplayCache,
+  SessionKeys,
+  StatusEntry,
+  StatusStore,
+  StatusTarget,
+} from './adapters/stores/ports.js';
 export type { CertifiedSigner, DecryptionAlgorithms, IssuerKeys, JwsSigner } from './adapters/keys/ports.js';
 export type { IssuerTrust } from './adapters/trust/configured-trust.js';
-export type { TrustedIssuers } from './adapters/trust/trusted-issuers.js';
+export type { IssuerJws, TrustedIssuers } from './adapters/trust/trusted-issuers.js';
 export type { Clock, Ids, LogFields, Logger } from './protocol/ports.js';
 export type { ProtocolRequest, ProtocolResponse } from './protocol/messages.js';
 

@@ -11,6 +11,26 @@ const positiveInt = z.number().int().positive();
 /** A duration in whole seconds. */
 const seconds = positiveInt;
 
+/** Attack potential resistance values (OpenID4VCI 1.0 App. D.2), e.g. `iso_18045_high`. */
+const AttackResistanceLevels = z.array(z.string().min(1)).min(1);
+
+/** OpenID4VCI 1.0 App. D, §12.2.4 `key_attestations_required`: what a key attestation must show for one configuration. */
+export const KeyAttestationPolicy = z.strictObject({
+  required: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Seed I-50: every key the credential is bound to must be attested by a trusted key attester (`keyAttestation.trustedAttesters`), in a `jwt` proof’s `key_attestation` header or as the `attestation` proof type; advertised as `key_attestations_required`.',
+    ),
+  keyStorage: AttackResistanceLevels.optional().describe(
+    'The `key_storage` levels accepted (App. D.2, e.g. `iso_18045_high`): an evaluated attestation must assert one of them.',
+  ),
+  userAuthentication: AttackResistanceLevels.optional().describe(
+    'The `user_authentication` levels accepted (App. D.2): an evaluated attestation must assert one of them.',
+  ),
+});
+export type KeyAttestationPolicy = z.infer<typeof KeyAttestationPolicy>;
+
 /** What the new credential is made of: the presentation it requires and how claims map into it. */
 export const CredentialConfiguration = z.strictObject({
   vct: z.string().min(1).describe('The `vct` (credential type) of the issued SD-JWT VC.'),
@@ -38,6 +58,9 @@ export const CredentialConfiguration = z.strictObject({
   lifetimeSeconds: seconds
     .default(365 * 24 * 3600)
     .describe('Validity of an issued credential (its `exp` is this long after issuance).'),
+  keyAttestation: KeyAttestationPolicy.optional().describe(
+    'Key attestations (OpenID4VCI 1.0 App. D) for this credential: whether required, and the levels accepted. Unset: not required, a `key_attestation` header is not evaluated; the `attestation` proof type is still accepted from a trusted key attester.',
+  ),
 });
 export type CredentialConfiguration = z.infer<typeof CredentialConfiguration>;
 
@@ -119,6 +142,30 @@ export const Config = z.strictObject({
     })
     .prefault({})
     .describe('Wallet attestation: whether it is required and whose is accepted.'),
+  keyAttestation: z
+    .strictObject({
+      trustedAttesters: z
+        .array(TrustedIssuer)
+        .default([])
+        .describe(
+          'The wallet providers (or key storage components) whose key attestations (`key-attestation+jwt`, OpenID4VCI 1.0 App. D.1) are accepted, each with its public keys.',
+        ),
+    })
+    .prefault({})
+    .describe('Key attestations: whose are accepted (each credential configuration says whether one is required).'),
+  credentialResponseEncryption: z
+    .strictObject({
+      required: z
+        .boolean()
+        .default(false)
+        .describe(
+          'OpenID4VCI 1.0 §8.2, §12.2.4: refuse a credential request that does not ask for an encrypted response (`credential_response_encryption`), and so (§8.2) one that is not itself encrypted; advertised as `encryption_required` of both `credential_response_encryption` and `credential_request_encryption`.',
+        ),
+    })
+    .prefault({})
+    .describe(
+      'Credential request and response encryption (OpenID4VCI 1.0 §10): always offered (ECDH-ES with A128GCM or A256GCM, no compression); whether required.',
+    ),
   trustedIssuers: z
     .strictObject({
       file: z.string().optional().describe('A JWKS file `{"issuers": [{"issuer", "jwks"}]}`, re-read when it changes.'),

@@ -7,6 +7,7 @@ import { IssuerMetrics } from '../adapters/metrics/issuer-metrics.js';
 import { measuredEventStore } from '../adapters/metrics/measured-event-store.js';
 import type { IssuerStores } from '../adapters/stores/ports.js';
 import type { IssuerTrust } from '../adapters/trust/configured-trust.js';
+import { StaticTrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import { parseConfig } from '../config/load.js';
 import type { Config, ConfigInput } from '../config/schema.js';
 import { engineConfigOf } from '../config/engine-config.js';
@@ -83,6 +84,7 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
   const { stores, keys, trust } = options;
   const ids = options.ids ?? randomIds;
   const pseudonyms = new Pseudonyms(stores.sessionKeys);
+  const keyAttesters = new StaticTrustedIssuers(config.keyAttestation.trustedAttesters);
   const hooks = [metrics?.observeEvent, options.onAccepted].filter((hook) => hook !== undefined);
   return {
     config,
@@ -106,6 +108,7 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
     pseudonyms,
     trustedIssuers: trust.pidIssuers,
     trustedAttesters: (issuer) => trust.walletAttesters.keysFor(issuer),
+    trustedKeyAttesters: (issuer) => keyAttesters.keysFor(issuer),
     cNonces: new CNonceCodec(keys.derivedSecret('c_nonce')),
     issuerStates: new IssuerStates(keys.derivedSecret('issuer_state'), ids),
     limits: rateLimitsOf(config),

@@ -48,7 +48,7 @@ const ROUTES: Route[] = [
   {
     methods: ['GET'],
     path: '/.well-known/openid-credential-issuer',
-    handler: (ctx) => metadataResponse(credentialIssuerMetadata(ctx.config)),
+    handler: (ctx) => metadataResponse(credentialIssuerMetadata(ctx.config, ctx.keys)),
     cors: 'public',
     safe: true,
   },
@@ -70,7 +70,7 @@ const ROUTES: Route[] = [
   {
     methods: ['GET'],
     path: `${IAE_ISSUER_PATH}/.well-known/openid-credential-issuer`,
-    handler: (ctx) => metadataResponse(iaeCredentialIssuerMetadata(ctx.config)),
+    handler: (ctx) => metadataResponse(iaeCredentialIssuerMetadata(ctx.config, ctx.keys)),
     cors: 'public',
     safe: true,
     iae: true,

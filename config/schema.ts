@@ -6,8 +6,17 @@ import { InteractiveSettings } from './interactive-settings.js';
 import { NatsSettings } from './nats-settings.js';
 import { Pkcs11Settings } from './pkcs11-settings.js';
 import { IssuedStatusSettings } from './status-settings.js';
+import { CredentialEncryptionSettings, KeyAttestationPolicy, KeyAttestationSettings } from './issuance-settings.js';
 
-export { InteractiveSettings, IssuedStatusSettings, LogSettings, MetricsSettings, NatsSettings, Pkcs11Settings };
+export {
+  InteractiveSettings,
+  IssuedStatusSettings,
+  KeyAttestationPolicy,
+  LogSettings,
+  MetricsSettings,
+  NatsSettings,
+  Pkcs11Settings,
+};
 
 const positiveInt = z.number().int().positive();
 /** A duration in whole seconds. */
@@ -42,6 +51,9 @@ export const CredentialConfiguration = z.strictObject({
     .describe(
       'Validity of an issued credential (its `exp` is this long after issuance); 30 days by default, since a credential can also be revoked through its status list entry (I-30).',
     ),
+  keyAttestation: KeyAttestationPolicy.optional().describe(
+    'Key attestations (OpenID4VCI 1.0 App. D) for this credential: whether required, and the levels accepted. Unset: not required, a `key_attestation` header is not evaluated; the `attestation` proof type is still accepted from a trusted key attester.',
+  ),
 });
 export type CredentialConfiguration = z.infer<typeof CredentialConfiguration>;
 
@@ -123,6 +135,8 @@ export const Config = z.strictObject({
     })
     .prefault({})
     .describe('Wallet attestation: whether it is required and whose is accepted.'),
+  keyAttestation: KeyAttestationSettings,
+  credentialResponseEncryption: CredentialEncryptionSettings,
   trustedIssuers: TrustSettings,
   verifier: z
     .strictObject({

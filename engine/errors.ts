@@ -69,6 +69,11 @@ export class UnknownCredentialIdentifier extends EngineError {
   readonly code = 'unknown_credential_identifier';
   readonly status = 400;
 }
+/** OpenID4VCI 1.0 §8.3.1.2: the request's encryption parameters are invalid, or missing where encryption is required. */
+export class InvalidEncryptionParameters extends EngineError {
+  readonly code = 'invalid_encryption_parameters';
+  readonly status = 400;
+}
 export class UnsupportedGrantType extends EngineError {
   readonly code = 'unsupported_grant_type';
   readonly status = 400;

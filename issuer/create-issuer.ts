@@ -7,6 +7,7 @@ import { IssuerMetrics } from '../adapters/metrics/issuer-metrics.js';
 import { measuredEventStore } from '../adapters/metrics/measured-event-store.js';
 import type { IssuerStores } from '../adapters/stores/ports.js';
 import type { IssuerTrust } from '../adapters/trust/configured-trust.js';
+import { StaticTrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import { parseConfig } from '../config/load.js';
 import type { Config, ConfigInput } from '../config/schema.js';
 import { engineConfigOf } from '../config/engine-config.js';
@@ -87,6 +88,7 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
   const { stores, keys, trust } = options;
   const ids = options.ids ?? randomIds;
   const pseudonyms = new Pseudonyms(stores.sessionKeys);
+  const keyAttesters = new StaticTrustedIssuers(config.keyAttestation.trustedAttesters);
   const hooks = [metrics?.observeEvent, options.onAccepted].filter((hook) => hook !== undefined);
   const now = options.clock ?? Date.now;
   const keyImports = new PublicKeyImports();
@@ -128,6 +130,7 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
       now,
     }),
     trustedAttesters: (issuer) => trust.walletAttesters.keysFor(issuer),
+    trustedKeyAttesters: (issuer) => keyAttesters.keysFor(issuer),
     cNonces: new CNonceCodec(keys.derivedSecret('c_nonce')),
     issuerStates: new IssuerStates(keys.derivedSecret('issuer_state'), ids),
     limits: rateLimitsOf(config),

@@ -27,6 +27,8 @@ export interface IssuerContext {
   /** E-50, V-20: the presented PID's status list entry, per issuer's trust. */
   pidStatus: PidStatusCheck;
   trustedAttesters: (issuer: string) => Promise<JWK[]>;
+  /** Seed I-50, OpenID4VCI App. D: the public keys of the key attesters we trust, by their `iss`. */
+  trustedKeyAttesters: (issuer: string) => Promise<JWK[]>;
   sealer: ClaimSealer;
   /** The per-session pseudonyms the log stores instead of client ids, key thumbprints and digests (seed 002 §3.3). */
   pseudonyms: Pseudonyms;

@@ -34,6 +34,11 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   };
 }
 
+/** OpenID4VCI 1.0 §10: an encrypted message, a compact JWE, typed `application/jwt`. */
+export function jwtResponse(status: number, jwt: string): ProtocolResponse {
+  return { status, headers: { 'Content-Type': 'application/jwt', ...NO_STORE, ...SECURITY_HEADERS }, body: jwt };
+}
+
 /** Every response leaves with the security headers, whichever handler built it. */
 export function withSecurityHeaders(response: ProtocolResponse): ProtocolResponse {
   return { ...response, headers: { ...SECURITY_HEADERS, ...response.headers } };
@@ -79,7 +84,7 @@ const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 
 /** RFC 9110 §8.3.1: the body's media type, without its parameters, in lower case. */
-function mediaType(request: ProtocolRequest): string | undefined {
+export function mediaType(request: ProtocolRequest): string | undefined {
   return request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
 }
 

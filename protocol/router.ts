@@ -50,7 +50,7 @@ const ROUTES: Route[] = [
   {
     methods: ['GET'],
     path: '/.well-known/openid-credential-issuer',
-    handler: (ctx) => metadataResponse(credentialIssuerMetadata(ctx.config)),
+    handler: (ctx) => metadataResponse(credentialIssuerMetadata(ctx.config, ctx.keys)),
     cors: 'public',
     safe: true,
   },
@@ -72,7 +72,7 @@ const ROUTES: Route[] = [
   {
     methods: ['GET'],
     path: `${IAE_ISSUER_PATH}/.well-known/openid-credential-issuer`,
-    handler: (ctx) => metadataResponse(iaeCredentialIssuerMetadata(ctx.config)),
+    handler: (ctx) => metadataResponse(iaeCredentialIssuerMetadata(ctx.config, ctx.keys)),
     cors: 'public',
     safe: true,
     iae: true,

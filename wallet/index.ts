@@ -20,4 +20,12 @@ export {
 export { DEMO_PERSON, DEMO_PID_ISSUER, type DemoPidIssuer, openDemoPidIssuer } from './demo-pid-issuer.js';
 export { keepAliveFetch, type WalletFetch, type WalletResponse } from './keep-alive-fetch.js';
 export { generateWalletKey, type WalletKey } from './keys.js';
+export {
+  generateKeyAttester,
+  keyAttestation,
+  trustedKeyAttester,
+  type KeyAttestationClaims,
+  type KeyAttester,
+} from './key-attester.js';
+export type { ResponseEncryptionRequest } from './credential-encryption.js';
 export type { WalletRequest } from './request-object.js';

@@ -41,10 +41,10 @@ export async function dpopProof(
     .sign(key.privateKey);
 }
 
-/** OpenID4VCI App. F.1: a key proof for the credential request. */
+/** OpenID4VCI App. F.1: a key proof for the credential request, with a `key_attestation` header when given. */
 export async function keyProof(
   key: WalletKey,
-  proof: { audience: string; nonce: string; now: number; clientId?: string },
+  proof: { audience: string; nonce: string; now: number; clientId?: string; keyAttestation?: string },
 ): Promise<string> {
   return new SignJWT({
     aud: proof.audience,
@@ -52,7 +52,12 @@ export async function keyProof(
     iat: Math.floor(proof.now / 1000),
     ...(proof.clientId && { iss: proof.clientId }),
   })
-    .setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: key.publicJwk })
+    .setProtectedHeader({
+      alg: 'ES256',
+      typ: 'openid4vci-proof+jwt',
+      jwk: key.publicJwk,
+      ...(proof.keyAttestation && { key_attestation: proof.keyAttestation }),
+    })
     .sign(key.privateKey);
 }
 

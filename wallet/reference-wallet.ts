@@ -1,4 +1,5 @@
 import { CompactEncrypt, importJWK } from 'jose';
+import { encryptedExchange, type ResponseEncryptionRequest } from './credential-encryption.js';
 import { dpopProof, generateWalletKey, keyProof, type WalletKey } from './keys.js';
 import { presentSdJwtVc } from './presentation.js';
 import type { WalletFetch, WalletResponse } from './keep-alive-fetch.js';
@@ -186,7 +187,11 @@ export class ReferenceWallet {
     return String(answer.body.c_nonce);
   }
 
-  /** Seed step 14: one credential per proof key. */
+  /**
+   * Seed step 14: one credential per proof key, or (`attestation`, OpenID4VCI App. F.3) per attested key; with
+   * `keyAttestation` in every jwt proof's header (App. F.1); with `encryption`, an encrypted request asking for an
+   * encrypted response (§8.2, §10), whose decrypted JSON is the answer's body.
+   */
   async credential(
     accessToken: string,
     request: {
@@ -196,28 +201,39 @@ export class ReferenceWallet {
       identifier?: boolean;
       /** The credential issuer identifier the key proofs name (OpenID4VCI App. F.1): the issuer URL unless said. */
       credentialIssuer?: string;
+      keyAttestation?: string;
+      attestation?: string;
+      encryption?: ResponseEncryptionRequest;
     },
     options: CallOptions = {},
   ): Promise<Answer> {
     const keys = request.proofKeys ?? [this.options.holderKey];
-    const proofs = await Promise.all(
-      keys.map((key) =>
-        keyProof(key, {
-          audience: request.credentialIssuer ?? this.issuerUrl,
-          nonce: request.cNonce,
-          now: this.now(),
-          clientId: this.clientId,
-        }),
-      ),
-    );
+    const proofs = request.attestation
+      ? { attestation: [request.attestation] }
+      : {
+          jwt: await Promise.all(
+            keys.map((key) =>
+              keyProof(key, {
+                audience: request.credentialIssuer ?? this.issuerUrl,
+                nonce: request.cNonce,
+                now: this.now(),
+                clientId: this.clientId,
+                ...(request.keyAttestation && { keyAttestation: request.keyAttestation }),
+              }),
+            ),
+          ),
+        };
     const body = {
       [request.identifier ? 'credential_identifier' : 'credential_configuration_id']: request.configurationId,
-      proofs: { jwt: proofs },
+      proofs,
     };
-    return this.call('POST', `${this.issuerUrl}/credential`, JSON.stringify(body), 'application/json', {
-      ...options,
-      accessToken,
-    });
+    const url = `${this.issuerUrl}/credential`;
+    const send = { ...options, accessToken };
+    if (!request.encryption) return this.call('POST', url, JSON.stringify(body), 'application/json', send);
+    const { issuer } = await this.metadata();
+    return encryptedExchange(body, request.encryption, issuer.body, (payload, contentType) =>
+      this.call('POST', url, payload, contentType, send),
+    );
   }
 
   /** The whole flow (seed steps 4–15), reporting each step; throws on the first unexpected answer. */

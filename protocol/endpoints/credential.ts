@@ -2,8 +2,10 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { hashSecret } from '../handles.js';
 import { verifyDpopProof } from '../oauth2/dpop.js';
 import { buildCredentials } from '../openid4vci/credential-build.js';
-import { configurationOf, readAccessToken, readCredentialRequest } from '../openid4vci/credential-request.js';
-import { verifyProofJwts } from '../openid4vci/proof.js';
+import { configurationOf, parseCredentialRequest, readAccessToken } from '../openid4vci/credential-request.js';
+import { verifyKeyProofs } from '../openid4vci/key-proofs.js';
+import { readCredentialRequestBody } from '../openid4vci/request-encryption.js';
+import { encryptedResponse, responseEncryptionOf } from '../openid4vci/response-encryption.js';
 import { EngineError, InvalidNonce, contextOf, credentialPrecheck } from '../../engine/index.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
 import {
@@ -43,8 +45,16 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
     accessToken: token,
     maxAgeSeconds: config.dpop.maxAgeSeconds,
   });
-  const body = readCredentialRequest(request);
+  // OpenID4VCI 1.0 §8.2, §10 (seed P-10): the request, decrypted when encrypted; the response encryption it asks for.
+  const required = config.credentialResponseEncryption.required;
+  const { json, encrypted } = await readCredentialRequestBody(request, {
+    keys: ctx.keys,
+    encryptionRequired: required,
+  });
+  const body = parseCredentialRequest(json);
+  const encryption = await responseEncryptionOf(body.credential_response_encryption, { encrypted, required });
   const configurationId = configurationOf(config.credentialConfigurations, body);
+  const configuration = config.credentialConfigurations[configurationId]!;
   const byIdentifier = body.credential_identifier !== undefined;
   // The session holds its client id and keys as pseudonyms (seed 002 §3.3): compare what the request shows in that form.
   // A session without a key was erased or retained: the engine refuses it below (invalid_token), whatever the proofs say.
@@ -53,7 +63,8 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
     tokenHash: hashSecret(token),
     dpopJkt: pseudonym('jkt', dpop.jkt),
     configurationId,
-    proofs: body.proofs.jwt.length,
+    // App. F.3: an attestation proof's keys are counted once it is verified (below).
+    proofs: 'jwt' in body.proofs ? body.proofs.jwt.length : 1,
     byIdentifier,
     at: now,
   };
@@ -64,13 +75,19 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   if (early) throw early;
   const { clientId, dialect } = contextOf(state);
   const isClientId = (iss: string) => !pseudonym || pseudonym('client_id', iss) === clientId;
-  const { proofs, nonce } = await verifyProofJwts(body.proofs.jwt, {
+  const { keys: proofs, nonce } = await verifyKeyProofs(body.proofs, {
     // OpenID4VCI App. F.1: the proof names the credential issuer the wallet found, the second identifier in S1/S2 (issue 13 §2).
     audience: dialect === 'S1' || dialect === 'S2' ? endpoints(config).iaeIssuer : config.publicUrl,
     isClientId,
+    // Seed I-50: the configuration's key attestation policy, the key attesters we trust.
+    policy: configuration.keyAttestation,
+    trustedKeyAttesters: ctx.trustedKeyAttesters,
     now,
     keyImports,
   });
+  // §8.3: one credential per attested key, within the batch size, refused before the c_nonce is spent.
+  const tooMany = ask && ask.proofs !== proofs.length && credentialPrecheck(state, { ...ask, proofs: proofs.length });
+  if (tooMany) throw tooMany;
   const nonceExpiresAt = ctx.cNonces.check(nonce, now);
   if (nonceExpiresAt === undefined) throw new InvalidNonce('c_nonce is unknown or expired', 'OpenID4VCI §7.2');
   // Command and execute: bind the c_nonce, use it once, build the credentials, record their issuance.
@@ -87,7 +104,7 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
     // The state this append was decided on is current even where this instance's cache lagged.
     session: contextOf(bound.right.state),
     configurationId,
-    configuration: config.credentialConfigurations[configurationId]!,
+    configuration,
     holderJwks: proofs.map((proof) => proof.jwk),
     statusFor: () => ctx.statusLists.allocate(sessionId),
     now,
@@ -103,5 +120,7 @@ async function issue(ctx: IssuerContext, request: ProtocolRequest): Promise<Prot
   });
   // Answer.
   if (isLeft(outcome)) return resourceErrorResponse(outcome.left.error);
-  return jsonResponse(200, { credentials: credentials.map((credential) => ({ credential })) });
+  const answer = { credentials: credentials.map((credential) => ({ credential })) };
+  // §8.3: encrypted when asked for, whatever the content; error responses never are.
+  return encryption ? encryptedResponse(encryption, answer) : jsonResponse(200, answer);
 }

@@ -9,11 +9,20 @@ import {
 import { sessionOfHandle } from '../handles.js';
 import { readJson, type ProtocolRequest } from '../messages.js';
 
+/** A compact JWT; room for a `key_attestation` header (App. F.1) within the body limit. */
+const Jwt = z.string().min(1).max(16_384);
+
 const CredentialRequest = z
   .object({
     credential_configuration_id: z.string().min(1).max(256).optional(),
     credential_identifier: z.string().min(1).max(256).optional(),
-    proofs: z.object({ jwt: z.array(z.string().min(1).max(8192)).min(1).max(16) }).strict(),
+    // §8.2: exactly one proof type; App. F.3: the attestation proof type carries exactly one JWT.
+    proofs: z.union([
+      z.strictObject({ jwt: z.array(Jwt).min(1).max(16) }),
+      z.strictObject({ attestation: z.tuple([Jwt]) }),
+    ]),
+    /** §8.2: checked by `response-encryption.ts` (its refusals are invalid_encryption_parameters). */
+    credential_response_encryption: z.unknown().optional(),
   })
   .refine((r) => (r.credential_configuration_id === undefined) !== (r.credential_identifier === undefined), {
     message: 'exactly one of credential_configuration_id and credential_identifier',
@@ -33,9 +42,14 @@ export function readAccessToken(request: ProtocolRequest): { token: string; sess
   return { token, sessionId };
 }
 
-/** OpenID4VCI §8.2: a JSON credential request. */
-export function readCredentialRequest(request: ProtocolRequest): CredentialRequest {
-  const parsed = CredentialRequest.safeParse(readJson(request, InvalidCredentialRequest, 'OpenID4VCI §8.2'));
+/** OpenID4VCI §8.2: a plain JSON credential request's body. */
+export function readCredentialRequestJson(request: ProtocolRequest): unknown {
+  return readJson(request, InvalidCredentialRequest, 'OpenID4VCI §8.2');
+}
+
+/** OpenID4VCI §8.2: a credential request, from its JSON (plain, or decrypted by `request-encryption.ts`). */
+export function parseCredentialRequest(json: unknown): CredentialRequest {
+  const parsed = CredentialRequest.safeParse(json);
   if (!parsed.success)
     throw new InvalidCredentialRequest(
       `malformed credential request: ${parsed.error.issues[0]?.message}`,

@@ -8,10 +8,10 @@ import { authorizationServerMetadata, credentialIssuerMetadata } from './metadat
  * advertises it, and Credo then fails; so the IAE is advertised only here, and the main
  * identifier keeps serving L. Same credentials, same token, nonce and credential endpoints.
  */
-export function iaeCredentialIssuerMetadata(config: Config) {
+export function iaeCredentialIssuerMetadata(config: Config, keys: Parameters<typeof credentialIssuerMetadata>[1]) {
   const urls = endpoints(config);
   return {
-    ...credentialIssuerMetadata(config),
+    ...credentialIssuerMetadata(config, keys),
     credential_issuer: urls.iaeIssuer,
     authorization_servers: [urls.iaeIssuer],
   };

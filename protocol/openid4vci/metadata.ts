@@ -1,20 +1,35 @@
 import {
   CLIENT_ATTESTATION_ALGORITHMS,
+  CREDENTIAL_ENCRYPTION,
   CREDENTIAL_SIGNING_ALGORITHM,
   DPOP_ALGORITHMS,
-  KEY_PROOF_ALGORITHMS,
 } from '../capabilities.js';
 import type { Config } from '../../config/schema.js';
+import type { IssuerKeys } from '../../adapters/keys/ports.js';
+import { proofTypesSupported } from './proof-types-metadata.js';
+import { credentialRequestEncryptionJwk } from './request-encryption.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { jsonResponse, type ProtocolResponse } from '../messages.js';
 
 /** OpenID4VCI 1.0 §12.2: the credential issuer metadata. */
-export function credentialIssuerMetadata(config: Config) {
+export function credentialIssuerMetadata(config: Config, keys: Pick<IssuerKeys, 'responseEncryptionJwk'>) {
   const urls = endpoints(config);
+  const encryptionRequired = config.credentialResponseEncryption.required;
   return {
     credential_issuer: urls.issuer,
     credential_endpoint: urls.credential,
     nonce_endpoint: urls.nonce,
+    // §12.2.4, §10 (seed P-10): both directions offered; §8.2 requires an encrypted request with an encrypted response.
+    credential_request_encryption: {
+      jwks: { keys: [credentialRequestEncryptionJwk(keys)] },
+      enc_values_supported: CREDENTIAL_ENCRYPTION.encodings,
+      encryption_required: encryptionRequired,
+    },
+    credential_response_encryption: {
+      alg_values_supported: CREDENTIAL_ENCRYPTION.algorithms,
+      enc_values_supported: CREDENTIAL_ENCRYPTION.encodings,
+      encryption_required: encryptionRequired,
+    },
     // §12.2.4: advertised only when configured; without it a request carries exactly one key proof.
     ...(config.policy.batchSize !== undefined && {
       batch_credential_issuance: { batch_size: config.policy.batchSize },
@@ -28,7 +43,10 @@ export function credentialIssuerMetadata(config: Config) {
           scope: c.scope,
           cryptographic_binding_methods_supported: ['jwk'],
           credential_signing_alg_values_supported: [CREDENTIAL_SIGNING_ALGORITHM],
-          proof_types_supported: { jwt: { proof_signing_alg_values_supported: KEY_PROOF_ALGORITHMS } },
+          proof_types_supported: proofTypesSupported(
+            c.keyAttestation,
+            config.keyAttestation.trustedAttesters.length > 0,
+          ),
           credential_metadata: {
             display: [{ name: c.name, locale: 'en' }],
             claims: Object.keys(c.claimMapping).map((name) => ({ path: [name] })),

@@ -10,6 +10,8 @@ export interface VerifiedProof {
   jwk: JWK;
   jkt: string;
   nonce: string;
+  /** App. F.1: the `key_attestation` header, when the proof carries one (verified by `key-proofs.ts`). */
+  keyAttestation?: string;
 }
 
 const fail = (description: string, rule: string) => (cause?: unknown) =>
@@ -58,7 +60,11 @@ export async function verifyProofJwt(
     keyImports: PublicKeyImports;
   },
 ): Promise<VerifiedProof> {
-  const { payload, key: jwk } = await verifyJwt(
+  const {
+    header,
+    payload,
+    key: jwk,
+  } = await verifyJwt(
     jwt,
     { ...PROFILE, audience: options.audience },
     {
@@ -74,7 +80,10 @@ export async function verifyProofJwt(
     throw fail('proof iss is not the client_id of this authorization', 'OpenID4VCI App. F.1')();
   if (typeof payload.nonce !== 'string' || payload.nonce.length === 0)
     throw fail('proof carries no c_nonce', 'OpenID4VCI §8.3.1.2')();
-  return { jwk, jkt: jwkThumbprint(jwk), nonce: payload.nonce };
+  const keyAttestation = header.key_attestation;
+  if (keyAttestation !== undefined && typeof keyAttestation !== 'string')
+    throw fail('proof key_attestation must be a JWT', 'OpenID4VCI App. F.1')();
+  return { jwk, jkt: jwkThumbprint(jwk), nonce: payload.nonce, ...(keyAttestation && { keyAttestation }) };
 }
 
 /** The key proofs of one credential request (OpenID4VCI §8.2), each verified, all made for one c_nonce. */

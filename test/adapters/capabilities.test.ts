@@ -38,7 +38,9 @@ const config = loadConfig(
   },
 );
 const asMetadata = authorizationServerMetadata(config);
-const proofAlgs = Object.values(credentialIssuerMetadata(config).credential_configurations_supported).map(
+/** The metadata's proof algorithms need no issuer key: the request encryption key is a stand-in. */
+const noKeys = { responseEncryptionJwk: () => ({}) };
+const proofAlgs = Object.values(credentialIssuerMetadata(config, noKeys).credential_configurations_supported).map(
   (c) => c.proof_types_supported.jwt.proof_signing_alg_values_supported,
 )[0]!;
 

@@ -190,7 +190,9 @@ describe('the mount recipes in docs/recipes (issue 12 §3)', () => {
         };
         expect(vcIssuer.issuer).toBe(publicUrl);
 
-        const flow = JSON.parse(await run(process.execPath, ['wallet-flow.mjs', publicUrl, pidDir, statusBaseUrl], project)) as {
+        const flow = JSON.parse(
+          await run(process.execPath, ['wallet-flow.mjs', publicUrl, pidDir, statusBaseUrl], project),
+        ) as {
           credential: string;
         };
         const { payload } = await jwtVerify(flow.credential.split('~')[0]!, createLocalJWKSet(vcIssuer.jwks));

@@ -2,14 +2,14 @@ import { listNumber } from '../status-list/issued-status-lists.js';
 import type { IssuerContext } from '../issuer-context.js';
 import { jsonResponse, type ProtocolResponse } from '../messages.js';
 
-/** A status list token as draft-ietf-oauth-status-list §8.1 serves it, or 404 with error JSON for no such list. */
-function statusListResponse(token: string | undefined, maxAgeSeconds: number): ProtocolResponse {
+/**
+ * A status list token as draft-ietf-oauth-status-list §8.1 serves it (cacheable for `maxAgeSeconds`, or,
+ * without, for as long as its own `ttl` says), or 404 with error JSON for no such list.
+ */
+function statusListResponse(token: string | undefined, maxAgeSeconds?: number): ProtocolResponse {
   if (!token) return jsonResponse(404, { error: 'invalid_request', error_description: 'no such status list' });
-  return {
-    status: 200,
-    headers: { 'Content-Type': 'application/statuslist+jwt', 'Cache-Control': `public, max-age=${maxAgeSeconds}` },
-    body: token,
-  };
+  const caching = maxAgeSeconds === undefined ? {} : { 'Cache-Control': `public, max-age=${maxAgeSeconds}` };
+  return { status: 200, headers: { 'Content-Type': 'application/statuslist+jwt', ...caching }, body: token };
 }
 
 /**
@@ -22,9 +22,9 @@ export async function handleStatusList(ctx: IssuerContext, list: string): Promis
   return statusListResponse(token, ctx.statusLists.maxAgeSeconds());
 }
 
-/** GET /demo/pid-provider/status/<list>: in demo mode only, the demo PID provider's list, which its PIDs name. */
+/** GET /demo/pid-provider/status/<list>: in demo mode only, the demo PID provider's list, which its PIDs name (kept by its `ttl`). */
 export async function handleDemoPidStatusList(ctx: IssuerContext, list: string): Promise<ProtocolResponse> {
   const number = listNumber(list);
   const token = ctx.demoPidStatus && number !== undefined ? await ctx.demoPidStatus(number) : undefined;
-  return statusListResponse(token, 0);
+  return statusListResponse(token);
 }

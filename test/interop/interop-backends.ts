@@ -21,7 +21,11 @@ export const INTEROP_BACKENDS: Record<string, (config?: Partial<ConfigInput>) =>
   },
   'JetStream behind the NATS transport': async (config) => {
     const cluster = await startCluster(2, 10_000, config);
-    return { url: cluster.publicUrl, pidIssuer: await openDemoPidIssuer(cluster.dataDir), stop: () => cluster.stop() };
+    return {
+      url: cluster.publicUrl,
+      pidIssuer: await openDemoPidIssuer(cluster.dataDir, cluster.publicUrl),
+      stop: () => cluster.stop(),
+    };
   },
 };
 

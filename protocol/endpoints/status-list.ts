@@ -8,7 +8,8 @@ import { jsonResponse, type ProtocolResponse } from '../messages.js';
  */
 function statusListResponse(token: string | undefined, maxAgeSeconds?: number): ProtocolResponse {
   if (!token) return jsonResponse(404, { error: 'invalid_request', error_description: 'no such status list' });
-  const caching = maxAgeSeconds === undefined ? {} : { 'Cache-Control': `public, max-age=${maxAgeSeconds}` };
+  const caching: Record<string, string> =
+    maxAgeSeconds === undefined ? {} : { 'Cache-Control': `public, max-age=${maxAgeSeconds}` };
   return { status: 200, headers: { 'Content-Type': 'application/statuslist+jwt', ...caching }, body: token };
 }
 

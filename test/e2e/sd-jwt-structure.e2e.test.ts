@@ -10,11 +10,17 @@ import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js'
 /** PIDs shaped by hand, signed by the trusted demo PID provider, presented over real HTTP (CF-20, SD-JWT §7.1). */
 describe('the structure of a presented SD-JWT', () => {
   let server: RunningIssuer;
-  let signingKey: { privateKey: CryptoKey; kid: string };
+  let signingKey: { privateKey: CryptoKey; x5c: string[] };
+  /** The demo person's status list entry, served by the demo issuer (E-50: a PID without one is refused). */
+  let status: { status_list: { uri: string; idx: number } };
   beforeAll(async () => {
     server = await startIssuer();
-    const jwk = JSON.parse(readFileSync(join(server.dataDir, 'demo-pid-issuer.json'), 'utf8')) as JWK;
-    signingKey = { privateKey: (await importJWK(jwk, 'ES256')) as CryptoKey, kid: jwk.kid! };
+    const provider = JSON.parse(readFileSync(join(server.dataDir, 'demo-pid-provider.json'), 'utf8')) as {
+      leafPrivateJwk: JWK;
+      x5c: string[];
+    };
+    signingKey = { privateKey: (await importJWK(provider.leafPrivateJwk, 'ES256')) as CryptoKey, x5c: provider.x5c };
+    status = { status_list: { uri: `${server.url}/demo/pid-provider/status/0`, idx: 0 } };
   });
   afterAll(() => server.stop());
 
@@ -22,12 +28,15 @@ describe('the structure of a presented SD-JWT', () => {
     const wallet = await server.wallet();
     const { request } = await untilPresentation(wallet);
     const holder = await generateWalletKey();
-    const credential = await craftCredential(payload, {
-      issuer: server.pidIssuer.issuer,
-      signingKey,
-      holderJwk: holder.publicJwk,
-      now: server.clock.now,
-    });
+    const credential = await craftCredential(
+      { ...payload, status },
+      {
+        issuer: server.pidIssuer.issuer,
+        signingKey,
+        holderJwk: holder.publicJwk,
+        now: server.clock.now,
+      },
+    );
     const vpToken = await craftPresentation(credential, disclosures, holder, {
       nonce: request.nonce,
       audience: request.clientId,

@@ -11,7 +11,7 @@ export const digestOf = (encoded: string) => createHash('sha256').update(encoded
 
 export interface CraftOptions {
   issuer: string;
-  signingKey: { privateKey: CryptoKey; kid?: string };
+  signingKey: { privateKey: CryptoKey; kid?: string; x5c?: string[] };
   holderJwk: JWK;
   now: number;
   vct?: string;
@@ -37,6 +37,7 @@ export function craftCredential(payload: JWTPayload, options: CraftOptions): Pro
       alg: 'ES256',
       typ: 'dc+sd-jwt',
       ...(options.signingKey.kid && { kid: options.signingKey.kid }),
+      ...(options.signingKey.x5c && { x5c: options.signingKey.x5c }),
     })
     .sign(options.signingKey.privateKey);
 }

@@ -25,6 +25,13 @@ export interface HolderKeys {
 
 const fail = (description: string, rule: string) => new InvalidProof(description, rule);
 
+/** §8.3, W-70/CF-40: each key is bound to at most one credential, so a batch's credentials share no key. */
+function distinct(keys: AttestedKey[], nonce: string): HolderKeys {
+  if (new Set(keys.map((key) => key.jkt)).size !== keys.length)
+    throw fail('the same key is proven twice: each credential of a batch needs its own key', 'OpenID4VCI §8.3; W-70');
+  return { keys, nonce };
+}
+
 /**
  * App. F.1 with a required key attestation (seed I-50): the `key_attestation` header attests the proof's key, and
  * names the proof's c_nonce when it names one.
@@ -52,13 +59,13 @@ export async function verifyKeyProofs(
     const verified = await verifyProofJwts(proofs.jwt, options);
     // A key attestation sent where none is required is not evaluated.
     if (options.policy?.required) await Promise.all(verified.proofs.map((proof) => checkAttested(proof, options)));
-    return { keys: verified.proofs.map(({ jwk, jkt }) => ({ jwk, jkt })), nonce: verified.nonce };
+    return distinct(
+      verified.proofs.map(({ jwk, jkt }) => ({ jwk, jkt })),
+      verified.nonce,
+    );
   }
   const [jwt] = proofs.attestation;
   const { attestedKeys, nonce } = await verifyKeyAttestation(jwt, { ...options, carrier: 'attestation' });
   if (nonce === undefined) throw fail('key attestation carries no c_nonce', 'OpenID4VCI App. F.3');
-  // §8.3: each key is bound to at most one credential.
-  if (new Set(attestedKeys.map((key) => key.jkt)).size !== attestedKeys.length)
-    throw fail('key attestation attests the same key twice', 'OpenID4VCI §8.3');
-  return { keys: attestedKeys, nonce };
+  return distinct(attestedKeys, nonce);
 }

@@ -3,6 +3,7 @@ import { decodeSdJwt } from '@sd-jwt/decode';
 import { type JWK, jwtVerify, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatusListClient } from '../../adapters/status/status-list-client.js';
+import { untilToken } from '../../testing/flow-steps.js';
 import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 import { generateWalletKey } from '../../wallet/keys.js';
 
@@ -95,7 +96,6 @@ describe('I-30: every credential issued here carries a status entry, served in o
 
   it('W-70, CF-40: each credential of a batch has its own status entry, not adjacent by issuance order', async () => {
     const wallet = await server.wallet();
-    const { untilToken } = await import('../../testing/flow-steps.js');
     const flow = await untilToken(wallet);
     const keys = [wallet.options.holderKey, await generateWalletKey(), await generateWalletKey()];
     const answer = await wallet.credential(flow.accessToken, {
@@ -107,6 +107,17 @@ describe('I-30: every credential issued here carries a status entry, served in o
     const credentials = (answer.body.credentials as Array<{ credential: string }>).map((c) => c.credential);
     const entries = await Promise.all(credentials.map(statusOf));
     expect(new Set(entries.map((e) => e.idx)).size).toBe(3);
+  });
+
+  it('W-70, OpenID4VCI §8.3: a batch proving the same key twice is refused with invalid_proof', async () => {
+    const wallet = await server.wallet();
+    const flow = await untilToken(wallet);
+    const answer = await wallet.credential(flow.accessToken, {
+      configurationId: 'demo_membership',
+      cNonce: await wallet.nonce(),
+      proofKeys: [wallet.options.holderKey, wallet.options.holderKey],
+    });
+    expect([answer.status, answer.body.error]).toEqual([400, 'invalid_proof']);
   });
 
   it('the admin API refuses a foreign status list, a malformed change and a wrong token with error JSON', async () => {

@@ -13,7 +13,9 @@ import { CREDENTIAL_STATUS, type StatusTarget } from '../adapters/stores/ports.j
 import { loadConfig } from '../config/load.js';
 import { natsPreset, sqlitePreset } from '../issuer/index.js';
 import { endpoints } from '../protocol/issuer-context.js';
-import { listNumber } from '../protocol/status-list/issued-status-lists.js';
+import { statusReferenceOf } from '../adapters/status/status-list-client.js';
+import { adminSessionId } from '../protocol/endpoints/admin-session.js';
+import { listOfUri } from '../protocol/status-list/issued-status-lists.js';
 import { connectToNats } from '../transports/nats/connection.js';
 
 const { values } = parseArgs({
@@ -28,15 +30,10 @@ const { values } = parseArgs({
 
 /** The entry a credential of ours names: `status.status_list` of its issuer-signed JWT, under our status URI. */
 function entryOf(credential: string, statusBase: string): StatusTarget {
-  const { status } = decodeJwt(credential.trim().split('~')[0]!) as {
-    status?: { status_list?: { uri?: string; idx?: number } };
-  };
-  const uri = status?.status_list?.uri ?? '';
-  const list = uri.startsWith(`${statusBase}/`) ? listNumber(uri.slice(statusBase.length + 1)) : undefined;
-  const idx = status?.status_list?.idx;
-  if (list === undefined || typeof idx !== 'number')
-    throw new Error('the credential names no status list entry of this issuer');
-  return { list, idx };
+  const reference = statusReferenceOf(decodeJwt(credential.trim().split('~')[0]!));
+  const list = reference && listOfUri(reference.uri, statusBase);
+  if (list === undefined) throw new Error('the credential names no status list entry of this issuer');
+  return { list, idx: reference!.idx };
 }
 
 try {
@@ -45,7 +42,7 @@ try {
   if (values.suspend && values.reinstate) throw new Error('--suspend and --reinstate exclude each other');
   const config = loadConfig();
   const target = values.session
-    ? { sessionId: values.session }
+    ? { sessionId: adminSessionId(values.session) }
     : entryOf(readFileSync(values.credential!, 'utf8'), endpoints(config).statusLists);
   const status = values.suspend ? 'suspended' : values.reinstate ? 'valid' : 'revoked';
   const nc = config.nats && (await connectToNats(config.nats, 'pdi-revoke', console.error));

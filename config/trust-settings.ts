@@ -4,24 +4,30 @@ import { TrustedIssuer } from '../adapters/trust/trusted-issuers.js';
 const positiveInt = z.number().int().positive();
 
 /** E-30: X.509 trust for PIDs whose issuer-signed JWT carries `x5c` (SD-JWT VC §3.5). */
-const X509Trust = z.strictObject({
-  anchors: z
-    .array(z.string().min(1))
-    .default([])
-    .describe(
-      'Trust anchors: PEM files (one or more certificates each) or directories of `*.pem`/`*.crt`, re-read when they change (E-40: removing one stops acceptance at once). Empty: no PID is accepted through `x5c`.',
-    ),
-  issuers: z
-    .array(z.string().min(1))
-    .default([])
-    .describe(
-      'The `iss` values that may be verified through `x5c`; empty: any issuer whose leaf certificate chains to an anchor and names the issuer. An issuer not allowed here is verified by its JWKS sources only.',
-    ),
-  requiredExtendedKeyUsage: z
-    .array(z.string().regex(/^\d+(\.\d+)+$/, 'an OID such as 1.3.6.1.5.5.7.3.2'))
-    .default([])
-    .describe('OIDs of which the leaf certificate must carry one (extended key usage), as the PID profile requires.'),
-});
+const X509Trust = z
+  .strictObject({
+    anchors: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Trust anchors: PEM files (one or more certificates each) or directories of `*.pem`/`*.crt`, re-read when they change (E-40: removing one stops acceptance at once). Empty: no PID is accepted through `x5c`.',
+      ),
+    issuers: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'The `iss` values that may be verified through `x5c`; empty: any issuer whose leaf certificate chains to an anchor, names the issuer and carries one of `requiredExtendedKeyUsage` (one of the two must be set with anchors). An issuer not allowed here is verified by its JWKS sources only.',
+      ),
+    requiredExtendedKeyUsage: z
+      .array(z.string().regex(/^\d+(\.\d+)+$/, 'an OID such as 1.3.6.1.5.5.7.3.2'))
+      .default([])
+      .describe('OIDs of which the leaf certificate must carry one (extended key usage), as the PID profile requires.'),
+  })
+  // E-30, fail closed: anchors alone (a CA bundle, say) would make any certified host a PID issuer.
+  .refine((x509) => x509.anchors.length === 0 || x509.issuers.length > 0 || x509.requiredExtendedKeyUsage.length > 0, {
+    message:
+      'x509.anchors need x509.issuers or x509.requiredExtendedKeyUsage: anchors alone would trust any certified host',
+  });
 
 /** Whom the verifier trusts to sign PIDs (E-30): JWKS sources and X.509 anchors. */
 export const TrustSettings = z

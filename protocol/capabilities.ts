@@ -32,8 +32,5 @@ export const RESPONSE_ENCRYPTION = {
   encodings: ['A128GCM', 'A256GCM'] as readonly string[],
 };
 
-/** OpenID4VCI 1.0 §10, §12.2.4: credential requests and responses, ECDH-ES, either AES-GCM encoding, no compression. */
-export const CREDENTIAL_ENCRYPTION = {
-  algorithms: ['ECDH-ES'] as readonly string[],
-  encodings: ['A128GCM', 'A256GCM'] as readonly string[],
-};
+/** OpenID4VCI 1.0 §10, §12.2.4: credential requests and responses, the same choices (ECDH-ES, either AES-GCM encoding), no compression. */
+export const CREDENTIAL_ENCRYPTION = RESPONSE_ENCRYPTION;

@@ -86,7 +86,8 @@ export async function openDemoPidIssuer(dataDir: string, statusBaseUrl?: string)
 /** `config` also trusting the demo PID provider, through its anchor file (E-30): what demo mode runs with. */
 export function trustingDemoPidProvider(config: Config, provider: DemoPidIssuer): Config {
   const { x509 } = config.trustedIssuers;
-  const issuers = x509.issuers.length > 0 ? [...x509.issuers, provider.issuer] : [];
+  // The demo anchor certifies the demo provider alone: pinned, so the anchors never trust a host as a PID issuer by themselves.
+  const issuers = [...x509.issuers, provider.issuer];
   const anchors = [...x509.anchors, provider.anchorFile];
   return { ...config, trustedIssuers: { ...config.trustedIssuers, x509: { ...x509, anchors, issuers } } };
 }

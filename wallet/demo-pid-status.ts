@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
 import type { JwsSigner } from '../adapters/keys/ports.js';
-import { signCompactJws } from '../protocol/jose/compact-jws.js';
+import { signStatusListToken } from '../protocol/status-list/status-list-token.js';
 
 const FILE = 'demo-pid-status.json';
 /** The demo provider's one list: 1024 two-bit entries (VALID, INVALID, SUSPENDED). */
@@ -38,13 +37,15 @@ export async function demoPidStatusToken(input: {
   x5c: string[];
   now: number;
 }): Promise<string> {
-  const statuses = new StatusList(new Array<number>(DEMO_STATUS_LIST_SIZE).fill(0), 2);
-  for (const [idx, status] of Object.entries(readStatuses(input.dataDir))) statuses.setStatus(Number(idx), status);
-  const iat = Math.floor(input.now / 1000);
-  const { header, payload } = createHeaderAndPayload(
+  const statuses = new Array<number>(DEMO_STATUS_LIST_SIZE).fill(0);
+  for (const [idx, status] of Object.entries(readStatuses(input.dataDir))) statuses[Number(idx)] = status;
+  return signStatusListToken({
     statuses,
-    { sub: input.uri, iat, exp: iat + 24 * 3600, ttl: DEMO_STATUS_TTL_SECONDS },
-    { alg: input.signer.alg, typ: 'statuslist+jwt', x5c: input.x5c },
-  );
-  return signCompactJws(input.signer, header, payload);
+    uri: input.uri,
+    now: input.now,
+    validitySeconds: 24 * 3600,
+    ttlSeconds: DEMO_STATUS_TTL_SECONDS,
+    signer: input.signer,
+    x5c: input.x5c,
+  });
 }

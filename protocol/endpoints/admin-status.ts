@@ -42,7 +42,9 @@ export async function handleStatusChange(ctx: IssuerContext, request: ProtocolRe
     endpoint: 'status',
     status: parsed.data.status,
     changed: String(changed.length),
-    ...('sessionId' in target && { sessionId: target.sessionId }),
+    ...('sessionId' in target
+      ? { sessionId: target.sessionId }
+      : { list: String(target.list), idx: String(target.idx) }),
   });
   return jsonResponse(200, { status: parsed.data.status, changed });
 }

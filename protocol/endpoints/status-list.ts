@@ -15,12 +15,13 @@ function statusListResponse(token: string | undefined, maxAgeSeconds?: number): 
 
 /**
  * GET /status/<list> (I-30; draft-ietf-oauth-status-list §8.1): the signed status list token of one of
- * our lists, cacheable for the time it is served unchanged.
+ * our lists, cacheable for the rest of the time this instance serves it unchanged (so a cache never
+ * holds it past ttl/2 after it was built).
  */
 export async function handleStatusList(ctx: IssuerContext, list: string): Promise<ProtocolResponse> {
   const number = listNumber(list);
-  const token = number === undefined ? undefined : await ctx.statusLists.token(number);
-  return statusListResponse(token, ctx.statusLists.maxAgeSeconds());
+  const built = number === undefined ? undefined : await ctx.statusLists.token(number);
+  return statusListResponse(built?.token, built && Math.max(0, Math.ceil((built.until - ctx.now()) / 1000)));
 }
 
 /** GET /demo/pid-provider/status/<list>: in demo mode only, the demo PID provider's list, which its PIDs name (kept by its `ttl`). */

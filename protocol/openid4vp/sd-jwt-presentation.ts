@@ -40,7 +40,7 @@ export interface PresentationPolicy {
   /** PIDs already verified (one cache per issuer): a wallet presents the same one again and again. */
   verifiedJwts: VerifiedJwts;
   /** E-50, V-20: refuses a PID whose status does not allow it (run on every presentation, cached or not). */
-  checkStatus?: (issuer: string, payload: Record<string, unknown>) => Promise<void>;
+  checkStatus: (issuer: string, payload: Record<string, unknown>) => Promise<void>;
 }
 
 const RESERVED = ['iss', 'vct', 'iat', 'exp', 'nbf', 'cnf', 'status', 'sub', '_sd', '_sd_alg', 'vct#integrity'];
@@ -141,7 +141,7 @@ async function verifyIssuerSigned(issuerJwt: string, encodedDisclosures: string[
   )
     fail('the credential is issued in the future', 'SD-JWT VC §3.2.2.2; RFC 7519 §4.1.6');
   if (payload._sd_alg !== undefined && payload._sd_alg !== 'sha-256') fail('unsupported _sd_alg', 'SD-JWT §4.1.1');
-  await policy.checkStatus?.(issuer, payload);
+  await policy.checkStatus(issuer, payload);
   return { issuer, payload, claims: applyDisclosures(payload as Record<string, unknown>, encodedDisclosures) };
 }
 

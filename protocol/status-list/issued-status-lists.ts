@@ -1,17 +1,19 @@
-import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
 import type { JwsSigner } from '../../adapters/keys/ports.js';
 import type { CredentialStatus, StatusStore, StatusTarget } from '../../adapters/stores/ports.js';
 import type { IssuedStatusSettings } from '../../config/status-settings.js';
-import { signCompactJws } from '../jose/compact-jws.js';
 import { allocateStatus, type StatusClaim } from './issued-status.js';
+import { signStatusListToken } from './status-list-token.js';
 
-/** Two bits per entry: VALID, INVALID, SUSPENDED (draft-ietf-oauth-status-list §4.1, §7.1). */
-const BITS = 2;
 const SECOND = 1000;
 
 /** A list number as a path segment spells it (no sign, no leading zero), or undefined. */
 export function listNumber(segment: string): number | undefined {
   return /^(0|[1-9]\d{0,8})$/.test(segment) ? Number(segment) : undefined;
+}
+
+/** The list a status list URI names below `baseUri` (`<publicUrl>/status`), or undefined for any other URI. */
+export function listOfUri(uri: string, baseUri: string): number | undefined {
+  return uri.startsWith(`${baseUri}/`) ? listNumber(uri.slice(baseUri.length + 1)) : undefined;
 }
 
 /**
@@ -20,7 +22,10 @@ export function listNumber(segment: string): number | undefined {
  * instance for at most ttl/2 so that a change is served within half the token's `ttl`.
  */
 export class IssuedStatusLists {
-  private readonly built = new Map<number, { token: string; until: number }>();
+  private readonly built = new Map<
+    number,
+    { served: Promise<{ token: string; until: number } | undefined>; until: number }
+  >();
 
   constructor(
     private readonly options: {
@@ -40,8 +45,7 @@ export class IssuedStatusLists {
 
   /** The list a URI of ours names, or undefined. */
   listOf(uri: string): number | undefined {
-    const prefix = `${this.options.baseUri}/`;
-    return uri.startsWith(prefix) ? listNumber(uri.slice(prefix.length)) : undefined;
+    return listOfUri(uri, this.options.baseUri);
   }
 
   /** The `status` claim of one credential about to be issued for `sessionId`. */
@@ -58,30 +62,37 @@ export class IssuedStatusLists {
     return changed.map((entry) => ({ uri: this.uriOf(entry.list), idx: entry.idx }));
   }
 
-  /** The status list token of `list` (draft-ietf-oauth-status-list §5.1), or undefined for a list not opened yet. */
-  async token(list: number): Promise<string | undefined> {
+  /**
+   * The status list token of `list` (draft-ietf-oauth-status-list §5.1) and until when this instance serves
+   * it unchanged, or undefined for a list not opened yet. One build in flight per list, shared by every request.
+   */
+  token(list: number): Promise<{ token: string; until: number } | undefined> {
     const now = this.options.now();
     const kept = this.built.get(list);
-    if (kept && kept.until > now) return kept.token;
-    const { store, settings, signer } = this.options;
-    if (list > (await store.currentList())) return undefined;
-    const statuses = new StatusList(new Array<number>(settings.listSize).fill(0), BITS);
-    for (const { idx, status } of await store.changed(list)) statuses.setStatus(idx, status);
-    const key = signer();
-    const iat = Math.floor(now / SECOND);
-    // §5.1: typ statuslist+jwt, sub the list's URI, iat, exp, ttl.
-    const { header, payload } = createHeaderAndPayload(
-      statuses,
-      { sub: this.uriOf(list), iat, exp: iat + settings.validitySeconds, ttl: settings.ttlSeconds },
-      { alg: key.alg, kid: key.kid, typ: 'statuslist+jwt' },
+    if (kept && kept.until > now) return kept.served;
+    const until = now + (this.options.settings.ttlSeconds * SECOND) / 2;
+    const served = this.build(list, now).then((token) => (token === undefined ? undefined : { token, until }));
+    this.built.set(list, { served, until });
+    // A list not opened yet, or a failed build, is asked again next time.
+    served.then(
+      (built) => built ?? this.built.delete(list),
+      () => this.built.delete(list),
     );
-    const token = await signCompactJws(key, header, payload);
-    this.built.set(list, { token, until: now + (settings.ttlSeconds * SECOND) / 2 });
-    return token;
+    return served;
   }
 
-  /** How long a served token may be kept by caches (RFC 9111 max-age): the rest of the time it is served as is. */
-  maxAgeSeconds(): number {
-    return Math.floor(this.options.settings.ttlSeconds / 2);
+  private async build(list: number, now: number): Promise<string | undefined> {
+    const { store, settings, signer } = this.options;
+    if (list > (await store.currentList())) return undefined;
+    const statuses = new Array<number>(settings.listSize).fill(0);
+    for (const { idx, status } of await store.changed(list)) statuses[idx] = status;
+    return signStatusListToken({
+      statuses,
+      uri: this.uriOf(list),
+      now,
+      validitySeconds: settings.validitySeconds,
+      ttlSeconds: settings.ttlSeconds,
+      signer: signer(),
+    });
   }
 }

@@ -206,6 +206,7 @@ describe('capabilities: what the metadata advertises is what the verifiers accep
       );
       return outcome(
         verifyPresentation(`${presented}${kb}`, {
+          checkStatus: async () => undefined,
           trustedIssuers: new StaticTrustedIssuers([
             { issuer: 'https://pid.example', jwks: { keys: [issuer.publicJwk as Record<string, unknown>] } },
           ]),

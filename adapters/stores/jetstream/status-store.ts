@@ -1,4 +1,5 @@
 import { Kvm, type KV } from '@nats-io/kv';
+import { StatusList } from '@sd-jwt/jwt-status-list';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { RecordMac } from '../../keys/record-mac.js';
 import {
@@ -9,8 +10,24 @@ import {
   type StatusTarget,
 } from '../ports.js';
 
-type Changes = Record<string, CredentialStatus>;
+/** A list's statuses as the Token Status List encodes them (2 bits each, deflated, draft §4.1): KBs, never past a KV value's limit. */
+interface StoredList {
+  size: number;
+  lst: string;
+}
+const BITS = 2;
 const ATTEMPTS = 16;
+
+function decode(stored: StoredList | undefined): number[] {
+  return stored ? StatusList.decompressStatusList(stored.lst, BITS).statusList.slice(0, stored.size) : [];
+}
+
+function encode(statuses: number[]): StoredList {
+  return { size: statuses.length, lst: new StatusList(statuses, BITS).compressStatusList() };
+}
+
+/** A revision-checked write lost to another writer (NATS `wrong last sequence`); anything else is a failure. */
+const isConflict = (error: unknown) => /wrong last sequence/i.test(String((error as Error)?.message ?? error));
 
 /**
  * The status of issued credentials (I-30) in a JetStream KV bucket shared by every instance:
@@ -94,24 +111,24 @@ export class JetStreamStatusStore implements StatusStore {
   private async change(list: number, entries: StatusEntry[], status: CredentialStatus): Promise<StatusEntry[]> {
     const key = `changes.${list}`;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const stored = await this.read<Changes>(key);
-      const changes: Changes = { ...stored?.value };
+      const stored = await this.read<StoredList>(key);
+      const statuses = decode(stored?.value);
       // Token Status List §7.1: INVALID is final; an entry already at the status is not a change.
       const changed = entries.filter((entry) => {
-        const was = changes[entry.idx] ?? CREDENTIAL_STATUS.valid;
+        const was = statuses[entry.idx] ?? CREDENTIAL_STATUS.valid;
         return was !== CREDENTIAL_STATUS.revoked && was !== status;
       });
       if (changed.length === 0) return [];
-      for (const entry of changed) {
-        if (status === CREDENTIAL_STATUS.valid) delete changes[entry.idx];
-        else changes[entry.idx] = status;
-      }
+      const size = Math.max(statuses.length, ...changed.map((entry) => entry.idx + 1));
+      const next = Array.from({ length: size }, (_, idx) => statuses[idx] ?? CREDENTIAL_STATUS.valid);
+      for (const entry of changed) next[entry.idx] = status;
       try {
-        if (stored) await this.kv.update(key, this.sign(key, changes), stored.revision);
-        else await this.kv.create(key, this.sign(key, changes));
+        if (stored) await this.kv.update(key, this.sign(key, encode(next)), stored.revision);
+        else await this.kv.create(key, this.sign(key, encode(next)));
         return changed;
-      } catch {
-        // Another writer changed this list meanwhile: read it again.
+      } catch (error) {
+        // Another writer changed this list meanwhile: read it again. Any other failure is one.
+        if (!isConflict(error)) throw error;
       }
     }
     throw new Error(`JetStream: status list ${list} kept changing under this update`);
@@ -133,8 +150,10 @@ export class JetStreamStatusStore implements StatusStore {
   }
 
   async changed(list: number): Promise<Array<{ idx: number; status: CredentialStatus }>> {
-    const stored = await this.read<Changes>(`changes.${list}`);
-    return Object.entries(stored?.value ?? {}).map(([idx, status]) => ({ idx: Number(idx), status }));
+    const statuses = decode((await this.read<StoredList>(`changes.${list}`))?.value);
+    return statuses.flatMap((status, idx) =>
+      status === CREDENTIAL_STATUS.valid ? [] : [{ idx, status: status as CredentialStatus }],
+    );
   }
 
   /** Issue 12 §4 (readiness): the bucket answers over the connection. */

@@ -95,6 +95,25 @@ export interface SubmitWalletError extends Routed {
   sealedErrorDescription?: string;
 }
 
+/**
+ * Issue 15: the authorization endpoint resolved the session's pushed request_uri (RFC 9126 §4) for the
+ * client it was pushed for: the browser's page gets a handle and a new OpenID4VP request by reference.
+ */
+export interface StartBrowserStep extends Routed {
+  type: 'StartBrowserStep';
+  requestUriHash: string;
+  pageHash: string;
+  request: NewPresentationRequest;
+  redirectUri: string;
+}
+
+/** Issue 15: the browser step's page asks how it ends: the code once the presentation is verified, a refusal once it failed. */
+export interface CompleteBrowserStep extends Routed {
+  type: 'CompleteBrowserStep';
+  pageHash: string;
+  codeHash: string;
+}
+
 export interface RedeemCode extends Routed {
   type: 'RedeemCode';
   codeHash: string;
@@ -143,6 +162,8 @@ export type Command =
   | RetrieveRequestObject
   | SubmitPresentation
   | SubmitWalletError
+  | StartBrowserStep
+  | CompleteBrowserStep
   | RedeemCode
   | BindCNonce
   | IssueCredential

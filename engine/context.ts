@@ -28,6 +28,8 @@ export interface SessionContext {
   browserStepOffered?: true;
   /** The pushed request_uri of the browser step, once offered (protocol-ia.md §5). */
   browserStep?: Expiring;
+  /** Issue 15: the browser step under way: its page's handle and where it redirects at the end. */
+  browser?: { page: Expiring; redirectUri: string };
   authSessionHash: string;
   sessionExpiresAt: number;
   holderContinuity: boolean;

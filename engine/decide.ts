@@ -1,5 +1,5 @@
 import { left, right, type Either } from 'fp-ts/lib/Either.js';
-import type { Command, ContinueChallenge, RedeemCode } from './commands.js';
+import type { Command, CompleteBrowserStep, ContinueChallenge, RedeemCode } from './commands.js';
 import type { EngineConfig } from './config.js';
 import {
   CredentialRequestDenied,
@@ -13,7 +13,7 @@ import type { SessionContext } from './context.js';
 import { SCHEMA_VERSION, SessionEvent, type EventMeta } from './events.js';
 import { FINAL_STATES } from './machine.js';
 import { sameDialect, takesBrowserStep } from './dialect-rules.js';
-import { callerBinding, checkFacts, identifierAllowed, monotonic, sameClient } from './rules.js';
+import { byPage, callerBinding, checkFacts, identifierAllowed, monotonic, sameClient } from './rules.js';
 import { advance, contextOf, handles, nextDeadline, stateName, type SessionState } from './state.js';
 
 /**
@@ -117,6 +117,31 @@ function browserStep(c: SessionContext, cmd: ContinueChallenge, config: EngineCo
   };
 }
 
+/**
+ * Issue 15: how the browser step ends, asked by its page (which proves its handle, not a key): the code
+ * once the presentation is verified, `access_denied` once it failed or timed out, nothing while it waits.
+ */
+function completeBrowserStep(
+  state: SessionState,
+  cmd: CompleteBrowserStep,
+  config: EngineConfig,
+): SessionEvent | EngineError | null {
+  const c = contextOf(state);
+  const name = stateName(state);
+  const meta = metaOf(cmd);
+  if (!c.browser || cmd.pageHash !== c.browser.page.hash)
+    return new InvalidRequest('this page is not the browser step of the session', 'issue 15; P-20');
+  if (cmd.at >= c.browser.page.expiresAt) return new InvalidRequest('the browser step has expired', 'issue 15');
+  const waiting = name === 'presentationRequired' || name === 'requestRetrieved';
+  if (name === 'presentationVerified') {
+    const code = { hash: cmd.codeHash, expiresAt: cmd.at + config.lifetimes.code };
+    return { type: 'AuthorizationCodeIssued', data: { pdisHash: cmd.pageHash, code }, meta };
+  }
+  if (name === 'walletErrored' || (waiting && cmd.at >= c.request.expiresAt))
+    return { type: 'Denied', data: { reason: 'browser_refused' }, meta };
+  return waiting ? null : new InvalidRequest('the browser step is over', 'issue 15');
+}
+
 /** The candidate event a command would append, with deadlines from the configured lifetimes. */
 function candidate(state: SessionState, cmd: Command, config: EngineConfig): SessionEvent | EngineError | null {
   const { lifetimes } = config;
@@ -142,13 +167,22 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
       return { type: 'RequestObjectRetrieved', data: { requestId: cmd.requestId }, meta };
     case 'SubmitPresentation': {
       const { type: _, eventId: __, sessionId: ___, at: ____, pdisHash, ...facts } = cmd;
-      const pdis = { hash: pdisHash, expiresAt: cmd.at + lifetimes.pdis };
+      // Issue 15: in the browser step the page's handle is the pdis (the wallet gets none).
+      const pdis = { hash: contextOf(state).browser?.page.hash ?? pdisHash, expiresAt: cmd.at + lifetimes.pdis };
       return { type: 'PresentationVerified', data: { ...facts, pdis }, meta };
     }
     case 'SubmitWalletError': {
       const { type: _, eventId: __, sessionId: ___, at: ____, ...facts } = cmd;
       return { type: 'WalletErrorReceived', data: facts, meta };
     }
+    case 'StartBrowserStep': {
+      const page = { hash: cmd.pageHash, expiresAt: cmd.at + lifetimes.session };
+      const request = { ...cmd.request, expiresAt: cmd.at + lifetimes.request };
+      const data = { requestUriHash: cmd.requestUriHash, page, request, redirectUri: cmd.redirectUri };
+      return { type: 'BrowserStepStarted', data, meta };
+    }
+    case 'CompleteBrowserStep':
+      return completeBrowserStep(state, cmd, config);
     case 'RedeemCode': {
       const { type: _, eventId: __, sessionId: ___, at: ____, clientId: _____, tokenHash, ...facts } = cmd;
       const token = { hash: tokenHash, expiresAt: cmd.at + lifetimes.token };
@@ -180,11 +214,11 @@ function commandRules(state: SessionState, cmd: Command): EngineError | undefine
   const live = state.version > 0 && !(FINAL_STATES as readonly string[]).includes(stateName(state));
   switch (cmd.type) {
     case 'ContinueChallenge':
-      return live ? (sameClient(c, cmd.clientId) ?? sameDialect(c, cmd)) : undefined;
+      return live ? (sameClient(c, cmd.clientId) ?? sameDialect(c, cmd) ?? byPage(c, false)) : undefined;
     case 'RedeemCode':
       return live ? sameClient(c, cmd.clientId) : undefined;
     case 'SubmitWalletError':
-      return live && cmd.caller ? callerBinding(c, cmd.caller, cmd.at) : undefined;
+      return live && cmd.caller ? (callerBinding(c, cmd.caller, cmd.at) ?? byPage(c, false)) : undefined;
     case 'IssueCredential':
       return identifierAllowed(c, cmd.byIdentifier);
     default:
@@ -214,6 +248,8 @@ const OUT_OF_ORDER: Record<Command['type'], () => EngineError> = {
     new InvalidRequest('no pending presentation for this request', 'OpenID4VP §13.3 (single use)'),
   SubmitWalletError: () =>
     new InvalidRequest('no pending presentation for this request', 'OpenID4VP §13.3 (single use)'),
+  StartBrowserStep: () => new InvalidRequest('request_uri is unknown, used or expired', 'RFC 9126 §4; issue 15'),
+  CompleteBrowserStep: () => new InvalidRequest('the browser step is over', 'issue 15'),
   RedeemCode: () => new InvalidGrant('unknown, expired or used authorization code', 'RFC 6749 §5.2'),
   BindCNonce: () => new InvalidToken('no live access token for this session', 'RFC 6750 §3.1'),
   IssueCredential: () => new InvalidToken('no live access token for this session', 'RFC 6750 §3.1'),

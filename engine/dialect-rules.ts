@@ -17,6 +17,14 @@ function matchingState(c: SessionContext, state: string): EngineError | undefine
     : new InvalidRequest('state does not match the presentation request', 'OpenID4VP §5.3; P-40');
 }
 
+/**
+ * Where the session's presentation goes to the verifier's response_uri of a request fetched by
+ * reference: in L, and in the browser step of any dialect (issue 15: the browser's page shows that request).
+ */
+export function viaResponseUri(c: Pick<SessionContext, 'dialect' | 'browser'>): boolean {
+  return c.dialect === 'L' || c.browser !== undefined;
+}
+
 /** Issue 13 §4, §5: an S1/S2 request accepts `iae:` audiences, an S3 request `ia:` ones, an L request none but its client_id. */
 export function requestFitsDialect(
   c: Pick<SessionContext, 'dialect'>,
@@ -36,14 +44,17 @@ export function requestFitsDialect(
 /**
  * Issue 13 §1, protocol-ia.md §4: how a presentation reaches the session. L: at the
  * response_uri of a fetched request object, with its `state`, earning a pdis. S1/S2/S3: inside
- * the follow-up, with the caller's proof, earning the code at once (there is no pdis hop).
+ * the follow-up, with the caller's proof, earning the code at once (there is no pdis hop). The
+ * browser step (issue 15): as in L, its pdis being the page's handle, which then earns the code.
  */
 export function presentationCarrier(c: SessionContext, e: DataOf<'PresentationVerified'>, at: number) {
-  if (c.dialect === 'L') {
+  if (viaResponseUri(c)) {
     if (e.caller || e.code || !e.pdis || e.state === undefined)
       return new InvalidRequest('in this dialect the presentation goes to the response_uri', 'PDI-DE; issue 13 §1');
     if (!c.request.retrieved)
       return new InvalidRequest('no pending presentation for this request', 'OpenID4VP §13.3 (single use)');
+    if (c.browser && e.pdis.hash !== c.browser.page.hash)
+      return new InvalidRequest('the browser step continues on its own page', 'issue 15; P-20');
     return matchingState(c, e.state) ?? deadlineAhead(at, e.pdis.expiresAt, 'pdis');
   }
   if (!e.caller || !e.code || e.pdis || e.state !== undefined)
@@ -57,7 +68,7 @@ export function presentationCarrier(c: SessionContext, e: DataOf<'PresentationVe
  * legacy client_id.
  */
 export function keyBindingAudience(c: SessionContext, kbAud: string): EngineError | undefined {
-  if (c.dialect === 'L')
+  if (viaResponseUri(c))
     return kbAud === c.request.verifierClientId
       ? undefined
       : new InvalidRequest('key-binding JWT audience is not this verifier', 'P-41; CF-21');
@@ -70,7 +81,7 @@ export function keyBindingAudience(c: SessionContext, kbAud: string): EngineErro
 export function walletErrorCarrier(c: SessionContext, e: DataOf<'WalletErrorReceived'>): EngineError | undefined {
   if (e.caller)
     return e.state === undefined ? undefined : new InvalidRequest('state is not part of a follow-up', 'FiPA §5.3');
-  if (c.dialect !== 'L')
+  if (!viaResponseUri(c))
     return new InvalidRequest('in this dialect the error comes inside the follow-up', 'protocol-ia.md §2.3');
   if (!c.request.retrieved)
     return new InvalidRequest('no pending presentation for this request', 'OpenID4VP §13.3 (single use)');

@@ -143,14 +143,31 @@ export const BrowserStepOffered = event('BrowserStepOffered', {
   requestUri: expiring,
 });
 
+/**
+ * Issue 15: the browser resolved the pushed `request_uri` at the authorization endpoint (RFC 9126 §4):
+ * the session continues in that browser, whose page holds a handle of its own (`page`), with a new
+ * OpenID4VP transaction by reference to our verifier, and ends in a redirect to `redirectUri`.
+ */
+export const BrowserStepStarted = event('BrowserStepStarted', {
+  requestUriHash: hash,
+  page: expiring,
+  request: PresentationRequest,
+  redirectUri: z.string().min(1).max(2048),
+});
+
 export const Denied = event('Denied', {
-  caller: CallerProof,
-  /** `no_browser_step`: the policy asked for the browser step, which the wallet did not offer or cannot take without PKCE. */
-  reason: z.enum(['policy', 'attempts_exhausted', 'no_browser_step']),
+  /** Absent only when the browser step's page asks (issue 15: a browser holds no DPoP key). */
+  caller: CallerProof.optional(),
+  /**
+   * `no_browser_step`: the policy asked for the browser step, which the wallet did not offer or cannot take without PKCE;
+   * `browser_refused`: the presentation of the browser step failed or timed out (RFC 6749 §4.1.2.1 `access_denied`).
+   */
+  reason: z.enum(['policy', 'attempts_exhausted', 'no_browser_step', 'browser_refused']),
 });
 
 export const AuthorizationCodeIssued = event('AuthorizationCodeIssued', {
-  caller: CallerProof,
+  /** Absent only when the browser step's page earns the code (issue 15): its handle is then the `pdisHash`. */
+  caller: CallerProof.optional(),
   pdisHash: hash,
   code: expiring,
 });
@@ -201,6 +218,7 @@ export const SessionEvent = z.discriminatedUnion('type', [
   WalletErrorReceived,
   RedirectedToWeb,
   BrowserStepOffered,
+  BrowserStepStarted,
   Denied,
   AuthorizationCodeIssued,
   TokenIssued,

@@ -67,6 +67,13 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
     authSessionHash: e.rotatedAuthSessionHash,
     browserStep: e.requestUri,
   }),
+  BrowserStepStarted: (c, e) => ({
+    ...c,
+    browserStep: undefined,
+    browser: { page: e.page, redirectUri: e.redirectUri },
+    request: { ...e.request, retrieved: false },
+    presentationAttempts: c.presentationAttempts + 1,
+  }),
   Denied: (c) => c,
   AuthorizationCodeIssued: (c, e) => ({ ...c, pdis: undefined, code: e.code }),
   TokenIssued: (c, e) => ({ ...c, token: e.token }),

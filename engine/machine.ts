@@ -78,8 +78,8 @@ export const sessionMachine = setup({
       },
     },
     walletErrored: { on: { ...retries, ...expiry, ...erasure } },
-    /** Waits for the browser side (the authorization endpoint resolving the pushed request_uri). */
-    browserStep: { on: { ...expiry, ...erasure } },
+    /** Waits for the browser side (the authorization endpoint resolving the pushed request_uri, issue 15). */
+    browserStep: { on: { BrowserStepStarted: to('presentationRequired'), ...expiry, ...erasure } },
     presentationVerified: { on: { AuthorizationCodeIssued: to('codeIssued'), ...expiry, ...erasure } },
     codeIssued: { on: { TokenIssued: to('tokenIssued'), ...expiry, ...erasure } },
     tokenIssued: {

@@ -5,6 +5,7 @@ import {
   presentationCarrier,
   requestFitsDialect,
   takesBrowserStep,
+  viaResponseUri,
   walletErrorCarrier,
 } from './dialect-rules.js';
 import {
@@ -66,6 +67,17 @@ function retryable(c: SessionContext, at: number): EngineError | undefined {
   if (c.walletError === undefined && at < c.request.expiresAt)
     return new InvalidRequest('the presentation is still pending', 'PDI-DE retry');
   return undefined;
+}
+
+/**
+ * Issue 15: what only the browser step's page does (it proves no caller: a browser holds no DPoP key)
+ * happens only in a browser step, and a wallet's follow-up never advances a session gone to the browser.
+ */
+export function byPage(c: SessionContext, fromPage: boolean): EngineError | undefined {
+  if (fromPage === (c.browser !== undefined)) return undefined;
+  return fromPage
+    ? new InvalidRequest('no browser step is under way for this session', 'issue 15')
+    : new InvalidSession('the session continues in the browser', 'issue 15; protocol-ia.md §5');
 }
 
 /** P-40: a response names the session's current presentation request; a superseded one is dead. */
@@ -149,7 +161,7 @@ const rules: { [T in EventType]: Rule<T> } = {
       () => requestFitsDialect(c, e.request),
     ),
   RequestObjectRetrieved: (c, e, at) =>
-    c.dialect === 'L'
+    viaResponseUri(c)
       ? liveRequest(c, e.requestId, at)
       : new InvalidRequest('in this dialect the request goes by value', 'protocol-ia.md §4'),
   PresentationVerified: (c, e, at) =>
@@ -184,9 +196,36 @@ const rules: { [T in EventType]: Rule<T> } = {
           : undefined,
       () => deadlineAhead(at, e.requestUri.expiresAt, 'request_uri'),
     ),
-  Denied: (c, _, at) => retryable(c, at),
+  BrowserStepStarted: (c, e, at) =>
+    firstError(
+      () =>
+        !c.browserStep || e.requestUriHash !== c.browserStep.hash
+          ? new InvalidRequest('request_uri was not pushed for this session', 'RFC 9126 §4; issue 15')
+          : undefined,
+      () =>
+        c.browserStep && at >= c.browserStep.expiresAt
+          ? new InvalidRequest('request_uri has expired', 'RFC 9126 §2.2; protocol-ia.md §5')
+          : undefined,
+      () =>
+        c.redirectUri !== undefined && e.redirectUri !== c.redirectUri
+          ? new InvalidRequest('redirect_uri differs from the authorization request', 'RFC 6749 §3.1.2; RFC 9126 §4')
+          : undefined,
+      () => deadlineAhead(at, e.page.expiresAt, 'page'),
+      () => deadlineAhead(at, e.request.expiresAt, 'request'),
+      () => requestFitsDialect({ dialect: 'L' }, e.request),
+    ),
+  Denied: (c, e, at) =>
+    firstError(
+      () => retryable(c, at),
+      () => byPage(c, e.caller === undefined),
+      () =>
+        (e.reason === 'browser_refused') !== (e.caller === undefined)
+          ? new InvalidRequest('only the browser step is refused by its page', 'issue 15')
+          : undefined,
+    ),
   AuthorizationCodeIssued: (c, e, at) =>
     firstError(
+      () => byPage(c, e.caller === undefined),
       () =>
         !c.pdis || e.pdisHash !== c.pdis.hash
           ? new InvalidRequest(

@@ -9,7 +9,14 @@ import type { CallerProof, Command } from '../engine/index.js';
 export function pseudonymiser(pseudonyms: Pseudonyms) {
   return async (command: Command): Promise<Command> => {
     const { type } = command;
-    if (type === 'RetrieveRequestObject' || type === 'Expire' || type === 'Erase') return command;
+    if (
+      type === 'RetrieveRequestObject' ||
+      type === 'StartBrowserStep' ||
+      type === 'CompleteBrowserStep' ||
+      type === 'Expire' ||
+      type === 'Erase'
+    )
+      return command;
     if (type === 'SubmitWalletError' && command.caller === undefined) return command;
     const p = await pseudonyms.of(command.sessionId, command.type === 'StartChallenge');
     const jkt = (value: string) => p('jkt', value);

@@ -8,10 +8,12 @@ import type {
   Erase,
   Expire,
   BindCNonce,
+  CompleteBrowserStep,
   IssueCredential,
   NewPresentationRequest,
   RedeemCode,
   RetrieveRequestObject,
+  StartBrowserStep,
   StartChallenge,
   SubmitPresentation,
   SubmitWalletError,
@@ -162,6 +164,26 @@ export class Flow {
       retry: { authSessionHash: this.value('auth_session', round + 1), request: this.request(round + 1) },
       ...(this.dialect !== 'L' && { browserStep: { requestUriHash: this.value('request_uri', round) } }),
     };
+  }
+  /**
+   * Issue 15: the authorization endpoint resolves the request_uri offered in round `round`; the page's
+   * OpenID4VP request is round `round + 1`'s, by reference (no interactive audiences): `retrieve` and
+   * `present` of that round answer it.
+   */
+  startBrowserStep(at: number, round = 1, redirectUri = 'https://wallet.example/cb'): StartBrowserStep {
+    const { audiences: _, ...request } = this.request(round + 1);
+    return {
+      type: 'StartBrowserStep',
+      ...this.routed(at),
+      requestUriHash: this.value('request_uri', round),
+      pageHash: this.value('page'),
+      request,
+      redirectUri,
+    };
+  }
+  /** Issue 15: the browser step's page asks how it ends. */
+  completeBrowserStep(at: number, page = this.value('page')): CompleteBrowserStep {
+    return { type: 'CompleteBrowserStep', ...this.routed(at), pageHash: page, codeHash: this.value('code') };
   }
   redeem(at: number, opts: { code?: string; dpop?: string } = {}): RedeemCode {
     return {

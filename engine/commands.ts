@@ -51,6 +51,8 @@ export interface StartChallenge extends Routed {
   codeChallenge?: string;
   redirectUri?: string;
   browserStepOffered?: boolean;
+  /** Issue 15: the wallet offered only the browser step: the hash of the request_uri of the first answer. */
+  browserStep?: { requestUriHash: string };
   authSessionHash: string;
   request: NewPresentationRequest;
 }

@@ -148,9 +148,10 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
   const meta = metaOf(cmd);
   switch (cmd.type) {
     case 'StartChallenge': {
-      const { type: _, eventId: __, sessionId: ___, at: ____, request, ...facts } = cmd;
+      const { type: _, eventId: __, sessionId: ___, at: ____, request, browserStep, ...facts } = cmd;
       const data = {
         ...facts,
+        ...(browserStep && { browserStep: { hash: browserStep.requestUriHash, expiresAt: cmd.at + lifetimes.request } }),
         sessionExpiresAt: cmd.at + lifetimes.session,
         policy: {
           holderContinuity: config.holderContinuity,

@@ -72,6 +72,11 @@ export const ChallengeReceived = event('ChallengeReceived', {
   attestationJkt: jkt.optional(),
   codeChallenge: z.string().min(43).max(128).optional(),
   redirectUri: z.string().max(2048).optional(),
+  /**
+   * Issue 15: the wallet offered only the browser step, so the session starts there: the request_uri
+   * pushed in the first answer (protocol-ia.md §5), single use and expiring.
+   */
+  browserStep: expiring.optional(),
   /** S1/S2/S3: the wallet offered the dialect's browser step (`redirect_to_web`, `auth_via_web`; protocol-ia.md §5). */
   browserStepOffered: z.boolean().optional(),
   authSessionHash: hash,

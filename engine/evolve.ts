@@ -22,6 +22,7 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
     ...(e.codeChallenge !== undefined && { codeChallenge: e.codeChallenge }),
     ...(e.redirectUri !== undefined && { redirectUri: e.redirectUri }),
     ...(e.browserStepOffered && { browserStepOffered: true as const }),
+    ...(e.browserStep && { browserStep: e.browserStep }),
     authSessionHash: e.authSessionHash,
     sessionExpiresAt: e.sessionExpiresAt,
     holderContinuity: e.policy.holderContinuity,
@@ -112,4 +113,9 @@ export function completesSession(context: SessionContext, event: SessionEvent): 
 /** Does this presentation earn the code at once: it came inside a follow-up (S1/S2/S3), not to the response_uri (L)? */
 export function earnsCode(_: SessionContext, event: SessionEvent): boolean {
   return event.type === 'PresentationVerified' && event.data.code !== undefined;
+}
+
+/** Issue 15: does this session start in the browser step (the wallet offered nothing else)? */
+export function startsInBrowser(_: SessionContext, event: SessionEvent): boolean {
+  return event.type === 'ChallengeReceived' && event.data.browserStep !== undefined;
 }

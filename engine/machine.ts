@@ -2,7 +2,7 @@ import { assign, setup, type StateValueFrom } from 'xstate';
 import { EMPTY_CONTEXT, type SessionContext } from './context.js';
 import type { Deadline } from './deadlines.js';
 import type { SessionEvent } from './events.js';
-import { completesSession, earnsCode, evolve } from './evolve.js';
+import { completesSession, earnsCode, evolve, startsInBrowser } from './evolve.js';
 
 /**
  * The auth_session lifecycle (seed 000) as one XState v5 machine: which event types each
@@ -25,7 +25,7 @@ export const EXPIRY = {
 export const FINAL_STATES = ['expired', 'denied', 'revoked', 'redirectedToWeb', 'erased'] as const;
 
 /** The machine's guards, by name, as plain functions of the context and the event (the transition table uses them too). */
-export const GUARDS = { completes: completesSession, earnsCode } as const;
+export const GUARDS = { completes: completesSession, earnsCode, startsInBrowser } as const;
 
 const to = <T extends string>(target: T) => ({ target, actions: 'evolve' }) as const;
 const expiry = { Expired: to('expired') } as const;
@@ -47,6 +47,7 @@ export const sessionMachine = setup({
   guards: {
     completes: ({ context, event }) => GUARDS.completes(context, event),
     earnsCode: ({ context, event }) => GUARDS.earnsCode(context, event),
+    startsInBrowser: ({ context, event }) => GUARDS.startsInBrowser(context, event),
   },
   actions: {
     evolve: assign(({ context, event }) => evolve(context, event)),
@@ -56,7 +57,10 @@ export const sessionMachine = setup({
   context: EMPTY_CONTEXT,
   initial: 'idle',
   states: {
-    idle: { on: { ChallengeReceived: to('presentationRequired') } },
+    // Issue 15: a wallet that offered only the browser step starts there.
+    idle: {
+      on: { ChallengeReceived: [{ ...to('browserStep'), guard: 'startsInBrowser' }, to('presentationRequired')] },
+    },
     presentationRequired: {
       on: {
         RequestObjectRetrieved: to('requestRetrieved'),

@@ -153,6 +153,12 @@ const rules: { [T in EventType]: Rule<T> } = {
         e.browserStepOffered && (e.dialect ?? 'L') === 'L'
           ? new InvalidRequest('the seed flow has no browser step to offer', 'PDI-DE; protocol-ia.md §7')
           : undefined,
+      () =>
+        // FiPA §5.2.2.1.1, protocol-ia.md §5: a request_uri only to a wallet that offered the step and sent PKCE.
+        e.browserStep && (!e.browserStepOffered || e.codeChallenge === undefined)
+          ? new InvalidRequest('the browser step needs the offered type and PKCE', 'FiPA §5.2.2.1.1; protocol-ia.md §5')
+          : undefined,
+      () => (e.browserStep ? deadlineAhead(at, e.browserStep.expiresAt, 'request_uri') : undefined),
     ),
   PresentationRequested: (c, e, at) =>
     firstError(

@@ -5,6 +5,9 @@ import { handleCredential } from './endpoints/credential.js';
 import { handleErase } from './endpoints/erasure.js';
 import { handleSessionAudit } from './endpoints/session-audit.js';
 import { handleStatusChange } from './endpoints/admin-status.js';
+import { handleBrowserAsset } from './browser/assets.js';
+import { handleAuthorize } from './browser/authorize.js';
+import { handleBrowserComplete, handleBrowserPage, handleBrowserStatus } from './browser/browser-pages.js';
 import { handleDemoPidStatusList, handleStatusList } from './endpoints/status-list.js';
 import { corsHeaders, preflightHeaders, type CorsPolicy, type CorsRules } from './cors.js';
 import type { IssuerContext } from './issuer-context.js';
@@ -103,6 +106,35 @@ const ROUTES: Route[] = [
     path: '/verifier/response/:requestId',
     handler: handleAuthorizationResponse,
     cors: 'configuredOrigins',
+  },
+  // Issue 15: the authorization endpoint and the browser step's pages (never framed, no CORS: a browser navigates here).
+  { methods: ['GET'], path: '/authorize', handler: handleAuthorize, cors: 'never' },
+  {
+    methods: ['GET'],
+    path: '/browser/page/:page',
+    handler: (ctx, _, page) => handleBrowserPage(ctx, page),
+    cors: 'never',
+    safe: true,
+  },
+  {
+    methods: ['GET'],
+    path: '/browser/status/:page',
+    handler: (ctx, _, page) => handleBrowserStatus(ctx, page),
+    cors: 'never',
+    safe: true,
+  },
+  {
+    methods: ['GET'],
+    path: '/browser/complete/:page',
+    handler: (ctx, _, page) => handleBrowserComplete(ctx, page),
+    cors: 'never',
+  },
+  {
+    methods: ['GET'],
+    path: '/browser/assets/:name',
+    handler: (_, __, name) => handleBrowserAsset(name),
+    cors: 'never',
+    safe: true,
   },
   { methods: ['POST'], path: '/token', handler: handleToken, cors: 'configuredOrigins' },
   { methods: ['POST'], path: '/nonce', handler: handleNonce, cors: 'configuredOrigins' },

@@ -77,12 +77,21 @@ export class Flow {
   }
 
   /** `browserStep`: the wallet offers the dialect's browser step and sends a code_challenge (protocol-ia.md §5). */
-  start(at: number, configs = ['pid_mdl'], opts: { browserStep?: boolean } = {}): StartChallenge {
+  /** `browserOnly` (issue 15): it offers nothing else, so the session starts in the browser step (round 0's request_uri). */
+  start(
+    at: number,
+    configs = ['pid_mdl'],
+    opts: { browserStep?: boolean; browserOnly?: boolean } = {},
+  ): StartChallenge {
     return {
       type: 'StartChallenge',
       ...this.routed(at),
       ...(this.dialect !== 'L' && { dialect: this.dialect }),
-      ...(opts.browserStep && { browserStepOffered: true, codeChallenge: this.value('code_challenge') }),
+      ...((opts.browserStep || opts.browserOnly) && {
+        browserStepOffered: true,
+        codeChallenge: this.value('code_challenge'),
+      }),
+      ...(opts.browserOnly && { browserStep: { requestUriHash: this.value('request_uri', 0) } }),
       clientId: 'wallet',
       credentialConfigurationIds: configs,
       dpopJkt: this.keys.dpop,

@@ -104,5 +104,7 @@ export async function handleAuthorizationResponse(
     pdisHash: hashSecret(pdis),
   });
   if (isLeft(outcome)) return errorResponse(outcome.left.error);
+  // Issue 15: in the browser step the page continues (its handle is the pdis); the wallet gets none.
+  if (contextOf(outcome.right.state).browser) return jsonResponse(200, {});
   return jsonResponse(200, { presentation_during_issuance_session: pdis });
 }

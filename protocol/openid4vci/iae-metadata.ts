@@ -19,8 +19,10 @@ export function iaeCredentialIssuerMetadata(config: Config, keys: Parameters<typ
 
 /**
  * RFC 8414 metadata of the second identifier's AS: `interactive_authorization_endpoint` and no
- * challenge endpoint. No `authorization_endpoint` and no `code_challenge_methods_supported` yet:
- * the browser step is not served, and 0.5 would send a PKCE verifier it then cannot return.
+ * challenge endpoint; the authorization endpoint of the browser step (issue 15). No
+ * `code_challenge_methods_supported`: 0.5 then sends a code_challenge to the IAE but never hands the
+ * app its verifier for the token request (docs/interop.md), so its flows would fail at the token
+ * endpoint. A wallet that wants the browser step sends PKCE anyway (protocol-ia.md §5); PKCE is accepted.
  */
 export function iaeAuthorizationServerMetadata(config: Config) {
   const urls = endpoints(config);

@@ -58,8 +58,10 @@ export function credentialIssuerMetadata(config: Config, keys: Pick<IssuerKeys, 
 }
 
 /**
- * RFC 8414 authorization server metadata. No `code_challenge_methods_supported`: some wallets
- * then send PKCE on the challenge, which the seed forbids (PKCE is still accepted when sent).
+ * RFC 8414 authorization server metadata. The authorization endpoint of the browser step (issue 15;
+ * RFC 9207 `iss` in its responses). No `code_challenge_methods_supported` here: some L wallets then
+ * send PKCE on the challenge, which the seed forbids (PKCE is still accepted when sent, and S3's
+ * browser step needs it: the wallet that offers the step sends it); the second identifier has it.
  * No `interactive_authorization_endpoint`: it is advertised only under the second identifier (`iae-metadata.ts`).
  */
 export function authorizationServerMetadata(config: Config) {
@@ -67,6 +69,8 @@ export function authorizationServerMetadata(config: Config) {
   const attestation = config.walletAttestation.required || config.walletAttestation.trustedAttesters.length > 0;
   return {
     issuer: urls.issuer,
+    authorization_endpoint: urls.authorize,
+    authorization_response_iss_parameter_supported: true,
     token_endpoint: urls.token,
     authorization_challenge_endpoint: urls.challenge,
     response_types_supported: ['code'],

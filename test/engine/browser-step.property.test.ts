@@ -131,6 +131,22 @@ describe('the browser step (issue 15)', () => {
     );
   });
 
+  it('issue 15, FiPA §5.2.2.1.1: a wallet offering only the browser step starts there, with PKCE; without PKCE or in L it is refused', () => {
+    fc.assert(
+      fc.property(arbDialect, (dialect) => {
+        const flow = new Flow(`session-${dialect}-browser-only`, undefined, dialect);
+        const { state } = runCommands([flow.start(T0, ['pid_mdl'], { browserOnly: true })], BROWSER);
+        expect(stateName(state)).toBe('browserStep');
+        const started = runCommands([flow.startBrowserStep(T0 + SECOND, 0)], BROWSER, state);
+        expect(stateName(started.state)).toBe('presentationRequired');
+        const { codeChallenge: _, ...noPkce } = flow.start(T0, ['pid_mdl'], { browserOnly: true });
+        expect(runCommands([noPkce], BROWSER).steps[0]?.error).toBeDefined();
+      }),
+    );
+    const legacy = new Flow('session-L-browser-only');
+    expect(runCommands([legacy.start(T0, ['pid_mdl'], { browserOnly: true })], BROWSER).steps[0]?.error).toBeDefined();
+  });
+
   it('issue 15, RFC 6749 §4.1.2.1: a failed presentation ends the browser step as access_denied; a waiting page gets nothing', () => {
     const flow = new Flow('session-S3-browser-refused', undefined, 'S3');
     const at = T0 + 3 * SECOND;

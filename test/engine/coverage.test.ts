@@ -42,6 +42,8 @@ function candidates(flow: Flow, interactive: Flow, t: number): Command[] {
     interactive.completeBrowserStep(t + 6 * 60 * SECOND),
     interactive.start(T0),
     interactive.start(T0, ['pid_mdl'], { browserStep: true }),
+    interactive.start(T0, ['pid_mdl'], { browserOnly: true }),
+    interactive.startBrowserStep(t + 1, 0),
     flow.redeem(t + 1),
     flow.nonce(t + 1),
     flow.credential(t + 1),

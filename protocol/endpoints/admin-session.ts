@@ -3,7 +3,8 @@ import { audit } from './admin-auth.js';
 import type { IssuerContext } from '../issuer-context.js';
 import { jsonResponse, type ProtocolResponse } from '../messages.js';
 
-const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
+/** What a session id looks like (the ids `Ids.sessionId` makes); anything else names no session. */
+export const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** The session id an admin path names; anything else is refused before any read. */
 export function adminSessionId(sessionId: string): string {

@@ -19,13 +19,14 @@ function resumeAt(feed: LiveFeed, request: ProtocolRequest): number {
  * GET /admin/console/events (issue 15 §2): the accepted events as server-sent events (HTML
  * §9.2), only their type, session id and time. Each response carries what arrived after the
  * browser's last event id, waiting up to `HOLD_MS` for something, then ends; the browser
- * reconnects after `retry` with `Last-Event-ID`, so nothing kept is missed. A response that
+ * reconnects after `retry` with `Last-Event-ID`, so nothing kept is missed. The first request
+ * (no `Last-Event-ID` yet) is answered at once, so the page knows soon that it is live. A response that
  * ends needs no streaming from the transport, so the stream works over every transport the
  * issuer has (Node, Fetch API, NATS request/reply).
  */
 export async function eventStream(feed: LiveFeed, request: ProtocolRequest): Promise<ProtocolResponse> {
   const from = resumeAt(feed, request);
-  const entries = await feed.wait(from, HOLD_MS);
+  const entries = await feed.wait(from, request.headers.has('last-event-id') ? HOLD_MS : 0);
   const lines = [`retry: ${RETRY_MS}`, ''];
   for (const { seq, type, sessionId, at } of entries)
     lines.push(`id: ${seq}`, 'event: accepted', `data: ${JSON.stringify({ type, sessionId, at })}`, '');

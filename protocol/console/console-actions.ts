@@ -1,5 +1,5 @@
 import { changeStatus } from '../endpoints/admin-status.js';
-import { SESSION_ID } from '../endpoints/admin-session.js';
+import { SESSION_ID } from '../handles.js';
 import { eraseSession } from '../endpoints/erasure.js';
 import type { ProtocolResponse } from '../messages.js';
 import { refused, type ConsoleRequest } from './console-request.js';

@@ -2,7 +2,7 @@ import type { IssuerContext } from '../issuer-context.js';
 import { basePathOf } from '../issuer-path.js';
 import { jsonResponse, mediaType, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 import { audit } from '../endpoints/admin-auth.js';
-import { SESSION_ID } from '../endpoints/admin-session.js';
+import { SESSION_ID } from '../handles.js';
 import { consoleActions } from './console-actions.js';
 import { cookieOf, csrfMatches, type ConsoleSession } from './console-sessions.js';
 import { refused, type ConsoleRequest } from './console-request.js';

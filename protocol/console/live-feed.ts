@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EventMeta, type EventType, SessionEvent } from '../../engine/index.js';
 import { LruCache } from '../../engine/index.js';
-import { SESSION_ID } from '../endpoints/admin-session.js';
+import { SESSION_ID } from '../handles.js';
 
 /** Issue 15 §2: an accepted event as the console sees it: its type, id, session and time, nothing of its facts. */
 export interface AcceptedEvent {

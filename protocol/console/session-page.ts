@@ -8,7 +8,8 @@ import type { SessionView } from './session-view.js';
 function facts(value: unknown, key = ''): Array<[string, string]> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value))
     return Object.entries(value).flatMap(([name, inner]) => facts(inner, key ? `${key}.${name}` : name));
-  if (Array.isArray(value)) return [[key, value.map((item) => JSON.stringify(item)).join(', ')]];
+  if (Array.isArray(value))
+    return [[key, value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ')]];
   return [[key, typeof value === 'number' && /(At|^at)$/.test(key) ? isoTime(value) : String(value)]];
 }
 

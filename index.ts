@@ -60,7 +60,9 @@ export { closeGracefully } from './transports/http/close-gracefully.js';
 
 // NATS.
 export { connectToNats } from './transports/nats/connection.js';
-export { publishDomainEvents, type DomainEvent } from './transports/nats/domain-events.js';
+export { publishDomainEvents, subscribeDomainEvents } from './transports/nats/domain-events.js';
+export type { AcceptedEvent, AcceptedEventFeed } from './protocol/console/live-feed.js';
+export type { DomainEvent } from './protocol/domain-event.js';
 export { serveProtocolOverNats, type NatsProtocolService } from './transports/nats/protocol-service.js';
 
 // Operations: logging, metrics, health and readiness (docs/operations.md).

@@ -3,13 +3,16 @@ import type { SessionEvent } from '../engine/index.js';
 import type { Logger } from '../protocol/ports.js';
 import { type Issuer, type IssuerPorts, natsPreset } from '../issuer/index.js';
 import { connectToNats } from '../transports/nats/connection.js';
-import { publishDomainEvents } from '../transports/nats/domain-events.js';
+import type { AcceptedEventFeed } from '../protocol/console/live-feed.js';
+import { publishDomainEvents, subscribeDomainEvents } from '../transports/nats/domain-events.js';
 import { serveProtocolOverNats, type NatsProtocolService } from '../transports/nats/protocol-service.js';
 
 /** What `npm start` runs with `config.nats`: one connection for the JetStream ports, the domain-event publisher and the protocol service. */
 export interface NatsHost {
   ports: IssuerPorts;
   onAccepted: (event: SessionEvent) => void;
+  /** Issue 15 §2: every instance's accepted events, from the domain-event subjects, for the session console. */
+  eventFeed: AcceptedEventFeed;
   /** Issue 12 §4: ready only while the connection is up and answers (a round trip to the server). */
   readiness: { nats: () => Promise<void> };
   /** The protocol over NATS request/reply for `issuer`, when `nats.serveRequests`. */
@@ -24,6 +27,7 @@ export async function openNatsHost(config: Config, nats: NatsSettings, logger: L
   return {
     ports: await natsPreset(config, nc, Date.now, { logger }),
     onAccepted: publishDomainEvents(nc, prefix),
+    eventFeed: subscribeDomainEvents(nc, prefix),
     readiness: {
       nats: async () => {
         if (nc.isClosed()) throw new Error('NATS connection closed');

@@ -51,7 +51,7 @@ runService('pdi-engine', async () => {
     keys,
     logger,
     ...(metrics && { metrics }),
-    ...(nats && { onAccepted: nats.onAccepted, readiness: nats.readiness }),
+    ...(nats && { onAccepted: nats.onAccepted, eventFeed: nats.eventFeed, readiness: nats.readiness }),
     ...(pidIssuer && { demoPidProvider: pidIssuer }),
   });
   const service = nats?.serve(issuer);

@@ -266,6 +266,18 @@ export const Config = z.strictObject({
     .describe('Cross-origin access (CORS) for browser wallets.'),
   log: LogSettings,
   metrics: MetricsSettings,
+  console: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe('Issue 15 §2: the session console under `/admin/console/` (served only when `adminToken` is set).'),
+      idleSeconds: seconds
+        .default(1800)
+        .describe('A console login (kept in memory by the instance that made it) ends after this long without use.'),
+    })
+    .prefault({})
+    .describe('The session console: an admin web UI behind a login with the admin token.'),
   adminToken: z
     .string()
     .min(16)

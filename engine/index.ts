@@ -12,7 +12,14 @@ export { decide, type Decision } from './decide.js';
 export { audit, type Finding } from './audit.js';
 export { Engine, type EngineOptions } from './runtime.js';
 export { expireDue } from './scheduler.js';
-export { VersionConflict, type AppendOptions, type EventStore } from './store.js';
+export {
+  VersionConflict,
+  recentOf,
+  type AppendOptions,
+  type EventStore,
+  type RecentStreamsQuery,
+  type StreamSummary,
+} from './store.js';
 export {
   CorruptStream,
   INITIAL_STATE,

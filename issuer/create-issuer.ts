@@ -11,7 +11,9 @@ import { StaticTrustedIssuers } from '../adapters/trust/trusted-issuers.js';
 import { parseConfig } from '../config/load.js';
 import type { Config, ConfigInput } from '../config/schema.js';
 import { engineConfigOf } from '../config/engine-config.js';
-import { Engine, expireDue, type SessionEvent } from '../engine/index.js';
+import { Engine, expireDue, stateName, type SessionEvent } from '../engine/index.js';
+import type { AcceptedEventFeed } from '../protocol/console/live-feed.js';
+import { SessionConsole } from '../protocol/console/session-console.js';
 import { endpoints, rateLimitsOf, type IssuerContext } from '../protocol/issuer-context.js';
 import { PublicKeyImports } from '../protocol/jose/key-cache.js';
 import { CNonceCodec } from '../protocol/openid4vci/c-nonce.js';
@@ -52,6 +54,12 @@ export interface IssuerOptions extends IssuerPorts {
    * pass the one given to `sqlitePreset` to see its group commits too.
    */
   metrics?: IssuerMetrics;
+  /**
+   * Issue 15 §2: the accepted events of every instance, for the session console's live view and
+   * overview (`bin/nats-host.ts` supplies the domain-event subjects); this instance's own come
+   * from the engine either way.
+   */
+  eventFeed?: AcceptedEventFeed;
   /** Readiness checks of the host, beside the issuer's own (stores, keys): e.g. `nats`. */
   readiness?: ReadinessChecks;
   /** Demo mode (`config.demo`) only: the demo PID provider whose status list this issuer serves at `/demo/pid-provider/status/0`. */
@@ -89,10 +97,30 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
   const ids = options.ids ?? randomIds;
   const pseudonyms = new Pseudonyms(stores.sessionKeys);
   const keyAttesters = new StaticTrustedIssuers(config.keyAttestation.trustedAttesters);
-  const hooks = [metrics?.observeEvent, options.onAccepted].filter((hook) => hook !== undefined);
   const now = options.clock ?? Date.now;
+  const logger = options.logger ?? createPinoLogger({ level: config.log.level });
+  const sessionConsole =
+    config.adminToken && config.console.enabled
+      ? new SessionConsole({
+          idleSeconds: config.console.idleSeconds,
+          store: stores.events,
+          stateOf: async (sessionId) => stateName(await context.engine.load(sessionId, { fresh: true })),
+          now,
+          warn: (message, fields) => logger.warn(message, fields),
+        })
+      : undefined;
+  const toConsole =
+    sessionConsole &&
+    ((event: SessionEvent) =>
+      sessionConsole.accept({
+        type: event.type,
+        id: event.meta.id,
+        sessionId: event.meta.sessionId,
+        at: event.meta.at,
+      }));
+  const hooks = [metrics?.observeEvent, options.onAccepted, toConsole].filter((hook) => hook !== undefined);
   const keyImports = new PublicKeyImports();
-  return {
+  const context: IssuerContext = {
     config,
     engine: new Engine({
       store: metrics ? measuredEventStore(stores.events, metrics) : stores.events,
@@ -107,7 +135,7 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
     keys,
     now,
     ids,
-    logger: options.logger ?? createPinoLogger({ level: config.log.level }),
+    logger,
     replay: stores.replay,
     offers: stores.offers,
     ...(options.demoPidProvider &&
@@ -136,7 +164,9 @@ function contextOf(options: IssuerOptions, config: Config, metrics: IssuerMetric
     limits: rateLimitsOf(config),
     keyImports,
     verifiedJwts: new VerifiedJwts(),
+    ...(sessionConsole && { console: sessionConsole }),
   };
+  return context;
 }
 
 /**
@@ -149,7 +179,9 @@ export function composeIssuer(options: IssuerOptions): { issuer: Issuer; context
   const context = contextOf(options, config, metrics);
   const { engine, now, ids, logger, sealer } = context;
   const ops = { config, context, metrics, checks: issuerChecks(options.stores, options.keys, options.readiness) };
-  const handle = observedHandler(createProtocolHandler(context), ops);
+  const protocol = createProtocolHandler(context);
+  const handle = observedHandler(context.console ? context.console.observing(protocol) : protocol, ops);
+  const unsubscribe = context.console && options.eventFeed?.((event) => context.console!.accept(event));
   const expire = async () => {
     const expired = await expireDue(engine, now(), ids.eventId);
     metrics?.observeExpiry(expired, (await options.stores.events.due(now(), EXPIRY_BACKLOG_COUNTED)).length);
@@ -168,6 +200,8 @@ export function composeIssuer(options: IssuerOptions): { issuer: Issuer; context
       stopHousekeeping ??= startHousekeeping({ expireDue: expire, retainEnded: retain }, logger);
     },
     stop: async () => {
+      unsubscribe?.();
+      context.console?.close();
       await stopHousekeeping?.();
       stopHousekeeping = undefined;
       await options.stores.close();

@@ -7,6 +7,8 @@ import type { Ids } from './ports.js';
  * any node can route it to its stream, and the store keeps only its hash.
  */
 const HANDLE = /^([A-Za-z0-9_-]{16,64})\.([A-Za-z0-9_-]{43})$/;
+/** What a session id looks like (the first part of a handle); anything else names no session. */
+export const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 export function newHandle(ids: Ids, sessionId: string): string {
   return `${sessionId}.${ids.secret()}`;

@@ -16,6 +16,7 @@ import type { PidStatusCheck } from './openid4vp/pid-status.js';
 import type { Ids, Logger } from './ports.js';
 import { RateLimiter } from './rate-limit.js';
 import { IAE_ISSUER_PATH } from './issuer-path.js';
+import type { SessionConsole } from './console/session-console.js';
 
 /** Everything the protocol handlers use: the engine, the ports (stores, keys, trust, clock, ids, logger) and this issuer's own caches. */
 export interface IssuerContext {
@@ -47,6 +48,8 @@ export interface IssuerContext {
   keyImports: PublicKeyImports;
   /** PIDs whose signature this issuer has verified, this issuer's alone. */
   verifiedJwts: VerifiedJwts;
+  /** Issue 15 §2: the session console's state, present when `adminToken` is set and `console.enabled`. */
+  console?: SessionConsole;
 }
 
 /** The in-memory limits of issue 10 §4 (see `RateLimiter`). */

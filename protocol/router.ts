@@ -1,6 +1,7 @@
 import { TamperedRecord } from '../adapters/keys/record-mac.js';
 import { CorruptStream, EngineError } from '../engine/index.js';
 import { handleChallenge } from './endpoints/challenge.js';
+import { handleConsole } from './console/console-endpoint.js';
 import { handleCredential } from './endpoints/credential.js';
 import { handleErase } from './endpoints/erasure.js';
 import { handleSessionAudit } from './endpoints/session-audit.js';
@@ -163,6 +164,14 @@ const ROUTES: Route[] = [
   { methods: ['POST'], path: '/admin/status', handler: handleStatusChange, cors: 'never' },
   { methods: ['POST'], path: '/admin/erase/:sessionId', handler: handleErase, cors: 'never' },
   { methods: ['GET'], path: '/admin/audit/:sessionId', handler: handleSessionAudit, cors: 'never', safe: true },
+  // Issue 15 §2: the session console's pages, forms, event stream and static files.
+  {
+    methods: ['GET'],
+    path: '/admin/console',
+    handler: (ctx, request) => handleConsole(ctx, request, ''),
+    cors: 'never',
+  },
+  { methods: ['GET', 'POST'], path: '/admin/console/:page', handler: handleConsole, cors: 'never' },
 ];
 
 const SEGMENT = /^[A-Za-z0-9._~-]{1,200}$/;

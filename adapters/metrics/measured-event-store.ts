@@ -17,5 +17,6 @@ export function measuredEventStore(store: EventStore, metrics: IssuerMetrics): E
     close: () => store.close(),
   };
   if (store.compactEnded) measured.compactEnded = store.compactEnded.bind(store);
+  if (store.recentStreams) measured.recentStreams = store.recentStreams.bind(store);
   return measured;
 }

@@ -1,9 +1,8 @@
 import { InvalidRequest } from '../../engine/index.js';
 import { audit } from './admin-auth.js';
+import { SESSION_ID } from '../handles.js';
 import type { IssuerContext } from '../issuer-context.js';
 import { jsonResponse, type ProtocolResponse } from '../messages.js';
-
-const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** The session id an admin path names; anything else is refused before any read. */
 export function adminSessionId(sessionId: string): string {

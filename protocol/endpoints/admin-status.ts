@@ -25,9 +25,32 @@ function targetOf(ctx: IssuerContext, body: z.infer<typeof StatusChange>): Statu
 }
 
 /**
- * POST /admin/status (admin bearer token; I-30: the issuer revokes on abuse): revoke, suspend or
- * reinstate the credentials of a session, or the one a `status_list` reference names. Revoked is
- * final (Token Status List §7.1). Answers the entries that changed; the served list shows them within ttl/2.
+ * I-30 (the issuer revokes on abuse): revoke, suspend or reinstate the credentials of a session,
+ * or one entry; revoked is final (Token Status List §7.1). Audited under `endpoint` (the admin
+ * API, the console). The entries that changed; the served list shows them within ttl/2.
+ */
+export async function changeStatus(
+  ctx: IssuerContext,
+  target: StatusTarget,
+  status: keyof typeof CREDENTIAL_STATUS,
+  endpoint: string,
+): Promise<Array<{ uri: string; idx: number }>> {
+  const changed = await ctx.statusLists.setStatus(target, CREDENTIAL_STATUS[status]);
+  audit(ctx, {
+    action: 'credential_status_changed',
+    endpoint,
+    status,
+    changed: String(changed.length),
+    ...('sessionId' in target
+      ? { sessionId: target.sessionId }
+      : { list: String(target.list), idx: String(target.idx) }),
+  });
+  return changed;
+}
+
+/**
+ * POST /admin/status (admin bearer token): `changeStatus` for the credentials of a session, or
+ * the one a `status_list` reference names. Answers the entries that changed.
  */
 export async function handleStatusChange(ctx: IssuerContext, request: ProtocolRequest): Promise<ProtocolResponse> {
   const refused = refuseNonAdmin(ctx, request, 'status');
@@ -35,16 +58,6 @@ export async function handleStatusChange(ctx: IssuerContext, request: ProtocolRe
   const parsed = StatusChange.safeParse(readJson(request, InvalidRequest, 'admin API'));
   if (!parsed.success)
     throw new InvalidRequest(`malformed status change: ${parsed.error.issues[0]?.message}`, 'admin API');
-  const target = targetOf(ctx, parsed.data);
-  const changed = await ctx.statusLists.setStatus(target, CREDENTIAL_STATUS[parsed.data.status]);
-  audit(ctx, {
-    action: 'credential_status_changed',
-    endpoint: 'status',
-    status: parsed.data.status,
-    changed: String(changed.length),
-    ...('sessionId' in target
-      ? { sessionId: target.sessionId }
-      : { list: String(target.list), idx: String(target.idx) }),
-  });
+  const changed = await changeStatus(ctx, targetOf(ctx, parsed.data), parsed.data.status, 'status');
   return jsonResponse(200, { status: parsed.data.status, changed });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../engine/index.js';
-import { domainEventOf } from '../../transports/nats/domain-events.js';
+import { domainEventOf } from '../../protocol/domain-event.js';
 
 const meta = { v: 2, id: 'event-1', sessionId: 'session-1', at: 1_000 } as const;
 

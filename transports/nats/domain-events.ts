@@ -1,30 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { DataOf, EventOf, SessionEvent } from '../../engine/index.js';
-
-/** A domain event: the engine's event without anything sealed (presented claims, the wallet's free text). */
-export type DomainEvent =
-  | Exclude<SessionEvent, EventOf<'PresentationVerified' | 'WalletErrorReceived'>>
-  | (Omit<EventOf<'PresentationVerified'>, 'data'> & { data: Omit<DataOf<'PresentationVerified'>, 'sealedClaims'> })
-  | (Omit<EventOf<'WalletErrorReceived'>, 'data'> & {
-      data: Omit<DataOf<'WalletErrorReceived'>, 'sealedErrorDescription'>;
-    });
-
-/**
- * What a backend may see of an event: everything but what is sealed, the presented claims and
- * the wallet's error_description (personal data, even sealed, never goes on a subject backends
- * subscribe to: rule 3). Bearer secrets are in events only as hashes.
- */
-export function domainEventOf(event: SessionEvent): DomainEvent {
-  if (event.type === 'PresentationVerified') {
-    const { sealedClaims: _sealed, ...data } = event.data;
-    return { ...event, data };
-  }
-  if (event.type === 'WalletErrorReceived') {
-    const { sealedErrorDescription: _sealed, ...data } = event.data;
-    return { ...event, data };
-  }
-  return event;
-}
+import type { SessionEvent } from '../../engine/index.js';
+import { domainEventOf } from '../../protocol/domain-event.js';
+import { acceptedEventOf, type AcceptedEvent, type AcceptedEventFeed } from '../../protocol/console/live-feed.js';
 
 /**
  * Every accepted event, published to `<prefix>.domain.<EventType>` (for example
@@ -33,4 +10,28 @@ export function domainEventOf(event: SessionEvent): DomainEvent {
  */
 export function publishDomainEvents(nc: NatsConnection, prefix: string): (event: SessionEvent) => void {
   return (event) => nc.publish(`${prefix}.domain.${event.type}`, JSON.stringify(domainEventOf(event)));
+}
+
+/**
+ * Issue 15 §2: the accepted events of every instance (this one's included), from the domain-event
+ * subjects, for the session console's live view. Only the event's type, id, session and time are
+ * kept; a message that is not shaped like one is dropped.
+ */
+export function subscribeDomainEvents(nc: NatsConnection, prefix: string): AcceptedEventFeed {
+  return (listener: (event: AcceptedEvent) => void) => {
+    const subscription = nc.subscribe(`${prefix}.domain.>`, {
+      callback: (error, message) => {
+        if (error) return;
+        let parsed: unknown;
+        try {
+          parsed = message.json();
+        } catch {
+          return;
+        }
+        const event = acceptedEventOf(parsed);
+        if (event) listener(event);
+      },
+    });
+    return () => subscription.unsubscribe();
+  };
 }

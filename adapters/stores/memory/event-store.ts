@@ -4,6 +4,8 @@ import {
   VersionConflict,
   type AppendOptions,
   type EventStore,
+  type RecentStreamsQuery,
+  recentOf,
 } from '../../../engine/index.js';
 
 /**
@@ -39,6 +41,22 @@ export class MemoryEventStore implements EventStore {
       .sort(([, a], [, b]) => a - b)
       .slice(0, limit)
       .map(([streamId]) => streamId);
+  }
+
+  async recentStreams(query: RecentStreamsQuery) {
+    const summaries = [...this.streams].map(([streamId, stream]) => {
+      const [first, last] = [stream[0]!, stream.at(-1)!].map((json, i) =>
+        parseEvent(json, { streamId, version: i === 0 ? 1 : stream.length }),
+      );
+      return {
+        streamId,
+        startedAt: first!.meta.at,
+        lastAt: last!.meta.at,
+        lastType: last!.type,
+        events: stream.length,
+      };
+    });
+    return recentOf(summaries, query);
   }
 
   async ready(): Promise<void> {}

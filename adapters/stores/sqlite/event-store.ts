@@ -7,6 +7,9 @@ import {
   VersionConflict,
   type AppendOptions,
   type EventStore,
+  type EventType,
+  type RecentStreamsQuery,
+  type StreamSummary,
 } from '../../../engine/index.js';
 
 const SCHEMA = `
@@ -29,6 +32,7 @@ CREATE TABLE IF NOT EXISTS ended (
   ended_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ended_by_time ON ended (ended_at);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (at, stream_id);
 CREATE TABLE IF NOT EXISTS retained (
   stream_id TEXT PRIMARY KEY,
   started_at INTEGER NOT NULL,
@@ -93,6 +97,29 @@ export class SqliteEventStore implements EventStore {
          SELECT stream_id, MIN(at), MAX(at), (SELECT type FROM events WHERE stream_id = @id ORDER BY version DESC LIMIT 1), COUNT(*)
          FROM events WHERE stream_id = @id GROUP BY stream_id`,
       ),
+      // Issue 15 §2: newest events first over events_by_time, each kept only if it is its stream's last.
+      recent: db.prepare<
+        {
+          since: number;
+          until: number;
+          afterAt: number;
+          afterId: string;
+          anyType: number;
+          types: string;
+          limit: number;
+        },
+        { stream_id: string; last_at: number; last_type: EventType; events: number; started_at: number }
+      >(
+        `SELECT e.stream_id, e.at AS last_at, e.type AS last_type, e.version AS events,
+           (SELECT f.at FROM events f WHERE f.stream_id = e.stream_id AND f.version = 1) AS started_at
+         FROM events e
+         WHERE e.at >= @since AND e.at <= @until
+           AND (e.at < @afterAt OR (e.at = @afterAt AND e.stream_id < @afterId))
+           AND NOT EXISTS (SELECT 1 FROM events n WHERE n.stream_id = e.stream_id AND n.version = e.version + 1)
+           AND (@anyType = 1 OR e.type IN (SELECT value FROM json_each(@types)))
+         ORDER BY e.at DESC, e.stream_id DESC
+         LIMIT @limit`,
+      ),
       dropEvents: db.prepare('DELETE FROM events WHERE stream_id = ?'),
       dropEnded: db.prepare('DELETE FROM ended WHERE stream_id = ?'),
     };
@@ -144,6 +171,25 @@ export class SqliteEventStore implements EventStore {
 
   async due(at: number, limit: number): Promise<string[]> {
     return this.statements.due.all(at, limit).map((row) => row.stream_id);
+  }
+
+  async recentStreams(query: RecentStreamsQuery): Promise<StreamSummary[]> {
+    const rows = this.statements.recent.all({
+      since: query.since ?? 0,
+      until: query.until ?? Number.MAX_SAFE_INTEGER,
+      afterAt: query.after?.at ?? Number.MAX_SAFE_INTEGER,
+      afterId: query.after?.streamId ?? '',
+      anyType: query.lastTypes ? 0 : 1,
+      types: JSON.stringify(query.lastTypes ?? []),
+      limit: query.limit,
+    });
+    return rows.map((row) => ({
+      streamId: row.stream_id,
+      startedAt: row.started_at,
+      lastAt: row.last_at,
+      lastType: row.last_type,
+      events: row.events,
+    }));
   }
 
   /**

@@ -1,0 +1,42 @@
+/**
+ * `npm run screenshots`: the session console's pages (list, one session, overview) as PNGs in
+ * docs/screenshots/, from a demo issuer on loopback with a few flows run by the reference wallet
+ * (one completed, one left at the presentation, one refused request), in headless Chromium.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { untilPresentation } from '../testing/flow-steps.js';
+import { startIssuer } from '../testing/issuer-server.js';
+import { launchChromium } from '../test/support/browser.js';
+import { consoleAt } from '../test/support/console-pages.js';
+
+const adminToken = 'admin-token-for-the-screenshots';
+const out = join(import.meta.dirname, '..', 'docs', 'screenshots');
+mkdirSync(out, { recursive: true });
+const server = await startIssuer({ adminToken });
+const browser = await launchChromium();
+try {
+  const steps: unknown[] = [];
+  for (let i = 0; i < 3; i++)
+    await (await server.wallet()).runFlow({
+      scope: 'membership',
+      configurationId: 'demo_membership',
+      onStep: (_, detail) => steps.push(detail),
+    });
+  const completed = String((steps[0] as { auth_session: string }).auth_session).split('.')[0]!;
+  await untilPresentation(await server.wallet());
+  await fetch(`${server.url}/token`, { method: 'POST', body: 'grant_type=authorization_code&code=x' });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const admin = consoleAt(server.url, context);
+  const page = await admin.logIn(adminToken);
+  await page.screenshot({ path: join(out, 'sessions.png'), fullPage: true });
+  await page.goto(admin.sessionUrl(completed));
+  await page.screenshot({ path: join(out, 'session.png'), fullPage: true });
+  await page.goto(`${admin.root}/overview`);
+  await page.screenshot({ path: join(out, 'overview.png'), fullPage: true });
+  console.log(`screenshots in ${out}: sessions.png, session.png, overview.png`);
+} finally {
+  await browser.close();
+  await server.stop();
+}

@@ -151,7 +151,9 @@ function candidate(state: SessionState, cmd: Command, config: EngineConfig): Ses
       const { type: _, eventId: __, sessionId: ___, at: ____, request, browserStep, ...facts } = cmd;
       const data = {
         ...facts,
-        ...(browserStep && { browserStep: { hash: browserStep.requestUriHash, expiresAt: cmd.at + lifetimes.request } }),
+        ...(browserStep && {
+          browserStep: { hash: browserStep.requestUriHash, expiresAt: cmd.at + lifetimes.request },
+        }),
         sessionExpiresAt: cmd.at + lifetimes.session,
         policy: {
           holderContinuity: config.holderContinuity,

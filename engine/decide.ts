@@ -13,7 +13,8 @@ import type { SessionContext } from './context.js';
 import { SCHEMA_VERSION, SessionEvent, type EventMeta } from './events.js';
 import { FINAL_STATES } from './machine.js';
 import { sameDialect, takesBrowserStep } from './dialect-rules.js';
-import { byPage, callerBinding, checkFacts, identifierAllowed, monotonic, sameClient } from './rules.js';
+import { byPage } from './browser-rules.js';
+import { callerBinding, checkFacts, identifierAllowed, monotonic, sameClient } from './rules.js';
 import { advance, contextOf, handles, nextDeadline, stateName, type SessionState } from './state.js';
 
 /**

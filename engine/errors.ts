@@ -100,3 +100,12 @@ export class TemporarilyUnavailable extends EngineError {
   readonly code = 'temporarily_unavailable';
   readonly status = 503;
 }
+
+/** The first refusal of `checks`, run in order (each check only once the ones before it passed), or undefined. */
+export function firstError(...checks: Array<() => EngineError | undefined>): EngineError | undefined {
+  for (const check of checks) {
+    const error = check();
+    if (error) return error;
+  }
+  return undefined;
+}

@@ -1,5 +1,6 @@
 import type { SessionContext } from './context.js';
 import { deadlineAhead, deadlineAt } from './deadlines.js';
+import { browserStepStarted, byPage } from './browser-rules.js';
 import {
   keyBindingAudience,
   presentationCarrier,
@@ -19,6 +20,7 @@ import {
   InvalidRequest,
   InvalidSession,
   InvalidToken,
+  firstError,
   type EngineError,
 } from './errors.js';
 import type { CallerProof, DataOf, EventMeta, EventType, SessionEvent } from './events.js';
@@ -31,14 +33,6 @@ import type { CallerProof, DataOf, EventMeta, EventType, SessionEvent } from './
  * names the requirement it enforces.
  */
 type Rule<T extends EventType> = (c: SessionContext, e: DataOf<T>, at: number) => EngineError | undefined;
-
-function firstError(...checks: Array<() => EngineError | undefined>): EngineError | undefined {
-  for (const check of checks) {
-    const error = check();
-    if (error) return error;
-  }
-  return undefined;
-}
 
 /** FiPA §5.3.1, §9.6.1 and ABCA: the auth_session is current and the caller proves the keys that opened it. */
 export function callerBinding(c: SessionContext, caller: CallerProof, at: number): EngineError | undefined {
@@ -67,17 +61,6 @@ function retryable(c: SessionContext, at: number): EngineError | undefined {
   if (c.walletError === undefined && at < c.request.expiresAt)
     return new InvalidRequest('the presentation is still pending', 'PDI-DE retry');
   return undefined;
-}
-
-/**
- * Issue 15: what only the browser step's page does (it proves no caller: a browser holds no DPoP key)
- * happens only in a browser step, and a wallet's follow-up never advances a session gone to the browser.
- */
-export function byPage(c: SessionContext, fromPage: boolean): EngineError | undefined {
-  if (fromPage === (c.browser !== undefined)) return undefined;
-  return fromPage
-    ? new InvalidRequest('no browser step is under way for this session', 'issue 15')
-    : new InvalidSession('the session continues in the browser', 'issue 15; protocol-ia.md §5');
 }
 
 /** P-40: a response names the session's current presentation request; a superseded one is dead. */
@@ -202,24 +185,7 @@ const rules: { [T in EventType]: Rule<T> } = {
           : undefined,
       () => deadlineAhead(at, e.requestUri.expiresAt, 'request_uri'),
     ),
-  BrowserStepStarted: (c, e, at) =>
-    firstError(
-      () =>
-        !c.browserStep || e.requestUriHash !== c.browserStep.hash
-          ? new InvalidRequest('request_uri was not pushed for this session', 'RFC 9126 §4; issue 15')
-          : undefined,
-      () =>
-        c.browserStep && at >= c.browserStep.expiresAt
-          ? new InvalidRequest('request_uri has expired', 'RFC 9126 §2.2; protocol-ia.md §5')
-          : undefined,
-      () =>
-        c.redirectUri !== undefined && e.redirectUri !== c.redirectUri
-          ? new InvalidRequest('redirect_uri differs from the authorization request', 'RFC 6749 §3.1.2; RFC 9126 §4')
-          : undefined,
-      () => deadlineAhead(at, e.page.expiresAt, 'page'),
-      () => deadlineAhead(at, e.request.expiresAt, 'request'),
-      () => requestFitsDialect({ dialect: 'L' }, e.request),
-    ),
+  BrowserStepStarted: browserStepStarted,
   Denied: (c, e, at) =>
     firstError(
       () => retryable(c, at),

@@ -20,6 +20,13 @@ export const INTERACTION_TYPES: Record<InteractiveDialect, string> = {
   S3: 'urn:openid:dcp:ia:openid4vp_presentation,urn:openid:dcp:ia:auth_via_web',
 };
 
+/** The browser step alone (issue 15): what a wallet offers that cannot present in-band (the PID is elsewhere). */
+export const BROWSER_ONLY_TYPES: Record<InteractiveDialect, string> = {
+  S1: 'redirect_to_web',
+  S2: 'urn:openid:dcp:iae:redirect_to_web',
+  S3: 'urn:openid:dcp:ia:auth_via_web',
+};
+
 /**
  * The reference wallet speaking an Interactive Authorization dialect (protocol-ia.md §2–§4): S1/S2
  * at the IAE of the second issuer identifier, S3 at the challenge endpoint. Each step a method, so
@@ -32,6 +39,8 @@ export class InteractiveSteps {
   constructor(
     readonly wallet: ReferenceWallet,
     readonly dialect: InteractiveDialect = 'S3',
+    /** Offer only the browser step (issue 15). */
+    readonly browserOnly = false,
   ) {}
 
   get endpoint(): string {
@@ -67,7 +76,7 @@ export class InteractiveSteps {
       {
         client_id: this.wallet.clientId,
         response_type: 'code',
-        interaction_types_supported: INTERACTION_TYPES[this.dialect],
+        interaction_types_supported: (this.browserOnly ? BROWSER_ONLY_TYPES : INTERACTION_TYPES)[this.dialect],
         code_challenge: createHash('sha256').update(this.codeVerifier).digest('base64url'),
         code_challenge_method: 'S256',
         ...params,

@@ -271,12 +271,16 @@ export class ReferenceWallet {
     code: string,
     configurationId: string,
     report: (step: string, detail: unknown) => void = () => undefined,
-    /** The identifier the wallet found (S1/S2: the second one), and the PKCE verifier if the challenge sent a code_challenge. */
-    redemption: { credentialIssuer?: string; codeVerifier?: string } = {},
+    /** The identifier the wallet found (S1/S2: the second one), the PKCE verifier if the challenge sent a code_challenge, its redirect_uri. */
+    redemption: { credentialIssuer?: string; codeVerifier?: string; redirectUri?: string } = {},
   ): Promise<string> {
     const expect = stepCheck(report);
-    const { credentialIssuer = this.issuerUrl, codeVerifier } = redemption;
-    const token = await this.token(code, codeVerifier === undefined ? {} : { code_verifier: codeVerifier });
+    const { credentialIssuer = this.issuerUrl, codeVerifier, redirectUri } = redemption;
+    const token = await this.token(code, {
+      ...(codeVerifier !== undefined && { code_verifier: codeVerifier }),
+      // RFC 6749 §4.1.3: the redirect_uri of the authorization request, when it had one.
+      ...(redirectUri !== undefined && { redirect_uri: redirectUri }),
+    });
     expect(token, 200, '12-13 token request → DPoP-bound access token');
     const cNonce = await this.nonce();
     report('14 nonce endpoint → c_nonce', { c_nonce: cNonce });

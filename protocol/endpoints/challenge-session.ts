@@ -7,7 +7,7 @@ import {
   InvalidClient,
   type NewPresentationRequest,
 } from '../../engine/index.js';
-import { hashSecret, newHandle } from '../handles.js';
+import { hashSecret, newHandle, newRequestUri } from '../handles.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
 import type { ProtocolRequest, ProtocolResponse } from '../messages.js';
 import { jsonResponse } from '../messages.js';
@@ -93,6 +93,8 @@ export interface OpenedSession {
   authSession: string;
   credentialConfigurationIds: string[];
   request: NewPresentationRequest;
+  /** Issue 15: the request_uri pushed at once, for a wallet that offered only the browser step. */
+  requestUri?: string;
 }
 
 /**
@@ -111,9 +113,11 @@ export async function openSession(
     url?: string;
     /** S1/S2/S3: the wallet offered the dialect's browser step (protocol-ia.md §5). */
     browserStepOffered?: boolean;
+    /** Issue 15: it offered nothing else, so the session starts in the browser step. */
+    browserOnly?: boolean;
   } = {},
 ): Promise<OpenedSession | ProtocolResponse> {
-  const { url = endpoints(ctx.config).challenge, browserStepOffered = false } = options;
+  const { url = endpoints(ctx.config).challenge, browserStepOffered = false, browserOnly = false } = options;
   // Checked before any signature: an address over its limit costs no cryptography.
   const byAddress = tooManySessions(
     ctx.limits.sessionsPerAddress,
@@ -137,6 +141,7 @@ export async function openSession(
   const sessionId = ctx.ids.sessionId();
   const authSession = newHandle(ctx.ids, sessionId);
   const presentation = newPresentationRequest(ctx, sessionId, dialect);
+  const requestUri = browserOnly ? newRequestUri(ctx.ids, sessionId) : undefined;
   const { viaAuthorizationDetails, ...facts } = authorization;
   const outcome: Decision = await ctx.engine.execute({
     type: 'StartChallenge',
@@ -149,6 +154,7 @@ export async function openSession(
     dpopJkt: caller.dpopJkt,
     ...(caller.attestationJkt && { attestationJkt: caller.attestationJkt }),
     ...(browserStepOffered && { browserStepOffered }),
+    ...(requestUri && { browserStep: { requestUriHash: hashSecret(requestUri) } }),
     authSessionHash: hashSecret(authSession),
     request: presentation,
   });
@@ -158,5 +164,6 @@ export async function openSession(
     authSession,
     credentialConfigurationIds: facts.credentialConfigurationIds,
     request: presentation,
+    ...(requestUri && { requestUri }),
   };
 }

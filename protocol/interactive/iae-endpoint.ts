@@ -3,12 +3,12 @@ import { openSession } from '../endpoints/challenge-session.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
 import { readForm, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 import { carriedFollowUp } from './carried-follow-up.js';
-import { interactionAnswer } from './interaction-answers.js';
-import { BROWSER_TYPE, offeredTypes, PRESENTATION_TYPE, requirePresentationType } from './interaction-types.js';
+import { openedAnswer } from './interaction-answers.js';
+import { BROWSER_TYPE, chosenInteraction, offeredTypes, PRESENTATION_TYPE } from './interaction-types.js';
 
 /** protocol-ia.md §11: at the IAE the wallet's spelling decides, and is answered in kind: URN types S2, bare ones S1. */
 function iaeDialect(offered: string[]): 'S1' | 'S2' {
-  return offered.includes(PRESENTATION_TYPE.S2) ? 'S2' : 'S1';
+  return offered.includes(PRESENTATION_TYPE.S2) || offered.includes(BROWSER_TYPE.S2) ? 'S2' : 'S1';
 }
 
 /**
@@ -31,11 +31,11 @@ export async function handleInteractiveAuthorization(
   }
   const offered = offeredTypes(params.get('interaction_types_supported'));
   const dialect = iaeDialect(offered);
-  requirePresentationType(dialect, offered);
   const opened = await openSession(ctx, request, params, now, dialect, {
     url,
     browserStepOffered: offered.includes(BROWSER_TYPE[dialect]),
+    browserOnly: chosenInteraction(dialect, offered) === 'browser',
   });
   if (!('sessionId' in opened)) return opened;
-  return interactionAnswer(ctx, dialect, opened.authSession, opened.request, opened.credentialConfigurationIds);
+  return openedAnswer(ctx, dialect, opened);
 }

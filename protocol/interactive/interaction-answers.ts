@@ -81,3 +81,19 @@ export function browserAnswer(
     expires_in: expiresIn,
   });
 }
+
+/** The first answer of an interactive session: the in-band presentation's request, or the pushed request_uri of the browser step (issue 15). */
+export function openedAnswer(
+  ctx: IssuerContext,
+  dialect: InteractiveDialect,
+  opened: {
+    authSession: string;
+    request: Pick<NewPresentationRequest, 'requestId' | 'nonce'>;
+    credentialConfigurationIds: string[];
+    requestUri?: string;
+  },
+): Promise<ProtocolResponse> | ProtocolResponse {
+  if (opened.requestUri !== undefined)
+    return browserAnswer(dialect, opened.authSession, opened.requestUri, ctx.config.lifetimes.request);
+  return interactionAnswer(ctx, dialect, opened.authSession, opened.request, opened.credentialConfigurationIds);
+}

@@ -40,13 +40,16 @@ export function challengeDialect(params: Map<string, string>): 'L' | 'S3' {
     : 'L';
 }
 
-/** protocol-ia.md §3: the issuer needs a presentation; a wallet that cannot do one in-band gets `missing_interaction_type`. */
-export function requirePresentationType(dialect: InteractiveDialect, offered: string[]): string {
-  const type = PRESENTATION_TYPE[dialect];
-  if (!offered.includes(type))
-    throw new MissingInteractionType(
-      `interaction_types_supported must include ${type}`,
-      'OpenID4VCI 1.1 IA (protocol-ia.md §3.2)',
-    );
-  return type;
+/**
+ * protocol-ia.md §3, §5: the issuer needs a presentation, in-band when the wallet offers the
+ * presentation type, else in the browser step when it offers that alone (issue 15); a wallet
+ * offering neither gets `missing_interaction_type`.
+ */
+export function chosenInteraction(dialect: InteractiveDialect, offered: string[]): 'presentation' | 'browser' {
+  if (offered.includes(PRESENTATION_TYPE[dialect])) return 'presentation';
+  if (offered.includes(BROWSER_TYPE[dialect])) return 'browser';
+  throw new MissingInteractionType(
+    `interaction_types_supported must include ${PRESENTATION_TYPE[dialect]} or ${BROWSER_TYPE[dialect]}`,
+    'OpenID4VCI 1.1 IA (protocol-ia.md §3.2)',
+  );
 }

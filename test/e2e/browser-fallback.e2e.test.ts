@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
+import { authorizationUrl, follow, readBrowserPage, runBrowserFlow } from '../../wallet/browser-flow.js';
+import { InteractiveSteps } from '../../wallet/interactive-flow.js';
+
+const REDIRECT_URI = 'http://127.0.0.1:9/wallet/callback';
+
+/** Issue 15 §1: the browser fallback over real HTTP (the browser's part by plain fetches; a real Chromium drives it in console.browser tests). */
+describe('the browser fallback (issue 15; RFC 6749, RFC 9126, RFC 7636, RFC 9207)', () => {
+  let server: RunningIssuer;
+  beforeAll(async () => {
+    server = await startIssuer({ interactiveAuthorization: { iae: { enabled: true } } });
+  });
+  afterAll(() => server.stop());
+
+  /** A browser-only initial request: the pushed request_uri, and the steps that made it (PKCE verifier). */
+  async function pushed(redirectUri = REDIRECT_URI) {
+    const wallet = await server.wallet();
+    const steps = new InteractiveSteps(wallet, 'S3', true);
+    const first = await steps.challenge({ scope: 'membership', redirect_uri: redirectUri });
+    expect(first.status).toBe(401);
+    return { wallet, steps, requestUri: String(first.body.request_uri), first };
+  }
+  const authorize = (clientId: string, requestUri: string) =>
+    fetch(authorizationUrl(`${server.url}/authorize`, clientId, requestUri), { redirect: 'manual' });
+
+  it.each([['S3'], ['S1'], ['S2']] as const)(
+    'issue 15, protocol-ia.md §5 (%s): a wallet offering only the browser step gets a request_uri; the page, the presentation from a second device, the redirect with code and iss, the token with code_verifier, the credential',
+    async (dialect) => {
+      const wallet = await server.wallet();
+      const steps: string[] = [];
+      const credential = await runBrowserFlow(wallet, {
+        dialect,
+        scope: 'membership',
+        configurationId: 'demo_membership',
+        redirectUri: REDIRECT_URI,
+        onStep: (step) => steps.push(step),
+      });
+      expect(credential).toContain('~');
+      expect(steps).toContain('browser: redirected to the redirect_uri with code and iss');
+    },
+  );
+
+  it('issue 15, RFC 9126 §4: the AS metadata advertises the authorization endpoint and RFC 9207 iss', async () => {
+    const metadata = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json();
+    expect(metadata).toMatchObject({
+      authorization_endpoint: `${server.url}/authorize`,
+      authorization_response_iss_parameter_supported: true,
+    });
+  });
+
+  it('RFC 9126 §2.2, protocol-ia.md §5: a request_uri is single use: the second GET /authorize is refused with a page, not a redirect', async () => {
+    const { wallet, requestUri } = await pushed();
+    expect((await authorize(wallet.clientId, requestUri)).status).toBe(303);
+    const again = await authorize(wallet.clientId, requestUri);
+    expect(again.status).toBe(400);
+    expect(again.headers.get('location')).toBeNull();
+    expect(await again.text()).toContain('request_uri is unknown, used or expired');
+  });
+
+  it('RFC 9126 §2.2 (expires_in): an expired request_uri is refused', async () => {
+    const { wallet, requestUri, first } = await pushed();
+    server.clock.now += (Number(first.body.expires_in) + 1) * 1000;
+    const late = await authorize(wallet.clientId, requestUri);
+    expect(late.status).toBe(400);
+    expect(await late.text()).toContain('request_uri has expired');
+  });
+
+  it('RFC 9126 §4: a request_uri used with another client_id is refused, and stays usable by its own client', async () => {
+    const { wallet, requestUri } = await pushed();
+    const foreign = await authorize('another-wallet', requestUri);
+    expect(foreign.status).toBe(400);
+    expect(await foreign.text()).toContain('client_id is not the client this request was pushed for');
+    expect((await authorize(wallet.clientId, requestUri)).status).toBe(303);
+  });
+
+  it('RFC 8252 §7, RFC 6749 §4.1.2.1: a redirect_uri that is not https, loopback or a private-use scheme is never redirected to', async () => {
+    const { wallet, requestUri } = await pushed('http://evil.example/callback');
+    const refused = await authorize(wallet.clientId, requestUri);
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('location')).toBeNull();
+    expect(await refused.text()).toContain('redirect_uri must be https');
+  });
+
+  it('RFC 7636 §4.6: the browser step’s code without, or with a wrong, code_verifier is refused at the token endpoint', async () => {
+    const { wallet, steps, requestUri } = await pushed();
+    const opened = await follow(
+      fetch,
+      authorizationUrl(`${server.url}/authorize`, wallet.clientId, requestUri),
+      REDIRECT_URI,
+    );
+    const page = readBrowserPage(opened.url, opened.html);
+    expect((await wallet.respond(await wallet.requestObject(page.requestUri))).status).toBe(200);
+    const back = new URL((await follow(fetch, page.completeUrl, REDIRECT_URI)).url);
+    const code = back.searchParams.get('code')!;
+    expect(back.searchParams.get('iss')).toBe(server.url);
+    const missing = await wallet.token(code);
+    expect([missing.status, missing.body.error]).toEqual([400, 'invalid_grant']);
+    const wrong = await wallet.token(code, { code_verifier: 'x'.repeat(43) });
+    expect([wrong.status, wrong.body.error]).toEqual([400, 'invalid_grant']);
+    expect(steps.codeVerifier).toHaveLength(43);
+  });
+
+  it('RFC 6749 §4.1.2.1: a presentation refused in the wallet ends the browser step with error=access_denied and iss at the redirect_uri', async () => {
+    const { wallet, requestUri } = await pushed();
+    const opened = await follow(
+      fetch,
+      authorizationUrl(`${server.url}/authorize`, wallet.clientId, requestUri),
+      REDIRECT_URI,
+    );
+    const page = readBrowserPage(opened.url, opened.html);
+    expect((await wallet.respond(await wallet.requestObject(page.requestUri), { error: 'access_denied' })).status).toBe(
+      200,
+    );
+    const back = new URL((await follow(fetch, page.completeUrl, REDIRECT_URI)).url);
+    expect([back.searchParams.get('error'), back.searchParams.get('iss')]).toEqual(['access_denied', server.url]);
+  });
+
+  it('issue 15: the page has a strict CSP, is never framed or cached, and loads only its own script and stylesheet', async () => {
+    const { wallet, requestUri } = await pushed();
+    const answer = await fetch((await authorize(wallet.clientId, requestUri)).headers.get('location')!);
+    expect(answer.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(answer.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(answer.headers.get('x-frame-options')).toBe('DENY');
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    const html = await answer.text();
+    expect(html).toContain('<svg');
+    expect([...html.matchAll(/(?:src|href)="(https?:[^"]+)"/g)].every((m) => m[1]!.startsWith(server.url))).toBe(true);
+    expect((await fetch(`${server.url}/browser/assets/page.js`)).status).toBe(200);
+  });
+});

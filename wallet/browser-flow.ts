@@ -62,6 +62,8 @@ export async function runBrowserFlow(
     onStep?: (step: string, detail: unknown) => void;
     /** The browser's own fetch (not the wallet's): the global one by default. */
     browser?: typeof fetch;
+    /** Told the page's URL before the wallet presents (a person may open it and watch). */
+    onPage?: (pageUrl: string) => Promise<void>;
   },
 ): Promise<string> {
   const report = options.onStep ?? (() => undefined);
@@ -86,6 +88,7 @@ export async function runBrowserFlow(
   const opened = await follow(browser, authorize, options.redirectUri);
   const page = readBrowserPage(opened.url, opened.html);
   report('browser: the page shows the QR code of an OpenID4VP request', { request: page.requestUri });
+  await options.onPage?.(page.url);
   const request = await wallet.requestObject(page.requestUri);
   const presented = await wallet.respond(request);
   expect(presented, 200, 'second device: the presentation to the response_uri');

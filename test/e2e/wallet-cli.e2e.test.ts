@@ -26,6 +26,25 @@ describe('the wallet CLI', () => {
     },
   );
 
+  it('issue 15: --browser falls back to the browser step (S3 by default, and S1) and completes', async () => {
+    for (const args of [['--browser'], ['--browser', '--dialect', 's1']]) {
+      const { stdout } = await wallet(args);
+      expect(stdout).toContain('browser step: open');
+      expect(stdout).toContain('browser: redirected to the redirect_uri with code and iss');
+      expect(stdout).toContain('credential received (SD-JWT VC)');
+    }
+  });
+
+  it('issue 15: --browser with the seed flow is one readable line and exit code 2', async () => {
+    const failed = await wallet(['--browser', '--dialect', 'l']).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect('code' in failed && [failed.code, failed.stderr.trim()]).toEqual([
+      2,
+      '--browser needs --dialect s1, s2 or s3: the seed flow has no browser step',
+    ]);
+  });
+
   it('issue 13 §9: an unknown dialect is one readable line and exit code 2', async () => {
     const failed = await wallet(['--dialect', 's9']).catch((error: { code: number; stderr: string }) => error);
     expect('code' in failed && [failed.code, failed.stderr.trim()]).toEqual([

@@ -1,11 +1,14 @@
 /**
- * `npm run screenshots`: the session console's pages (list, one session, overview) as PNGs in
- * docs/screenshots/, from a demo issuer on loopback with a few flows run by the reference wallet
- * (one completed, one left at the presentation, one refused request), in headless Chromium.
+ * `npm run screenshots`: the session console's pages (list, one session, overview) and the browser
+ * step's page as PNGs in docs/screenshots/, from a demo issuer on loopback with a few flows run by the
+ * reference wallet (one completed, one left at the presentation, one refused request, one in the
+ * browser step), in headless Chromium.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { untilPresentation } from '../testing/flow-steps.js';
+import { authorizationUrl } from '../wallet/browser-flow.js';
+import { InteractiveSteps } from '../wallet/interactive-flow.js';
 import { startIssuer } from '../testing/issuer-server.js';
 import { launchChromium } from '../test/support/browser.js';
 import { consoleAt } from '../test/support/console-pages.js';
@@ -35,7 +38,13 @@ try {
   await page.screenshot({ path: join(out, 'session.png'), fullPage: true });
   await page.goto(`${admin.root}/overview`);
   await page.screenshot({ path: join(out, 'overview.png'), fullPage: true });
-  console.log(`screenshots in ${out}: sessions.png, session.png, overview.png`);
+  const wallet = await server.wallet();
+  const browserOnly = new InteractiveSteps(wallet, 'S3', true);
+  const pushed = await browserOnly.challenge({ scope: 'membership', redirect_uri: 'http://127.0.0.1/wallet/callback' });
+  const step = await (await browser.newContext({ viewport: { width: 900, height: 1000 } })).newPage();
+  await step.goto(authorizationUrl(`${server.url}/authorize`, wallet.clientId, String(pushed.body.request_uri)));
+  await step.screenshot({ path: join(out, 'browser-step.png'), fullPage: true });
+  console.log(`screenshots in ${out}: sessions.png, session.png, overview.png, browser-step.png`);
 } finally {
   await browser.close();
   await server.stop();

@@ -129,3 +129,38 @@ describe('the browser fallback (issue 15; RFC 6749, RFC 9126, RFC 7636, RFC 9207
     expect((await fetch(`${server.url}/browser/assets/page.js`)).status).toBe(200);
   });
 });
+
+describe('the browser step after a failed in-wallet presentation (policy redirect_to_web)', () => {
+  let server: RunningIssuer;
+  beforeAll(async () => {
+    server = await startIssuer({ policy: { afterWalletError: 'redirect_to_web' } });
+  });
+  afterAll(() => server.stop());
+
+  it('protocol-ia.md §5, issue 15: the wallet that declined in-band follows the pushed request_uri to the page, presents there, and gets its credential', async () => {
+    const wallet = await server.wallet();
+    const steps = new InteractiveSteps(wallet, 'S3');
+    const first = await steps.challenge({ scope: 'membership', redirect_uri: REDIRECT_URI });
+    const declined = await steps.respond(String(first.body.auth_session), await steps.request(first), {
+      error: 'access_denied',
+    });
+    expect(declined.status).toBe(401);
+    const requestUri = String(declined.body.request_uri);
+    const opened = await follow(
+      fetch,
+      authorizationUrl(`${server.url}/authorize`, wallet.clientId, requestUri),
+      REDIRECT_URI,
+    );
+    const page = readBrowserPage(opened.url, opened.html);
+    expect((await wallet.respond(await wallet.requestObject(page.requestUri))).status).toBe(200);
+    // The wallet's old auth_session no longer advances the session: it continues in the browser.
+    const followUp = await steps.followUp(String(declined.body.auth_session));
+    expect(followUp.status).toBe(400);
+    const back = new URL((await follow(fetch, page.completeUrl, REDIRECT_URI)).url);
+    const credential = await wallet.redeemAndIssue(back.searchParams.get('code')!, 'demo_membership', undefined, {
+      codeVerifier: steps.codeVerifier,
+      redirectUri: REDIRECT_URI,
+    });
+    expect(credential).toContain('~');
+  });
+});

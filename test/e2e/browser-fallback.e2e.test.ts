@@ -5,6 +5,12 @@ import { InteractiveSteps } from '../../wallet/interactive-flow.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/wallet/callback';
 
+/** The browser opens the authorization request of a pushed request_uri and lands on the browser step's page. */
+async function openPage(server: RunningIssuer, clientId: string, requestUri: string) {
+  const opened = await follow(fetch, authorizationUrl(`${server.url}/authorize`, clientId, requestUri), REDIRECT_URI);
+  return readBrowserPage(opened.url, opened.html);
+}
+
 /** Issue 15 §1: the browser fallback over real HTTP (the browser's part by plain fetches; a real Chromium drives it in console.browser tests). */
 describe('the browser fallback (issue 15; RFC 6749, RFC 9126, RFC 7636, RFC 9207)', () => {
   let server: RunningIssuer;
@@ -84,12 +90,7 @@ describe('the browser fallback (issue 15; RFC 6749, RFC 9126, RFC 7636, RFC 9207
 
   it('RFC 7636 §4.6: the browser step’s code without, or with a wrong, code_verifier is refused at the token endpoint', async () => {
     const { wallet, steps, requestUri } = await pushed();
-    const opened = await follow(
-      fetch,
-      authorizationUrl(`${server.url}/authorize`, wallet.clientId, requestUri),
-      REDIRECT_URI,
-    );
-    const page = readBrowserPage(opened.url, opened.html);
+    const page = await openPage(server, wallet.clientId, requestUri);
     expect((await wallet.respond(await wallet.requestObject(page.requestUri))).status).toBe(200);
     const back = new URL((await follow(fetch, page.completeUrl, REDIRECT_URI)).url);
     const code = back.searchParams.get('code')!;
@@ -103,12 +104,7 @@ describe('the browser fallback (issue 15; RFC 6749, RFC 9126, RFC 7636, RFC 9207
 
   it('RFC 6749 §4.1.2.1: a presentation refused in the wallet ends the browser step with error=access_denied and iss at the redirect_uri', async () => {
     const { wallet, requestUri } = await pushed();
-    const opened = await follow(
-      fetch,
-      authorizationUrl(`${server.url}/authorize`, wallet.clientId, requestUri),
-      REDIRECT_URI,
-    );
-    const page = readBrowserPage(opened.url, opened.html);
+    const page = await openPage(server, wallet.clientId, requestUri);
     expect((await wallet.respond(await wallet.requestObject(page.requestUri), { error: 'access_denied' })).status).toBe(
       200,
     );
@@ -146,12 +142,7 @@ describe('the browser step after a failed in-wallet presentation (policy redirec
     });
     expect(declined.status).toBe(401);
     const requestUri = String(declined.body.request_uri);
-    const opened = await follow(
-      fetch,
-      authorizationUrl(`${server.url}/authorize`, wallet.clientId, requestUri),
-      REDIRECT_URI,
-    );
-    const page = readBrowserPage(opened.url, opened.html);
+    const page = await openPage(server, wallet.clientId, requestUri);
     expect((await wallet.respond(await wallet.requestObject(page.requestUri))).status).toBe(200);
     // The wallet's old auth_session no longer advances the session: it continues in the browser.
     const followUp = await steps.followUp(String(declined.body.auth_session));

@@ -84,10 +84,11 @@ export function endpoints(config: Config) {
     response: (requestId: string) => `${base}/verifier/response/${requestId}`,
     offer: (offerId: string) => `${base}/offers/${offerId}`,
     statusLists: `${base}/status`,
-    /** Issue 15: the authorization endpoint and the browser step's page (its handle in the path), status and completion. */
+    /** Issue 15: the authorization endpoint and the browser step's page (its handle in the path), status, events and completion. */
     authorize: `${base}/authorize`,
     browserPage: (page: string) => `${base}/browser/page/${page}`,
     browserStatus: (page: string) => `${base}/browser/status/${page}`,
+    browserEvents: (page: string) => `${base}/browser/events/${page}`,
     browserComplete: (page: string) => `${base}/browser/complete/${page}`,
     browserAssets: `${base}/browser/assets`,
   };

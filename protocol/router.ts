@@ -8,7 +8,12 @@ import { handleSessionAudit } from './endpoints/session-audit.js';
 import { handleStatusChange } from './endpoints/admin-status.js';
 import { handleBrowserAsset } from './browser/assets.js';
 import { handleAuthorize } from './browser/authorize.js';
-import { handleBrowserComplete, handleBrowserPage, handleBrowserStatus } from './browser/browser-pages.js';
+import {
+  handleBrowserComplete,
+  handleBrowserEvents,
+  handleBrowserPage,
+  handleBrowserStatus,
+} from './browser/browser-pages.js';
 import { handleDemoPidStatusList, handleStatusList } from './endpoints/status-list.js';
 import { corsHeaders, preflightHeaders, type CorsPolicy, type CorsRules } from './cors.js';
 import type { IssuerContext } from './issuer-context.js';
@@ -114,6 +119,13 @@ const ROUTES: Route[] = [
     methods: ['GET'],
     path: '/browser/page/:page',
     handler: (ctx, _, page) => handleBrowserPage(ctx, page),
+    cors: 'never',
+    safe: true,
+  },
+  {
+    methods: ['GET'],
+    path: '/browser/events/:page',
+    handler: handleBrowserEvents,
     cors: 'never',
     safe: true,
   },

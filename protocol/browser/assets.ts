@@ -1,28 +1,41 @@
 import { jsonResponse, type ProtocolResponse } from '../messages.js';
 
 /**
- * The browser step's page script: asks the status endpoint every second (polling) and, once the
+ * The browser step's page script: follows the step's server-sent events (issue 15) and, once the
  * presentation is verified or refused, goes on to the completion URL, which redirects to the
- * client. Without JavaScript the page's own link and refresh button do the same.
+ * client. Where the event stream fails it asks the status endpoint every second instead (polling);
+ * without JavaScript the page's own Continue and Refresh links do the same.
  */
 const PAGE_JS = `'use strict';
 (function () {
   var body = document.body;
   var status = body.dataset.status;
+  var events = body.dataset.events;
   var complete = body.dataset.complete;
-  if (!status || !complete) return;
+  if (!status || !events || !complete) return;
   var line = document.getElementById('progress');
-  function ask() {
+  function show(answer) {
+    if (line && answer.message) line.textContent = answer.message;
+    if (answer.done) window.location.assign(complete);
+    return answer.done;
+  }
+  function poll() {
     fetch(status, { credentials: 'omit', cache: 'no-store' })
       .then(function (answer) { return answer.json(); })
-      .then(function (answer) {
-        if (line && answer.message) line.textContent = answer.message;
-        if (answer.done) window.location.assign(complete);
-        else setTimeout(ask, 1000);
-      })
-      .catch(function () { setTimeout(ask, 3000); });
+      .then(function (answer) { if (!show(answer)) setTimeout(poll, 1000); })
+      .catch(function () { setTimeout(poll, 3000); });
   }
-  setTimeout(ask, 1000);
+  if (!window.EventSource) return poll();
+  var stream = new EventSource(events);
+  var failures = 0;
+  stream.addEventListener('phase', function (message) {
+    failures = 0;
+    if (show(JSON.parse(message.data))) stream.close();
+  });
+  stream.onerror = function () {
+    failures += 1;
+    if (failures > 3) { stream.close(); poll(); }
+  };
 })();
 `;
 

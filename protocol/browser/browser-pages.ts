@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { contextOf, type SessionContext, type SessionState, stateName } from '../../engine/index.js';
 import { hashSecret, newHandle, sessionOfHandle } from '../handles.js';
 import { endpoints, type IssuerContext } from '../issuer-context.js';
-import { jsonResponse, type ProtocolResponse } from '../messages.js';
+import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from '../messages.js';
 import { presentationUri } from '../openid4vp/request-object.js';
 import { escapeHtml, page, PAGE_HEADERS } from './html.js';
 import { authorizationResponse } from './redirect-uri.js';
@@ -82,16 +82,62 @@ export async function handleBrowserPage(ctx: IssuerContext, handle: string): Pro
 ${request}
 <div class="actions">${next}<a class="button secondary" id="refresh" href="${escapeHtml(urls.browserPage(handle))}">Refresh</a></div>`;
   const live =
-    phase === 'over' ? undefined : { status: urls.browserStatus(handle), complete: urls.browserComplete(handle) };
+    phase === 'over'
+      ? undefined
+      : {
+          status: urls.browserStatus(handle),
+          events: urls.browserEvents(handle),
+          complete: urls.browserComplete(handle),
+        };
   return html(200, page({ title: 'Present your PID', body, assets: urls.browserAssets, ...(live && { live }) }));
 }
+
+const statusOf = (phase: Phase) => ({
+  phase,
+  done: phase === 'verified' || phase === 'failed',
+  message: MESSAGES[phase],
+});
 
 /** GET /browser/status/<page>: where the browser step is, for the page script (the polling fallback of issue 15). */
 export async function handleBrowserStatus(ctx: IssuerContext, handle: string): Promise<ProtocolResponse> {
   const state = await pageSession(ctx, handle);
   if (!state) return jsonResponse(404, { error: 'invalid_request', error_description: 'unknown page' });
-  const phase = phaseOf(state, ctx.now());
-  return jsonResponse(200, { phase, done: phase === 'verified' || phase === 'failed', message: MESSAGES[phase] });
+  return jsonResponse(200, statusOf(phaseOf(state, ctx.now())));
+}
+
+/** How long one event-stream response waits for the step to move on, how often it looks, and the browser's reconnection delay. */
+const HOLD_MS = 8_000;
+const LOOK_MS = 500;
+const RETRY_MS = 250;
+
+/**
+ * GET /browser/events/<page> (issue 15: the page learns of the result by server-sent events, HTML §9.2):
+ * the step's phase as an event whenever it differs from the browser's `Last-Event-ID` (the phase it
+ * last saw), waiting up to `HOLD_MS` for it to move on, then the response ends and the browser
+ * reconnects; no transport needs streaming for it. The page falls back to the status endpoint.
+ */
+export async function handleBrowserEvents(
+  ctx: IssuerContext,
+  request: ProtocolRequest,
+  handle: string,
+): Promise<ProtocolResponse> {
+  const seen = request.headers.get('last-event-id');
+  const until = Date.now() + (seen === null ? 0 : HOLD_MS);
+  let state = await pageSession(ctx, handle);
+  if (!state) return jsonResponse(404, { error: 'invalid_request', error_description: 'unknown page' });
+  let phase = phaseOf(state, ctx.now());
+  while (phase === seen && phase !== 'over' && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, LOOK_MS));
+    state = (await pageSession(ctx, handle)) ?? state;
+    phase = phaseOf(state, ctx.now());
+  }
+  const lines = [`retry: ${RETRY_MS}`, `id: ${phase}`];
+  if (phase !== seen) lines.push('event: phase', `data: ${JSON.stringify(statusOf(phase))}`);
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store' },
+    body: `${lines.join('\n')}\n\n`,
+  };
 }
 
 /** RFC 9207 §2: the `iss` of the authorization response, the identifier under which the wallet found this AS. */

@@ -23,10 +23,11 @@ export function page(input: {
   title: string;
   body: string;
   assets: string;
-  live?: { status: string; complete: string };
+  /** The page follows its step: where its status, its events and its completion are. */
+  live?: { status: string; events: string; complete: string };
 }) {
   const live = input.live
-    ? ` data-status="${escapeHtml(input.live.status)}" data-complete="${escapeHtml(input.live.complete)}"`
+    ? ` data-status="${escapeHtml(input.live.status)}" data-events="${escapeHtml(input.live.events)}" data-complete="${escapeHtml(input.live.complete)}"`
     : '';
   return `<!doctype html>
 <html lang="en">

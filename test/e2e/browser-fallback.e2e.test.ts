@@ -112,6 +112,19 @@ describe('the browser fallback (issue 15; RFC 6749, RFC 9126, RFC 7636, RFC 9207
     expect([back.searchParams.get('error'), back.searchParams.get('iss')]).toEqual(['access_denied', server.url]);
   });
 
+  it('issue 15, HTML §9.2: the page’s event stream answers its phase at once, then holds until the wallet moves it on', async () => {
+    const { wallet, requestUri } = await pushed();
+    const page = await openPage(server, wallet.clientId, requestUri);
+    const events = page.completeUrl.replace('/browser/complete/', '/browser/events/');
+    const first = await fetch(events);
+    expect(first.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(await first.text()).toContain('id: waiting\nevent: phase\ndata: {"phase":"waiting"');
+    const held = fetch(events, { headers: { 'Last-Event-ID': 'waiting' } }).then((answer) => answer.text());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await wallet.requestObject(page.requestUri);
+    expect(await held).toContain('id: fetched\nevent: phase\ndata: {"phase":"fetched","done":false');
+  });
+
   it('issue 15: the page has a strict CSP, is never framed or cached, and loads only its own script and stylesheet', async () => {
     const { wallet, requestUri } = await pushed();
     const answer = await fetch((await authorize(wallet.clientId, requestUri)).headers.get('location')!);

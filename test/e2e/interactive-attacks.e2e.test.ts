@@ -138,11 +138,17 @@ describe.each(Object.keys(BACKENDS))('Interactive Authorization attacked on %s',
   );
 
   it.each(DIALECTS)(
-    'protocol-ia.md §3 (%s): a wallet offering only the browser step gets missing_interaction_type',
+    'protocol-ia.md §3, §5 (%s): a wallet offering only the browser step (with PKCE) is sent there at once; one offering neither type gets missing_interaction_type',
     async (dialect) => {
       const steps = new InteractiveSteps(await running.newRequest.wallet(), dialect);
-      const answer = await steps.challenge({ scope: FLOW.scope, interaction_types_supported: BROWSER_STEP[dialect] });
-      expect([answer.status, answer.body.error]).toEqual([400, 'missing_interaction_type']);
+      const browser = await steps.challenge({ scope: FLOW.scope, interaction_types_supported: BROWSER_STEP[dialect] });
+      expect([
+        browser.status,
+        String(browser.body.request_uri).startsWith('urn:ietf:params:oauth:request_uri:'),
+      ]).toEqual([steps.interactionStatus, true]);
+      const unknown = dialect === 'S3' ? 'urn:openid:dcp:ia:unknown' : 'unknown';
+      const neither = await steps.challenge({ scope: FLOW.scope, interaction_types_supported: unknown });
+      expect([neither.status, neither.body.error]).toEqual([400, 'missing_interaction_type']);
     },
   );
 

@@ -71,11 +71,11 @@ describe('S1 and S2 at the IAE', () => {
     expect([answer.status, answer.body.status, typeof answer.body.code]).toEqual([200, 'ok', 'string']);
   });
 
-  it('protocol-ia.md §3.1: a wallet offering no presentation type gets missing_interaction_type', async () => {
+  it('protocol-ia.md §3.1: a wallet offering neither the presentation type nor the browser step gets missing_interaction_type', async () => {
     const wallet = await server.wallet();
     const answer = await new InteractiveSteps(wallet, 'S1').challenge({
       scope: FLOW.scope,
-      interaction_types_supported: 'redirect_to_web',
+      interaction_types_supported: 'push_notification',
     });
     expect([answer.status, answer.body.error]).toEqual([400, 'missing_interaction_type']);
   });

@@ -41,6 +41,11 @@ describe('faults with real processes on NATS', () => {
     expectCompleteOrClear(results);
     await checkJetStreamLogs(cluster, results);
     await answering(cluster.publicUrl);
-    expect((await runOne(await cluster.wallet())).credential).toContain('~');
+    // The demo PID's status list is fetched through the gateway too (issue 14): a flow refused while it was
+    // unreachable (fail closed) is refused clearly; the next one, once NATS answers again, completes.
+    let after = await runOne(await cluster.wallet());
+    if (after.error) after = await runOne(await cluster.wallet());
+    expect(after.error).toBeUndefined();
+    expect(after.credential).toContain('~');
   }, 90_000);
 });

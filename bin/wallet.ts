@@ -7,7 +7,8 @@
  * the challenge endpoint) and prints each step and the credential. `--browser` (issue 15): the wallet
  * offers only the browser step (S3 unless `--dialect s1|s2`), prints the browser step's page for a
  * person to watch (`--wait <seconds>` before it presents, default 0), presents the page's request as a
- * second device would, and redeems the code of the redirect.
+ * second device would, and redeems the code of the redirect; `--par` starts it with a pushed
+ * authorization request (RFC 9126) instead.
  */
 import { parseArgs } from 'node:util';
 import { decodeSdJwt } from '@sd-jwt/decode';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
   options: {
     dialect: { type: 'string' },
     browser: { type: 'boolean', default: false },
+    par: { type: 'boolean', default: false },
     wait: { type: 'string', default: '0' },
   },
   strict: true,
@@ -31,6 +33,10 @@ const { values } = parseArgs({
 const dialect = (values.dialect ?? (values.browser ? 's3' : 'l')) as (typeof DIALECTS)[number];
 if (!DIALECTS.includes(dialect)) {
   console.error(`--dialect must be one of ${DIALECTS.join(', ')}`);
+  process.exit(2);
+}
+if (values.par && !values.browser) {
+  console.error('--par starts the browser fallback: use it with --browser');
   process.exit(2);
 }
 if (values.browser && dialect === 'l') {
@@ -65,6 +71,7 @@ const run = values.browser
   ? runBrowserFlow(wallet, {
       ...flow,
       dialect: interactive,
+      par: values.par,
       // RFC 8252 §7.3: a native app's loopback redirect; this wallet reads the redirect itself.
       redirectUri: 'http://127.0.0.1/wallet/callback',
       onPage: async (page) => {

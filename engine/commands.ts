@@ -50,6 +50,7 @@ export interface StartChallenge extends Routed {
   attestationJkt?: string;
   codeChallenge?: string;
   redirectUri?: string;
+  state?: string;
   browserStepOffered?: boolean;
   /** Issue 15: the wallet offered only the browser step: the hash of the request_uri of the first answer. */
   browserStep?: { requestUriHash: string };

@@ -24,6 +24,8 @@ export interface SessionContext {
   attestationJkt?: string;
   codeChallenge?: string;
   redirectUri?: string;
+  /** RFC 6749 §4.1.2: the client's `state`, for the browser step's redirect. */
+  clientState?: string;
   /** S1/S2/S3: the wallet offered the dialect's browser step (absent: it did not, and every session before issue 13). */
   browserStepOffered?: true;
   /** The pushed request_uri of the browser step, once offered (protocol-ia.md §5). */

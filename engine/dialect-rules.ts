@@ -22,7 +22,7 @@ function matchingState(c: SessionContext, state: string): EngineError | undefine
  * reference: in L, and in the browser step of any dialect (issue 15: the browser's page shows that request).
  */
 export function viaResponseUri(c: Pick<SessionContext, 'dialect' | 'browser'>): boolean {
-  return c.dialect === 'L' || c.browser !== undefined;
+  return c.dialect === 'L' || c.dialect === 'B' || c.browser !== undefined;
 }
 
 /** Issue 13 §4, §5: an S1/S2 request accepts `iae:` audiences, an S3 request `ia:` ones, an L request none but its client_id. */
@@ -30,7 +30,7 @@ export function requestFitsDialect(
   c: Pick<SessionContext, 'dialect'>,
   request: PresentationRequest,
 ): EngineError | undefined {
-  const prefix = { L: undefined, S1: 'iae:', S2: 'iae:', S3: 'ia:' }[c.dialect];
+  const prefix = { L: undefined, B: undefined, S1: 'iae:', S2: 'iae:', S3: 'ia:' }[c.dialect];
   const audiences = request.audiences;
   const fits =
     prefix === undefined

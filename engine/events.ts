@@ -31,8 +31,10 @@ function event<T extends string, D extends z.ZodRawShape>(type: T, data: D) {
  * The wire dialect that opened the session (issue 13; protocol-ia.md §0, §7): the seed's flow
  * `L`, the Interactive Authorization Endpoint with bare (`S1`) or URN (`S2`) type names, and
  * Interactive Authorization on the challenge endpoint (`S3`). Its follow-ups must come the same way.
+ * `B` (issue 15): the browser flow, an RFC 6749 code flow started by a pushed authorization request
+ * (RFC 9126) that goes straight to the browser step; it has no follow-ups.
  */
-export const Dialect = z.enum(['L', 'S1', 'S2', 'S3']);
+export const Dialect = z.enum(['L', 'S1', 'S2', 'S3', 'B']);
 export type Dialect = z.infer<typeof Dialect>;
 
 /** What a challenge-endpoint call proved: the auth_session it presented and the keys it used. */
@@ -72,6 +74,8 @@ export const ChallengeReceived = event('ChallengeReceived', {
   attestationJkt: jkt.optional(),
   codeChallenge: z.string().min(43).max(128).optional(),
   redirectUri: z.string().max(2048).optional(),
+  /** RFC 6749 §4.1.1: the client's `state`, echoed in the browser step's redirect (issue 15). */
+  state: z.string().min(1).max(512).optional(),
   /**
    * Issue 15: the wallet offered only the browser step, so the session starts there: the request_uri
    * pushed in the first answer (protocol-ia.md §5), single use and expiring.

@@ -21,6 +21,7 @@ const evolvers: { [T in EventType]: Evolver<T> } = {
     ...(e.attestationJkt !== undefined && { attestationJkt: e.attestationJkt }),
     ...(e.codeChallenge !== undefined && { codeChallenge: e.codeChallenge }),
     ...(e.redirectUri !== undefined && { redirectUri: e.redirectUri }),
+    ...(e.state !== undefined && { clientState: e.state }),
     ...(e.browserStepOffered && { browserStepOffered: true as const }),
     ...(e.browserStep && { browserStep: e.browserStep }),
     authSessionHash: e.authSessionHash,

@@ -142,6 +142,11 @@ const rules: { [T in EventType]: Rule<T> } = {
           ? new InvalidRequest('the browser step needs the offered type and PKCE', 'FiPA §5.2.2.1.1; protocol-ia.md §5')
           : undefined,
       () => (e.browserStep ? deadlineAhead(at, e.browserStep.expiresAt, 'request_uri') : undefined),
+      () =>
+        // Issue 15, RFC 9126 §2: a pushed authorization request goes to the browser, with its redirect_uri.
+        e.dialect === 'B' && (!e.browserStep || e.redirectUri === undefined)
+          ? new InvalidRequest('a pushed authorization request continues in the browser', 'RFC 9126 §2; issue 15')
+          : undefined,
     ),
   PresentationRequested: (c, e, at) =>
     firstError(

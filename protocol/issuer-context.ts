@@ -86,6 +86,7 @@ export function endpoints(config: Config) {
     statusLists: `${base}/status`,
     /** Issue 15: the authorization endpoint and the browser step's page (its handle in the path), status, events and completion. */
     authorize: `${base}/authorize`,
+    par: `${base}/par`,
     browserPage: (page: string) => `${base}/browser/page/${page}`,
     browserStatus: (page: string) => `${base}/browser/status/${page}`,
     browserEvents: (page: string) => `${base}/browser/events/${page}`,

@@ -8,6 +8,7 @@ import { handleSessionAudit } from './endpoints/session-audit.js';
 import { handleStatusChange } from './endpoints/admin-status.js';
 import { handleBrowserAsset } from './browser/assets.js';
 import { handleAuthorize } from './browser/authorize.js';
+import { handlePushedAuthorization } from './browser/par.js';
 import {
   handleBrowserComplete,
   handleBrowserEvents,
@@ -115,6 +116,7 @@ const ROUTES: Route[] = [
   },
   // Issue 15: the authorization endpoint and the browser step's pages (never framed, no CORS: a browser navigates here).
   { methods: ['GET'], path: '/authorize', handler: handleAuthorize, cors: 'never' },
+  { methods: ['POST'], path: '/par', handler: handlePushedAuthorization, cors: 'configuredOrigins' },
   {
     methods: ['GET'],
     path: '/browser/page/:page',

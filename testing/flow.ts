@@ -62,7 +62,7 @@ export class Flow {
       nonce: this.value('nonce', round),
       state: this.value('state', round),
       verifierClientId: VERIFIER,
-      ...(this.dialect !== 'L' && { audiences: [INTERACTIVE_AUDIENCE[this.dialect]] }),
+      ...(this.dialect !== 'L' && this.dialect !== 'B' && { audiences: [INTERACTIVE_AUDIENCE[this.dialect]] }),
     };
   }
   caller(round = 1): CallerProof {
@@ -130,7 +130,8 @@ export class Flow {
       pdisHash: ______,
       ...carried
     } = this.present(0, round, facts);
-    return { ...carried, kbAud: facts.aud ?? (this.dialect === 'L' ? VERIFIER : INTERACTIVE_AUDIENCE[this.dialect]) };
+    const aud = this.dialect === 'L' || this.dialect === 'B' ? VERIFIER : INTERACTIVE_AUDIENCE[this.dialect];
+    return { ...carried, kbAud: facts.aud ?? aud };
   }
   /** The wallet's error inside a challenge follow-up (issue 13 §7), in any dialect. */
   walletErrorInFollowUp(at: number, round = 1, error = 'access_denied'): SubmitWalletError {

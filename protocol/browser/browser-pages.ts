@@ -168,12 +168,16 @@ export async function handleBrowserComplete(ctx: IssuerContext, handle: string):
   const event = outcome.right.event;
   const redirectUri = c.browser!.redirectUri;
   const iss = issuerOf(ctx, c);
-  if (event?.type === 'AuthorizationCodeIssued') return seeOther(authorizationResponse(redirectUri, { code, iss }));
+  // RFC 6749 §4.1.2: the client's state comes back with the code or the error.
+  const echoed: Record<string, string> = c.clientState === undefined ? {} : { state: c.clientState };
+  if (event?.type === 'AuthorizationCodeIssued')
+    return seeOther(authorizationResponse(redirectUri, { code, ...echoed, iss }));
   if (event?.type === 'Denied')
     return seeOther(
       authorizationResponse(redirectUri, {
         error: 'access_denied',
         error_description: 'the presentation did not succeed',
+        ...echoed,
         iss,
       }),
     );

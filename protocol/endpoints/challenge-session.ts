@@ -56,7 +56,8 @@ export function newPresentationRequest(
   dialect: Dialect,
 ): NewPresentationRequest {
   const requestId = newHandle(ctx.ids, sessionId);
-  const interactive = dialect === 'L' ? undefined : interactiveBinding(ctx, dialect);
+  // L and the browser flow (B) send the request by reference to our verifier, with no interactive audience.
+  const interactive = dialect === 'L' || dialect === 'B' ? undefined : interactiveBinding(ctx, dialect);
   const verifierClientId = clientIdFor({
     keys: ctx.keys,
     clientIdPrefix: ctx.config.verifier.clientIdPrefix,

@@ -1,7 +1,7 @@
 import { type Dialect, MissingInteractionType } from '../../engine/index.js';
 
 /** The dialects of Interactive Authorization (issue 13): every one but the seed's flow. */
-export type InteractiveDialect = Exclude<Dialect, 'L'>;
+export type InteractiveDialect = Exclude<Dialect, 'L' | 'B'>;
 
 /**
  * The presentation interaction type of each dialect, as the wallet offers it and as the answer

@@ -10,6 +10,8 @@ export interface AuthorizationRequest {
   issuerState?: string;
   codeChallenge?: string;
   redirectUri?: string;
+  /** RFC 6749 §4.1.1: the client's state, echoed in a browser redirect. */
+  state?: string;
   /** RAR was used: the token response must then carry authorization_details. */
   viaAuthorizationDetails: boolean;
   /** Per configuration, the only claims asked for in authorization_details `claims`. */
@@ -151,6 +153,9 @@ export function readAuthorizationRequest(
     fail('client_id differs from the wallet attestation subject', 'ABCA §5.1');
   const issuerState = params.get('issuer_state');
   const redirectUri = params.get('redirect_uri');
+  const state = params.get('state');
+  if (state !== undefined && (state.length === 0 || state.length > 512))
+    fail('state must be 1 to 512 characters', 'RFC 6749 §4.1.1');
   const scope = params.get('scope');
   const codeChallenge = params.get('code_challenge');
   const credentialConfigurationIds = requestedConfigurations(params, config);
@@ -165,5 +170,6 @@ export function readAuthorizationRequest(
     ...(issuerState !== undefined && { issuerState }),
     ...(codeChallenge !== undefined && { codeChallenge }),
     ...(redirectUri !== undefined && { redirectUri }),
+    ...(state !== undefined && { state }),
   };
 }

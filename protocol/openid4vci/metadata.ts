@@ -70,6 +70,9 @@ export function authorizationServerMetadata(config: Config) {
   return {
     issuer: urls.issuer,
     authorization_endpoint: urls.authorize,
+    // Issue 15, RFC 9126 §5: the authorization endpoint takes only pushed requests (a challenge's, an IAE's or PAR's).
+    pushed_authorization_request_endpoint: urls.par,
+    require_pushed_authorization_requests: true,
     authorization_response_iss_parameter_supported: true,
     token_endpoint: urls.token,
     authorization_challenge_endpoint: urls.challenge,

@@ -47,10 +47,46 @@ describe('the browser fallback (issue 15; RFC 6749, RFC 9126, RFC 7636, RFC 9207
     },
   );
 
-  it('issue 15, RFC 9126 §4: the AS metadata advertises the authorization endpoint and RFC 9207 iss', async () => {
+  it('issue 15, RFC 9126 §2, RFC 9449 §10.1: a client that starts in the browser pushes its request (DPoP, PKCE, state); the redirect brings back its state, code and iss; the code is redeemed with the pushing key', async () => {
+    const wallet = await server.wallet();
+    const steps: string[] = [];
+    const credential = await runBrowserFlow(wallet, {
+      par: true,
+      scope: 'membership',
+      configurationId: 'demo_membership',
+      redirectUri: REDIRECT_URI,
+      onStep: (step) => steps.push(step),
+    });
+    expect(credential).toContain('~');
+    expect(steps[0]).toBe('PAR: the pushed authorization request → request_uri');
+  });
+
+  it('RFC 9126 §2.1, RFC 9700 §2.1.1: a pushed request without PKCE, without or with a foreign redirect_uri, or without DPoP is refused', async () => {
+    const wallet = await server.wallet();
+    const par = (params: Record<string, string>, options?: Parameters<typeof wallet.form>[2]) =>
+      wallet.form(
+        `${server.url}/par`,
+        { client_id: wallet.clientId, response_type: 'code', scope: 'membership', ...params },
+        options,
+      );
+    const pkce = { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+    for (const [params, options] of [
+      [{ redirect_uri: REDIRECT_URI }, undefined],
+      [pkce, undefined],
+      [{ ...pkce, redirect_uri: 'http://evil.example/cb' }, undefined],
+      [{ ...pkce, redirect_uri: REDIRECT_URI }, { dpopKey: null }],
+    ] as const) {
+      const answer = await par(params, options);
+      expect([answer.status, answer.body.error]).toEqual([400, options ? 'invalid_dpop_proof' : 'invalid_request']);
+    }
+  });
+
+  it('issue 15, RFC 9126 §4: the AS metadata advertises the authorization and PAR endpoints and RFC 9207 iss', async () => {
     const metadata = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json();
     expect(metadata).toMatchObject({
       authorization_endpoint: `${server.url}/authorize`,
+      pushed_authorization_request_endpoint: `${server.url}/par`,
+      require_pushed_authorization_requests: true,
       authorization_response_iss_parameter_supported: true,
     });
   });

@@ -27,7 +27,7 @@ describe('the wallet CLI', () => {
   );
 
   it('issue 15: --browser falls back to the browser step (S3 by default, and S1) and completes', async () => {
-    for (const args of [['--browser'], ['--browser', '--dialect', 's1']]) {
+    for (const args of [['--browser'], ['--browser', '--dialect', 's1'], ['--browser', '--par']]) {
       const { stdout } = await wallet(args);
       expect(stdout).toContain('browser step: open');
       expect(stdout).toContain('browser: redirected to the redirect_uri with code and iss');

@@ -147,6 +147,30 @@ describe('the browser step (issue 15)', () => {
     expect(runCommands([legacy.start(T0, ['pid_mdl'], { browserOnly: true })], BROWSER).steps[0]?.error).toBeDefined();
   });
 
+  it('issue 15, RFC 9126 §2: a pushed authorization request (the browser flow B) starts in the browser step, with its redirect_uri; else it is refused', () => {
+    const flow = new Flow('session-B-par', undefined, 'B');
+    const pushed = { ...flow.start(T0, ['pid_mdl'], { browserOnly: true }), redirectUri: 'https://wallet.example/cb' };
+    const { state } = runCommands([pushed], BROWSER);
+    expect(stateName(state)).toBe('browserStep');
+    const at = T0 + SECOND;
+    const { steps, state: done } = runCommands(
+      [
+        flow.startBrowserStep(at, 0),
+        flow.retrieve(at + SECOND, 1),
+        flow.present(at + 2 * SECOND, 1),
+        flow.completeBrowserStep(at + 3 * SECOND),
+      ],
+      BROWSER,
+      state,
+    );
+    expect(steps.map((s) => s.error?.rule)).toEqual(steps.map(() => undefined));
+    expect(stateName(done)).toBe('codeIssued');
+    const { redirectUri: _, ...noRedirect } = pushed;
+    const { browserStep: __, ...notBrowser } = pushed;
+    for (const refused of [noRedirect, notBrowser])
+      expect(runCommands([refused], BROWSER).steps[0]?.error).toBeDefined();
+  });
+
   it('issue 15, RFC 6749 §4.1.2.1: a failed presentation ends the browser step as access_denied; a waiting page gets nothing', () => {
     const flow = new Flow('session-S3-browser-refused', undefined, 'S3');
     const at = T0 + 3 * SECOND;

@@ -93,7 +93,7 @@ describe('dialects', () => {
             ? flow.present(T0 + 2 * SECOND, 1, { aud })
             : flow.continue(T0 + 2 * SECOND, { presentation: flow.carried(1, { aud }) });
         const { steps } = runCommands([command], undefined, before);
-        const expected = dialect === 'L' ? VERIFIER : INTERACTIVE_AUDIENCE[dialect];
+        const expected = dialect === 'L' || dialect === 'B' ? VERIFIER : INTERACTIVE_AUDIENCE[dialect];
         expect(steps[0]?.error === undefined).toBe(aud === expected);
       }),
     );

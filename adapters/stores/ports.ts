@@ -75,8 +75,13 @@ export interface StatusStore extends ReadinessProbe {
   nextList(full: number): Promise<number>;
   /** Claims an index for a credential: false when it is taken. */
   claim(entry: StatusEntry): Promise<boolean>;
-  /** Sets the status of the target's entries, a revoked one staying revoked; answers the entries changed. */
+  /**
+   * Sets the status of the target's entries, a revoked one staying revoked; answers the entries changed.
+   * For a session it is also remembered first (`sessionStatus`), so an entry claimed meanwhile or later gets it too.
+   */
   setStatus(target: StatusTarget, status: CredentialStatus): Promise<StatusEntry[]>;
+  /** The status last set for a whole session (VALID when none): what its credentials issued from now on start with. */
+  sessionStatus(sessionId: string): Promise<CredentialStatus>;
   /** The indices of `list` whose status is not VALID. */
   changed(list: number): Promise<Array<{ idx: number; status: CredentialStatus }>>;
   close(): Promise<void>;

@@ -1,5 +1,11 @@
 import type { JwsSigner } from '../../adapters/keys/ports.js';
-import type { CredentialStatus, StatusStore, StatusTarget } from '../../adapters/stores/ports.js';
+import {
+  CREDENTIAL_STATUS,
+  type CredentialStatus,
+  type StatusStore,
+  type StatusTarget,
+} from '../../adapters/stores/ports.js';
+import { CredentialRequestDenied } from '../../engine/index.js';
 import type { IssuedStatusSettings } from '../../config/status-settings.js';
 import { allocateStatus, type StatusClaim } from './issued-status.js';
 import { signStatusListToken } from './status-list-token.js';
@@ -48,10 +54,15 @@ export class IssuedStatusLists {
     return listOfUri(uri, this.options.baseUri);
   }
 
-  /** The `status` claim of one credential about to be issued for `sessionId`. */
+  /**
+   * The `status` claim of one credential about to be issued for `sessionId`. I-30: a session whose
+   * credentials the admin revoked or suspended gets no more (its new entry takes that status, unused).
+   */
   async allocate(sessionId: string): Promise<StatusClaim> {
     const { store, settings, randomIndex } = this.options;
-    const { list, idx } = await allocateStatus(store, { listSize: settings.listSize, randomIndex, sessionId });
+    const { list, idx, status } = await allocateStatus(store, { listSize: settings.listSize, randomIndex, sessionId });
+    if (status !== CREDENTIAL_STATUS.valid)
+      throw new CredentialRequestDenied('the credentials of this session are revoked or suspended', 'I-30');
     return { status_list: { idx, uri: this.uriOf(list) } };
   }
 

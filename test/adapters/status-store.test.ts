@@ -76,6 +76,27 @@ describe.each(stores)('the status store of issued credentials on %s (I-30)', (_,
     await store.close();
   });
 
+  it('I-30: a session revoked (or suspended) before an entry is claimed gives the entry its status; revoked stays final', async () => {
+    const store = await open();
+    const random = (bound: number) => Math.floor(Math.random() * bound);
+    expect(await store.sessionStatus('later')).toBe(valid);
+    expect(await store.setStatus({ sessionId: 'later' }, suspended)).toEqual([]);
+    const paused = await allocateStatus(store, { listSize: 1024, randomIndex: random, sessionId: 'later' });
+    expect(paused.status).toBe(suspended);
+    expect(await store.setStatus({ sessionId: 'later' }, revoked)).toHaveLength(1);
+    await store.setStatus({ sessionId: 'later' }, valid);
+    expect(await store.sessionStatus('later')).toBe(revoked);
+    const dead = await allocateStatus(store, { listSize: 1024, randomIndex: random, sessionId: 'later' });
+    expect(dead.status).toBe(revoked);
+    expect((await store.changed(0)).map((entry) => [entry.idx, entry.status]).sort()).toEqual(
+      [
+        [paused.idx, revoked],
+        [dead.idx, revoked],
+      ].sort(),
+    );
+    await store.close();
+  });
+
   it('W-70, CF-40, status list §13.2: indices are random within the list, and a full list makes way for the next', async () => {
     const store = await open();
     const random = () => (bound: number) => Math.floor(Math.random() * bound);

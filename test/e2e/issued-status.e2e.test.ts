@@ -109,6 +109,18 @@ describe('I-30: every credential issued here carries a status entry, served in o
     expect(new Set(entries.map((e) => e.idx)).size).toBe(3);
   });
 
+  it('I-30: once the admin revoked a session, its live token gets no more credentials (credential_request_denied)', async () => {
+    const wallet = await server.wallet();
+    const flow = await untilToken(wallet);
+    const sessionId = flow.authSession.split('.')[0]!;
+    expect((await admin({ session_id: sessionId, status: 'revoked' })).status).toBe(200);
+    const answer = await wallet.credential(flow.accessToken, {
+      configurationId: 'demo_membership',
+      cNonce: await wallet.nonce(),
+    });
+    expect([answer.status, answer.body.error]).toEqual([400, 'credential_request_denied']);
+  });
+
   it('W-70, OpenID4VCI §8.3: a batch proving the same key twice is refused with invalid_proof', async () => {
     const wallet = await server.wallet();
     const flow = await untilToken(wallet);

@@ -134,7 +134,29 @@ export class JetStreamStatusStore implements StatusStore {
     throw new Error(`JetStream: status list ${list} kept changing under this update`);
   }
 
+  /** The session's mark, written before its entries are listed: a claim that reads it after writing its index cannot escape. */
+  private async markSession(sessionId: string, status: CredentialStatus): Promise<void> {
+    const key = `session-status.${sessionId}`;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const stored = await this.read<CredentialStatus>(key);
+      if (stored?.value === CREDENTIAL_STATUS.revoked || stored?.value === status) return;
+      try {
+        if (stored) await this.kv.update(key, this.sign(key, status), stored.revision);
+        else await this.kv.create(key, this.sign(key, status));
+        return;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    }
+    throw new Error(`JetStream: the status of session ${sessionId} kept changing under this update`);
+  }
+
+  async sessionStatus(sessionId: string): Promise<CredentialStatus> {
+    return (await this.read<CredentialStatus>(`session-status.${sessionId}`))?.value ?? CREDENTIAL_STATUS.valid;
+  }
+
   async setStatus(target: StatusTarget, status: CredentialStatus): Promise<StatusEntry[]> {
+    if ('sessionId' in target) await this.markSession(target.sessionId, status);
     const entries = await this.entriesOf(target);
     const lists = [...new Set(entries.map((entry) => entry.list))];
     const changed = await Promise.all(

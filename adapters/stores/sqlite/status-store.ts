@@ -24,7 +24,8 @@ export class SqliteStatusStore implements StatusStore {
         list INTEGER NOT NULL, idx INTEGER NOT NULL, session_id TEXT NOT NULL,
         status INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (list, idx)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS status_by_session ON status_entries (session_id);
-      CREATE INDEX IF NOT EXISTS status_changed ON status_entries (list) WHERE status != 0`);
+      CREATE INDEX IF NOT EXISTS status_changed ON status_entries (list) WHERE status != 0;
+      CREATE TABLE IF NOT EXISTS status_sessions (session_id TEXT PRIMARY KEY, status INTEGER NOT NULL) WITHOUT ROWID`);
     // Token Status List §7.1: INVALID is final; an entry already at the status is not a change.
     const set = (where: string) =>
       `UPDATE status_entries SET status = @status WHERE ${where} AND status != 1 AND status != @status
@@ -40,6 +41,14 @@ export class SqliteStatusStore implements StatusStore {
       ),
       byEntry: db.prepare<[{ status: CredentialStatus; list: number; idx: number }], EntryRow>(
         set('list = @list AND idx = @idx'),
+      ),
+      // Revoked is final for a session too.
+      markSession: db.prepare(
+        `INSERT INTO status_sessions (session_id, status) VALUES (?, ?)
+         ON CONFLICT (session_id) DO UPDATE SET status = excluded.status WHERE status != 1`,
+      ),
+      sessionStatus: db.prepare<[string], { status: CredentialStatus }>(
+        'SELECT status FROM status_sessions WHERE session_id = ?',
       ),
       changed: db.prepare<[number], { idx: number; status: CredentialStatus }>(
         'SELECT idx, status FROM status_entries WHERE list = ? AND status != 0',
@@ -64,12 +73,17 @@ export class SqliteStatusStore implements StatusStore {
   }
 
   async setStatus(target: StatusTarget, status: CredentialStatus): Promise<StatusEntry[]> {
+    if ('sessionId' in target) this.statements.markSession.run(target.sessionId, status);
     const rows =
       'sessionId' in target
         ? this.statements.bySession.all({ status, sessionId: target.sessionId })
         : this.statements.byEntry.all({ status, list: target.list, idx: target.idx });
-    if (rows.length > 0) await this.file.durable();
+    await this.file.durable();
     return rows.map(entryOf);
+  }
+
+  async sessionStatus(sessionId: string): Promise<CredentialStatus> {
+    return this.statements.sessionStatus.get(sessionId)?.status ?? 0;
   }
 
   async changed(list: number): Promise<Array<{ idx: number; status: CredentialStatus }>> {

@@ -1,17 +1,31 @@
 #!/usr/bin/env node
 /**
  * `npm run fuzz [-- --count 100000 --seed N]`: the fast-check fuzzer against a fresh issuer
- * on loopback (real HTTP, SQLite). Prints its seed so a failure can be replayed.
+ * on loopback (real HTTP, SQLite). Prints its seed so a failure can be replayed. Arguments are
+ * parsed strictly: an unknown option (there is no `--url` yet: it fuzzes its own issuer) or a
+ * value that is not a whole number is one readable line and exit code 2.
  */
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import { audit, fold } from '../engine/index.js';
 import { FUZZ_ADMIN_TOKEN, buildCorpus, runFuzz, startIssuer } from '../testing/index.js';
 
-const arg = (name: string, fallback: number) =>
-  process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback;
-const count = arg('--count', 100_000);
-const seed = arg('--seed', Date.now());
+function options(): { count: number; seed: number } {
+  try {
+    const { values } = parseArgs({ options: { count: { type: 'string' }, seed: { type: 'string' } }, strict: true });
+    const whole = (name: string, value: string | undefined, fallback: number) => {
+      if (value === undefined) return fallback;
+      if (!/^\d{1,15}$/.test(value)) throw new Error(`--${name} must be a whole number, not ${JSON.stringify(value)}`);
+      return Number(value);
+    };
+    return { count: whole('count', values.count, 100_000), seed: whole('seed', values.seed, Date.now()) };
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
+const { count, seed } = options();
 console.log(`fuzzing ${count} requests, seed ${seed}`);
 const server = await startIssuer({
   adminToken: FUZZ_ADMIN_TOKEN,

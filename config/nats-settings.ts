@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 
@@ -56,11 +57,12 @@ export const NatsSettings = z
     instance: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,128}$/)
-      .default(`${hostname()}-${process.pid}`)
+      // Issue 16 §5: unique by default, also for containers that all run as PID 1 on one host name pattern.
+      .default(`${hostname()}-${randomBytes(4).toString('hex')}`)
       // The default is computed per process: the reference names it instead of printing this machine's.
       .meta({
         description: 'This process’s name in NATS replies (the `Pdi-Engine-Instance` header).',
-        defaultText: '<host name>-<pid>',
+        defaultText: '<host name>-<8 random hex digits>',
       }),
   })
   .refine((nats) => (nats.user === undefined) === (nats.pass === undefined), {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Config, NatsSettings } from '../config/schema.js';
 import type { SessionEvent } from '../engine/index.js';
 import type { Logger } from '../protocol/ports.js';
@@ -6,6 +7,11 @@ import { connectToNats } from '../transports/nats/connection.js';
 import type { AcceptedEventFeed } from '../protocol/console/live-feed.js';
 import { publishDomainEvents, subscribeDomainEvents } from '../transports/nats/domain-events.js';
 import { serveProtocolOverNats, type NatsProtocolService } from '../transports/nats/protocol-service.js';
+
+/** The package's version (its package.json beside bin/, in the repository as in the package), for the NATS service's INFO. */
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** What `npm start` runs with `config.nats`: one connection for the JetStream ports, the domain-event publisher and the protocol service. */
 export interface NatsHost {
@@ -40,6 +46,7 @@ export async function openNatsHost(config: Config, nats: NatsSettings, logger: L
             prefix,
             queue: nats.queue,
             instance: nats.instance,
+            version: PACKAGE_VERSION,
             bodyLimitBytes: config.bodyLimitBytes,
           })
         : undefined,

@@ -1,7 +1,8 @@
 import { headers, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jsonResponse, type ProtocolResponse } from '../../protocol/messages.js';
 import { BodyTooLarge, unreadableBody, type ProtocolHandler } from '../http/http-edge.js';
-import { decodeRequest, encodeResponse } from './wire.js';
+import { type EndpointStats, serveDiscovery } from './service-discovery.js';
+import { decodeRequest, encodeResponse, OPERATIONS } from './wire.js';
 
 /** The NATS reply header naming the engine instance that answered (for the gateway's logs and metrics, never for HTTP clients). */
 export const INSTANCE_HEADER = 'Pdi-Engine-Instance';
@@ -17,15 +18,27 @@ export interface NatsProtocolService {
   close: () => Promise<void>;
 }
 
+/** ADR-32: an error reply says so in its headers too, so NATS tools see it without reading the body. */
+function replyHeaders(instance: string, response: ProtocolResponse) {
+  const reply = headers();
+  reply.set(INSTANCE_HEADER, instance);
+  if (response.status >= 400) {
+    reply.set('Nats-Service-Error', response.refusal?.code ?? `HTTP ${response.status}`);
+    reply.set('Nats-Service-Error-Code', String(response.status));
+  }
+  return reply;
+}
+
 /**
  * The engine's protocol over NATS request/reply: `<prefix>.rpc.<operation>` for every
  * operation, served in a queue group so load spreads over the instances. Replies carry
- * status, headers and body as HTTP would; the body limit applies as on HTTP (413).
+ * status, headers and body as HTTP would; the body limit applies as on HTTP (413). Issue 16 §1:
+ * it is a NATS micro service (`$SRV.PING|INFO|STATS`, one endpoint per operation with its counters).
  */
 export function serveProtocolOverNats(
   nc: NatsConnection,
   handle: ProtocolHandler,
-  options: { prefix: string; queue: string; instance: string; bodyLimitBytes: number },
+  options: { prefix: string; queue: string; instance: string; bodyLimitBytes: number; version?: string },
 ): NatsProtocolService {
   const tooLarge = Promise.resolve(unreadableBody(new BodyTooLarge(), options.bodyLimitBytes));
   // Seed rule (size limit on bodies), as on HTTP: an oversized message is not even parsed.
@@ -35,23 +48,56 @@ export function serveProtocolOverNats(
     if (!request) return Promise.resolve(NOT_A_REQUEST);
     return Buffer.byteLength(request.body) > options.bodyLimitBytes ? tooLarge : handle(request);
   };
-  const replyHeaders = headers();
-  replyHeaders.set(INSTANCE_HEADER, options.instance);
+  const root = `${options.prefix}.rpc.`;
+  const stats = new Map<string, EndpointStats>(
+    OPERATIONS.map((name) => [
+      name,
+      {
+        name,
+        subject: `${root}${name}`,
+        queue_group: options.queue,
+        num_requests: 0,
+        num_errors: 0,
+        last_error: '',
+        processing_time: 0,
+        average_processing_time: 0,
+      },
+    ]),
+  );
+  const count = (subject: string, response: ProtocolResponse, nanoseconds: number) => {
+    const endpoint = stats.get(subject.slice(root.length)) ?? stats.get('other')!;
+    endpoint.num_requests += 1;
+    endpoint.processing_time += nanoseconds;
+    endpoint.average_processing_time = Math.round(endpoint.processing_time / endpoint.num_requests);
+    if (response.status >= 400) {
+      endpoint.num_errors += 1;
+      endpoint.last_error = `${response.status} ${response.refusal?.code ?? ''}`.trim();
+    }
+  };
   const inFlight = new Set<Promise<unknown>>();
-  const subscription = nc.subscribe(`${options.prefix}.rpc.*`, {
+  const subscription = nc.subscribe(`${root}*`, {
     queue: options.queue,
     callback: (error, message) => {
       if (error) return;
-      const answered = answerTo(message.data, message.string.bind(message)).then((response) =>
-        message.respond(encodeResponse(response), { headers: replyHeaders }),
-      );
+      const start = process.hrtime.bigint();
+      const answered = answerTo(message.data, message.string.bind(message)).then((response) => {
+        count(message.subject, response, Number(process.hrtime.bigint() - start));
+        message.respond(encodeResponse(response), { headers: replyHeaders(options.instance, response) });
+      });
       inFlight.add(answered);
       void answered.finally(() => inFlight.delete(answered));
     },
   });
+  const discovery = serveDiscovery(nc, {
+    id: options.instance,
+    version: options.version ?? '0.0.0',
+    description: 'Presentation during Issuance: an OpenID4VCI issuer over NATS request/reply (docs/nats.md)',
+    endpoints: () => [...stats.values()].map((endpoint) => ({ ...endpoint })),
+  });
   return {
     subscription,
     close: async () => {
+      await discovery.close();
       await subscription.drain();
       await Promise.allSettled([...inFlight]);
     },

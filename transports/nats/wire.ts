@@ -16,13 +16,30 @@ const WireResponse = z.object({
   body: z.string(),
 });
 
+/** The first path segments that are an operation of their own (the rest of the path is below it). */
+const NAMED = [
+  'authorize-challenge',
+  'iae',
+  'token',
+  'nonce',
+  'credential',
+  'offers',
+  'status',
+  'authorize',
+  'par',
+  'browser',
+  'admin',
+];
+
+/** Every operation, each a request subject `<prefix>.rpc.<operation>` (and an endpoint of the NATS service). */
+export const OPERATIONS = ['metadata', 'request-object', 'wallet-response', ...NAMED, 'other'] as const;
+
 /** The operation a path stands for, which names the request subject `<prefix>.rpc.<operation>`. */
 export function operationOf(pathname: string): string {
   const segments = pathname.split('/').filter(Boolean);
-  if (segments[0] === '.well-known') return 'metadata';
+  if (segments[0] === '.well-known' || segments[1] === '.well-known') return 'metadata';
   if (segments[0] === 'verifier') return segments[1] === 'response' ? 'wallet-response' : 'request-object';
-  const known = ['authorize-challenge', 'token', 'nonce', 'credential', 'offers', 'admin'];
-  return known.includes(segments[0] ?? '') ? segments[0]! : 'other';
+  return NAMED.includes(segments[0] ?? '') ? segments[0]! : 'other';
 }
 
 export function encodeRequest(request: ProtocolRequest): string {

@@ -5,6 +5,8 @@ import type { Logger } from '../protocol/ports.js';
 import { type Issuer, type IssuerPorts, natsPreset } from '../issuer/index.js';
 import { connectToNats } from '../transports/nats/connection.js';
 import { logConnectionStatus } from '../transports/nats/connection-status.js';
+import { registerNatsMetrics } from '../transports/nats/nats-metrics.js';
+import type { IssuerMetrics } from '../adapters/metrics/issuer-metrics.js';
 import type { AcceptedEventFeed } from '../protocol/console/live-feed.js';
 import { publishDomainEvents, subscribeDomainEvents } from '../transports/nats/domain-events.js';
 import { serveProtocolOverNats, type NatsProtocolService } from '../transports/nats/protocol-service.js';
@@ -28,9 +30,15 @@ export interface NatsHost {
 }
 
 /** Loaded only with `config.nats`, so the SQLite default never loads the NATS client libraries. */
-export async function openNatsHost(config: Config, nats: NatsSettings, logger: Logger): Promise<NatsHost> {
+export async function openNatsHost(
+  config: Config,
+  nats: NatsSettings,
+  logger: Logger,
+  metrics?: IssuerMetrics,
+): Promise<NatsHost> {
   const nc = await connectToNats(nats, 'pdi-engine', (line) => logger.warn(line));
   void logConnectionStatus(nc, nats.instance, logger);
+  if (metrics) registerNatsMetrics(metrics.registry, nc);
   const prefix = nats.subjectPrefix;
   return {
     ports: await natsPreset(config, nc, Date.now, { logger }),

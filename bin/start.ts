@@ -37,7 +37,8 @@ runService('pdi-engine', async () => {
   const logger = createPinoLogger({ level: config.log.level });
   const metrics = config.metrics.enabled ? new IssuerMetrics() : undefined;
   // The transports wrap the issuer from the outside: NATS (when configured) and HTTP.
-  const nats = config.nats && (await (await import('./nats-host.js')).openNatsHost(config, config.nats, logger));
+  const nats =
+    config.nats && (await (await import('./nats-host.js')).openNatsHost(config, config.nats, logger, metrics));
   const ports = nats ? nats.ports : await sqlitePreset(config, Date.now, { ...(metrics && { metrics }) });
   // The pkcs11 block moves signing to a token; pkcs11js (an optional dependency) is loaded only then.
   const pkcs11 = config.pkcs11 && (await import('../adapters/keys/pkcs11/index.js'));

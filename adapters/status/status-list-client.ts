@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { StatusList, type BitsPerStatus } from '@sd-jwt/jwt-status-list';
 import { assertFetchableUrl, readCapped, ResponseTooLarge } from '../trust/bounded-fetch.js';
 
@@ -7,6 +8,9 @@ import { assertFetchableUrl, readCapped, ResponseTooLarge } from '../trust/bound
  * Token, fetched, verified and read here (E-50, V-20). The caller refuses INVALID (1) and
  * SUSPENDED (2), and applies its policy to a list it cannot read.
  */
+
+/** The largest status list accepted once inflated: 2^24 entries of 8 bits (16 MiB), far beyond any list in use. */
+const MAX_INFLATED_BYTES = 1 << 24;
 
 /** §6.2: the reference a Referenced Token carries in `status.status_list`. */
 export interface StatusReference {
@@ -219,6 +223,8 @@ function readToken(
   if (!isRecord(statusList) || typeof statusList.lst !== 'string' || !BITS.includes(statusList.bits as number))
     throw refuse('malformed', 'status_list needs bits of 1, 2, 4 or 8 and an lst string');
   try {
+    // A small signed body may inflate to gigabytes (a zip bomb): inflated here first, within a bound.
+    inflateSync(Buffer.from(statusList.lst, 'base64url'), { maxOutputLength: MAX_INFLATED_BYTES });
     const list = StatusList.decompressStatusList(statusList.lst, statusList.bits as BitsPerStatus);
     // §13.7: cached from the time of fetching for `ttl`, never past `exp`.
     return { list, lifetime: Math.min(exp * 1000 - now, ttl * 1000) };

@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type BitsPerStatus, createHeaderAndPayload, StatusList } from '@sd-jwt/jwt-status-list';
@@ -178,6 +179,18 @@ describe('status list client (draft-ietf-oauth-status-list §8)', () => {
       answers.set(path, { body });
       expect(await failure(client().statusOf({ uri, idx: 0 }))).toBe('malformed');
     }
+  });
+
+  it('E-50: a signed list that inflates past 16 MiB (a zip bomb) is refused as malformed before it is expanded', async () => {
+    const { path, uri } = newList();
+    const iat = Math.floor(clock / 1000);
+    const bomb = deflateSync(Buffer.alloc(20 * 1024 * 1024)).toString('base64url');
+    const body = await new SignJWT({ sub: uri, iat, status_list: { bits: 1, lst: bomb } })
+      .setProtectedHeader({ alg: 'ES256', typ: 'statuslist+jwt' })
+      .sign(trusted.privateKey);
+    expect(body.length).toBeLessThan(1024 * 1024);
+    answers.set(path, { body });
+    expect(await failure(client().statusOf({ uri, idx: 0 }))).toBe('malformed');
   });
 
   it('§13.7: calls within ttl make one fetch; after ttl it fetches again and sees the revocation', async () => {

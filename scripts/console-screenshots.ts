@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { untilPresentation } from '../testing/flow-steps.js';
+import { completedFlow, untilPresentation } from '../testing/flow-steps.js';
 import { authorizationUrl } from '../wallet/browser-flow.js';
 import { InteractiveSteps } from '../wallet/interactive-flow.js';
 import { startIssuer } from '../testing/issuer-server.js';
@@ -19,14 +19,8 @@ mkdirSync(out, { recursive: true });
 const server = await startIssuer({ adminToken });
 const browser = await launchChromium();
 try {
-  const steps: unknown[] = [];
-  for (let i = 0; i < 3; i++)
-    await (await server.wallet()).runFlow({
-      scope: 'membership',
-      configurationId: 'demo_membership',
-      onStep: (_, detail) => steps.push(detail),
-    });
-  const completed = String((steps[0] as { auth_session: string }).auth_session).split('.')[0]!;
+  const { sessionId: completed } = await completedFlow(await server.wallet());
+  for (let i = 0; i < 2; i++) await completedFlow(await server.wallet());
   await untilPresentation(await server.wallet());
   await fetch(`${server.url}/token`, { method: 'POST', body: 'grant_type=authorization_code&code=x' });
   await new Promise((resolve) => setTimeout(resolve, 200));

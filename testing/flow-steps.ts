@@ -37,3 +37,21 @@ export async function untilToken(wallet: ReferenceWallet, params?: Record<string
   assert.equal(token.status, 200, JSON.stringify(token.body));
   return { ...start, accessToken: String(token.body.access_token), tokenBody: token.body };
 }
+
+/** The whole seed flow, for tests of what follows issuance: the session it ran in and the credential it got. */
+export async function completedFlow(
+  wallet: ReferenceWallet,
+  configurationId = 'demo_membership',
+  scope = 'membership',
+) {
+  let authSession: string | undefined;
+  const credential = await wallet.runFlow({
+    scope,
+    configurationId,
+    onStep: (_, detail) => {
+      authSession ??= (detail as { auth_session?: string }).auth_session;
+    },
+  });
+  assert.ok(authSession, 'the first challenge answer names the auth_session');
+  return { sessionId: authSession.split('.')[0]!, credential };
+}

@@ -1,11 +1,10 @@
 import { decodeJwt, type JWK, type JWTPayload } from 'jose';
 import type { KeyAttestationPolicy } from '../../config/schema.js';
-import { InvalidProof } from '../../engine/index.js';
 import { KEY_PROOF_ALGORITHMS } from '../capabilities.js';
 import { PRIVATE_JWK_MEMBERS, type PublicKeyImports } from '../jose/key-cache.js';
 import { jwkThumbprint } from '../jose/thumbprint.js';
 import { verifyJwt, type JwtProfile, type Refusals } from '../jose/verify-jwt.js';
-import { withCause } from '../jose/with-cause.js';
+import { proofRefusal } from './proof.js';
 
 /** A key attested by a trusted key attester, with its thumbprint. */
 export interface AttestedKey {
@@ -35,8 +34,7 @@ const CLOCK_TOLERANCE = 60;
 /** Most keys one attestation may attest: the largest batch (config `policy.batchSize`). */
 const MAX_ATTESTED_KEYS = 16;
 
-const fail = (description: string, rule: string) => (cause?: unknown) =>
-  withCause(new InvalidProof(description, rule), cause);
+const fail = proofRefusal;
 
 const untrusted = fail('key attestation is not signed by a trusted key attester', 'seed I-50; OpenID4VCI App. D.1');
 const REFUSE: Refusals = {

@@ -14,8 +14,10 @@ export interface VerifiedProof {
   keyAttestation?: string;
 }
 
-const fail = (description: string, rule: string) => (cause?: unknown) =>
+/** An `invalid_proof` refusal for a `Refusals` table (its cause kept): key proofs and key attestations alike. */
+export const proofRefusal = (description: string, rule: string) => (cause?: unknown) =>
   withCause(new InvalidProof(description, rule), cause);
+const fail = proofRefusal;
 
 const invalid = fail('proof signature or audience is not valid', 'OpenID4VCI App. F.4');
 const REFUSE: Refusals = {

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fold, stateName } from '../../engine/index.js';
 import type { AuditLine } from '../../protocol/endpoints/admin-auth.js';
-import { untilPresentation, untilToken } from '../../testing/flow-steps.js';
+import { completedFlow as completedFlowOf, untilPresentation, untilToken } from '../../testing/flow-steps.js';
 import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 import { DEMO_PERSON } from '../../wallet/demo-pid-issuer.js';
 import { launchChromium } from '../support/browser.js';
@@ -22,14 +22,8 @@ describe('issue 15 §2: the session console in headless Chromium', () => {
 
   /** A completed flow: its session id and credential. */
   const completedFlow = async () => {
-    const steps: unknown[] = [];
     const wallet = await server.wallet();
-    const credential = await wallet.runFlow({
-      scope: 'membership',
-      configurationId: 'demo_membership',
-      onStep: (_, detail) => steps.push(detail),
-    });
-    return { sessionId: sessionOf(String((steps[0] as { auth_session: string }).auth_session)), credential, wallet };
+    return { ...(await completedFlowOf(wallet)), wallet };
   };
 
   beforeAll(async () => {

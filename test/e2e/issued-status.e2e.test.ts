@@ -3,7 +3,7 @@ import { decodeSdJwt } from '@sd-jwt/decode';
 import { type JWK, jwtVerify, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatusListClient } from '../../adapters/status/status-list-client.js';
-import { untilToken } from '../../testing/flow-steps.js';
+import { completedFlow, untilToken } from '../../testing/flow-steps.js';
 import { startIssuer, type RunningIssuer } from '../../testing/issuer-server.js';
 import { generateWalletKey } from '../../wallet/keys.js';
 
@@ -62,14 +62,8 @@ describe('I-30: every credential issued here carries a status entry, served in o
   it('I-30: the admin revokes a session; our list reports its credential INVALID within ttl/2, and revoked stays revoked', async () => {
     const wallet = await server.wallet();
     expect(await client.statusOf({ uri: `${server.url}/status/0`, idx: 0 })).toBe(0);
-    const steps: Array<[string, unknown]> = [];
-    const credential = await wallet.runFlow({
-      scope: 'membership',
-      configurationId: 'demo_membership',
-      onStep: (step, detail) => steps.push([step, detail]),
-    });
+    const { sessionId, credential } = await completedFlow(wallet);
     const entry = await statusOf(credential);
-    const sessionId = String((steps[0]![1] as { auth_session: string }).auth_session).split('.')[0]!;
     const revoked = await admin({ session_id: sessionId, status: 'revoked' });
     expect(revoked.status).toBe(200);
     expect(await revoked.json()).toEqual({ status: 'revoked', changed: [entry] });

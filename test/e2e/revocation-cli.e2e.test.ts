@@ -8,6 +8,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../testing/cluster.js';
 import { spawnIssuer } from '../../testing/issuer-process.js';
+import { completedFlow } from '../../testing/flow-steps.js';
 import { startIssuer } from '../../testing/issuer-server.js';
 
 const run = promisify(execFile);
@@ -45,14 +46,7 @@ describe('revocation from the command line (issue 14: done when)', () => {
     const server = await startIssuer({ statusList: { ttlSeconds: 2 } });
     try {
       const env = { DATA_DIR: server.dataDir, PUBLIC_URL: server.url };
-      const steps: unknown[] = [];
-      const wallet = await server.wallet();
-      const credential = await wallet.runFlow({
-        scope: 'membership',
-        configurationId: 'demo_membership',
-        onStep: (_, detail) => steps.push(detail),
-      });
-      const sessionId = String((steps[0] as { auth_session: string }).auth_session).split('.')[0]!;
+      const { sessionId, credential } = await completedFlow(await server.wallet());
       const suspended = await command('revoke', ['--session', sessionId, '--suspend'], env);
       expect(suspended.stdout).toMatch(/^suspended: 1 credential\(s\) changed 0:\d+\n$/);
       const file = join(server.dataDir, 'credential.txt');

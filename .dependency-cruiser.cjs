@@ -2,7 +2,7 @@
  * Import boundaries (issue 11 §4), run by `npm test` (`npm run lint`). Tests (`test/`) may
  * import any module: a unit test tests its unit. Everything else keeps to these rules.
  */
-const PRODUCT = '^(?:(engine|config|protocol|adapters|issuer|transports|wallet|testing|bin|bench)/|index\\.ts$)';
+const PRODUCT = '^(?:(engine|config|protocol|adapters|issuer|transports|wallet|testing|conformance|bin|bench)/|index\\.ts$)';
 
 module.exports = {
   forbidden: [
@@ -25,7 +25,7 @@ module.exports = {
       severity: 'error',
       comment: 'A folder with an index.ts is a package: from outside it, import only its index.ts.',
       from: { path: PRODUCT },
-      to: { path: '^(engine|testing|issuer)/(?!index\\.ts$)', pathNot: '^$1/' },
+      to: { path: '^(engine|testing|issuer|conformance)/(?!index\\.ts$)', pathNot: '^$1/' },
     },
     {
       name: 'front-door-for-embedders',

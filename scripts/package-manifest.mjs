@@ -10,6 +10,7 @@ export const ENTRY_POINTS = {
   './engine': 'engine/index',
   './wallet': 'wallet/index',
   './testing': 'testing/index',
+  './conformance': 'conformance/index',
   './pkcs11': 'adapters/keys/pkcs11/index',
 };
 

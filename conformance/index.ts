@@ -1,0 +1,7 @@
+/**
+ * The conformance and fuzzing kit (issue 17): what `pdi-conformance` runs against an issuer,
+ * as a library for property tests of one's own issuer or wallet.
+ *
+ * @module pdi-engine/conformance
+ */
+export type { CheckOutcome, CheckResult, ProgressListener } from './check.js';

@@ -5,3 +5,4 @@
  * @module pdi-engine/conformance
  */
 export type { CheckOutcome, CheckResult, ProgressListener } from './check.js';
+export { DIALECTS, type ConformanceTarget, type Dialect, type PidMinter } from './target.js';

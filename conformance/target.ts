@@ -1,0 +1,27 @@
+import type { JWK } from 'jose';
+import type { WalletFetch } from '../wallet/index.js';
+
+/** The wire dialects the kit knows (docs/protocol-ia.md): the seed's flow and Interactive Authorization's three. */
+export const DIALECTS = ['l', 's1', 's2', 's3'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+/** Mints a PID (an SD-JWT VC) that the target trusts, bound to `holderJwk`, issued at `now` (ms). */
+export type PidMinter = (holderJwk: JWK, now: number) => Promise<string>;
+
+/**
+ * The issuer under test, as discovered from its metadata and the operator's arguments: what
+ * both the attack catalogue and the model-based fuzzing drive.
+ */
+export interface ConformanceTarget {
+  /** The credential issuer identifier (its metadata is at `/.well-known/openid-credential-issuer`). */
+  issuerUrl: string;
+  /** The dialects the target advertises and the run asked for. */
+  dialects: readonly Dialect[];
+  /** The credential configuration the flows request, and its scope. */
+  configurationId: string;
+  scope: string;
+  /** PIDs the target accepts. */
+  mintPid: PidMinter;
+  /** How requests reach the target (the global fetch by default). */
+  fetch?: WalletFetch;
+}

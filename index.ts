@@ -64,6 +64,7 @@ export { publishDomainEvents, subscribeDomainEvents } from './transports/nats/do
 export type { AcceptedEvent, AcceptedEventFeed } from './protocol/console/live-feed.js';
 export type { DomainEvent } from './protocol/domain-event.js';
 export { serveProtocolOverNats, type NatsProtocolService } from './transports/nats/protocol-service.js';
+export { nativeNatsFetch } from './transports/nats/native-client.js';
 
 // Operations: logging, metrics, health and readiness (docs/operations.md).
 export { createPinoLogger, type PinoLoggerOptions, REDACTED_FIELDS } from './adapters/logging/pino-logger.js';

@@ -58,6 +58,7 @@ export async function openNatsHost(
             instance: nats.instance,
             version: PACKAGE_VERSION,
             bodyLimitBytes: config.bodyLimitBytes,
+            publicUrl: config.publicUrl,
           })
         : undefined,
     close: () => nc.drain(),

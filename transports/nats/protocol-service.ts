@@ -1,8 +1,9 @@
-import { headers, type NatsConnection, type Subscription } from '@nats-io/nats-core';
-import { jsonResponse, type ProtocolResponse } from '../../protocol/messages.js';
+import { headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { jsonResponse, type ProtocolRequest, type ProtocolResponse } from '../../protocol/messages.js';
 import { BodyTooLarge, unreadableBody, type ProtocolHandler } from '../http/http-edge.js';
 import { type EndpointStats, serveDiscovery } from './service-discovery.js';
-import { decodeRequest, encodeResponse, OPERATIONS } from './wire.js';
+import { decodeNativeRequest, isNativeRequest, nativeReplyHeaders } from './native-wire.js';
+import { decodeRequest, ENVELOPE_SCHEMAS, encodeResponse, OPERATIONS, pathsOf } from './wire.js';
 
 /** The NATS reply header naming the engine instance that answered (for the gateway's logs and metrics, never for HTTP clients). */
 export const INSTANCE_HEADER = 'Pdi-Engine-Instance';
@@ -10,12 +11,32 @@ export const INSTANCE_HEADER = 'Pdi-Engine-Instance';
 /** Room for the envelope around a body (method, URL, headers) on top of the body limit. */
 const ENVELOPE_BYTES = 16 * 1024;
 
-const NOT_A_REQUEST = jsonResponse(400, { error: 'invalid_request', error_description: 'not a protocol request' });
+const refused = (description: string) =>
+  jsonResponse(400, { error: 'invalid_request', error_description: description });
+const NOT_A_REQUEST = refused('not a protocol request');
+
+/** The request a message carries, in the native format (native-wire.ts) or the gateway's envelope (wire.ts). */
+function requestOf(message: Msg, publicUrl: URL): ProtocolRequest | ProtocolResponse {
+  if (!isNativeRequest(message.headers)) return decodeRequest(message.string()) ?? NOT_A_REQUEST;
+  const request = decodeNativeRequest(message.headers, message.string(), publicUrl);
+  return 'refused' in request ? refused(request.refused) : request;
+}
 
 export interface NatsProtocolService {
   subscription: Subscription;
   /** Stop taking requests and answer those already taken (shutdown loses nothing). */
   close: () => Promise<void>;
+}
+
+/** Issue 16 §1: an endpoint's message formats, as its INFO metadata (ADR-32 metadata values are strings). */
+function endpointMetadata(operation: (typeof OPERATIONS)[number]): Record<string, string> {
+  return {
+    request_schema: ENVELOPE_SCHEMAS.request,
+    response_schema: ENVELOPE_SCHEMAS.response,
+    native_paths: pathsOf(operation),
+    native_format:
+      'the body as is; Pdi-Path (required), Pdi-Method and the protocol headers (DPoP, Authorization, Content-Type) as NATS headers; the reply: the body as is, Pdi-Status and the protocol headers (docs/nats.md)',
+  };
 }
 
 /** ADR-32: an error reply says so in its headers too, so NATS tools see it without reading the body. */
@@ -38,14 +59,23 @@ function replyHeaders(instance: string, response: ProtocolResponse) {
 export function serveProtocolOverNats(
   nc: NatsConnection,
   handle: ProtocolHandler,
-  options: { prefix: string; queue: string; instance: string; bodyLimitBytes: number; version?: string },
+  options: {
+    prefix: string;
+    queue: string;
+    instance: string;
+    bodyLimitBytes: number;
+    /** The issuer's public URL: a native request's `Pdi-Path` is below it. */
+    publicUrl: string;
+    version?: string;
+  },
 ): NatsProtocolService {
+  const publicUrl = new URL(options.publicUrl);
   const tooLarge = Promise.resolve(unreadableBody(new BodyTooLarge(), options.bodyLimitBytes));
   // Seed rule (size limit on bodies), as on HTTP: an oversized message is not even parsed.
-  const answerTo = (data: Uint8Array, text: () => string): Promise<ProtocolResponse> => {
-    if (data.length > options.bodyLimitBytes + ENVELOPE_BYTES) return tooLarge;
-    const request = decodeRequest(text());
-    if (!request) return Promise.resolve(NOT_A_REQUEST);
+  const answerTo = (message: Msg): Promise<ProtocolResponse> => {
+    if (message.data.length > options.bodyLimitBytes + ENVELOPE_BYTES) return tooLarge;
+    const request = requestOf(message, publicUrl);
+    if ('status' in request) return Promise.resolve(request);
     return Buffer.byteLength(request.body) > options.bodyLimitBytes ? tooLarge : handle(request);
   };
   const root = `${options.prefix}.rpc.`;
@@ -80,9 +110,12 @@ export function serveProtocolOverNats(
     callback: (error, message) => {
       if (error) return;
       const start = process.hrtime.bigint();
-      const answered = answerTo(message.data, message.string.bind(message)).then((response) => {
+      const native = isNativeRequest(message.headers);
+      const answered = answerTo(message).then((response) => {
         count(message.subject, response, Number(process.hrtime.bigint() - start));
-        message.respond(encodeResponse(response), { headers: replyHeaders(options.instance, response) });
+        const reply = replyHeaders(options.instance, response);
+        if (native) message.respond(response.body, { headers: nativeReplyHeaders(response, reply) });
+        else message.respond(encodeResponse(response), { headers: reply });
       });
       inFlight.add(answered);
       void answered.finally(() => inFlight.delete(answered));
@@ -93,6 +126,7 @@ export function serveProtocolOverNats(
     version: options.version ?? '0.0.0',
     description: 'Presentation during Issuance: an OpenID4VCI issuer over NATS request/reply (docs/nats.md)',
     endpoints: () => [...stats.values()].map((endpoint) => ({ ...endpoint })),
+    endpointMetadata: (name) => endpointMetadata(name as (typeof OPERATIONS)[number]),
   });
   return {
     subscription,

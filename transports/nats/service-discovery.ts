@@ -29,6 +29,8 @@ export interface ServiceIdentity {
   description: string;
   /** The endpoints and their counters now. */
   endpoints: () => EndpointStats[];
+  /** What INFO says of an endpoint beyond its subject (ADR-32 endpoint metadata: the message formats). */
+  endpointMetadata: (name: string) => Record<string, string>;
 }
 
 const VERBS = { PING: 'ping_response', INFO: 'info_response', STATS: 'stats_response' } as const;
@@ -48,7 +50,12 @@ function answer(verb: keyof typeof VERBS, identity: ServiceIdentity, started: st
     return {
       ...common,
       description: identity.description,
-      endpoints: endpoints.map(({ name, subject, queue_group }) => ({ name, subject, queue_group, metadata: {} })),
+      endpoints: endpoints.map(({ name, subject, queue_group }) => ({
+        name,
+        subject,
+        queue_group,
+        metadata: identity.endpointMetadata(name),
+      })),
     };
   return { ...common, started, endpoints };
 }

@@ -16,6 +16,15 @@ const WireResponse = z.object({
   body: z.string(),
 });
 
+/**
+ * Issue 16 §1: what every endpoint of the NATS service takes and answers in the envelope, as
+ * JSON Schema (its INFO lists them); the native format (native-wire.ts) is described beside them.
+ */
+export const ENVELOPE_SCHEMAS = {
+  request: JSON.stringify(z.toJSONSchema(WireRequest)),
+  response: JSON.stringify(z.toJSONSchema(WireResponse)),
+};
+
 /** The first path segments that are an operation of their own (the rest of the path is below it). */
 const NAMED = [
   'authorize-challenge',
@@ -33,6 +42,15 @@ const NAMED = [
 
 /** Every operation, each a request subject `<prefix>.rpc.<operation>` (and an endpoint of the NATS service). */
 export const OPERATIONS = ['metadata', 'request-object', 'wallet-response', ...NAMED, 'other'] as const;
+
+/** The paths an operation serves (below the public URL), as a native request's `Pdi-Path` names them. */
+export function pathsOf(operation: (typeof OPERATIONS)[number]): string {
+  if (operation === 'metadata') return '/.well-known/…';
+  if (operation === 'request-object') return '/verifier/…';
+  if (operation === 'wallet-response') return '/verifier/response/…';
+  if (operation === 'other') return 'any other path';
+  return `/${operation}, /${operation}/…`;
+}
 
 /** The operation a path stands for, which names the request subject `<prefix>.rpc.<operation>`. */
 export function operationOf(pathname: string): string {

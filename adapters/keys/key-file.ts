@@ -62,7 +62,8 @@ const LOCK_WAIT_MS = 10_000;
 /** A lock older than this was left by a process that died while updating; it is taken over. */
 const LOCK_STALE_MS = 60_000;
 
-function parseKeyFile(path: string, text: string): StoredKeyFile {
+/** `text` as a key file of either version; `path` names where it came from in the error. */
+export function parseKeyFile(path: string, text: string): StoredKeyFile {
   let parsed: ReturnType<typeof StoredKeyFile.safeParse>;
   try {
     parsed = StoredKeyFile.safeParse(JSON.parse(text));

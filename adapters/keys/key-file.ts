@@ -15,6 +15,9 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 
+/** The key file's name in the data directory. */
+export const KEY_FILE = 'keys.json';
+
 export const EcPrivateJwk = z.object({
   kty: z.literal('EC'),
   crv: z.literal('P-256'),

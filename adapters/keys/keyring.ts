@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { compactDecrypt, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import {
   EcPrivateJwk,
+  KEY_FILE,
   type KeyFile,
   type StoredCertifiedKey,
   type StoredKeyFile,
@@ -33,7 +34,6 @@ export interface ResponseEncryptionKey {
   privateKey: KeyObject;
 }
 
-const FILE = 'keys.json';
 /** Order of the P-256 group (SEC 2 §2.4.2). */
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
@@ -108,7 +108,7 @@ export class KeyRing implements IssuerKeys {
 
   static async open(dataDir: string, options: { now: number; subjectDns: string }): Promise<KeyRing> {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    return KeyRing.openIn(keyFileStore(join(dataDir, FILE)), options);
+    return KeyRing.openIn(keyFileStore(join(dataDir, KEY_FILE)), options);
   }
 
   /**

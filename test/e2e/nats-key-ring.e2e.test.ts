@@ -181,6 +181,17 @@ describe('the key ring in NATS across machines (issue 16 §4: keys without share
     expect(tampered.stderr).toContain('the key ring in NATS (KV tampered-key-ring, key ring) fails its authentication');
   }, 60_000);
 
+  it('hardening §1, issue 16 §4: neither the gateway nor a backend user can read the key ring entry (sealed or not)', async () => {
+    const directGet = '$JS.API.DIRECT.GET.KV_pdi-key-ring.$KV.pdi-key-ring.ring';
+    expect((await engineNc.request(directGet, '', { timeout: 2000 })).string()).toMatch(/^ey/);
+    for (const role of ['gateway', 'backend'] as const) {
+      const nc = await nats.connect(role);
+      const read = nc.request(directGet, '', { timeout: 2000 });
+      await expect(read, role).rejects.toThrow(/permissions violation/i);
+      await nc.close();
+    }
+  });
+
   it('rule 3: nothing secret in what the engines and the commands printed: no KEK, no master secret, no private key', async () => {
     const { ring } = await sealedRing();
     const verifier = ring.version === 2 ? [ring.verifier.privateJwk.d] : [];

@@ -190,6 +190,19 @@ describe('the key ring in NATS (issue 16 §4: keys without shared disks)', () =>
   });
 });
 
+describe('the key ring watch across a NATS restart (issue 16 §4)', () => {
+  it('issue 16 §4: a rotation after the NATS server restarted still reaches a running engine', async () => {
+    const prefix = freshPrefix();
+    const running = await openRing(prefix, { watch: true });
+    await nats.restart();
+    const connection = await nats.connect();
+    const rotator = await openRing(prefix, { connection });
+    await rotator.rotate(NOW);
+    await until(() => running.current().kid === rotator.current().kid);
+    await connection.close();
+  });
+});
+
 describe('nats.keyRing configuration (issue 16 §4, rule 3: fail closed)', () => {
   const load = (keyRing: unknown) => () =>
     loadConfig({}, { nats: { url: 'nats://127.0.0.1:4222', allowUnauthenticated: true, keyRing } as never });

@@ -91,12 +91,13 @@ async function current(file: StoredKeyFile, now: number, subjectDns: string): Pr
 }
 
 /**
- * The issuer's keys, kept in `<dataDir>/keys.json` (mode 0600) or another `KeyRingStore`: ES256 credential signing keys (the
- * newest signs; rotation keeps the older public keys published), a separate verifier key whose
- * self-signed certificate serves the x509 client identifiers of the request objects (the credential
- * keys have no certificate and the verifier key signs no credential), and a master secret from which
- * per-request response encryption keys and other secrets are derived, so every instance sharing the
- * directory derives the same keys and nothing per request is stored.
+ * The issuer's keys, kept in `<dataDir>/keys.json` (mode 0600) or another `KeyRingStore` (the key
+ * ring in NATS): ES256 credential signing keys (the newest signs; rotation keeps the older public
+ * keys published), a separate verifier key whose self-signed certificate serves the x509 client
+ * identifiers of the request objects (the credential keys have no certificate and the verifier key
+ * signs no credential), and a master secret from which per-request response encryption keys and
+ * other secrets are derived, so every instance sharing the ring derives the same keys and nothing
+ * per request is stored.
  */
 export class KeyRing implements IssuerKeys {
   private constructor(

@@ -2,7 +2,6 @@ import { X509Certificate, randomBytes } from 'node:crypto';
 import { importJWK } from 'jose';
 import type { EcPrivateJwk, StoredCertifiedKey } from './key-file.js';
 
-/** The verifier key's self-signed certificate: made for the public URL's host, re-issued near its end. */
 const DAY = 24 * 3600 * 1000;
 const CERTIFICATE_LIFETIME = 365 * DAY;
 /** A certificate closer than this to its notAfter is re-issued at open, so a running instance never serves an expired one. */
@@ -22,6 +21,7 @@ async function x509Generator() {
   return import('@peculiar/x509');
 }
 
+/** A self-signed certificate of `privateJwk`'s key naming `subjectDns` (the verifier key's, for x509_san_dns), valid a year. */
 export async function certify(
   privateJwk: EcPrivateJwk,
   now: number,
@@ -45,6 +45,7 @@ export async function certify(
   return { certificate: Buffer.from(certificate.rawData).toString('base64'), subjectDns };
 }
 
+/** Whether `stored`'s certificate names `subjectDns` and is far from its end; else it is re-issued at open. */
 export function certificateFits(stored: StoredCertifiedKey, now: number, subjectDns: string): boolean {
   const notAfter = Date.parse(new X509Certificate(Buffer.from(stored.certificate, 'base64')).validTo);
   return stored.subjectDns === subjectDns && notAfter - now > CERTIFICATE_RENEWAL;

@@ -50,7 +50,7 @@ export async function openNatsKeyRing(
     throw new KeyRingUnusable(
       `${path} holds another master secret than ${store.where}: the state it protects would not be read; remove the file if it is stale`,
     );
-  if (local && !existed) logger.info(`${path} is now ${store.where}; the file is no longer read for keys`);
+  if (local && !existed) logger.info(`${path} was imported as ${store.where}, the ring every engine on it uses`);
   if (!options.watch) return { keys, close: () => {} };
   const stop = await store.watch(
     async (ring) => {

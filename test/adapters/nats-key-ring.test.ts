@@ -98,7 +98,7 @@ describe('the key ring in NATS (issue 16 §4: keys without shared disks)', () =>
     const stored = (await (await entry(prefix)).get('ring'))!.string();
     for (const secret of [file.masterSecret, file.keys[0].privateJwk.d, file.verifier.privateJwk.d, KEK])
       expect(stored).not.toContain(secret);
-    expect(logged.some((line) => line.includes('keys.json is now the key ring in NATS'))).toBe(true);
+    expect(logged.some((line) => line.includes('keys.json was imported as the key ring in NATS'))).toBe(true);
     const foreign = dirs.make();
     await KeyRing.open(foreign, { now: NOW, subjectDns: 'issuer.example' });
     await expect(openRing(prefix, { dataDir: foreign })).rejects.toThrow(

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Config, NatsSettings } from '../../config/schema.js';
 import type { Logger } from '../../protocol/ports.js';
@@ -23,11 +24,21 @@ export interface NatsKeyRing {
 
 const STDERR = { info: console.error, warn: console.error };
 
+/** The messages in the event stream (none when it does not exist yet). */
+async function storedMessages(nc: NatsConnection, stream: string): Promise<number> {
+  try {
+    return (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return 0;
+    throw error;
+  }
+}
+
 /**
  * Issue 16 §4: the key ring of every engine on the bucket, sealed under the operator's KEK, so
  * engines on machines without a shared disk share it. The first start stores the data directory's
  * `keys.json` if there is one (how a deployment moves its keys into NATS, keeping every stored
- * record readable), else new keys; once the ring is in NATS a `keys.json` beside it must hold the
+ * record readable), else new keys, unless the event stream already holds state; once the ring is in NATS a `keys.json` beside it must hold the
  * same master secret (a file of another deployment is refused, not ignored). With `watch`, every
  * ring another process stores (`npm run rotate-keys`) is taken in place (`KeyRing.adopt`).
  */
@@ -45,6 +56,13 @@ export async function openNatsKeyRing(
   const path = join(config.dataDir, KEY_FILE);
   const local = readKeyFile(path);
   const existed = (await store.read()) !== undefined;
+  // Issue 16 §4, fail closed: no new master secret over state another one protects (a deployment still
+  // on keys.json, an entry deleted): every record of it would be refused as tampered with.
+  const messages = existed || local ? 0 : await storedMessages(nc, nats.stream);
+  if (messages > 0)
+    throw new KeyRingUnusable(
+      `${store.where} does not exist, but stream ${nats.stream} holds ${messages} message${messages === 1 ? '' : 's'} protected by a key ring: start one engine with the deployment's keys.json in its data directory first (it is imported), or restore the entry`,
+    );
   const keys = await KeyRing.openIn(store, { now, subjectDns, ...(local && { imported: local }) });
   if (local && !keys.sharesMasterSecretWith(local))
     throw new KeyRingUnusable(

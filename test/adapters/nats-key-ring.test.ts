@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +42,7 @@ function configFor(prefix: string, dataDir: string, keyRing: KeyRingSettings) {
     {
       dataDir,
       publicUrl: 'https://issuer.example',
-      nats: { url: nats.url, user, pass, subjectPrefix: prefix, keyRing },
+      nats: { url: nats.url, user, pass, subjectPrefix: prefix, stream: prefix.toUpperCase(), keyRing },
     },
   );
 }
@@ -104,6 +105,18 @@ describe('the key ring in NATS (issue 16 §4: keys without shared disks)', () =>
     await expect(openRing(prefix, { dataDir: foreign })).rejects.toThrow(
       /keys\.json holds another master secret than the key ring in NATS/,
     );
+  });
+
+  it('issue 16 §4, fail closed: no new ring over an event stream that holds state (a deployment still on keys.json, a deleted entry); its keys.json is imported', async () => {
+    const prefix = freshPrefix();
+    await (await jetstreamManager(nc)).streams.add({ name: prefix.toUpperCase(), subjects: [`${prefix}.events.>`] });
+    await jetstream(nc).publish(`${prefix}.events.s1`, '{}');
+    await expect(openRing(prefix)).rejects.toThrow(
+      `the key ring in NATS (KV ${prefix}-key-ring, key ring) does not exist, but stream ${prefix.toUpperCase()} holds 1 message protected by a key ring`,
+    );
+    const dataDir = dirs.make();
+    const deployment = await KeyRing.open(dataDir, { now: NOW, subjectDns: 'issuer.example' });
+    expect((await openRing(prefix, { dataDir })).current().kid).toBe(deployment.current().kid);
   });
 
   it('issue 16 §4: a wrong key-encryption key is refused in one line naming where it came from, never the key', async () => {

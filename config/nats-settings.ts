@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { KeyRingSettings } from './key-ring-settings.js';
 
 /**
  * NATS: with `url` set, the event log, replay cache, session keys and offers live in
@@ -64,6 +65,9 @@ export const NatsSettings = z
         description: 'This process’s name in NATS replies (the `Pdi-Engine-Instance` header).',
         defaultText: '<host name>-<8 random hex digits>',
       }),
+    keyRing: KeyRingSettings.default({ source: 'dataDir' }).describe(
+      'Where the key ring lives: `keys.json` in the data directory (default) or a KV entry in NATS sealed under a key-encryption key.',
+    ),
   })
   .refine((nats) => (nats.user === undefined) === (nats.pass === undefined), {
     message: 'user and pass go together',

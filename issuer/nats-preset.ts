@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/nats-core';
+import { openNatsKeyRing } from '../adapters/keys/nats-key-ring.js';
 import { stateProtection } from '../adapters/keys/state-protection.js';
 import { JetStreamStatusStore } from '../adapters/stores/jetstream/status-store.js';
 import { closedTogether } from '../adapters/stores/closed-together.js';
@@ -16,7 +17,8 @@ import { openDataDirKeys } from './data-dir-keys.js';
 /**
  * NATS JetStream, as ports for `createIssuer`: state shared by every instance on the same
  * stream and buckets (`config.nats`), every record authenticated, session keys wrapped; the key
- * file in `config.dataDir` (shared by the instances); the trust the configuration lists. The
+ * ring in `config.dataDir` (shared by the instances) or, with `nats.keyRing.source: nats`, in
+ * NATS, watched until the stores close; the trust the configuration lists. The
  * connection is the host's: closing the stores leaves it open (the host drains it). What the
  * stores warn of (a record failing its MAC) goes to `logger` (stderr by default).
  */
@@ -28,10 +30,14 @@ export async function natsPreset(
 ): Promise<IssuerPorts> {
   const config = parseConfig(input);
   if (!config.nats) throw new ConfigError('configuration: nats: required by the NATS preset');
-  const keys = await openDataDirKeys(config, clock());
-  const { mac, wrap } = stateProtection(keys);
   const prefix = config.nats.subjectPrefix;
   const { logger } = options;
+  const shared =
+    config.nats.keyRing.source === 'nats'
+      ? await openNatsKeyRing(connection, config, config.nats, { now: clock(), watch: true, ...(logger && { logger }) })
+      : undefined;
+  const keys = shared ? shared.keys : await openDataDirKeys(config, clock());
+  const { mac, wrap } = stateProtection(keys);
   const warn = logger && ((line: string) => logger.warn(line));
   const stores = closedTogether({
     events: await JetStreamEventStore.open(
@@ -49,5 +55,9 @@ export async function natsPreset(
     offers: await JetStreamOfferStore.open(connection, mac, `${prefix}-offers`, warn),
     status: await JetStreamStatusStore.open(connection, mac, `${prefix}-status`),
   });
-  return { stores, keys, trust: configuredTrust(config, clock) };
+  const close = async () => {
+    shared?.close();
+    await stores.close();
+  };
+  return { stores: { ...stores, close }, keys, trust: configuredTrust(config, clock) };
 }

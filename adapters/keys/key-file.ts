@@ -15,6 +15,9 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 
+/** The key file's name in the data directory. */
+export const KEY_FILE = 'keys.json';
+
 export const EcPrivateJwk = z.object({
   kty: z.literal('EC'),
   crv: z.literal('P-256'),
@@ -62,7 +65,8 @@ const LOCK_WAIT_MS = 10_000;
 /** A lock older than this was left by a process that died while updating; it is taken over. */
 const LOCK_STALE_MS = 60_000;
 
-function parseKeyFile(path: string, text: string): StoredKeyFile {
+/** `text` as a key file of either version; `path` names where it came from in the error. */
+export function parseKeyFile(path: string, text: string): StoredKeyFile {
   let parsed: ReturnType<typeof StoredKeyFile.safeParse>;
   try {
     parsed = StoredKeyFile.safeParse(JSON.parse(text));

@@ -1,25 +1,17 @@
-import {
-  X509Certificate,
-  createECDH,
-  createHash,
-  createPrivateKey,
-  hkdfSync,
-  randomBytes,
-  type KeyObject,
-} from 'node:crypto';
+import { createECDH, createHash, createPrivateKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compactDecrypt, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import {
   EcPrivateJwk,
-  createKeyFile,
-  readKeyFile,
-  updateKeyFile,
+  KEY_FILE,
   type KeyFile,
   type StoredCertifiedKey,
   type StoredKeyFile,
   type StoredSigningKey,
 } from './key-file.js';
+import { keyFileStore, type KeyRingStore } from './key-ring-store.js';
+import { certificateFits, certify } from './self-signed-certificate.js';
 import { jwkThumbprint } from '../../protocol/jose/thumbprint.js';
 import type { CertifiedSigner, DecryptionAlgorithms, IssuerKeys, JwsSigner } from './ports.js';
 import { webCryptoSigner } from './web-crypto-signer.js';
@@ -42,54 +34,12 @@ export interface ResponseEncryptionKey {
   privateKey: KeyObject;
 }
 
-const FILE = 'keys.json';
-const DAY = 24 * 3600 * 1000;
-const CERTIFICATE_LIFETIME = 365 * DAY;
-/** A certificate closer than this to its notAfter is re-issued at open, so a running instance never serves an expired one. */
-const CERTIFICATE_RENEWAL = 30 * DAY;
 /** Order of the P-256 group (SEC 2 §2.4.2). */
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
 function publicJwkOf(stored: StoredSigningKey): JWK {
   const { kty, crv, x, y } = stored.privateJwk;
   return { kty, crv, x, y, kid: stored.kid, alg: 'ES256', use: 'sig' };
-}
-
-/** 128 random bits as a positive DER INTEGER (RFC 5280 §4.1.2.2). */
-function serialNumber(): string {
-  const bytes = randomBytes(16);
-  bytes[0] = bytes[0]! & 0x7f;
-  return bytes.toString('hex');
-}
-
-/** The certificate generator, loaded only when a certificate is made (a first start, a rotation, a renewal): it costs a fifth of a second to import. */
-async function x509Generator() {
-  // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill first.
-  await import('reflect-metadata');
-  return import('@peculiar/x509');
-}
-
-async function certify(
-  privateJwk: EcPrivateJwk,
-  now: number,
-  subjectDns: string,
-): Promise<Pick<StoredCertifiedKey, 'certificate' | 'subjectDns'>> {
-  const { kty, crv, x, y } = privateJwk;
-  const x509 = await x509Generator();
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serialNumber(),
-    name: [{ CN: [subjectDns] }],
-    notBefore: new Date(now),
-    notAfter: new Date(now + CERTIFICATE_LIFETIME),
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    keys: {
-      privateKey: (await importJWK(privateJwk, 'ES256')) as CryptoKey,
-      publicKey: (await importJWK({ kty, crv, x, y }, 'ES256', { extractable: true })) as CryptoKey,
-    },
-    // OpenID4VP §5.9.3: x509_san_dns requires the client identifier to be a dNSName SAN of the leaf.
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: subjectDns }])],
-  });
-  return { certificate: Buffer.from(certificate.rawData).toString('base64'), subjectDns };
 }
 
 async function newSigningKey(): Promise<StoredSigningKey> {
@@ -101,11 +51,6 @@ async function newSigningKey(): Promise<StoredSigningKey> {
 async function newCertifiedKey(now: number, subjectDns: string): Promise<StoredCertifiedKey> {
   const key = await newSigningKey();
   return { ...key, ...(await certify(key.privateJwk, now, subjectDns)) };
-}
-
-function certificateFits(stored: StoredCertifiedKey, now: number, subjectDns: string): boolean {
-  const notAfter = Date.parse(new X509Certificate(Buffer.from(stored.certificate, 'base64')).validTo);
-  return stored.subjectDns === subjectDns && notAfter - now > CERTIFICATE_RENEWAL;
 }
 
 /** Nothing to change: a current file whose verifier certificate names `subjectDns` and is far from its end. */
@@ -140,39 +85,64 @@ async function loadVerifierKey(stored: StoredCertifiedKey): Promise<VerifierKey>
   return { ...(await loadSigningKey(stored)), x5c: [stored.certificate] };
 }
 
+/** `file` as it must be at this start (`refreshed`), or as it is. */
+async function current(file: StoredKeyFile, now: number, subjectDns: string): Promise<KeyFile> {
+  return (await refreshed(file, now, subjectDns)) ?? (file as KeyFile);
+}
+
 /**
- * The issuer's keys, kept in `<dataDir>/keys.json` (mode 0600): ES256 credential signing keys (the
- * newest signs; rotation keeps the older public keys published), a separate verifier key whose
- * self-signed certificate serves the x509 client identifiers of the request objects (the credential
- * keys have no certificate and the verifier key signs no credential), and a master secret from which
- * per-request response encryption keys and other secrets are derived, so every instance sharing the
- * directory derives the same keys and nothing per request is stored.
+ * The issuer's keys, kept in `<dataDir>/keys.json` (mode 0600) or another `KeyRingStore` (the key
+ * ring in NATS): ES256 credential signing keys (the newest signs; rotation keeps the older public
+ * keys published), a separate verifier key whose self-signed certificate serves the x509 client
+ * identifiers of the request objects (the credential keys have no certificate and the verifier key
+ * signs no credential), and a master secret from which per-request response encryption keys and
+ * other secrets are derived, so every instance sharing the ring derives the same keys and nothing
+ * per request is stored.
  */
 export class KeyRing implements IssuerKeys {
   private constructor(
-    private readonly path: string,
+    private readonly store: KeyRingStore,
     private file: KeyFile,
     private currentKey: SigningKey,
-    private readonly verifier: VerifierKey,
+    private verifier: VerifierKey,
   ) {}
 
   static async open(dataDir: string, options: { now: number; subjectDns: string }): Promise<KeyRing> {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const path = join(dataDir, FILE);
-    const { now, subjectDns } = options;
+    return KeyRing.openIn(keyFileStore(join(dataDir, KEY_FILE)), options);
+  }
+
+  /**
+   * The ring in `store`, made at the first start: from `imported` (an existing key file moving to
+   * another store) when given, else new keys and a new master secret.
+   */
+  static async openIn(
+    store: KeyRingStore,
+    options: { now: number; subjectDns: string; imported?: StoredKeyFile },
+  ): Promise<KeyRing> {
+    const { now, subjectDns, imported } = options;
     const found =
-      readKeyFile(path) ??
-      createKeyFile(path, {
-        version: 2,
-        masterSecret: randomBytes(32).toString('base64url'),
-        keys: [await newSigningKey()],
-        verifier: await newCertifiedKey(now, subjectDns),
-      });
+      (await store.read()) ??
+      (await store.create(
+        imported
+          ? await current(imported, now, subjectDns)
+          : {
+              version: 2,
+              masterSecret: randomBytes(32).toString('base64url'),
+              keys: [await newSigningKey()],
+              verifier: await newCertifiedKey(now, subjectDns),
+            },
+      ));
     const file =
       found.version === 2 && upToDate(found, now, subjectDns)
         ? found
-        : await updateKeyFile(path, (onDisk) => refreshed(onDisk, now, subjectDns));
-    return new KeyRing(path, file, await loadSigningKey(file.keys.at(-1)!), await loadVerifierKey(file.verifier));
+        : await store.update((stored) => refreshed(stored, now, subjectDns));
+    return new KeyRing(store, file, await loadSigningKey(file.keys.at(-1)!), await loadVerifierKey(file.verifier));
+  }
+
+  /** Whether `file` protects the same state: the master secret every stored record's key is derived from. */
+  sharesMasterSecretWith(file: StoredKeyFile): boolean {
+    return file.masterSecret === this.file.masterSecret;
   }
 
   /** The credential signing key. */
@@ -197,11 +167,41 @@ export class KeyRing implements IssuerKeys {
   async rotate(now: number): Promise<void> {
     const key = await newSigningKey();
     const subjectDns = this.file.verifier.subjectDns;
-    this.file = await updateKeyFile(this.path, async (onDisk) => {
-      const base = (await refreshed(onDisk, now, subjectDns)) ?? (onDisk as KeyFile);
+    const rotated = await this.store.update(async (stored) => {
+      const base = await current(stored, now, subjectDns);
       return { ...base, keys: [...base.keys, key] };
     });
-    this.currentKey = await loadSigningKey(key);
+    await this.take(rotated);
+  }
+
+  /**
+   * Issue 16 §4: a ring another process stored (a rotation, a renewed certificate) replaces this one
+   * in place, as a restart would: requests in flight finish with the signer they took, whose public
+   * key stays published. Only a successor is taken: the same master secret (every key derived from it
+   * stays, so sessions in flight continue) and verifier key, this ring's signing keys first and in
+   * order. Answers why another ring is refused, or undefined once it is in use.
+   */
+  async adopt(ring: StoredKeyFile): Promise<string | undefined> {
+    if (ring.version !== 2) return 'it is a version 1 key ring';
+    if (ring.masterSecret !== this.file.masterSecret) return 'it holds another master secret';
+    if (ring.verifier.kid !== this.file.verifier.kid) return 'it holds another verifier key';
+    if (this.file.keys.some((key, i) => ring.keys[i]?.kid !== key.kid))
+      return 'it drops or reorders signing keys this ring publishes';
+    await this.take(ring);
+    return undefined;
+  }
+
+  /** `ring` in use; the keys it shares with the ring in use now stay the same objects. */
+  private async take(ring: KeyFile): Promise<void> {
+    const newest = ring.keys.at(-1)!;
+    const sameVerifier = ring.verifier.certificate === this.file.verifier.certificate;
+    const [signing, verifier] = await Promise.all([
+      newest.kid === this.currentKey.kid ? this.currentKey : loadSigningKey(newest),
+      sameVerifier ? this.verifier : loadVerifierKey(ring.verifier),
+    ]);
+    this.file = ring;
+    this.currentKey = signing;
+    this.verifier = verifier;
   }
 
   /** Every credential signing key's public half, current last; private members are never copied, the verifier key is not listed. */

@@ -18,7 +18,7 @@ export {
   type TokenVariant,
   type WalletStep,
 } from './steps.js';
-export { WalletDriver } from './wallet-driver.js';
+export { type StepRunner, WalletDriver } from './wallet-driver.js';
 export {
   DEMO_PERSON,
   generateWalletKey,

@@ -32,11 +32,16 @@ const DEVIATIONS: Record<Exclude<PresentationVariant, 'valid' | 'tampered-disclo
   'wallet-error': { error: 'access_denied' },
 };
 
+/** Something that performs abstract wallet steps against an issuer: the reference wallet's driver, or a driver of your wallet. */
+export interface StepRunner {
+  run(steps: readonly WalletStep[]): Promise<Outcome[]>;
+}
+
 /**
  * Runs abstract wallet steps (steps.ts) against one issuer with the reference wallet, a wallet
  * per session, in one dialect: the same sequence on two issuers gives two lists of outcomes to compare.
  */
-export class WalletDriver {
+export class WalletDriver implements StepRunner {
   private readonly sessions = new Map<number, SessionState>();
   private otherKey?: WalletKey;
 

@@ -13,8 +13,10 @@ import type {
 export function happyPath(dialect: Dialect, session: SessionIndex = 0): WalletStep[] {
   return [
     { kind: 'start', session },
-    { kind: 'present', session, variant: 'valid', authSession: 'latest' },
-    ...(dialect === 'l' ? [{ kind: 'follow-up', session, pdisFrom: session, authSession: 'latest' } as const] : []),
+    { kind: 'present', session, variant: 'valid', authSession: 'latest', authSessionFrom: session },
+    ...(dialect === 'l'
+      ? [{ kind: 'follow-up', session, pdisFrom: session, authSession: 'latest', authSessionFrom: session } as const]
+      : []),
     { kind: 'token', session, codeFrom: session, variant: 'valid' },
     { kind: 'credential', session, tokenFrom: session, variant: 'valid' },
   ];
@@ -36,24 +38,36 @@ function mostly<T>(valid: T, ...others: T[]): fc.Arbitrary<T> {
 /**
  * One wallet step of any session below `sessions`, valid or not: a presentation with a wrong KB-JWT
  * audience or nonce, a tampered disclosure or a wallet error; an old auth_session; another session's
- * pdis, code or access token; another DPoP key; a wrong PKCE verifier; a c_nonce used again. Repeating
+ * auth_session, pdis, code or access token; another DPoP key; a wrong PKCE verifier; a c_nonce used again. Repeating
  * a step replays its value (the last code, the last c_nonce), and any order can come out.
  */
 export function arbWalletStep(dialect: Dialect, sessions = 2): fc.Arbitrary<WalletStep> {
   const session = fc.nat({ max: sessions - 1 });
-  const withValueFrom = fc
-    .tuple(session, session, fc.integer({ min: 0, max: 3 }))
-    .map(([own, other, pick]) => ({ session: own, from: pick === 0 ? other : own }));
+  // A session, and whose values it sends: mostly its own, sometimes another session's (two values, each chosen apart).
+  const otherSometimes = fc.tuple(session, fc.integer({ min: 0, max: 3 }));
+  const withValueFrom = fc.tuple(session, otherSometimes, otherSometimes).map(([own, [a, pickA], [b, pickB]]) => ({
+    session: own,
+    from: pickA === 0 ? a : own,
+    also: pickB === 0 ? b : own,
+  }));
   const authSession = mostly<AuthSessionChoice>('latest', 'first');
   const steps: fc.Arbitrary<WalletStep>[] = [
     session.map((s): WalletStep => ({ kind: 'start', session: s })),
     fc
       .tuple(
-        session,
+        withValueFrom,
         mostly<PresentationVariant>('valid', 'wrong-aud', 'wrong-nonce', 'tampered-disclosure', 'wallet-error'),
         authSession,
       )
-      .map(([s, variant, choice]): WalletStep => ({ kind: 'present', session: s, variant, authSession: choice })),
+      .map(
+        ([v, variant, choice]): WalletStep => ({
+          kind: 'present',
+          session: v.session,
+          variant,
+          authSession: choice,
+          authSessionFrom: v.from,
+        }),
+      ),
     fc
       .tuple(withValueFrom, mostly<TokenVariant>('valid', 'other-dpop-key', 'wrong-verifier'))
       .map(([v, variant]): WalletStep => ({ kind: 'token', session: v.session, codeFrom: v.from, variant })),
@@ -69,6 +83,7 @@ export function arbWalletStep(dialect: Dialect, sessions = 2): fc.Arbitrary<Wall
           session: v.session,
           pdisFrom: v.from,
           authSession: choice,
+          authSessionFrom: v.also,
         }),
       ),
     );

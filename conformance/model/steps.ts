@@ -22,10 +22,22 @@ export type CredentialVariant = 'valid' | 'replayed-nonce' | 'other-dpop-key';
 export type WalletStep =
   /** Open (or reopen) a session: the first challenge call, and in L the request object behind `presentation`. */
   | { kind: 'start'; session: SessionIndex }
-  /** Present the PID to the latest request: in L to its response_uri, in S1/S2/S3 in a follow-up with `authSession`. */
-  | { kind: 'present'; session: SessionIndex; variant: PresentationVariant; authSession: AuthSessionChoice }
-  /** L only: the follow-up challenge with `authSession` and the pdis `pdisFrom` received last. */
-  | { kind: 'follow-up'; session: SessionIndex; pdisFrom: SessionIndex; authSession: AuthSessionChoice }
+  /** Present the PID to the latest request: in L to its response_uri, in S1/S2/S3 in a follow-up with `authSessionFrom`'s `authSession`. */
+  | {
+      kind: 'present';
+      session: SessionIndex;
+      variant: PresentationVariant;
+      authSession: AuthSessionChoice;
+      authSessionFrom: SessionIndex;
+    }
+  /** L only: the follow-up challenge with `authSessionFrom`'s `authSession` and the pdis `pdisFrom` received last. */
+  | {
+      kind: 'follow-up';
+      session: SessionIndex;
+      pdisFrom: SessionIndex;
+      authSession: AuthSessionChoice;
+      authSessionFrom: SessionIndex;
+    }
   /** The token request with the last code `codeFrom` received (a second one replays it). */
   | { kind: 'token'; session: SessionIndex; codeFrom: SessionIndex; variant: TokenVariant }
   /** The credential request with `tokenFrom`'s access token: a fresh c_nonce, the last one again, or another DPoP key. */
@@ -39,9 +51,9 @@ export function describeStep(step: WalletStep): string {
     case 'start':
       return `${s}: start`;
     case 'present':
-      return `${s}: present ${step.variant} with the ${step.authSession} auth_session`;
+      return `${s}: present ${step.variant} with the ${step.authSession} auth_session${from(step.authSessionFrom)}`;
     case 'follow-up':
-      return `${s}: follow-up with the pdis${from(step.pdisFrom)} and the ${step.authSession} auth_session`;
+      return `${s}: follow-up with the pdis${from(step.pdisFrom)} and the ${step.authSession} auth_session${from(step.authSessionFrom)}`;
     case 'token':
       return `${s}: token request with the last code${from(step.codeFrom)} (${step.variant})`;
     case 'credential':

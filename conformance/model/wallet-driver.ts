@@ -63,12 +63,12 @@ export class WalletDriver implements StepRunner {
     if (!state) return false;
     switch (step.kind) {
       case 'present':
-        return state.request !== undefined && (!state.interactive || chosen(state, step.authSession) !== undefined);
+        return state.request !== undefined && (!state.interactive || this.authSessionOf(step) !== undefined);
       case 'follow-up':
         return (
           !state.interactive &&
           this.sessions.get(step.pdisFrom)?.pdis !== undefined &&
-          chosen(state, step.authSession) !== undefined
+          this.authSessionOf(step) !== undefined
         );
       case 'token':
         return this.sessions.get(step.codeFrom)?.code !== undefined;
@@ -86,10 +86,10 @@ export class WalletDriver implements StepRunner {
     const state = this.sessions.get(step.session)!;
     switch (step.kind) {
       case 'present':
-        return this.present(state, step.variant, step.authSession);
+        return this.present(state, step.variant, this.authSessionOf(step));
       case 'follow-up': {
         const answer = await state.wallet.challenge({
-          auth_session: chosen(state, step.authSession)!,
+          auth_session: this.authSessionOf(step)!,
           presentation_during_issuance_session: this.sessions.get(step.pdisFrom)!.pdis!,
         });
         if (answer.status === 200 && typeof answer.body.authorization_code === 'string')
@@ -136,10 +136,16 @@ export class WalletDriver implements StepRunner {
     return outcomeOf(answer);
   }
 
+  /** The auth_session a follow-up sends: `authSessionFrom`'s latest or first (FiPA §5.3: bound to the session's DPoP key). */
+  private authSessionOf(step: { authSession: AuthSessionChoice; authSessionFrom: number }): string | undefined {
+    const held = this.sessions.get(step.authSessionFrom)?.authSessions ?? [];
+    return step.authSession === 'first' ? held[0] : held.at(-1);
+  }
+
   private async present(
     state: SessionState,
     variant: PresentationVariant,
-    choice: AuthSessionChoice,
+    authSession: string | undefined,
   ): Promise<Outcome> {
     const { interactive, wallet } = state;
     const request = state.request!;
@@ -155,7 +161,7 @@ export class WalletDriver implements StepRunner {
       if (answer.status === 200 && typeof pdis === 'string') state.pdis = pdis;
       return outcomeOf(answer);
     }
-    return this.received(state, await interactive.respond(chosen(state, choice)!, request, deviation));
+    return this.received(state, await interactive.respond(authSession!, request, deviation));
   }
 
   private async token(state: SessionState, code: string, variant: TokenVariant): Promise<Outcome> {
@@ -191,8 +197,4 @@ export class WalletDriver implements StepRunner {
     this.otherKey ??= await generateWalletKey();
     return this.otherKey;
   }
-}
-
-function chosen(state: SessionState, choice: AuthSessionChoice): string | undefined {
-  return choice === 'first' ? state.authSessions[0] : state.authSessions.at(-1);
 }

@@ -43,7 +43,8 @@ describe('model.sequences: the oracle catches a deliberately different target (R
 
   it('model.sequences: a replayed code answered with the first success is a shrunk counterexample with its seed and path, which replays', async () => {
     const target = { ...demoTarget(running, proxy.url), dialects: ['l'] as const };
-    const [l] = await runModelFuzz(target, { seed: 17, runs: 30 });
+    const options = { seed: 17, runs: 30 };
+    const [l] = await runModelFuzz(target, options);
     expect(l!.outcome).toBe('failed');
     expect(l!.detail).toMatch(
       /token request with the last code \(valid\): the target answered 2xx, the model 4xx invalid_grant/,
@@ -52,7 +53,7 @@ describe('model.sequences: the oracle catches a deliberately different target (R
     // Shrunk to the minimal sequence: start, present, follow-up, then the code twice.
     expect(l!.detail!.split('Sequence: ')[1]!.split('. Replay')[0]!.split('; ')).toHaveLength(5);
     const [, path, replayPath] = /path "([^"]+)", replayPath "([^"]+)"/.exec(l!.detail!)!;
-    const [replayed] = await runModelFuzz(target, { seed: 17, runs: 30, path, replayPath });
+    const [replayed] = await runModelFuzz(target, { ...options, path, replayPath });
     expect(replayed!.outcome).toBe('failed');
     expect(replayed!.detail!.split('. Replay')[0]).toBe(l!.detail!.split('. Replay')[0]);
   });

@@ -25,5 +25,7 @@ export function sameOutcome(a: Outcome, b: Outcome): boolean {
 }
 
 export function describeOutcome(outcome: Outcome): string {
+  if (outcome.status === 'skipped') return 'nothing to send (no earlier answer held the value)';
+  if (outcome.status === 'wallet-refused') return 'an answer the wallet refused (its OpenID4VP request did not verify)';
   return outcome.error ? `${outcome.status} ${outcome.error}` : outcome.status;
 }

@@ -81,20 +81,19 @@ export async function runModelFuzz(target: ConformanceTarget, options: ModelFuzz
     results.push(result);
     options.onProgress?.(result);
   };
-  if (!target.pidTrust) {
+  const none = (outcome: 'skipped' | 'failed', detail: string) => {
     for (const dialect of target.dialects)
-      report({
-        id: ID,
-        requirement: REQUIREMENT,
-        title: titleOf(options),
-        dialect,
-        outcome: 'skipped',
-        detail: "no PID trust given: the model cannot trust the target's PIDs",
-        ms: 0,
-      });
+      report({ id: ID, requirement: REQUIREMENT, title: titleOf(options), dialect, outcome, detail, ms: 0 });
     return results;
+  };
+  if (!target.pidTrust) return none('skipped', "no PID trust given: the model cannot trust the target's PIDs");
+  let oracle: ModelOracle;
+  try {
+    oracle = await ModelOracle.open(target);
+  } catch (error) {
+    // Fail closed: a target the model cannot be configured from has not been shown to agree with it.
+    return none('failed', `the model could not be configured from the target: ${(error as Error).message}`);
   }
-  const oracle = await ModelOracle.open(target);
   try {
     for (const dialect of target.dialects) report(await fuzzDialect(oracle, target, dialect, options));
   } finally {

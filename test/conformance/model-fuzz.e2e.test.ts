@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runModelFuzz } from '../../conformance/index.js';
-import { type RunningIssuer, startIssuer } from '../../testing/index.js';
+import { freePort, type RunningIssuer, startIssuer } from '../../testing/index.js';
 import { demoTarget } from './demo-target.js';
 import { type ReplayingProxy, startReplayingProxy } from './replaying-proxy.js';
 
@@ -25,6 +25,13 @@ describe('model.sequences: model-based fuzzing against the engine model (issue 1
     const { pidTrust: _, ...target } = demoTarget(running);
     const results = await runModelFuzz(target, { seed: 17, runs: 1 });
     expect(results.map((r) => r.outcome)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+  });
+
+  it('model.sequences: fails closed when the model cannot be configured from the target (no metadata)', async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const results = await runModelFuzz(demoTarget(running, nobody), { seed: 17, runs: 1 });
+    expect(results.map((r) => r.outcome)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect(results[0]!.detail).toMatch(/^the model could not be configured from the target: /);
   });
 });
 

@@ -5,4 +5,5 @@
  * @module pdi-engine/conformance
  */
 export type { CheckOutcome, CheckResult, ProgressListener } from './check.js';
-export { DIALECTS, type ConformanceTarget, type Dialect, type PidMinter } from './target.js';
+export { DIALECTS, type ConformanceTarget, type Dialect, type PidMinter, type PidTrust } from './target.js';
+export * from './model/index.js';

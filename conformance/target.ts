@@ -9,6 +9,14 @@ export type Dialect = (typeof DIALECTS)[number];
 export type PidMinter = (holderJwk: JWK, now: number) => Promise<string>;
 
 /**
+ * Whom the target trusts to sign the PIDs `mintPid` mints, so the model (our own issuer, the
+ * oracle of the model-based fuzzing) trusts the same: the signing keys as a JWKS, or the PEM trust
+ * anchor an `x5c` chain in the PID leads to. The PID's `iss`, `vct` and claims are read from a
+ * minted PID.
+ */
+export type PidTrust = { jwks: { keys: JWK[] } } | { anchorFile: string };
+
+/**
  * The issuer under test, as discovered from its metadata and the operator's arguments: what
  * both the attack catalogue and the model-based fuzzing drive.
  */
@@ -22,6 +30,8 @@ export interface ConformanceTarget {
   scope: string;
   /** PIDs the target accepts. */
   mintPid: PidMinter;
+  /** Whom the target trusts for those PIDs; without it the model-based fuzzing is skipped. */
+  pidTrust?: PidTrust;
   /** How requests reach the target (the global fetch by default). */
   fetch?: WalletFetch;
 }

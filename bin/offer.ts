@@ -15,6 +15,13 @@ const args = process.argv.slice(2);
 const byValue = args.includes('--by-value');
 const ids = args.filter((arg) => !arg.startsWith('--'));
 const config = loadConfig();
+if (config.nats) {
+  // With NATS the offers and the key ring are the engines' (JetStream), not this data directory's.
+  console.error(
+    'with nats, offers live in JetStream: create them with POST /admin/offers (the admin token) on the issuer',
+  );
+  process.exit(2);
+}
 const keyRing = await KeyRing.open(config.dataDir, { now: Date.now(), subjectDns: new URL(config.publicUrl).hostname });
 const issuerStates = new IssuerStates(keyRing.derivedSecret('issuer_state'), randomIds);
 const offers = new SqliteOfferStore(join(config.dataDir, 'state.sqlite'));

@@ -1,4 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeyRing } from '../../adapters/keys/keyring.js';
 import { generateWalletKey } from '../../wallet/keys.js';
@@ -69,5 +72,17 @@ describe('configurable policies, keys and offers', () => {
     expect(
       (await wallet.runFlow({ scope: 'membership', configurationId: 'demo_membership', issuerState })).length,
     ).toBeGreaterThan(100);
+  });
+
+  it('rule 3: with nats the offer CLI refuses in one line, and writes no key file or SQLite offer of its own', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pdi-offer-nats-'));
+    const env = { ...process.env, DATA_DIR: dataDir, NATS_URL: 'nats://127.0.0.1:1', NATS_TOKEN: 'unused' };
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/offer.ts', 'demo_membership'], {
+      env,
+      encoding: 'utf8',
+    });
+    expect([run.status, run.stderr.trim()]).toEqual([2, expect.stringContaining('POST /admin/offers')]);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(execFileSync('ls', [dataDir], { encoding: 'utf8' })).toBe('');
   });
 });

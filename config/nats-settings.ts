@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { JetStreamSettings } from './jetstream-settings.js';
 
 /**
  * NATS: with `url` set, the event log, replay cache, session keys and offers live in
@@ -50,6 +51,7 @@ export const NatsSettings = z
       .regex(/^[A-Za-z0-9_-]+$/)
       .default('PDI_EVENTS')
       .describe('The JetStream stream holding the event log (created when absent).'),
+    jetstream: JetStreamSettings,
     serveRequests: z
       .boolean()
       .default(true)

@@ -2,12 +2,11 @@ import {
   JetStreamApiCodes,
   JetStreamApiError,
   jetstream,
-  jetstreamManager,
   type JetStreamClient,
   type JetStreamManager,
   type StoredMsg,
 } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import {
   LruCache,
@@ -19,14 +18,23 @@ import {
   type EventStore,
 } from '../../../engine/index.js';
 import type { RecordMac } from '../../keys/record-mac.js';
+import { DeadlineIndex } from './deadline-index.js';
+import { LEASE_SECONDS, SchedulerLease } from './scheduler-lease.js';
+import { ensureStream, openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
 
 export interface JetStreamStoreNames {
   /** The stream holding every session's events. */
   stream: string;
   /** Subjects are `<prefix>.<sessionId>`, one per auth_session. */
   subjectPrefix: string;
-  /** The KV bucket holding each session's next deadline, for the expiry scheduler. */
+  /** The KV bucket holding each session's next deadline, for the expiry scheduler (and `<deadlines>-lease`, who runs it). */
   deadlines: string;
+}
+
+/** Issue 16 §2: the replicas and limits of the event stream and the deadline bucket. */
+export interface EventStoreLimits {
+  events: StoreLimits;
+  deadlines: StoreLimits;
 }
 
 export const DEFAULT_NAMES: JetStreamStoreNames = {
@@ -61,37 +69,42 @@ const deadlineContext = (streamId: string) => `deadline\n${streamId}`;
 export class JetStreamEventStore implements EventStore {
   /** Where each recently appended stream ends; a stream not here is read again (bounded, like the engine's cache). */
   private readonly positions = new LruCache<Position>(10_000);
+  private readonly index: DeadlineIndex;
 
   private constructor(
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly deadlines: KV,
+    private readonly lease: SchedulerLease,
     private readonly mac: RecordMac,
     readonly names: JetStreamStoreNames,
     private readonly warn: (line: string) => void,
-  ) {}
+  ) {
+    this.index = new DeadlineIndex(deadlines, (key, signed) => this.deadlineOf(key, signed));
+  }
 
-  /** `mac` authenticates every message and deadline this store writes and reads back. */
+  /** `mac` authenticates every message and deadline this store writes and reads back; `limits` are applied to the stream and buckets (created or reconciled). */
   static async open(
     nc: NatsConnection,
     mac: RecordMac,
     names: JetStreamStoreNames = DEFAULT_NAMES,
     warn: (line: string) => void = console.error,
+    limits: EventStoreLimits = { events: UNLIMITED, deadlines: UNLIMITED },
   ): Promise<JetStreamEventStore> {
-    const jsm = await jetstreamManager(nc);
     const config = {
       name: names.stream,
       subjects: [`${names.subjectPrefix}.>`],
       allow_direct: true,
       duplicate_window: 120_000_000_000,
     };
-    try {
-      await jsm.streams.info(names.stream);
-    } catch {
-      await jsm.streams.add(config);
-    }
-    const deadlines = await new Kvm(nc).create(names.deadlines, { history: 1 });
-    return new JetStreamEventStore(jetstream(nc), jsm, deadlines, mac, names, warn);
+    const jsm = await ensureStream(nc, config, limits.events);
+    const deadlines = await openBucket(nc, names.deadlines, limits.deadlines);
+    const leases = await openBucket(nc, `${names.deadlines}-lease`, {
+      replicas: limits.deadlines.replicas,
+      maxAgeSeconds: LEASE_SECONDS,
+      maxBytes: null,
+    });
+    return new JetStreamEventStore(jetstream(nc), jsm, deadlines, new SchedulerLease(leases), mac, names, warn);
   }
 
   private subject(streamId: string): string {
@@ -184,8 +197,13 @@ export class JetStreamEventStore implements EventStore {
       }
     }
     this.positions.set(streamId, { ids: position.ids, seqs });
-    if (options.deadline === null) await this.deadlines.delete(streamId);
-    else await this.deadlines.put(streamId, this.mac.sign(deadlineContext(streamId), String(options.deadline)));
+    if (options.deadline === null) {
+      await this.deadlines.delete(streamId);
+      this.index.noteDeleted(streamId);
+    } else {
+      const signed = this.mac.sign(deadlineContext(streamId), String(options.deadline));
+      this.index.noteWritten(streamId, await this.deadlines.put(streamId, signed), options.deadline);
+    }
     return { version: seqs.length, duplicate: false };
   }
 
@@ -199,18 +217,27 @@ export class JetStreamEventStore implements EventStore {
     }
   }
 
-  /** Streams whose deadline is due. This scans the deadline bucket: fine for thousands of live sessions. */
+  /**
+   * Streams whose deadline is due, answered by the instance that holds the scheduler lease from
+   * its watched index (`DeadlineIndex`), and by every other instance with none: one instance
+   * expires sessions, and none reads the whole bucket to find them.
+   *
+   * Issue 16 §2, why a lease and a watch rather than a work-queue consumer whose not-yet-due
+   * deadlines are `nak`ed with a delay: a deadline is a time on the engine's clock (a `Clock`
+   * port; tests move it), which a broker-side redelivery delay on the server's clock cannot
+   * follow; and `due` is a query (the metrics backlog gauge reads it), which a consumer would
+   * answer by taking the messages it hands out. A crash loses no timeout either way: the
+   * deadline stays in the bucket until the session's next append replaces or deletes it, and the
+   * next lease holder reads it from there. The gauge of the backlog is the leader's (the others
+   * count 0), so its sum over the instances is the backlog.
+   */
   async due(at: number, limit: number): Promise<string[]> {
-    const due: Array<[string, number]> = [];
-    for await (const key of await this.deadlines.keys()) {
-      const entry = await this.deadlines.get(key);
-      const deadline = entry && entry.operation === 'PUT' ? this.deadlineOf(key, entry.string()) : Number.NaN;
-      if (deadline <= at) due.push([key, deadline]);
+    if (!(await this.lease.held())) {
+      this.index.stop();
+      return [];
     }
-    return due
-      .sort(([, a], [, b]) => a - b)
-      .slice(0, limit)
-      .map(([key]) => key);
+    await this.index.start();
+    return this.index.due(at, limit);
   }
 
   /** Issue 12 §4 (readiness): the stream and the deadline bucket answer over the connection. */
@@ -220,5 +247,7 @@ export class JetStreamEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.positions.clear();
+    this.index.stop();
+    await this.lease.release();
   }
 }

@@ -1,15 +1,16 @@
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { hashSecret } from '../../../protocol/handles.js';
 import type { RecordMac } from '../../keys/record-mac.js';
 import type { ReplayCache } from '../ports.js';
+import { openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
 
 /**
  * A cluster-wide replay cache on a JetStream KV bucket: the first use of a key is a KV
  * `create` (create-if-absent), so a value accepted by one engine instance is refused by
  * every other. An expired entry is taken over with a revision-checked `update`, so two
- * instances cannot both reuse it. Keys are stored hashed; the bucket's max age bounds
- * how long entries stay. Every entry is signed (`RecordMac`); one that fails its MAC
+ * instances cannot both reuse it. Keys are stored hashed; the bucket's TTL (max age, at
+ * least the longest-lived value it guards) removes an entry once it cannot count any more. Every entry is signed (`RecordMac`); one that fails its MAC
  * counts as used (fail closed) and is logged.
  */
 export class JetStreamReplayCache implements ReplayCache {
@@ -23,10 +24,10 @@ export class JetStreamReplayCache implements ReplayCache {
     nc: NatsConnection,
     mac: RecordMac,
     bucket = 'pdi-replay',
-    maxAgeMs = 24 * 3600 * 1000,
+    limits: StoreLimits = { ...UNLIMITED, maxAgeSeconds: 24 * 3600 },
     warn: (line: string) => void = console.error,
   ): Promise<JetStreamReplayCache> {
-    return new JetStreamReplayCache(await new Kvm(nc).create(bucket, { history: 1, ttl: maxAgeMs }), mac, warn);
+    return new JetStreamReplayCache(await openBucket(nc, bucket, limits), mac, warn);
   }
 
   /** When a stored entry stops counting; an entry failing its MAC never does. */

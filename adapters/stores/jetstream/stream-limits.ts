@@ -1,0 +1,98 @@
+import {
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstreamManager,
+  type JetStreamManager,
+  type StreamConfig,
+  type StreamInfo,
+} from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+
+/** Issue 16 §2: how many copies a stream or bucket has and how much it may keep (`config/jetstream-settings.ts`). */
+export interface StoreLimits {
+  replicas: number;
+  /** null: kept until deleted; for a bucket, the TTL of its entries. */
+  maxAgeSeconds: number | null;
+  /** null: no limit beyond the server's. */
+  maxBytes: number | null;
+}
+
+/** One copy, nothing limited: what a store opened without settings gets (one nats-server, tests). */
+export const UNLIMITED: StoreLimits = { replicas: 1, maxAgeSeconds: null, maxBytes: null };
+
+const LIMITED = ['num_replicas', 'max_age', 'max_bytes', 'discard'] as const;
+type Limited = Pick<StreamConfig, (typeof LIMITED)[number]>;
+
+/** The stream settings the limits stand for. Discard is always `new`: a full store refuses the write, it never drops the oldest record silently. */
+function limitedConfig(limits: StoreLimits): Limited {
+  return {
+    num_replicas: limits.replicas,
+    max_age: limits.maxAgeSeconds === null ? 0 : nanos(limits.maxAgeSeconds * 1000),
+    max_bytes: limits.maxBytes ?? -1,
+    discard: DiscardPolicy.New,
+  };
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Make an existing stream's replicas and limits the configured ones: nothing when they match,
+ * else a stream update (the server scales replicas up or down and applies new limits in place).
+ * An update the server refuses is a start-up error naming the stream, what differs and why.
+ */
+async function reconcile(jsm: JetStreamManager, info: StreamInfo, limits: StoreLimits): Promise<void> {
+  const wanted = limitedConfig(limits);
+  const differs = LIMITED.filter((field) => info.config[field] !== wanted[field]);
+  if (differs.length === 0) return;
+  try {
+    await jsm.streams.update(info.config.name, { ...info.config, ...wanted });
+  } catch (error) {
+    const changes = differs.map((field) => `${field} ${info.config[field]} → ${wanted[field]}`).join(', ');
+    throw new Error(`JetStream: stream ${info.config.name}: cannot change ${changes}: ${reason(error)}`);
+  }
+}
+
+async function infoOf(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
+  try {
+    return await jsm.streams.info(name);
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return undefined;
+    throw error;
+  }
+}
+
+/** The stream `config.name` with these limits: created when absent, reconciled when it exists. */
+export async function ensureStream(
+  nc: NatsConnection,
+  config: Partial<StreamConfig> & { name: string },
+  limits: StoreLimits,
+): Promise<JetStreamManager> {
+  const jsm = await jetstreamManager(nc);
+  const info = await infoOf(jsm, config.name);
+  if (info) await reconcile(jsm, info, limits);
+  else
+    await jsm.streams.add({ ...config, ...limitedConfig(limits) }).catch((error: unknown) => {
+      throw new Error(`JetStream: stream ${config.name} cannot be created: ${reason(error)}`);
+    });
+  return jsm;
+}
+
+/** A KV bucket keeping one value per key, with these limits (its stream `KV_<bucket>`): created when absent, reconciled when it exists. */
+export async function openBucket(nc: NatsConnection, bucket: string, limits: StoreLimits): Promise<KV> {
+  const jsm = await jetstreamManager(nc);
+  const info = await infoOf(jsm, `KV_${bucket}`);
+  if (info) await reconcile(jsm, info, limits);
+  // Kvm.create adds a missing bucket with these options and binds to an existing one as it is (reconciled above).
+  return new Kvm(nc)
+    .create(bucket, {
+      history: 1,
+      replicas: limits.replicas,
+      ...(limits.maxAgeSeconds !== null && { ttl: limits.maxAgeSeconds * 1000 }),
+      ...(limits.maxBytes !== null && { max_bytes: limits.maxBytes }),
+    })
+    .catch((error: unknown) => {
+      throw new Error(`JetStream: bucket ${bucket} cannot be created: ${reason(error)}`);
+    });
+}

@@ -4,6 +4,7 @@ import {
   jetstream,
   type JetStreamClient,
   type JetStreamManager,
+  type MsgRequest,
   type StoredMsg,
 } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
@@ -19,6 +20,7 @@ import {
 } from '../../../engine/index.js';
 import type { RecordMac } from '../../keys/record-mac.js';
 import { DeadlineIndex } from './deadline-index.js';
+import { failClearly } from './fail-clearly.js';
 import { LEASE_SECONDS, SchedulerLease } from './scheduler-lease.js';
 import { ensureStream, openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
 
@@ -76,6 +78,8 @@ export class JetStreamEventStore implements EventStore {
     private readonly jsm: JetStreamManager,
     private readonly deadlines: KV,
     private readonly lease: SchedulerLease,
+    /** Reads from the stream leader (a replicated stream: a follower's direct get may lag) or, on one replica, by direct get. */
+    private readonly get: (query: MsgRequest) => Promise<StoredMsg | null>,
     private readonly mac: RecordMac,
     readonly names: JetStreamStoreNames,
     private readonly warn: (line: string) => void,
@@ -83,13 +87,17 @@ export class JetStreamEventStore implements EventStore {
     this.index = new DeadlineIndex(deadlines, (key, signed) => this.deadlineOf(key, signed));
   }
 
-  /** `mac` authenticates every message and deadline this store writes and reads back; `limits` are applied to the stream and buckets (created or reconciled). */
+  /**
+   * `mac` authenticates every message and deadline this store writes and reads back; `limits`
+   * are applied to the stream and buckets (created or reconciled); without them, existing ones
+   * are used as they are and missing ones created with one replica and no limits.
+   */
   static async open(
     nc: NatsConnection,
     mac: RecordMac,
     names: JetStreamStoreNames = DEFAULT_NAMES,
     warn: (line: string) => void = console.error,
-    limits: EventStoreLimits = { events: UNLIMITED, deadlines: UNLIMITED },
+    limits?: EventStoreLimits,
   ): Promise<JetStreamEventStore> {
     const config = {
       name: names.stream,
@@ -97,14 +105,16 @@ export class JetStreamEventStore implements EventStore {
       allow_direct: true,
       duplicate_window: 120_000_000_000,
     };
-    const jsm = await ensureStream(nc, config, limits.events);
-    const deadlines = await openBucket(nc, names.deadlines, limits.deadlines);
-    const leases = await openBucket(nc, `${names.deadlines}-lease`, {
-      replicas: limits.deadlines.replicas,
-      maxAgeSeconds: LEASE_SECONDS,
-      maxBytes: null,
-    });
-    return new JetStreamEventStore(jetstream(nc), jsm, deadlines, new SchedulerLease(leases), mac, names, warn);
+    const { jsm, replicas } = await ensureStream(nc, config, { limits: limits?.events, created: UNLIMITED });
+    const deadlines = await openBucket(nc, names.deadlines, { limits: limits?.deadlines, created: UNLIMITED });
+    const lease = { ...UNLIMITED, replicas: limits?.deadlines.replicas ?? 1, maxAgeSeconds: LEASE_SECONDS };
+    const leases = await openBucket(nc, `${names.deadlines}-lease`, { limits: limits && lease, created: lease });
+    const get =
+      replicas > 1
+        ? (query: MsgRequest) => jsm.streams.getMessage(names.stream, query)
+        : (query: MsgRequest) => jsm.direct.getMessage(names.stream, query);
+    const scheduler = new SchedulerLease(leases);
+    return failClearly(new JetStreamEventStore(jetstream(nc), jsm, deadlines, scheduler, get, mac, names, warn));
   }
 
   private subject(streamId: string): string {
@@ -121,7 +131,7 @@ export class JetStreamEventStore implements EventStore {
    */
   private async load(streamId: string): Promise<{ events: SessionEvent[]; position: Position }> {
     const subject = this.subject(streamId);
-    const last = await this.jsm.direct.getMessage(this.names.stream, { last_by_subj: subject });
+    const last = await this.get({ last_by_subj: subject });
     const messages = last ? await this.indexed(streamId, subject, last) : [];
     const events = messages.map((message, index) => this.authenticated(streamId, index, message));
     const position = {
@@ -151,7 +161,7 @@ export class JetStreamEventStore implements EventStore {
     this.authenticated(streamId, seqs.length, last);
     if (seqs.some((seq, i) => !Number.isSafeInteger(seq) || seq <= (seqs[i - 1] ?? 0) || seq >= last.seq))
       this.refuse(streamId, seqs.length + 1, 'its index is malformed');
-    const messages = await Promise.all(seqs.map((seq) => this.jsm.direct.getMessage(this.names.stream, { seq })));
+    const messages = await Promise.all(seqs.map((seq) => this.get({ seq })));
     const missing = messages.findIndex((message) => message?.subject !== subject);
     if (missing >= 0) this.refuse(streamId, missing + 1, `message ${seqs[missing]} is missing`);
     return [...(messages as StoredMsg[]), last];

@@ -3,7 +3,11 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { hashSecret } from '../../../protocol/handles.js';
 import { TamperedRecord, type RecordMac } from '../../keys/record-mac.js';
 import type { CreatedOffer, OfferStore } from '../ports.js';
+import { failClearly } from './fail-clearly.js';
 import { openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
+
+/** The TTL an offer bucket is created with when no limits are given. */
+const CREATED: StoreLimits = { ...UNLIMITED, maxAgeSeconds: 24 * 3600 };
 
 /**
  * Credential offers in a JetStream KV bucket shared by every instance (issuer_state only
@@ -24,9 +28,9 @@ export class JetStreamOfferStore implements OfferStore {
     mac: RecordMac,
     bucket = 'pdi-offers',
     warn: (line: string) => void = console.error,
-    limits: StoreLimits = { ...UNLIMITED, maxAgeSeconds: 24 * 3600 },
+    limits?: StoreLimits,
   ): Promise<JetStreamOfferStore> {
-    return new JetStreamOfferStore(await openBucket(nc, bucket, limits), mac, warn);
+    return failClearly(new JetStreamOfferStore(await openBucket(nc, bucket, { limits, created: CREATED }), mac, warn));
   }
 
   private put(key: string, value: unknown) {

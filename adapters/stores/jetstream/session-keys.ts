@@ -3,6 +3,7 @@ import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { KeyWrap } from '../../keys/key-wrap.js';
 import type { SessionKeys } from '../ports.js';
+import { failClearly } from './fail-clearly.js';
 import { openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
 
 /** Session keys in a JetStream KV bucket, shared by every engine instance, stored wrapped (`KeyWrap`); erasing purges the key's history. */
@@ -16,9 +17,9 @@ export class JetStreamSessionKeys implements SessionKeys {
     nc: NatsConnection,
     wrap: KeyWrap,
     bucket = 'pdi-session-keys',
-    limits: StoreLimits = UNLIMITED,
+    limits?: StoreLimits,
   ): Promise<JetStreamSessionKeys> {
-    return new JetStreamSessionKeys(await openBucket(nc, bucket, limits), wrap);
+    return failClearly(new JetStreamSessionKeys(await openBucket(nc, bucket, { limits, created: UNLIMITED }), wrap));
   }
 
   private async stored(sessionId: string): Promise<Uint8Array | undefined> {

@@ -9,6 +9,7 @@ import {
   type StatusStore,
   type StatusTarget,
 } from '../ports.js';
+import { failClearly } from './fail-clearly.js';
 import { openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
 
 /** A list's statuses as the Token Status List encodes them (2 bits each, deflated, draft §4.1): KBs, never past a KV value's limit. */
@@ -48,9 +49,9 @@ export class JetStreamStatusStore implements StatusStore {
     nc: NatsConnection,
     mac: RecordMac,
     bucket = 'pdi-status',
-    limits: StoreLimits = UNLIMITED,
+    limits?: StoreLimits,
   ): Promise<JetStreamStatusStore> {
-    return new JetStreamStatusStore(await openBucket(nc, bucket, limits), mac);
+    return failClearly(new JetStreamStatusStore(await openBucket(nc, bucket, { limits, created: UNLIMITED }), mac));
   }
 
   private sign(key: string, value: unknown): string {

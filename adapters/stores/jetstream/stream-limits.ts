@@ -63,36 +63,59 @@ async function infoOf(jsm: JetStreamManager, name: string): Promise<StreamInfo |
   }
 }
 
-/** The stream `config.name` with these limits: created when absent, reconciled when it exists. */
+/**
+ * What a store asks for: `limits` are applied to a stream or bucket that exists already
+ * (reconciled); without them (a tool or a test opening the data as it is) an existing one is
+ * left as it is, and a missing one is created with `created`.
+ */
+export interface Wanted {
+  limits?: StoreLimits;
+  created: StoreLimits;
+}
+
+/** The stream's replicas once it is there: created when absent, reconciled when it exists and limits are given. */
+async function ensure(
+  jsm: JetStreamManager,
+  config: Partial<StreamConfig> & { name: string },
+  { limits, created }: Wanted,
+  create: (limits: StoreLimits) => Promise<unknown>,
+): Promise<number> {
+  const info = await infoOf(jsm, config.name);
+  if (info && !limits) return info.config.num_replicas;
+  if (info) await reconcile(jsm, info, limits!);
+  else
+    await create(limits ?? created).catch((error: unknown) => {
+      throw new Error(`JetStream: stream ${config.name} cannot be created: ${reason(error)}`);
+    });
+  return (limits ?? created).replicas;
+}
+
+/** The stream `config.name`, as `wanted`, and how many replicas it has. */
 export async function ensureStream(
   nc: NatsConnection,
   config: Partial<StreamConfig> & { name: string },
-  limits: StoreLimits,
-): Promise<JetStreamManager> {
+  wanted: Wanted,
+): Promise<{ jsm: JetStreamManager; replicas: number }> {
   const jsm = await jetstreamManager(nc);
-  const info = await infoOf(jsm, config.name);
-  if (info) await reconcile(jsm, info, limits);
-  else
-    await jsm.streams.add({ ...config, ...limitedConfig(limits) }).catch((error: unknown) => {
-      throw new Error(`JetStream: stream ${config.name} cannot be created: ${reason(error)}`);
-    });
-  return jsm;
+  const replicas = await ensure(jsm, config, wanted, (limits) =>
+    jsm.streams.add({ ...config, ...limitedConfig(limits) }),
+  );
+  return { jsm, replicas };
 }
 
-/** A KV bucket keeping one value per key, with these limits (its stream `KV_<bucket>`): created when absent, reconciled when it exists. */
-export async function openBucket(nc: NatsConnection, bucket: string, limits: StoreLimits): Promise<KV> {
+/** A KV bucket keeping one value per key (its stream `KV_<bucket>`), as `wanted`. */
+export async function openBucket(nc: NatsConnection, bucket: string, wanted: Wanted): Promise<KV> {
   const jsm = await jetstreamManager(nc);
-  const info = await infoOf(jsm, `KV_${bucket}`);
-  if (info) await reconcile(jsm, info, limits);
-  // Kvm.create adds a missing bucket with these options and binds to an existing one as it is (reconciled above).
-  return new Kvm(nc)
-    .create(bucket, {
-      history: 1,
-      replicas: limits.replicas,
-      ...(limits.maxAgeSeconds !== null && { ttl: limits.maxAgeSeconds * 1000 }),
-      ...(limits.maxBytes !== null && { max_bytes: limits.maxBytes }),
-    })
-    .catch((error: unknown) => {
-      throw new Error(`JetStream: bucket ${bucket} cannot be created: ${reason(error)}`);
-    });
+  const kvm = new Kvm(nc);
+  const options = (limits: StoreLimits) => ({
+    history: 1,
+    replicas: limits.replicas,
+    // A replicated bucket is read from its leader: a follower's direct get may not have the latest write yet.
+    allow_direct: limits.replicas === 1,
+    ...(limits.maxAgeSeconds !== null && { ttl: limits.maxAgeSeconds * 1000 }),
+    ...(limits.maxBytes !== null && { max_bytes: limits.maxBytes }),
+  });
+  const replicas = await ensure(jsm, { name: `KV_${bucket}` }, wanted, (limits) => kvm.create(bucket, options(limits)));
+  // Bound to the bucket that is there now (Kvm.create leaves an existing bucket's settings as they are).
+  return kvm.create(bucket, options({ ...wanted.created, replicas }));
 }

@@ -46,10 +46,13 @@ async function reconcile(jsm: JetStreamManager, info: StreamInfo, limits: StoreL
   const wanted = limitedConfig(limits);
   const differs = LIMITED.filter((field) => info.config[field] !== wanted[field]);
   if (differs.length === 0) return;
+  const changes = differs.map((field) => `${field} ${info.config[field]} → ${wanted[field]}`).join(', ');
+  // nats-server 2.9 accepts more replicas on a server outside a cluster (and keeps one): refused here instead.
+  if (wanted.num_replicas > 1 && !info.cluster)
+    throw new Error(`JetStream: stream ${info.config.name}: cannot change ${changes}: the server is not in a cluster`);
   try {
     await jsm.streams.update(info.config.name, { ...info.config, ...wanted });
   } catch (error) {
-    const changes = differs.map((field) => `${field} ${info.config[field]} → ${wanted[field]}`).join(', ');
     throw new Error(`JetStream: stream ${info.config.name}: cannot change ${changes}: ${reason(error)}`);
   }
 }

@@ -22,9 +22,12 @@ export class DeadlineIndex {
     private readonly deadlineOf: (key: string, signed: string) => number,
   ) {}
 
-  /** Start watching (once): resolved when the bucket's current values are in. */
+  /** Start watching (once): resolved when the bucket's current values are in; a failed start is tried again next time. */
   start(): Promise<void> {
-    this.loaded ??= this.watch();
+    this.loaded ??= this.watch().catch((error: unknown) => {
+      this.stop();
+      throw error;
+    });
     return this.loaded;
   }
 

@@ -1,6 +1,8 @@
 import { jetstreamManager, type StreamInfo } from '@nats-io/jetstream';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { RecordMac } from '../../adapters/keys/record-mac.js';
 import { JetStreamEventStore } from '../../adapters/stores/jetstream/event-store.js';
+import { UNLIMITED } from '../../adapters/stores/jetstream/stream-limits.js';
 import { startCluster, type Cluster } from '../../testing/cluster.js';
 import { checkLogs, expectCompleteOrClear, runOne, type FlowResult } from '../../testing/fault-checks.js';
 import { startNatsCluster, type RunningNatsCluster } from '../../testing/nats-cluster.js';
@@ -11,8 +13,11 @@ const LOAD_MS = 12_000;
 const KILL_AT_MS = 1500;
 const RESTART_AT_MS = 5000;
 
-let cluster: Cluster<RunningNatsCluster> | undefined;
-afterAll(() => cluster?.stop());
+let cluster: Cluster<RunningNatsCluster>;
+beforeAll(async () => {
+  cluster = await startCluster(2, 3000, undefined, startNatsCluster);
+}, 60_000);
+afterAll(() => cluster.stop());
 
 /** `WORKERS` wallets running flows back to back for `LOAD_MS`: every result, and the longest time no flow completed. */
 async function load(c: Cluster<RunningNatsCluster>, faults: () => Promise<void>) {
@@ -41,8 +46,20 @@ function caughtUp(info: StreamInfo, name: string): boolean {
   return replica?.current === true && !replica.lag;
 }
 
+it('issue 16 §2: an R1 stream and bucket made on one server are scaled to R3 when the stores open them with three replicas', async () => {
+  const nc = await cluster.nats.connect();
+  const names = { stream: 'PDI_SCALED', subjectPrefix: 'pdi.scaled', deadlines: 'pdi-scaled-deadlines' };
+  const mac = new RecordMac(Buffer.alloc(32, 7));
+  await JetStreamEventStore.open(nc, mac, names, () => {});
+  const r3 = { ...UNLIMITED, replicas: 3 };
+  await JetStreamEventStore.open(nc, mac, names, () => {}, { events: r3, deadlines: r3 });
+  const jsm = await jetstreamManager(nc);
+  for (const stream of [names.stream, `KV_${names.deadlines}`, `KV_${names.deadlines}-lease`])
+    expect((await jsm.streams.info(stream)).config.num_replicas).toBe(3);
+  await nc.close();
+});
+
 it('issue 16 §2: an R3 cluster loses a nats-server mid-load and gets it back: 0 acknowledged events lost, flows complete or fail clearly, nothing issued twice, the node catches up', async () => {
-  cluster = await startCluster(2, 3000, undefined, startNatsCluster);
   const nc = await cluster.nats.connect();
   const jsm = await jetstreamManager(nc);
   const before = await jsm.streams.info('PDI_EVENTS');

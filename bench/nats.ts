@@ -5,19 +5,33 @@
  * HTTP, and on JetStream behind the HTTP gateway over the NATS transport with one and two
  * engine processes, each with 1, 8, 32 and 128 wallets: flows/s, p50/p99 per flow and per
  * endpoint, the median of `--runs` runs with its range.
+ * With `--cluster` (issue 16 §2): R1 on one nats-server against R3 on a three-node cluster
+ * (`startNatsCluster`): the appends, and full flows over the NATS transport with two engine
+ * processes, with 1, 8 and 32 wallets.
  *
- *   npm run bench:nats [-- --flows 200 --appends 1000 --runs 3]
+ *   npm run bench:nats [-- --flows 200 --appends 1000 --runs 3] [-- --cluster]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { JetStreamEventStore } from '../adapters/stores/jetstream/event-store.js';
+import { UNLIMITED } from '../adapters/stores/jetstream/stream-limits.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
 import type { EventStore, SessionEvent } from '../engine/index.js';
-import { freePort, startCluster, Flow, T0, spawnIssuer, startNatsServer, runCommands } from '../testing/index.js';
+import {
+  freePort,
+  startCluster,
+  startNatsCluster,
+  Flow,
+  T0,
+  spawnIssuer,
+  startNatsServer,
+  runCommands,
+  type RunningNats,
+} from '../testing/index.js';
 import { createWallets, runLoad, type LoadResult } from './load-generator.js';
 import { numberArg, percentile, sortedCopy } from './stats.js';
 import { summariseRuns } from './flow.js';
@@ -26,6 +40,8 @@ import { RecordMac } from '../adapters/keys/record-mac.js';
 const mac = new RecordMac(randomBytes(32));
 
 const INTERLEAVED = 16;
+/** Every bench wallet keeps its DPoP key from flow to flow on loopback: the session rate limits (issue 10 §4) are raised beyond reach. */
+const UNLIMITED_RATES = { rateLimits: { sessionsPerMinutePerAddress: 1e9, sessionsPerMinutePerKey: 1e9 } };
 
 function happyPaths(count: number, tag: string): SessionEvent[][] {
   return Array.from({ length: count }, (_, i) => runCommands(new Flow(`bench-${tag}-${i}`).happyPath(T0)).events);
@@ -99,10 +115,13 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
       const port = await freePort();
       const dataDir = join(dir, `${backend}-issuer`);
       const url = `http://127.0.0.1:${port}`;
+      const configFile = join(dir, `${backend}-config.json`);
+      writeFileSync(configFile, JSON.stringify(UNLIMITED_RATES), { mode: 0o600 });
       const child = await spawnIssuer({
         PORT: String(port),
         PUBLIC_URL: url,
         DATA_DIR: dataDir,
+        CONFIG_FILE: configFile,
         ...(backend === 'JetStream' && nats.env('engine')),
       });
       try {
@@ -112,7 +131,7 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
       }
     }
     for (const instances of [1, 2]) {
-      const cluster = await startCluster(instances);
+      const cluster = await startCluster(instances, 10_000, UNLIMITED_RATES);
       try {
         const setup = `JetStream store, NATS transport (gateway), ${instances} engine process${instances > 1 ? 'es' : ''}`;
         rows.push(...(await flowRuns(setup, cluster.publicUrl, cluster.dataDir, options)));
@@ -128,18 +147,57 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
   }
 }
 
+/** Issue 16 §2: JetStream appends and NATS-transport flows (two engines) on R1 (one nats-server) and on R3 (three). */
+export async function runClusterBench(options: {
+  flows: number;
+  appends: number;
+  runs: number;
+  concurrencies: number[];
+}) {
+  const setups = [
+    { name: 'R1, one nats-server', start: startNatsServer as () => Promise<RunningNats>, replicas: 1 },
+    { name: 'R3, three nats-servers', start: startNatsCluster as () => Promise<RunningNats>, replicas: 3 },
+  ];
+  const appends: Record<string, Awaited<ReturnType<typeof appendFigures>>> = {};
+  const flows = [];
+  for (const setup of setups) {
+    const nats = await setup.start();
+    const nc = await nats.connect();
+    try {
+      const limits = { ...UNLIMITED, replicas: setup.replicas };
+      const store = await JetStreamEventStore.open(nc, mac, undefined, undefined, {
+        events: limits,
+        deadlines: limits,
+      });
+      // The store holds the scheduler lease and watches the deadlines, as the leading engine does.
+      await store.due(0, 1);
+      appends[setup.name] = await appendFigures(store, options.appends, `r${setup.replicas}`);
+      await store.close();
+    } finally {
+      await nc.close();
+      await nats.stop();
+    }
+    const cluster = await startCluster(2, 10_000, UNLIMITED_RATES, setup.start);
+    try {
+      const name = `JetStream ${setup.name}, NATS transport, 2 engine processes`;
+      flows.push(...(await flowRuns(name, cluster.publicUrl, cluster.dataDir, options)));
+    } finally {
+      await cluster.stop();
+    }
+  }
+  return { appends, flows };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const runs = numberArg('--runs', 3);
-  const result = await runNatsBench({
-    flows: numberArg('--flows', 200),
-    appends: numberArg('--appends', 1000),
-    runs,
-    concurrencies: [1, 8, 32, 128],
-  });
-  console.log(`durable appends      p50 ms  p99 ms  events/s with ${INTERLEAVED} sessions at once`);
+  const options = { flows: numberArg('--flows', 200), appends: numberArg('--appends', 1000), runs };
+  const result = process.argv.includes('--cluster')
+    ? await runClusterBench({ ...options, concurrencies: [1, 8, 32] })
+    : await runNatsBench({ ...options, concurrencies: [1, 8, 32, 128] });
+  console.log(`durable appends                  p50 ms  p99 ms  events/s with ${INTERLEAVED} sessions at once`);
   for (const [name, figures] of Object.entries(result.appends))
     console.log(
-      `  ${name.padEnd(16)} ${figures.p50Ms.toFixed(3).padStart(7)} ${figures.p99Ms.toFixed(3).padStart(7)}  ${figures.interleavedEventsPerSecond.toFixed(0).padStart(8)}`,
+      `  ${name.padEnd(28)} ${figures.p50Ms.toFixed(3).padStart(7)} ${figures.p99Ms.toFixed(3).padStart(7)}  ${figures.interleavedEventsPerSecond.toFixed(0).padStart(8)}`,
     );
   console.log(
     `full flow, median of ${runs} runs                                         wallets  flows/s (min–max)     p50 ms  p99 ms`,

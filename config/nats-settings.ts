@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { JetStreamSettings } from './jetstream-settings.js';
 import { KeyRingSettings } from './key-ring-settings.js';
 
 /**
@@ -51,6 +52,7 @@ export const NatsSettings = z
       .regex(/^[A-Za-z0-9_-]+$/)
       .default('PDI_EVENTS')
       .describe('The JetStream stream holding the event log (created when absent).'),
+    jetstream: JetStreamSettings,
     serveRequests: z
       .boolean()
       .default(true)

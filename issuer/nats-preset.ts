@@ -8,6 +8,7 @@ import { JetStreamOfferStore } from '../adapters/stores/jetstream/offer-store.js
 import { JetStreamReplayCache } from '../adapters/stores/jetstream/replay-cache.js';
 import { JetStreamSessionKeys } from '../adapters/stores/jetstream/session-keys.js';
 import { configuredTrust } from '../adapters/trust/configured-trust.js';
+import { replicasFor, shortTtl } from '../config/jetstream-settings.js';
 import { ConfigError, parseConfig } from '../config/load.js';
 import type { ConfigInput } from '../config/schema.js';
 import type { Clock, Logger } from '../protocol/ports.js';
@@ -39,6 +40,13 @@ export async function natsPreset(
   const keys = shared ? shared.keys : await openDataDirKeys(config, clock());
   const { mac, wrap } = stateProtection(keys);
   const warn = logger && ((line: string) => logger.warn(line));
+  const settings = config.nats.jetstream;
+  // Issue 16 §2: a TTL shorter than what its entries guard would forget a used value (or an offer) while it still counts.
+  const longest = Math.max(config.dpop.maxAgeSeconds, ...Object.values(config.lifetimes));
+  const tooShort = shortTtl(settings, longest, config.lifetimes.offer);
+  if (tooShort) throw new ConfigError(`configuration: ${tooShort}`);
+  const replicas = replicasFor(settings.replicas, connection);
+  const limits = (store: Exclude<keyof typeof settings, 'replicas'>) => ({ replicas, ...settings[store] });
   const stores = closedTogether({
     events: await JetStreamEventStore.open(
       connection,
@@ -49,11 +57,12 @@ export async function natsPreset(
         deadlines: `${prefix}-deadlines`,
       },
       warn,
+      { events: limits('events'), deadlines: limits('deadlines') },
     ),
-    replay: await JetStreamReplayCache.open(connection, mac, `${prefix}-replay`, undefined, warn),
-    sessionKeys: await JetStreamSessionKeys.open(connection, wrap, `${prefix}-session-keys`),
-    offers: await JetStreamOfferStore.open(connection, mac, `${prefix}-offers`, warn),
-    status: await JetStreamStatusStore.open(connection, mac, `${prefix}-status`),
+    replay: await JetStreamReplayCache.open(connection, mac, `${prefix}-replay`, limits('replay'), warn),
+    sessionKeys: await JetStreamSessionKeys.open(connection, wrap, `${prefix}-session-keys`, limits('sessionKeys')),
+    offers: await JetStreamOfferStore.open(connection, mac, `${prefix}-offers`, warn, limits('offers')),
+    status: await JetStreamStatusStore.open(connection, mac, `${prefix}-status`, limits('status')),
   });
   const close = async () => {
     shared?.close();

@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -15,27 +14,24 @@ import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/demo-pid-issuer.js';
 import { generateWalletKey } from '../wallet/keys.js';
 import { ReferenceWallet } from '../wallet/reference-wallet.js';
 import { spawnIssuer } from './issuer-process.js';
-import { startNatsServer, type RunningNats } from './nats-server.js';
+import { freePort, startNatsServer, type RunningNats } from './nats-server.js';
 
 /** The admin token of every engine of a test cluster. */
 export const CLUSTER_ADMIN_TOKEN = 'cluster-admin-token-0000000001';
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort };
 
 export interface EngineProcess {
   child: ChildProcess;
   url: string;
 }
 
-/** A real cluster: nats-server -js, engine processes (`bin/start.ts` with NATS_URL) and an HTTP gateway forwarding over NATS. */
-export interface Cluster {
-  nats: RunningNats;
+/**
+ * A real cluster: nats-server -js (one, or the three-node `startNatsCluster`), engine processes
+ * (`bin/start.ts` with NATS_URL) and an HTTP gateway forwarding over NATS.
+ */
+export interface Cluster<Nats extends RunningNats = RunningNats> {
+  nats: Nats;
   dataDir: string;
   publicUrl: string;
   engines: EngineProcess[];
@@ -52,13 +48,15 @@ export interface Cluster {
   stop: () => Promise<void>;
 }
 
-export async function startCluster(
+export async function startCluster<Nats extends RunningNats = RunningNats>(
   instances: number,
   gatewayTimeoutMs = 10_000,
   /** Configuration every engine starts with (a config file in the data directory), beside the environment. */
   config?: Partial<ConfigInput>,
-): Promise<Cluster> {
-  const nats = await startNatsServer();
+  /** The NATS servers the engines and the gateway use (stopped with the cluster): one `startNatsServer` by default. */
+  startNats: () => Promise<Nats> = startNatsServer as () => Promise<Nats>,
+): Promise<Cluster<Nats>> {
+  const nats = await startNats();
   const dataDir = mkdtempSync(join(tmpdir(), 'pdi-cluster-'));
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;

@@ -8,7 +8,8 @@
  *   fast-check generators of them, for property tests and benches without HTTP.
  * - `startIssuer` (an issuer over loopback HTTP on a fresh SQLite directory, trusting a demo PID
  *   provider, with a movable clock), `spawnIssuer` (`bin/start.ts` in a process of its own),
- *   `startNatsServer` and `startCluster` (nats-server and engine processes behind a gateway).
+ *   `startNatsServer`, `startNatsCluster` (three routed JetStream servers) and `startCluster` (nats-server
+ *   and engine processes behind a gateway).
  * - `untilPresentation` … `untilToken`: a reference wallet's flow up to a step, checked on the way.
  * - `runFuzz`, `buildCorpus`: the protocol fuzzer; `runCrashBatches`: the SQLite crash harness;
  *   `runOne`, `checkLogs`, `expectCompleteOrClear`, `answering`: the fault checks they share.
@@ -26,6 +27,7 @@ export { FUZZ_ADMIN_TOKEN, arbFuzzRequest, runFuzz, type FuzzFailure, type FuzzR
 export { spawnIssuer } from './issuer-process.js';
 export { startIssuer, type RunningIssuer } from './issuer-server.js';
 export { startNatsServer, type NatsRole, type RunningNats } from './nats-server.js';
+export { startNatsCluster, type RunningNatsCluster } from './nats-cluster.js';
 export { lastOutcome, runCommands, type Step } from './run.js';
 export { runCrashBatches } from './sqlite-crash.js';
 export {

@@ -25,10 +25,11 @@ export interface RunningNats {
   stop: () => Promise<void>;
 }
 
-const BINARY = process.env.NATS_SERVER ?? 'nats-server';
-const CONFIG = fileURLToPath(new URL('../deploy/nats-server.conf', import.meta.url));
+/** The nats-server binary (`NATS_SERVER` or the one on the path) and the shipped permission layout it runs with. */
+export const NATS_BINARY = process.env.NATS_SERVER ?? 'nats-server';
+export const NATS_CONFIG = fileURLToPath(new URL('../deploy/nats-server.conf', import.meta.url));
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -36,7 +37,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until(ready: () => Promise<boolean>, what: string): Promise<void> {
+export async function until(ready: () => Promise<boolean>, what: string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt++) {
     if (await ready()) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -44,11 +45,8 @@ async function until(ready: () => Promise<boolean>, what: string): Promise<void>
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** A real `nats-server -js` on loopback with its own storage, run with the shipped permission layout and fresh passwords. */
-export async function startNatsServer(): Promise<RunningNats> {
-  const port = await freePort();
-  const storeDir = mkdtempSync(join(tmpdir(), 'pdi-nats-'));
-  const url = `nats://127.0.0.1:${port}`;
+/** The users of the shipped permission layout with fresh passwords, and the environment nats-server reads them from. */
+export function natsUsers(): { users: RunningNats['users']; env: NodeJS.ProcessEnv } {
   const users = Object.fromEntries(
     (['engine', 'gateway', 'backend'] as const).map((role) => [
       role,
@@ -61,34 +59,54 @@ export async function startNatsServer(): Promise<RunningNats> {
     PDI_NATS_GATEWAY_PASSWORD: users.gateway.pass,
     PDI_NATS_BACKEND_PASSWORD: users.backend.pass,
   };
+  return { users, env };
+}
+
+/** One nats-server process on `url`, (re)started by `launch` (resolved once an engine user can connect) and stopped by `halt(signal)`. */
+export function natsProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  url: string,
+  engine: { user: string; pass: string },
+) {
+  let child: ChildProcess | undefined;
+  return {
+    launch: async () => {
+      const started = spawn(NATS_BINARY, [...args, '-c', NATS_CONFIG], { stdio: ['ignore', 'ignore', 'pipe'], env });
+      child = started;
+      let stderr = '';
+      started.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      await until(async () => {
+        if (started.exitCode !== null)
+          throw new Error(`nats-server exited with ${started.exitCode}: ${stderr.trim().split('\n').at(-1)}`);
+        try {
+          await (await connect({ servers: url, reconnect: false, ...engine })).close();
+          return true;
+        } catch {
+          return false;
+        }
+      }, `nats-server on ${url}`);
+    },
+    halt: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      const running = child;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** A real `nats-server -js` on loopback with its own storage, run with the shipped permission layout and fresh passwords. */
+export async function startNatsServer(): Promise<RunningNats> {
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), 'pdi-nats-'));
+  const url = `nats://127.0.0.1:${port}`;
+  const { users, env } = natsUsers();
   const connectAs = (role: NatsRole = 'engine', options: Partial<ConnectionOptions> = {}) =>
     connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100, ...users[role], ...options });
-  let child: ChildProcess;
-  const launch = async () => {
-    child = spawn(BINARY, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, '-c', CONFIG], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env,
-    });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await until(async () => {
-      if (child.exitCode !== null)
-        throw new Error(`nats-server exited with ${child.exitCode}: ${stderr.trim().split('\n').at(-1)}`);
-      try {
-        await (await connectAs('engine', { reconnect: false })).close();
-        return true;
-      } catch {
-        return false;
-      }
-    }, `nats-server on ${url}`);
-  };
-  const halt = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  };
-  await launch();
+  const server = natsProcess(['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], env, url, users.engine);
+  await server.launch();
   return {
     url,
     storeDir,
@@ -96,11 +114,11 @@ export async function startNatsServer(): Promise<RunningNats> {
     env: (role) => ({ NATS_URL: url, NATS_USER: users[role].user, NATS_PASS: users[role].pass }),
     connect: connectAs,
     restart: async () => {
-      await halt();
-      await launch();
+      await server.halt();
+      await server.launch();
     },
     stop: async () => {
-      await halt();
+      await server.halt();
       rmSync(storeDir, { recursive: true, force: true });
     },
   };

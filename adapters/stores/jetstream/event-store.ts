@@ -2,12 +2,12 @@ import {
   JetStreamApiCodes,
   JetStreamApiError,
   jetstream,
-  jetstreamManager,
   type JetStreamClient,
   type JetStreamManager,
+  type MsgRequest,
   type StoredMsg,
 } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import {
   LruCache,
@@ -19,14 +19,24 @@ import {
   type EventStore,
 } from '../../../engine/index.js';
 import type { RecordMac } from '../../keys/record-mac.js';
+import { DeadlineIndex } from './deadline-index.js';
+import { failClearly } from './fail-clearly.js';
+import { LEASE_SECONDS, SchedulerLease } from './scheduler-lease.js';
+import { ensureStream, openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
 
 export interface JetStreamStoreNames {
   /** The stream holding every session's events. */
   stream: string;
   /** Subjects are `<prefix>.<sessionId>`, one per auth_session. */
   subjectPrefix: string;
-  /** The KV bucket holding each session's next deadline, for the expiry scheduler. */
+  /** The KV bucket holding each session's next deadline, for the expiry scheduler (and `<deadlines>-lease`, who runs it). */
   deadlines: string;
+}
+
+/** Issue 16 §2: the replicas and limits of the event stream and the deadline bucket. */
+export interface EventStoreLimits {
+  events: StoreLimits;
+  deadlines: StoreLimits;
 }
 
 export const DEFAULT_NAMES: JetStreamStoreNames = {
@@ -61,37 +71,50 @@ const deadlineContext = (streamId: string) => `deadline\n${streamId}`;
 export class JetStreamEventStore implements EventStore {
   /** Where each recently appended stream ends; a stream not here is read again (bounded, like the engine's cache). */
   private readonly positions = new LruCache<Position>(10_000);
+  private readonly index: DeadlineIndex;
 
   private constructor(
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly deadlines: KV,
+    private readonly lease: SchedulerLease,
+    /** Reads from the stream leader (a replicated stream: a follower's direct get may lag) or, on one replica, by direct get. */
+    private readonly get: (query: MsgRequest) => Promise<StoredMsg | null>,
     private readonly mac: RecordMac,
     readonly names: JetStreamStoreNames,
     private readonly warn: (line: string) => void,
-  ) {}
+  ) {
+    this.index = new DeadlineIndex(deadlines, (key, signed) => this.deadlineOf(key, signed));
+  }
 
-  /** `mac` authenticates every message and deadline this store writes and reads back. */
+  /**
+   * `mac` authenticates every message and deadline this store writes and reads back; `limits`
+   * are applied to the stream and buckets (created or reconciled); without them, existing ones
+   * are used as they are and missing ones created with one replica and no limits.
+   */
   static async open(
     nc: NatsConnection,
     mac: RecordMac,
     names: JetStreamStoreNames = DEFAULT_NAMES,
     warn: (line: string) => void = console.error,
+    limits?: EventStoreLimits,
   ): Promise<JetStreamEventStore> {
-    const jsm = await jetstreamManager(nc);
     const config = {
       name: names.stream,
       subjects: [`${names.subjectPrefix}.>`],
       allow_direct: true,
       duplicate_window: 120_000_000_000,
     };
-    try {
-      await jsm.streams.info(names.stream);
-    } catch {
-      await jsm.streams.add(config);
-    }
-    const deadlines = await new Kvm(nc).create(names.deadlines, { history: 1 });
-    return new JetStreamEventStore(jetstream(nc), jsm, deadlines, mac, names, warn);
+    const { jsm, replicas } = await ensureStream(nc, config, { limits: limits?.events, created: UNLIMITED });
+    const deadlines = await openBucket(nc, names.deadlines, { limits: limits?.deadlines, created: UNLIMITED });
+    const lease = { ...UNLIMITED, replicas: limits?.deadlines.replicas ?? 1, maxAgeSeconds: LEASE_SECONDS };
+    const leases = await openBucket(nc, `${names.deadlines}-lease`, { limits: limits && lease, created: lease });
+    const get =
+      replicas > 1
+        ? (query: MsgRequest) => jsm.streams.getMessage(names.stream, query)
+        : (query: MsgRequest) => jsm.direct.getMessage(names.stream, query);
+    const scheduler = new SchedulerLease(leases);
+    return failClearly(new JetStreamEventStore(jetstream(nc), jsm, deadlines, scheduler, get, mac, names, warn));
   }
 
   private subject(streamId: string): string {
@@ -108,7 +131,7 @@ export class JetStreamEventStore implements EventStore {
    */
   private async load(streamId: string): Promise<{ events: SessionEvent[]; position: Position }> {
     const subject = this.subject(streamId);
-    const last = await this.jsm.direct.getMessage(this.names.stream, { last_by_subj: subject });
+    const last = await this.get({ last_by_subj: subject });
     const messages = last ? await this.indexed(streamId, subject, last) : [];
     const events = messages.map((message, index) => this.authenticated(streamId, index, message));
     const position = {
@@ -138,7 +161,7 @@ export class JetStreamEventStore implements EventStore {
     this.authenticated(streamId, seqs.length, last);
     if (seqs.some((seq, i) => !Number.isSafeInteger(seq) || seq <= (seqs[i - 1] ?? 0) || seq >= last.seq))
       this.refuse(streamId, seqs.length + 1, 'its index is malformed');
-    const messages = await Promise.all(seqs.map((seq) => this.jsm.direct.getMessage(this.names.stream, { seq })));
+    const messages = await Promise.all(seqs.map((seq) => this.get({ seq })));
     const missing = messages.findIndex((message) => message?.subject !== subject);
     if (missing >= 0) this.refuse(streamId, missing + 1, `message ${seqs[missing]} is missing`);
     return [...(messages as StoredMsg[]), last];
@@ -184,8 +207,13 @@ export class JetStreamEventStore implements EventStore {
       }
     }
     this.positions.set(streamId, { ids: position.ids, seqs });
-    if (options.deadline === null) await this.deadlines.delete(streamId);
-    else await this.deadlines.put(streamId, this.mac.sign(deadlineContext(streamId), String(options.deadline)));
+    if (options.deadline === null) {
+      await this.deadlines.delete(streamId);
+      this.index.noteDeleted(streamId);
+    } else {
+      const signed = this.mac.sign(deadlineContext(streamId), String(options.deadline));
+      this.index.noteWritten(streamId, await this.deadlines.put(streamId, signed), options.deadline);
+    }
     return { version: seqs.length, duplicate: false };
   }
 
@@ -199,18 +227,27 @@ export class JetStreamEventStore implements EventStore {
     }
   }
 
-  /** Streams whose deadline is due. This scans the deadline bucket: fine for thousands of live sessions. */
+  /**
+   * Streams whose deadline is due, answered by the instance that holds the scheduler lease from
+   * its watched index (`DeadlineIndex`), and by every other instance with none: one instance
+   * expires sessions, and none reads the whole bucket to find them.
+   *
+   * Issue 16 §2, why a lease and a watch rather than a work-queue consumer whose not-yet-due
+   * deadlines are `nak`ed with a delay: a deadline is a time on the engine's clock (a `Clock`
+   * port; tests move it), which a broker-side redelivery delay on the server's clock cannot
+   * follow; and `due` is a query (the metrics backlog gauge reads it), which a consumer would
+   * answer by taking the messages it hands out. A crash loses no timeout either way: the
+   * deadline stays in the bucket until the session's next append replaces or deletes it, and the
+   * next lease holder reads it from there. The gauge of the backlog is the leader's (the others
+   * count 0), so its sum over the instances is the backlog.
+   */
   async due(at: number, limit: number): Promise<string[]> {
-    const due: Array<[string, number]> = [];
-    for await (const key of await this.deadlines.keys()) {
-      const entry = await this.deadlines.get(key);
-      const deadline = entry && entry.operation === 'PUT' ? this.deadlineOf(key, entry.string()) : Number.NaN;
-      if (deadline <= at) due.push([key, deadline]);
+    if (!(await this.lease.held())) {
+      this.index.stop();
+      return [];
     }
-    return due
-      .sort(([, a], [, b]) => a - b)
-      .slice(0, limit)
-      .map(([key]) => key);
+    await this.index.start();
+    return this.index.due(at, limit);
   }
 
   /** Issue 12 §4 (readiness): the stream and the deadline bucket answer over the connection. */
@@ -220,5 +257,7 @@ export class JetStreamEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.positions.clear();
+    this.index.stop();
+    await this.lease.release();
   }
 }

@@ -1,14 +1,20 @@
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { hashSecret } from '../../../protocol/handles.js';
 import { TamperedRecord, type RecordMac } from '../../keys/record-mac.js';
 import type { CreatedOffer, OfferStore } from '../ports.js';
+import { failClearly } from './fail-clearly.js';
+import { openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
+
+/** The TTL an offer bucket is created with when no limits are given. */
+const CREATED: StoreLimits = { ...UNLIMITED, maxAgeSeconds: 24 * 3600 };
 
 /**
  * Credential offers in a JetStream KV bucket shared by every instance (issuer_state only
  * as its hash): serving and
  * consuming take an entry with a revision-checked delete, so only one instance can.
  * Entries are signed (`RecordMac`): one that fails its MAC is never served or consumed.
+ * The bucket's TTL (at least the offer lifetime) removes an offer nobody took.
  */
 export class JetStreamOfferStore implements OfferStore {
   private constructor(
@@ -22,8 +28,9 @@ export class JetStreamOfferStore implements OfferStore {
     mac: RecordMac,
     bucket = 'pdi-offers',
     warn: (line: string) => void = console.error,
+    limits?: StoreLimits,
   ): Promise<JetStreamOfferStore> {
-    return new JetStreamOfferStore(await new Kvm(nc).create(bucket, { history: 1 }), mac, warn);
+    return failClearly(new JetStreamOfferStore(await openBucket(nc, bucket, { limits, created: CREATED }), mac, warn));
   }
 
   private put(key: string, value: unknown) {

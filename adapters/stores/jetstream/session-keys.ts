@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { KeyWrap } from '../../keys/key-wrap.js';
 import type { SessionKeys } from '../ports.js';
+import { failClearly } from './fail-clearly.js';
+import { openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
 
 /** Session keys in a JetStream KV bucket, shared by every engine instance, stored wrapped (`KeyWrap`); erasing purges the key's history. */
 export class JetStreamSessionKeys implements SessionKeys {
@@ -11,8 +13,13 @@ export class JetStreamSessionKeys implements SessionKeys {
     private readonly wrap: KeyWrap,
   ) {}
 
-  static async open(nc: NatsConnection, wrap: KeyWrap, bucket = 'pdi-session-keys'): Promise<JetStreamSessionKeys> {
-    return new JetStreamSessionKeys(await new Kvm(nc).create(bucket, { history: 1 }), wrap);
+  static async open(
+    nc: NatsConnection,
+    wrap: KeyWrap,
+    bucket = 'pdi-session-keys',
+    limits?: StoreLimits,
+  ): Promise<JetStreamSessionKeys> {
+    return failClearly(new JetStreamSessionKeys(await openBucket(nc, bucket, { limits, created: UNLIMITED }), wrap));
   }
 
   private async stored(sessionId: string): Promise<Uint8Array | undefined> {

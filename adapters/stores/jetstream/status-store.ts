@@ -1,4 +1,4 @@
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { StatusList } from '@sd-jwt/jwt-status-list';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { RecordMac } from '../../keys/record-mac.js';
@@ -9,6 +9,8 @@ import {
   type StatusStore,
   type StatusTarget,
 } from '../ports.js';
+import { failClearly } from './fail-clearly.js';
+import { openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
 
 /** A list's statuses as the Token Status List encodes them (2 bits each, deflated, draft §4.1): KBs, never past a KV value's limit. */
 interface StoredList {
@@ -43,8 +45,13 @@ export class JetStreamStatusStore implements StatusStore {
     private readonly mac: RecordMac,
   ) {}
 
-  static async open(nc: NatsConnection, mac: RecordMac, bucket = 'pdi-status'): Promise<JetStreamStatusStore> {
-    return new JetStreamStatusStore(await new Kvm(nc).create(bucket, { history: 1 }), mac);
+  static async open(
+    nc: NatsConnection,
+    mac: RecordMac,
+    bucket = 'pdi-status',
+    limits?: StoreLimits,
+  ): Promise<JetStreamStatusStore> {
+    return failClearly(new JetStreamStatusStore(await openBucket(nc, bucket, { limits, created: UNLIMITED }), mac));
   }
 
   private sign(key: string, value: unknown): string {

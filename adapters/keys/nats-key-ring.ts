@@ -1,3 +1,4 @@
+import { replicasFor } from '../../config/jetstream-settings.js';
 import { join } from 'node:path';
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -51,7 +52,8 @@ export async function openNatsKeyRing(
   const { logger = STDERR, now } = options;
   const subjectDns = new URL(config.publicUrl).hostname;
   const kek = KeyEncryptionKey.configured(nats.keyRing, options.env);
-  const store = await JetStreamKeyRingStore.open(nc, kek, `${nats.subjectPrefix}-key-ring`);
+  const replicas = replicasFor(nats.jetstream.replicas, nc);
+  const store = await JetStreamKeyRingStore.open(nc, kek, `${nats.subjectPrefix}-key-ring`, replicas);
   // A keys.json in the data directory (the bucket's first start imports it).
   const path = join(config.dataDir, KEY_FILE);
   const local = readKeyFile(path);

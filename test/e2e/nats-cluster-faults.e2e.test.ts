@@ -1,7 +1,9 @@
 import { jetstreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { KeyEncryptionKey } from '../../adapters/keys/key-encryption-key.js';
 import { RecordMac } from '../../adapters/keys/record-mac.js';
 import { JetStreamEventStore } from '../../adapters/stores/jetstream/event-store.js';
+import { JetStreamKeyRingStore } from '../../adapters/stores/jetstream/key-ring-store.js';
 import { UNLIMITED } from '../../adapters/stores/jetstream/stream-limits.js';
 import { startCluster, type Cluster } from '../../testing/cluster.js';
 import { checkLogs, expectCompleteOrClear, runOne, type FlowResult } from '../../testing/fault-checks.js';
@@ -46,7 +48,7 @@ function caughtUp(info: StreamInfo, name: string): boolean {
   return replica?.current === true && !replica.lag;
 }
 
-it('issue 16 §2: an R1 stream and bucket made on one server are scaled to R3 when the stores open them with three replicas', async () => {
+it('issue 16 §2: an R1 stream and bucket made on one server are scaled to R3 when the stores open them with three replicas, and the key ring bucket is R3', async () => {
   const nc = await cluster.nats.connect();
   const names = { stream: 'PDI_SCALED', subjectPrefix: 'pdi.scaled', deadlines: 'pdi-scaled-deadlines' };
   const mac = new RecordMac(Buffer.alloc(32, 7));
@@ -56,6 +58,13 @@ it('issue 16 §2: an R1 stream and bucket made on one server are scaled to R3 wh
   const jsm = await jetstreamManager(nc);
   for (const stream of [names.stream, `KV_${names.deadlines}`, `KV_${names.deadlines}-lease`])
     expect((await jsm.streams.info(stream)).config.num_replicas).toBe(3);
+  // Issue 16 §4: the key ring in NATS has as many copies as the state it protects.
+  const kek = KeyEncryptionKey.configured(
+    { source: 'nats', kekEnv: 'KEK' },
+    { KEK: Buffer.alloc(32, 1).toString('base64') },
+  );
+  await JetStreamKeyRingStore.open(nc, kek, 'pdi-scaled-key-ring', 3);
+  expect((await jsm.streams.info('KV_pdi-scaled-key-ring')).config.num_replicas).toBe(3);
   await nc.close();
 });
 

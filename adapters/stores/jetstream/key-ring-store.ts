@@ -1,8 +1,9 @@
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { KeyFile, StoredKeyFile } from '../../keys/key-file.js';
 import { KeyRingUnusable, type KeyEncryptionKey } from '../../keys/key-encryption-key.js';
 import type { KeyRingStore } from '../../keys/key-ring-store.js';
+import { openBucket, UNLIMITED } from './stream-limits.js';
 
 const KEY = 'ring';
 /** Revision-checked writes retried this often when other writers keep coming first. */
@@ -28,8 +29,15 @@ export class JetStreamKeyRingStore implements KeyRingStore {
     this.where = `the key ring in NATS (KV ${bucket}, key ${KEY})`;
   }
 
-  static async open(nc: NatsConnection, kek: KeyEncryptionKey, bucket: string): Promise<JetStreamKeyRingStore> {
-    return new JetStreamKeyRingStore(await new Kvm(nc).create(bucket, { history: 1 }), kek, bucket);
+  /** `replicas`: as many copies as the engines' other state (issue 16 §2): one lost disk must not lose the ring. */
+  static async open(
+    nc: NatsConnection,
+    kek: KeyEncryptionKey,
+    bucket: string,
+    replicas = 1,
+  ): Promise<JetStreamKeyRingStore> {
+    const limits = { ...UNLIMITED, replicas };
+    return new JetStreamKeyRingStore(await openBucket(nc, bucket, { limits, created: limits }), kek, bucket);
   }
 
   private async entry(): Promise<{ ring: StoredKeyFile; revision: number } | undefined> {

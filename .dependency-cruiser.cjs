@@ -2,7 +2,8 @@
  * Import boundaries (issue 11 §4), run by `npm test` (`npm run lint`). Tests (`test/`) may
  * import any module: a unit test tests its unit. Everything else keeps to these rules.
  */
-const PRODUCT = '^(?:(engine|config|protocol|adapters|issuer|transports|wallet|testing|conformance|bin|bench)/|index\\.ts$)';
+const PRODUCT =
+  '^(?:(engine|config|protocol|adapters|issuer|transports|wallet|testing|conformance|bin|bench)/|index\\.ts$)';
 
 module.exports = {
   forbidden: [

@@ -22,6 +22,8 @@ export interface ConformanceTarget {
   scope: string;
   /** PIDs the target accepts. */
   mintPid: PidMinter;
+  /** How long a check may wait for an artefact to expire (the expiry checks skip longer lifetimes); 0 by default. */
+  maxWaitSeconds?: number;
   /** How requests reach the target (the global fetch by default). */
   fetch?: WalletFetch;
 }

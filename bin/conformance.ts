@@ -65,7 +65,7 @@ function parse() {
 try {
   parsed = parse();
 } catch (error) {
-  usage(error instanceof Error ? error.message : String(error));
+  usage((error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' '));
 }
 const { values } = parsed;
 if (values.help) {

@@ -43,20 +43,18 @@ describe('issue 17 §1: pdi-conformance against our unmodified issuer reports no
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('on SQLite (`bin/start.ts --demo` as npm start runs it), on every dialect, with the JSON report', async () => {
-    const file = join(dir, 'sqlite-report.json');
-    const run = await runConformance([
-      '--issuer',
-      sqlite.url,
-      '--demo-pid',
-      sqlite.dataDir,
-      ...KIT_OPTIONS,
-      '--report',
-      file,
-    ]);
-    const report = JSON.parse(readFileSync(file, 'utf8')) as KitReport;
+  /** The kit with the demo PID provider of `dataDir`, and its JSON report; a clean run on every dialect. */
+  async function cleanRun(name: string, issuer: string, dataDir: string) {
+    const file = join(dir, `${name}-report.json`);
+    const run = await runConformance(['--issuer', issuer, '--demo-pid', dataDir, ...KIT_OPTIONS, '--report', file]);
     expect(run.code, run.stdout).toBe(0);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as KitReport;
     expectClean(report);
+    return { run, report };
+  }
+
+  it('on SQLite (`bin/start.ts --demo` as npm start runs it), on every dialect, with the JSON report', async () => {
+    const { run, report } = await cleanRun('sqlite', sqlite.url, sqlite.dataDir);
     expect(Object.keys(report).sort()).toEqual(
       ['durationMs', 'options', 'results', 'seed', 'startedAt', 'target', 'totals'].sort(),
     );
@@ -75,18 +73,7 @@ describe('issue 17 §1: pdi-conformance against our unmodified issuer reports no
   });
 
   it('on JetStream (two engines behind the NATS gateway), on every dialect', async () => {
-    const file = join(dir, 'jetstream-report.json');
-    const run = await runConformance([
-      '--issuer',
-      cluster.publicUrl,
-      '--demo-pid',
-      cluster.dataDir,
-      ...KIT_OPTIONS,
-      '--report',
-      file,
-    ]);
-    expect(run.code, run.stdout).toBe(0);
-    expectClean(JSON.parse(readFileSync(file, 'utf8')) as KitReport);
+    await cleanRun('jetstream', cluster.publicUrl, cluster.dataDir);
   });
 });
 

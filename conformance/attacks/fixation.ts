@@ -36,10 +36,20 @@ export const fixation: AttackCheck[] = [
     id: 'fixation.other-client',
     requirement: 'FiPA §5.1',
     title: 'a follow-up naming another client_id is refused',
-    dialects: ['l'],
+    dialects: ALL,
     run: async ({ flow }) => {
       const opened = await flow.open();
-      const answer = await opened.wallet.challenge({ auth_session: opened.authSession, client_id: 'another-client' });
+      const other = { client_id: 'another-client' };
+      if (!opened.steps) {
+        const answer = await opened.wallet.challenge({ auth_session: opened.authSession, ...other });
+        return expectRefusal(answer, 'invalid_client', 'the follow-up with another client_id');
+      }
+      // With the presentation it asked for, so only the client can be the reason to refuse.
+      const payload = await opened.wallet.responsePayload(opened.request, { audience: opened.steps.audience });
+      const answer = await opened.steps.followUp(opened.authSession, {
+        ...other,
+        openid4vp_response: JSON.stringify(payload),
+      });
       expectRefusal(answer, 'invalid_client', 'the follow-up with another client_id');
     },
   },

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import fc from 'fast-check';
 import type { AttackCheck, AttackContext } from '../attack.js';
 import { fail } from '../failure.js';
@@ -38,18 +39,22 @@ async function expectOAuthError(
 }
 
 /**
- * Posts up to `bytes` of body over a plain socket, a chunk at a time, and stops sending once the
+ * Posts up to `bytes` of body over a socket (TLS for https), a chunk at a time, and stops sending once the
  * target answers: it may answer 413 as soon as the body is over its limit and close (RFC 9110
  * §15.5.14), and a client that kept writing would see only the reset.
  */
 function postOversized(url: string, contentType: string, bytes: number): Promise<{ status: number; body: string }> {
-  const { hostname, port, pathname, protocol } = new URL(url);
-  if (protocol !== 'http:') return Promise.resolve({ status: 400, body: '{"error":"not checked over TLS"}' });
+  const { host, hostname, port, pathname, protocol } = new URL(url);
   const chunk = 'x'.repeat(32 * 1024);
   return new Promise((resolve) => {
     let received = '';
-    const socket = connect(Number(port || 80), hostname);
+    const socket =
+      protocol === 'https:'
+        ? connectTls({ host: hostname, port: Number(port || 443), servername: hostname })
+        : connect(Number(port || 80), hostname);
     socket.setEncoding('latin1');
+    // No answer within 10 s is no answer (status 0, a failure), not a hung run.
+    socket.setTimeout(10_000, () => socket.destroy());
     socket.on('data', (data: string) => {
       received += data;
     });
@@ -64,7 +69,7 @@ function postOversized(url: string, contentType: string, bytes: number): Promise
       socket.write(chunk, () => setTimeout(() => write(sent + chunk.length), 5));
     };
     socket.write(
-      `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: ${contentType}\r\nContent-Length: ${bytes}\r\nConnection: close\r\n\r\n`,
+      `POST ${pathname} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: ${contentType}\r\nContent-Length: ${bytes}\r\nConnection: close\r\n\r\n`,
       () => write(0),
     );
   });

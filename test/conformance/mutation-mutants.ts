@@ -68,6 +68,12 @@ export const MUTANTS: Mutant[] = [
     caughtBy: ['dpop.token-other-key'],
   },
   {
+    name: 'client_id of a follow-up not compared',
+    requirement: 'FiPA §5.1',
+    replacements: [{ file: 'engine/rules.ts', from: 'clientId === undefined || clientId === c.clientId', to: 'true' }],
+    caughtBy: ['fixation.other-client'],
+  },
+  {
     name: 'KB-JWT aud unchecked',
     requirement: 'P-41',
     replacements: [

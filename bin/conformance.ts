@@ -121,7 +121,8 @@ try {
     await pids.close();
   }
 } catch (error) {
-  if (!(error instanceof SetupError)) throw error;
-  console.error(`pdi-conformance: ${error.message}`);
+  // A set-up error (or anything else that stops the run before its report) is one line, exit code 2.
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`pdi-conformance: ${error instanceof SetupError ? message : `the run stopped: ${message}`}`);
   process.exitCode = 2;
 }

@@ -21,7 +21,7 @@ export function fail(message: string): never {
 }
 
 /** An answer as one short line, for a failure's detail (the body cut, so a credential never fills the report). */
-export function describe(answer: Answer): string {
+export function answerLine(answer: Answer): string {
   return `HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`;
 }
 
@@ -29,10 +29,10 @@ export function describe(answer: Answer): string {
 export function expectRefusal(answer: Answer, errors: string | readonly string[], what: string): void {
   const allowed = typeof errors === 'string' ? [errors] : errors;
   if (answer.status >= 400 && answer.status < 500 && allowed.includes(String(answer.body.error))) return;
-  fail(`${what}: expected a 4xx ${allowed.join(' or ')}, got ${describe(answer)}`);
+  fail(`${what}: expected a 4xx ${allowed.join(' or ')}, got ${answerLine(answer)}`);
 }
 
 /** The answer must have `status` (a step of the flow the check builds on). */
 export function expectStatus(answer: Answer, status: number, what: string): void {
-  if (answer.status !== status) fail(`${what}: expected HTTP ${status}, got ${describe(answer)}`);
+  if (answer.status !== status) fail(`${what}: expected HTTP ${status}, got ${answerLine(answer)}`);
 }

@@ -72,7 +72,10 @@ export async function keyPidSource(input: {
   withStatus: boolean;
 }): Promise<PidSource> {
   const { x5c, ...jwk } = readKey(input.keyFile);
-  const signer = webCryptoSigner(jwk.kid ?? 'pid-issuer', (await importJWK(jwk, 'ES256')) as CryptoKey);
+  const key = await importJWK(jwk, 'ES256').catch((error: Error) => {
+    throw new SetupError(`--pid-key ${input.keyFile}: ${error.message}`);
+  });
+  const signer = webCryptoSigner(jwk.kid ?? 'pid-issuer', key as CryptoKey);
   const status = input.withStatus
     ? await serveStatusList((uri) =>
         signStatusListToken({

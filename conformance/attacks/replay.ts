@@ -1,6 +1,6 @@
 import { dpopProof } from '../../wallet/keys.js';
 import { ALL, type AttackCheck } from '../attack.js';
-import { describe, expectRefusal, expectStatus, fail } from '../failure.js';
+import { answerLine, expectRefusal, expectStatus, fail } from '../failure.js';
 
 /** Replay of every single-use value: each is accepted once, and its second use refused. */
 export const replay: AttackCheck[] = [
@@ -29,7 +29,7 @@ export const replay: AttackCheck[] = [
       expectStatus(await flow.present(opened), 200, 'the presentation');
       const again = await flow.present(opened);
       if (again.status < 400 || again.status >= 500 || typeof again.body.error !== 'string')
-        fail(`the presentation posted again: expected a 4xx error, got ${describe(again)}`);
+        fail(`the presentation posted again: expected a 4xx error, got ${answerLine(again)}`);
     },
   },
   {

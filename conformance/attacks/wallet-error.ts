@@ -1,5 +1,5 @@
 import { ALL, type AttackCheck } from '../attack.js';
-import { describe, expectRefusal, expectStatus, fail } from '../failure.js';
+import { answerLine, expectRefusal, expectStatus, fail } from '../failure.js';
 
 /** What a target may answer after the wallet's error (seed 000; issue 13 §7): a new request, the browser, or denial. */
 const L_AFTER_ERROR = ['insufficient_authorization', 'access_denied', 'redirect_to_web'];
@@ -26,7 +26,7 @@ export const walletError: AttackCheck[] = [
         expectRefusal(retry, 'access_denied', "the answer to the wallet's error");
       }
       const rotated = retry.body.auth_session;
-      if (rotated === opened.authSession) fail(`the new interaction kept the old auth_session: ${describe(retry)}`);
+      if (rotated === opened.authSession) fail(`the new interaction kept the old auth_session: ${answerLine(retry)}`);
       if (retry.body.error === 'redirect_to_web') return;
       // The honest presentation under the old auth_session: the session it named is over or rotated.
       const stale = opened.steps

@@ -156,6 +156,36 @@ export const MUTANTS: Mutant[] = [
     caughtBy: ['fixation.cross-dialect'],
   },
   {
+    name: 'credential request DPoP key not compared with the token binding',
+    requirement: 'RFC 9449 §7.1',
+    replacements: [
+      {
+        file: 'engine/rules.ts',
+        from: 'if (dpopJkt !== c.dpopJkt) return new InvalidDpopProof',
+        to: 'if (false) return new InvalidDpopProof',
+      },
+    ],
+    caughtBy: ['dpop.credential-other-key'],
+  },
+  {
+    name: 'DPoP ath unchecked',
+    requirement: 'RFC 9449 §4.3',
+    replacements: [{ file: 'protocol/oauth2/dpop.ts', from: 'if (payload.ath !== ath) throw', to: 'if (false) throw' }],
+    caughtBy: ['dpop.ath'],
+  },
+  {
+    name: 'DPoP htu unchecked',
+    requirement: 'RFC 9449 §4.3',
+    replacements: [
+      {
+        file: 'protocol/oauth2/dpop.ts',
+        from: 'if (!sameUri(payload.htu, options.url)) throw',
+        to: 'if (false) throw',
+      },
+    ],
+    caughtBy: ['dpop.htm-htu'],
+  },
+  {
     name: 'DPoP jti replay accepted',
     requirement: 'RFC 9449 §11.1',
     replacements: [{ file: 'protocol/oauth2/dpop.ts', from: 'if (!fresh) throw', to: 'if (false) throw' }],

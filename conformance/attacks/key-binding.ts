@@ -1,7 +1,7 @@
 import { generateWalletKey, type WalletKey } from '../../wallet/index.js';
 import { presentSdJwtVc } from '../../wallet/presentation.js';
 import { ALL, type AttackCheck, type AttackContext } from '../attack.js';
-import { expectRefusal } from '../failure.js';
+import { expectRefusal, skip } from '../failure.js';
 import type { Opened } from '../dialect-flow.js';
 
 /** The audience an honest presentation names: L the verifier's client_id, the interactive dialects theirs (protocol-ia.md §4). */
@@ -12,14 +12,32 @@ export function audienceOf(opened: Opened): string {
 /** An honest presentation of the session's PID, changed by `change` before it is bound (or signed by `holder`). */
 export function presentation(
   opened: Opened,
-  change: { nonce?: string; audience?: string; now?: number; holder?: WalletKey } = {},
+  change: { nonce?: string; audience?: string; now?: number; holder?: WalletKey; claims?: string[] } = {},
 ): Promise<string> {
   return presentSdJwtVc(opened.wallet.options.pid, change.holder ?? opened.wallet.options.holderKey, {
     nonce: change.nonce ?? opened.request.nonce,
     audience: change.audience ?? audienceOf(opened),
-    claims: opened.request.claims,
+    claims: change.claims ?? opened.request.claims,
     now: change.now ?? Date.now(),
   });
+}
+
+/** The claim name of an encoded disclosure `[salt, name, value]` (SD-JWT §4.2.1). */
+function disclosureName(encoded: string): unknown {
+  try {
+    return (JSON.parse(Buffer.from(encoded, 'base64url').toString()) as unknown[])[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The claim names a PID's disclosures carry. */
+function disclosureNames(pid: string): string[] {
+  return pid
+    .split('~')
+    .slice(1)
+    .map(disclosureName)
+    .filter((name): name is string => typeof name === 'string');
 }
 
 /** Presents `vpToken` in the session and requires the verifier's refusal (CF-21: invalid_request). */
@@ -65,15 +83,21 @@ export const keyBinding: AttackCheck[] = [
   {
     id: 'kb.sd-hash',
     requirement: 'CF-21',
-    title: 'a presentation whose disclosures changed after binding (sd_hash mismatch) is refused',
+    title: 'a presentation with a bound disclosure removed after binding (sd_hash mismatch) is refused',
     dialects: ALL,
     run: (context) =>
       refusedPresentation(
         context,
         async (opened) => {
-          const parts = (await presentation(opened)).split('~');
-          parts.splice(1, 1);
-          return parts.join('~');
+          // One disclosure more than asked for is bound, then removed: the rest is a valid answer to the request.
+          const extra = disclosureNames(opened.wallet.options.pid).find(
+            (name) => !opened.request.claims.includes(name),
+          );
+          if (extra === undefined) skip('the PID discloses nothing beyond the requested claims');
+          const parts = (await presentation(opened, { claims: [...opened.request.claims, extra] })).split('~');
+          return parts
+            .filter((part, i) => i === 0 || i === parts.length - 1 || disclosureName(part) !== extra)
+            .join('~');
         },
         'the presentation with a disclosure removed',
       ),

@@ -92,6 +92,18 @@ export const MUTANTS: Mutant[] = [
     caughtBy: ['kb.nonce'],
   },
   {
+    name: 'KB-JWT sd_hash unchecked',
+    requirement: 'CF-21',
+    replacements: [
+      {
+        file: 'protocol/openid4vp/sd-jwt-presentation.ts',
+        from: 'if (kb.sd_hash !== sha256(presented))',
+        to: 'if (false)',
+      },
+    ],
+    caughtBy: ['kb.sd-hash'],
+  },
+  {
     name: 'code reuse not revoking the grant',
     requirement: 'RFC 6749 §4.1.2',
     replacements: [

@@ -32,6 +32,8 @@ export interface ConformanceTarget {
   mintPid: PidMinter;
   /** Whom the target trusts for those PIDs; without it the model-based fuzzing is skipped. */
   pidTrust?: PidTrust;
+  /** How long a check may wait for an artefact to expire (the expiry checks skip longer lifetimes); 0 by default. */
+  maxWaitSeconds?: number;
   /** How requests reach the target (the global fetch by default). */
   fetch?: WalletFetch;
 }

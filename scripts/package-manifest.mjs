@@ -21,6 +21,7 @@ export const COMMANDS = {
   'pdi-offer': 'bin/offer.js',
   'pdi-gateway': 'bin/gateway.js',
   'pdi-fuzz': 'bin/fuzz.js',
+  'pdi-conformance': 'bin/conformance.js',
   'pdi-crash': 'bin/crash.js',
   'pdi-rotate-keys': 'bin/rotate-keys.js',
 };

@@ -18,14 +18,13 @@ import {
   progressLine,
   reportTable,
   runKit,
+  runModelFuzz,
   SetupError,
   type Suite,
 } from '../conformance/index.js';
 
 const USAGE =
-  'usage: pdi-conformance --issuer <url> (--demo-pid <dataDir> | --pid-key <jwk file> --pid-iss <iss> --pid-vct <vct> [--pid-no-status]) [--dialect l|s1|s2|s3|all] [--config-id <id>] [--seed N] [--runs N] [--max-wait <seconds>] [--report <file>]';
-/** What a run executes, in order. */
-const SUITES: readonly Suite[] = [attackCatalogue];
+  'usage: pdi-conformance --issuer <url> (--demo-pid <dataDir> | --pid-key <jwk file> --pid-iss <iss> --pid-vct <vct> [--pid-no-status]) [--dialect l|s1|s2|s3|all] [--config-id <id>] [--seed N] [--runs N] [--path <path> [--replay-path <path>]] [--max-wait <seconds>] [--report <file>]';
 
 /** A usage error: one line naming what is wrong, the usage on the next only when asked for by `--help`. */
 function usage(message: string): never {
@@ -55,6 +54,8 @@ function parse() {
       seed: { type: 'string' },
       runs: { type: 'string' },
       'max-wait': { type: 'string' },
+      path: { type: 'string' },
+      'replay-path': { type: 'string' },
       report: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -86,6 +87,21 @@ const seed = integer('seed', values.seed, Math.floor(Math.random() * 2 ** 31), [
 const runs = integer('runs', values.runs, 20, [1, 100_000]);
 const maxWaitSeconds = integer('max-wait', values['max-wait'], 0, [0, 3600]);
 const issuerUrl = values.issuer.replace(/\/$/, '');
+// fast-check's path of a shrunk counterexample (`1:0:2`) and its commands' replayPath, as a failure prints them.
+if (values.path !== undefined && !/^\d+(?::\d+)*$/.test(values.path)) usage('--path must be a path such as 12:0:3');
+if (values['replay-path'] !== undefined && values.path === undefined) usage('--replay-path goes with --path');
+if (values['replay-path'] !== undefined && !/^[A-Za-z0-9+/=:]+$/.test(values['replay-path']))
+  usage('--replay-path must be the replayPath a failure printed');
+/** What a run executes, in order: the attack catalogue, then the model-based fuzzing. */
+const SUITES: readonly Suite[] = [
+  attackCatalogue,
+  (target, options) =>
+    runModelFuzz(target, {
+      ...options,
+      ...(values.path !== undefined && { path: values.path }),
+      ...(values['replay-path'] !== undefined && { replayPath: values['replay-path'] }),
+    }),
+];
 
 try {
   const pids = byKey
@@ -101,6 +117,7 @@ try {
       issuerUrl,
       dialect,
       mintPid: pids.mintPid,
+      pidTrust: pids.pidTrust,
       maxWaitSeconds,
       ...(values['config-id'] && { configurationId: values['config-id'] }),
     });

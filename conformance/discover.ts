@@ -1,6 +1,6 @@
 import { InteractiveSteps, ReferenceWallet, type WalletFetch } from '../wallet/index.js';
 import { generateWalletKey } from '../wallet/keys.js';
-import { type ConformanceTarget, DIALECTS, type Dialect, type PidMinter } from './target.js';
+import { type ConformanceTarget, DIALECTS, type Dialect, type PidMinter, type PidTrust } from './target.js';
 
 /** The run cannot start: the target or the arguments do not allow it (one line, for the terminal). */
 export class SetupError extends Error {}
@@ -11,6 +11,7 @@ export interface DiscoveryRequest {
   dialect: Dialect | 'all';
   configurationId?: string;
   mintPid: PidMinter;
+  pidTrust?: PidTrust;
   maxWaitSeconds?: number;
   fetch?: WalletFetch;
 }
@@ -106,6 +107,7 @@ export async function discoverTarget(request: DiscoveryRequest): Promise<Conform
     configurationId,
     scope,
     mintPid: request.mintPid,
+    ...(request.pidTrust && { pidTrust: request.pidTrust }),
     ...(request.maxWaitSeconds !== undefined && { maxWaitSeconds: request.maxWaitSeconds }),
     ...(request.fetch && { fetch: request.fetch }),
   };

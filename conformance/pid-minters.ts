@@ -8,11 +8,13 @@ import { issueSdJwtVc } from '../protocol/openid4vci/sd-jwt-vc.js';
 import { signStatusListToken } from '../protocol/status-list/status-list-token.js';
 import { DEMO_PERSON, openDemoPidIssuer } from '../wallet/index.js';
 import { SetupError } from './discover.js';
-import type { PidMinter } from './target.js';
+import type { PidMinter, PidTrust } from './target.js';
 
 /** A PID source for a run, and what to close after it (the status list the kit serves). */
 export interface PidSource {
   mintPid: PidMinter;
+  /** Whom the target trusts for these PIDs, so the model trusts the same (model-based fuzzing). */
+  pidTrust: PidTrust;
   close: () => Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function demoPidSource(dataDir: string, issuerUrl: string): Promise
   const provider = await openDemoPidIssuer(dataDir, issuerUrl);
   return {
     mintPid: (holderJwk, now) => provider.issuePid(holderJwk, DEMO_PERSON, now),
+    pidTrust: { anchorFile: provider.anchorFile },
     close: async () => undefined,
   };
 }
@@ -45,6 +48,11 @@ async function serveStatusList(token: (uri: string) => Promise<string>): Promise
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { uri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pid-status/0`, server };
+}
+
+/** The public half of a private EC JWK, with its `kid`. */
+function publicJwkOf({ d: _private, ...jwk }: JWK): JWK {
+  return jwk;
 }
 
 function readKey(file: string): JWK & { x5c?: string[] } {
@@ -103,6 +111,7 @@ export async function keyPidSource(input: {
         ...(x5c && { x5c }),
         ...(status && { status: { status_list: { idx: 0, uri: status.uri } } }),
       }),
+    pidTrust: { jwks: { keys: [publicJwkOf(jwk)] } },
     close: async () => {
       if (status) await new Promise((resolve) => status.server.close(resolve));
     },

@@ -20,6 +20,11 @@ function expectClean(report: KitReport) {
   for (const dialect of ['l', 's1', 's2', 's3'])
     expect(report.results.filter((result) => result.dialect === dialect).length).toBeGreaterThan(10);
   expect(report.results.find((result) => result.id === 'expiry.access-token')?.outcome).toBe('passed');
+  // The model-based fuzzing ran on every dialect and agreed (issue 17 §1).
+  const model = report.results.filter((result) => result.id === 'model.sequences');
+  expect(model.map((result) => [result.dialect, result.outcome])).toEqual(
+    ['l', 's1', 's2', 's3'].map((dialect) => [dialect, 'passed']),
+  );
 }
 
 describe('issue 17 §1: pdi-conformance against our unmodified issuer reports no failure', () => {
@@ -116,6 +121,8 @@ describe('issue 17 §1: pdi-conformance arguments and set-up', () => {
     [['--issuer', 'http://127.0.0.1:1', '--demo-pid', '.', '--runs', '0'], /--runs must be a whole number from 1/],
     [['--issuer', 'http://127.0.0.1:1', '--demo-pid', '.', '--seed', '-3'], /'--seed' argument is ambiguous/],
     [['--issuer', 'http://127.0.0.1:1', '--demo-pid', '.', '--dialect', 's4'], /--dialect must be one of/],
+    [['--issuer', 'http://127.0.0.1:1', '--demo-pid', '.', '--path', 'x'], /--path must be a path/],
+    [['--issuer', 'http://127.0.0.1:1', '--demo-pid', '.', '--replay-path', 'AB'], /--replay-path goes with --path/],
     [['--demo-pid', '.'], /--issuer is required/],
     [['--issuer', 'ftp://x', '--demo-pid', '.'], /--issuer must be an http\(s\) URL/],
     [['--issuer', 'http://127.0.0.1:1'], /name the PID issuer/],

@@ -129,16 +129,12 @@ describe('the packed package (issue 12 §1)', () => {
     expect(existsSync(join(project, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'))).toBe(true);
   });
 
-  it('issue 12 §1: plain node imports the entry points pdi-engine, /engine, /wallet and /testing', async () => {
-    const script = `Promise.all(['pdi-engine', 'pdi-engine/engine', 'pdi-engine/wallet', 'pdi-engine/testing'].map((name) => import(name)))
-      .then(([main, engine, wallet, testing]) => console.log(JSON.stringify([typeof main.createIssuer, typeof main.sqlitePreset, typeof engine.decide, typeof wallet.ReferenceWallet, typeof testing.describeEventStoreContract])))`;
-    expect(JSON.parse(await run(process.execPath, ['-e', script], project, userEnv()))).toEqual([
-      'function',
-      'function',
-      'function',
-      'function',
-      'function',
-    ]);
+  it('issue 12 §1, issue 17 §2: plain node imports the entry points pdi-engine, /engine, /wallet, /testing and /conformance', async () => {
+    const script = `Promise.all(['pdi-engine', 'pdi-engine/engine', 'pdi-engine/wallet', 'pdi-engine/testing', 'pdi-engine/conformance'].map((name) => import(name)))
+      .then(([main, engine, wallet, testing, conformance]) => console.log(JSON.stringify([typeof main.createIssuer, typeof main.sqlitePreset, typeof engine.decide, typeof wallet.ReferenceWallet, typeof testing.describeEventStoreContract, typeof conformance.runKit, typeof conformance.runModelFuzz])))`;
+    expect(JSON.parse(await run(process.execPath, ['-e', script], project, userEnv()))).toEqual(
+      Array(7).fill('function'),
+    );
   });
 
   it('issue 12 §1: a path outside the exports map is refused (ERR_PACKAGE_PATH_NOT_EXPORTED)', async () => {

@@ -1,0 +1,178 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AckPolicy,
+  type Consumer,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { parseEvent, type SessionEvent } from '../../engine/index.js';
+import { versionOf, writtenByEngine } from '../../adapters/stores/jetstream/event-store.js';
+import { runAsLeader } from '../../adapters/stores/jetstream/leader-lease.js';
+import type { RecordMac } from '../../adapters/keys/record-mac.js';
+import { domainEventOf } from '../../protocol/domain-event.js';
+import { type DomainEventStreamSettings, durableDomainEventSubject, ensureDomainEventStream } from './domain-events.js';
+
+export interface DomainEventRelayOptions {
+  /** The subject prefix (`nats.subjectPrefix`): the log is on `<prefix>.events.>`, the durable stream on `<prefix>.domain-events.>`. */
+  prefix: string;
+  /** The event log's stream (`nats.stream`). */
+  eventStream: string;
+  domainStream: DomainEventStreamSettings;
+  /** The record MAC of the event log: only what an engine wrote is relayed (rule 3). */
+  mac: RecordMac;
+  /** This process's name, the lease holder's. */
+  instance: string;
+  leaseSeconds: number;
+  warn: (line: string) => void;
+}
+
+export interface DomainEventRelay {
+  /** Whether this instance is the active relay now. */
+  readonly leading: boolean;
+  /** Finishes the batch in hand (its publishes and acks), then releases the lease. */
+  stop: () => Promise<void>;
+}
+
+/** The relay's durable consumer on the event log. */
+const CONSUMER = 'pdi-domain-event-relay';
+const BATCH = 256;
+const RETRY_MS = { first: 100, max: 5000 };
+
+/**
+ * Issue 16 §3: nothing accepted is lost between the commit and the publish. The event log is
+ * the source of truth: the active relay (one instance at a time, by a lease in `<prefix>-leases`)
+ * reads it with a durable consumer and publishes each accepted event's domain event to the
+ * durable stream with `msgID` = the event id, so a publish repeated after a crash or a take-over
+ * is dropped by JetStream's duplicate window. Batches are taken in stream order; within one,
+ * sessions are published side by side and each session's events one after another, a failed
+ * publish retried before the next, so the order within a session holds.
+ */
+export async function startDomainEventRelay(
+  nc: NatsConnection,
+  options: DomainEventRelayOptions,
+): Promise<DomainEventRelay> {
+  const jsm = await jetstreamManager(nc);
+  await ensureDomainEventStream(jsm, options.prefix, options.domainStream);
+  const js = jetstream(nc);
+  return runAsLeader(
+    nc,
+    {
+      bucket: `${options.prefix}-leases`,
+      key: 'domain-event-relay',
+      holder: options.instance,
+      ttlMs: options.leaseSeconds * 1000,
+      replicas: options.domainStream.replicas,
+      warn: options.warn,
+    },
+    (lost) => relay(jsm, js, options, lost),
+  );
+}
+
+/**
+ * The consumer as the new active relay takes it: again from its ack floor, in stream order, so
+ * what the previous holder received but never acknowledged comes before anything newer (a
+ * redelivery after `ack_wait` would come after it, out of order). What it acknowledged above the
+ * floor is published again and dropped as a duplicate.
+ */
+async function fromAckFloor(
+  jsm: JetStreamManager,
+  js: JetStreamClient,
+  options: DomainEventRelayOptions,
+): Promise<Consumer> {
+  let start = 1;
+  try {
+    start = (await jsm.consumers.info(options.eventStream, CONSUMER)).ack_floor.stream_seq + 1;
+    await jsm.consumers.delete(options.eventStream, CONSUMER);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound)) throw error;
+  }
+  await jsm.consumers.add(options.eventStream, {
+    durable_name: CONSUMER,
+    filter_subject: `${options.prefix}.events.>`,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: start,
+    ack_wait: nanos(30_000),
+    max_deliver: -1,
+  });
+  return js.consumers.get(options.eventStream, CONSUMER);
+}
+
+async function relay(jsm: JetStreamManager, js: JetStreamClient, options: DomainEventRelayOptions, lost: AbortSignal) {
+  let consumer: Consumer | undefined;
+  while (!lost.aborted) {
+    try {
+      consumer ??= await fromAckFloor(jsm, js, options);
+      const messages: JsMsg[] = [];
+      for await (const message of await consumer.fetch({ max_messages: BATCH, expires: 1000 })) messages.push(message);
+      await relayBatch(js, options, messages, lost);
+    } catch (error) {
+      options.warn(`domain-event relay: ${String(error)}; starting again from the acknowledged position`);
+      consumer = undefined;
+      await sleep(RETRY_MS.max, undefined, { signal: lost }).catch(() => undefined);
+    }
+  }
+}
+
+async function relayBatch(js: JetStreamClient, options: DomainEventRelayOptions, messages: JsMsg[], lost: AbortSignal) {
+  const bySession = new Map<string, JsMsg[]>();
+  for (const message of messages) {
+    const session = bySession.get(message.subject);
+    if (session) session.push(message);
+    else bySession.set(message.subject, [message]);
+  }
+  await Promise.all(
+    [...bySession.values()].map(async (session) => {
+      for (const message of session) if (!(await relayOne(js, options, message, lost))) return;
+    }),
+  );
+}
+
+/** The event a message of the log carries, when an engine wrote it (rule 3) and it parses as one of the session's events. */
+function acceptedEvent(options: DomainEventRelayOptions, message: JsMsg): SessionEvent | undefined {
+  const streamId = message.subject.slice(`${options.prefix}.events.`.length);
+  if (!writtenByEngine(options.mac, { subject: message.subject, data: message.data, header: message.headers }))
+    return undefined;
+  try {
+    const event = parseEvent(message.string(), {
+      streamId,
+      version: versionOf({ ...message, header: message.headers }),
+    });
+    return event.meta.sessionId === streamId ? event : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Publishes one message's domain event, retrying until it is stored or the lease is lost; false when it was not. */
+async function relayOne(js: JetStreamClient, options: DomainEventRelayOptions, message: JsMsg, lost: AbortSignal) {
+  const event = acceptedEvent(options, message);
+  if (!event) {
+    // Hardening §1, rule 3: a message on the log that no engine wrote is never relayed.
+    options.warn(
+      `domain-event relay: message ${message.seq} on ${message.subject} fails its MAC or is no event; not relayed`,
+    );
+    message.term();
+    return true;
+  }
+  const payload = JSON.stringify(domainEventOf(event));
+  for (let wait = RETRY_MS.first; ; wait = Math.min(2 * wait, RETRY_MS.max)) {
+    try {
+      await js.publish(durableDomainEventSubject(options.prefix, event), payload, { msgID: event.meta.id });
+      message.ack();
+      return true;
+    } catch (error) {
+      if (lost.aborted) return false;
+      options.warn(`domain-event relay: publishing event ${event.meta.id} failed (${String(error)}); retrying`);
+      message.working();
+      await sleep(wait, undefined, { signal: lost }).catch(() => undefined);
+    }
+  }
+}

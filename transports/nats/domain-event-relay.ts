@@ -36,13 +36,14 @@ export interface DomainEventRelayOptions {
 export interface DomainEventRelay {
   /** Whether this instance is the active relay now. */
   readonly leading: boolean;
-  /** Finishes the batch in hand (its publishes and acks), then releases the lease. */
+  /** Finishes the publishes in flight (and acknowledges them), starts no more, then releases the lease. */
   stop: () => Promise<void>;
 }
 
 /** The relay's durable consumer on the event log. */
 const CONSUMER = 'pdi-domain-event-relay';
 const BATCH = 256;
+const MAX_IN_FLIGHT = 1024;
 const RETRY_MS = { first: 100, max: 5000 };
 
 /**
@@ -50,9 +51,9 @@ const RETRY_MS = { first: 100, max: 5000 };
  * the source of truth: the active relay (one instance at a time, by a lease in `<prefix>-leases`)
  * reads it with a durable consumer and publishes each accepted event's domain event to the
  * durable stream with `msgID` = the event id, so a publish repeated after a crash or a take-over
- * is dropped by JetStream's duplicate window. Batches are taken in stream order; within one,
- * sessions are published side by side and each session's events one after another, a failed
- * publish retried before the next, so the order within a session holds.
+ * is dropped by JetStream's duplicate window. Messages come in stream order; sessions are
+ * published side by side and each session's events one after another, a failed publish retried
+ * before the next, so the order within a session holds (up to `max_ack_pending` in flight).
  */
 export async function startDomainEventRelay(
   nc: NatsConnection,
@@ -100,39 +101,38 @@ async function fromAckFloor(
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: start,
     ack_wait: nanos(30_000),
+    max_ack_pending: MAX_IN_FLIGHT,
     max_deliver: -1,
   });
   return js.consumers.get(options.eventStream, CONSUMER);
 }
 
 async function relay(jsm: JetStreamManager, js: JetStreamClient, options: DomainEventRelayOptions, lost: AbortSignal) {
-  let consumer: Consumer | undefined;
   while (!lost.aborted) {
+    // Each session's publishes, one after another; a chain that resolves false (the lease was lost) publishes no more.
+    const chains = new Map<string, Promise<boolean>>();
     try {
-      consumer ??= await fromAckFloor(jsm, js, options);
-      const messages: JsMsg[] = [];
-      for await (const message of await consumer.fetch({ max_messages: BATCH, expires: 1000 })) messages.push(message);
-      await relayBatch(js, options, messages, lost);
+      const messages = await (await fromAckFloor(jsm, js, options)).consume({ max_messages: BATCH });
+      const stop = () => messages.stop();
+      lost.addEventListener('abort', stop, { once: true });
+      try {
+        for await (const message of messages) {
+          const session = message.subject;
+          const chain = (chains.get(session) ?? Promise.resolve(true)).then(
+            (relayed) => relayed && relayOne(js, options, message, lost),
+          );
+          chains.set(session, chain);
+          void chain.then(() => chains.get(session) === chain && chains.delete(session));
+        }
+      } finally {
+        lost.removeEventListener('abort', stop);
+      }
     } catch (error) {
       options.warn(`domain-event relay: ${String(error)}; starting again from the acknowledged position`);
-      consumer = undefined;
-      await sleep(RETRY_MS.max, undefined, { signal: lost }).catch(() => undefined);
     }
+    await Promise.all(chains.values());
+    if (!lost.aborted) await sleep(RETRY_MS.max, undefined, { signal: lost }).catch(() => undefined);
   }
-}
-
-async function relayBatch(js: JetStreamClient, options: DomainEventRelayOptions, messages: JsMsg[], lost: AbortSignal) {
-  const bySession = new Map<string, JsMsg[]>();
-  for (const message of messages) {
-    const session = bySession.get(message.subject);
-    if (session) session.push(message);
-    else bySession.set(message.subject, [message]);
-  }
-  await Promise.all(
-    [...bySession.values()].map(async (session) => {
-      for (const message of session) if (!(await relayOne(js, options, message, lost))) return;
-    }),
-  );
 }
 
 /** The event a message of the log carries, when an engine wrote it (rule 3) and it parses as one of the session's events. */
@@ -153,6 +153,7 @@ function acceptedEvent(options: DomainEventRelayOptions, message: JsMsg): Sessio
 
 /** Publishes one message's domain event, retrying until it is stored or the lease is lost; false when it was not. */
 async function relayOne(js: JetStreamClient, options: DomainEventRelayOptions, message: JsMsg, lost: AbortSignal) {
+  if (lost.aborted) return false;
   const event = acceptedEvent(options, message);
   if (!event) {
     // Hardening §1, rule 3: a message on the log that no engine wrote is never relayed.

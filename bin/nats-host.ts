@@ -8,7 +8,6 @@ import { logConnectionStatus } from '../transports/nats/connection-status.js';
 import { registerNatsMetrics } from '../transports/nats/nats-metrics.js';
 import type { IssuerMetrics } from '../adapters/metrics/issuer-metrics.js';
 import type { AcceptedEventFeed } from '../protocol/console/live-feed.js';
-import { stateProtection } from '../adapters/keys/state-protection.js';
 import {
   DEFAULT_DOMAIN_EVENT_STREAM,
   publishDomainEvents,
@@ -55,7 +54,7 @@ export async function openNatsHost(
     prefix,
     eventStream: nats.stream,
     domainStream: { ...DEFAULT_DOMAIN_EVENT_STREAM, name: nats.domainEvents.stream },
-    mac: stateProtection(ports.keys).mac,
+    keys: ports.keys,
     instance: nats.instance,
     leaseSeconds: nats.domainEvents.leaseSeconds,
     warn: (line) => logger.warn(line),

@@ -15,6 +15,8 @@ import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { parseEvent, type SessionEvent } from '../../engine/index.js';
 import { versionOf, writtenByEngine } from '../../adapters/stores/jetstream/event-store.js';
 import { runAsLeader } from '../../adapters/stores/jetstream/leader-lease.js';
+import { stateProtection } from '../../adapters/keys/state-protection.js';
+import type { IssuerKeys } from '../../adapters/keys/ports.js';
 import type { RecordMac } from '../../adapters/keys/record-mac.js';
 import { domainEventOf } from '../../protocol/domain-event.js';
 import { type DomainEventStreamSettings, durableDomainEventSubject, ensureDomainEventStream } from './domain-events.js';
@@ -25,8 +27,8 @@ export interface DomainEventRelayOptions {
   /** The event log's stream (`nats.stream`). */
   eventStream: string;
   domainStream: DomainEventStreamSettings;
-  /** The record MAC of the event log: only what an engine wrote is relayed (rule 3). */
-  mac: RecordMac;
+  /** The issuer's keys (`IssuerPorts.keys`): the event log's record MAC is derived from them, and only what an engine wrote is relayed (rule 3). */
+  keys: Pick<IssuerKeys, 'derivedSecret'>;
   /** This process's name, the lease holder's. */
   instance: string;
   leaseSeconds: number;
@@ -39,6 +41,9 @@ export interface DomainEventRelay {
   /** Finishes the publishes in flight (and acknowledges them), starts no more, then releases the lease. */
   stop: () => Promise<void>;
 }
+
+/** What the relay's steps work with: the options and the MAC derived from the keys. */
+type Relaying = DomainEventRelayOptions & { mac: RecordMac };
 
 /** The relay's durable consumer on the event log. */
 const CONSUMER = 'pdi-domain-event-relay';
@@ -62,6 +67,7 @@ export async function startDomainEventRelay(
   const jsm = await jetstreamManager(nc);
   await ensureDomainEventStream(jsm, options.prefix, options.domainStream);
   const js = jetstream(nc);
+  const { mac } = stateProtection(options.keys);
   return runAsLeader(
     nc,
     {
@@ -72,7 +78,7 @@ export async function startDomainEventRelay(
       replicas: options.domainStream.replicas,
       warn: options.warn,
     },
-    (lost) => relay(jsm, js, options, lost),
+    (lost) => relay(jsm, js, { ...options, mac }, lost),
   );
 }
 
@@ -107,7 +113,7 @@ async function fromAckFloor(
   return js.consumers.get(options.eventStream, CONSUMER);
 }
 
-async function relay(jsm: JetStreamManager, js: JetStreamClient, options: DomainEventRelayOptions, lost: AbortSignal) {
+async function relay(jsm: JetStreamManager, js: JetStreamClient, options: Relaying, lost: AbortSignal) {
   while (!lost.aborted) {
     // Each session's publishes, one after another; a chain that resolves false (the lease was lost) publishes no more.
     const chains = new Map<string, Promise<boolean>>();
@@ -136,15 +142,12 @@ async function relay(jsm: JetStreamManager, js: JetStreamClient, options: Domain
 }
 
 /** The event a message of the log carries, when an engine wrote it (rule 3) and it parses as one of the session's events. */
-function acceptedEvent(options: DomainEventRelayOptions, message: JsMsg): SessionEvent | undefined {
+function acceptedEvent(options: Relaying, message: JsMsg): SessionEvent | undefined {
+  const logged = { subject: message.subject, data: message.data, header: message.headers };
+  if (!writtenByEngine(options.mac, logged)) return undefined;
   const streamId = message.subject.slice(`${options.prefix}.events.`.length);
-  if (!writtenByEngine(options.mac, { subject: message.subject, data: message.data, header: message.headers }))
-    return undefined;
   try {
-    const event = parseEvent(message.string(), {
-      streamId,
-      version: versionOf({ ...message, header: message.headers }),
-    });
+    const event = parseEvent(message.string(), { streamId, version: versionOf(logged) });
     return event.meta.sessionId === streamId ? event : undefined;
   } catch {
     return undefined;
@@ -152,7 +155,7 @@ function acceptedEvent(options: DomainEventRelayOptions, message: JsMsg): Sessio
 }
 
 /** Publishes one message's domain event, retrying until it is stored or the lease is lost; false when it was not. */
-async function relayOne(js: JetStreamClient, options: DomainEventRelayOptions, message: JsMsg, lost: AbortSignal) {
+async function relayOne(js: JetStreamClient, options: Relaying, message: JsMsg, lost: AbortSignal) {
   if (lost.aborted) return false;
   const event = acceptedEvent(options, message);
   if (!event) {

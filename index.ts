@@ -60,7 +60,17 @@ export { closeGracefully } from './transports/http/close-gracefully.js';
 
 // NATS.
 export { connectToNats } from './transports/nats/connection.js';
-export { publishDomainEvents, subscribeDomainEvents } from './transports/nats/domain-events.js';
+export {
+  DEFAULT_DOMAIN_EVENT_STREAM,
+  type DomainEventStreamSettings,
+  publishDomainEvents,
+  subscribeDomainEvents,
+} from './transports/nats/domain-events.js';
+export {
+  type DomainEventRelay,
+  type DomainEventRelayOptions,
+  startDomainEventRelay,
+} from './transports/nats/domain-event-relay.js';
 export type { AcceptedEvent, AcceptedEventFeed } from './protocol/console/live-feed.js';
 export type { DomainEvent } from './protocol/domain-event.js';
 export { serveProtocolOverNats, type NatsProtocolService } from './transports/nats/protocol-service.js';

@@ -8,7 +8,12 @@ import { logConnectionStatus } from '../transports/nats/connection-status.js';
 import { registerNatsMetrics } from '../transports/nats/nats-metrics.js';
 import type { IssuerMetrics } from '../adapters/metrics/issuer-metrics.js';
 import type { AcceptedEventFeed } from '../protocol/console/live-feed.js';
-import { publishDomainEvents, subscribeDomainEvents } from '../transports/nats/domain-events.js';
+import {
+  DEFAULT_DOMAIN_EVENT_STREAM,
+  publishDomainEvents,
+  subscribeDomainEvents,
+} from '../transports/nats/domain-events.js';
+import { startDomainEventRelay } from '../transports/nats/domain-event-relay.js';
 import { serveProtocolOverNats, type NatsProtocolService } from '../transports/nats/protocol-service.js';
 
 /** The package's version (its package.json beside bin/, in the repository as in the package), for the NATS service's INFO. */
@@ -16,7 +21,11 @@ const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-/** What `npm start` runs with `config.nats`: one connection for the JetStream ports, the domain-event publisher and the protocol service. */
+/**
+ * What `npm start` runs with `config.nats`: one connection for the JetStream ports, the
+ * domain-event publisher (core NATS, at once), the durable domain-event relay (issue 16 §3: this
+ * instance relays while it holds the lease) and the protocol service.
+ */
 export interface NatsHost {
   ports: IssuerPorts;
   onAccepted: (event: SessionEvent) => void;
@@ -40,8 +49,18 @@ export async function openNatsHost(
   void logConnectionStatus(nc, nats.instance, logger);
   if (metrics) registerNatsMetrics(metrics.registry, nc);
   const prefix = nats.subjectPrefix;
+  const ports = await natsPreset(config, nc, Date.now, { logger });
+  const relay = await startDomainEventRelay(nc, {
+    prefix,
+    eventStream: nats.stream,
+    domainStream: { ...DEFAULT_DOMAIN_EVENT_STREAM, name: nats.domainEvents.stream },
+    keys: ports.keys,
+    instance: nats.instance,
+    leaseSeconds: nats.domainEvents.leaseSeconds,
+    warn: (line) => logger.warn(line),
+  });
   return {
-    ports: await natsPreset(config, nc, Date.now, { logger }),
+    ports,
     onAccepted: publishDomainEvents(nc, prefix),
     eventFeed: subscribeDomainEvents(nc, prefix),
     readiness: {
@@ -61,6 +80,10 @@ export async function openNatsHost(
             publicUrl: config.publicUrl,
           })
         : undefined,
-    close: () => nc.drain(),
+    close: async () => {
+      // The batch in hand is published and acknowledged before the connection drains (its acks go out with it).
+      await relay.stop();
+      await nc.drain();
+    },
   };
 }

@@ -53,6 +53,28 @@ export const NatsSettings = z
       .default('PDI_EVENTS')
       .describe('The JetStream stream holding the event log (created when absent).'),
     jetstream: JetStreamSettings,
+    domainEvents: z
+      .strictObject({
+        stream: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]+$/)
+          .default('PDI_DOMAIN_EVENTS')
+          .describe(
+            'The JetStream stream the relay publishes every accepted event to (`<prefix>.domain-events.<sessionId>.<EventType>`, created when absent).',
+          ),
+        leaseSeconds: z
+          .number()
+          .min(1)
+          .max(300)
+          .default(10)
+          .describe(
+            'How long the active relay’s lease lasts without renewal: how soon another instance takes over when it dies.',
+          ),
+      })
+      .prefault({})
+      .describe(
+        'Issue 16 §3: the durable domain events, relayed from the event log by one instance at a time (docs/nats.md).',
+      ),
     serveRequests: z
       .boolean()
       .default(true)

@@ -8,7 +8,7 @@ import {
   type StoredMsg,
 } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { headers, type NatsConnection } from '@nats-io/nats-core';
+import { headers, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import {
   LruCache,
   type SessionEvent,
@@ -59,6 +59,25 @@ const NO_EARLIER = 'none';
 const MAC = 'Pdi-Mac';
 
 const eventContext = (subject: string, earlier: string) => `event\n${subject}\n${earlier}`;
+
+/** A message of the event log as the store and the domain-event relay read it (a stored or a consumed message). */
+export interface EventLogMessage {
+  subject: string;
+  data: Uint8Array;
+  header: MsgHdrs | undefined;
+}
+
+/** Rule 3: whether an engine wrote this message of the event log, i.e. its MAC over the subject, the index and the payload holds. */
+export function writtenByEngine(mac: RecordMac, message: EventLogMessage): boolean {
+  const earlier = message.header?.get(EARLIER_SEQS) ?? '';
+  return mac.verify(eventContext(message.subject, earlier), message.data, message.header?.get(MAC) || undefined);
+}
+
+/** The event's version in its session (1 for the first), from the index of earlier sequences it carries. */
+export function versionOf(message: EventLogMessage): number {
+  const earlier = message.header?.get(EARLIER_SEQS) ?? NO_EARLIER;
+  return earlier === NO_EARLIER ? 1 : earlier.split(',').length + 1;
+}
 const deadlineContext = (streamId: string) => `deadline\n${streamId}`;
 
 /**
@@ -66,7 +85,8 @@ const deadlineContext = (streamId: string) => `deadline\n${streamId}`;
  * one subject per session; an append publishes each event with `expect.lastSubjectSequence`
  * (optimistic concurrency, the same conflict-and-retry as SQLite) and `msgID` = event id
  * (idempotent retries). A session is read with direct gets by subject. Backends never read
- * this stream: they get domain events on `<prefix>.domain.>` (docs/nats.md).
+ * this stream: they get domain events from the domain-event stream the relay fills, or on
+ * `<prefix>.domain.>` (docs/nats.md).
  */
 export class JetStreamEventStore implements EventStore {
   /** Where each recently appended stream ends; a stream not here is read again (bounded, like the engine's cache). */
@@ -149,9 +169,7 @@ export class JetStreamEventStore implements EventStore {
 
   /** A message is folded only if an engine wrote it: its MAC must hold. */
   private authenticated(streamId: string, index: number, message: StoredMsg): SessionEvent {
-    const earlier = message.header?.get(EARLIER_SEQS) ?? '';
-    if (!this.mac.verify(eventContext(message.subject, earlier), message.data, message.header?.get(MAC) || undefined))
-      this.refuse(streamId, index + 1, `message ${message.seq} fails its MAC`);
+    if (!writtenByEngine(this.mac, message)) this.refuse(streamId, index + 1, `message ${message.seq} fails its MAC`);
     return parseEvent(message.string(), { streamId, version: index + 1 });
   }
 

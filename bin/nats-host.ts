@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { replicasFor } from '../config/jetstream-settings.js';
 import type { Config, NatsSettings } from '../config/schema.js';
 import type { SessionEvent } from '../engine/index.js';
 import type { Logger } from '../protocol/ports.js';
@@ -53,7 +54,12 @@ export async function openNatsHost(
   const relay = await startDomainEventRelay(nc, {
     prefix,
     eventStream: nats.stream,
-    domainStream: { ...DEFAULT_DOMAIN_EVENT_STREAM, name: nats.domainEvents.stream },
+    // Issue 16 §2: as many copies as the rest of the state (R3 on a three-node cluster by default).
+    domainStream: {
+      ...DEFAULT_DOMAIN_EVENT_STREAM,
+      name: nats.domainEvents.stream,
+      replicas: replicasFor(nats.jetstream.replicas, nc),
+    },
     keys: ports.keys,
     instance: nats.instance,
     leaseSeconds: nats.domainEvents.leaseSeconds,

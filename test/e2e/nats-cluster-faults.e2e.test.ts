@@ -68,14 +68,15 @@ it('issue 16 §2: an R1 stream and bucket made on one server are scaled to R3 wh
   await nc.close();
 });
 
-it('issue 16 §2: an R3 cluster loses a nats-server mid-load and gets it back: 0 acknowledged events lost, flows complete or fail clearly, nothing issued twice, the node catches up', async () => {
+it('issue 16 §2: an R3 cluster loses a nats-server mid-load and gets it back: 0 acknowledged events lost, flows complete or fail clearly, nothing issued twice, the durable domain events hold each event once, the node catches up', async () => {
   const nc = await cluster.nats.connect();
   const jsm = await jetstreamManager(nc);
   const before = await jsm.streams.info('PDI_EVENTS');
   // `replicas: auto` on a three-server cluster: R3 for the stream and every bucket.
   expect(before.config.num_replicas).toBe(3);
-  for (const bucket of ['deadlines', 'replay', 'session-keys', 'offers', 'status'])
+  for (const bucket of ['deadlines', 'replay', 'session-keys', 'offers', 'status', 'leases'])
     expect((await jsm.streams.info(`KV_pdi-${bucket}`)).config.num_replicas).toBe(3);
+  expect((await jsm.streams.info('PDI_DOMAIN_EVENTS')).config.num_replicas).toBe(3);
   // The stream leader is the node to lose: its followers must elect a new one while flows append.
   const victim = cluster.nats.names.indexOf(before.cluster!.leader!);
   const c = cluster;
@@ -108,6 +109,16 @@ it('issue 16 §2: an R3 cluster loses a nats-server mid-load and gets it back: 0
   await checkLogs((sessionId) => store.read(sessionId), results);
   for (const result of results.filter((r) => r.credential))
     expect((await store.read(result.sessionId!)).filter((e) => e.type === 'CredentialIssued')).toHaveLength(1);
+  // Issue 16 §3 under the fault: the durable domain-event stream ends with each event of the log once.
+  const counts = async () =>
+    Promise.all(['PDI_EVENTS', 'PDI_DOMAIN_EVENTS'].map(async (name) => (await jsm.streams.info(name)).state.messages));
+  await until(async () => {
+    const [events, domain] = await counts();
+    return events === domain;
+  }, 'the relay caught up with the log');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const [events, domain] = await counts();
+  expect(domain).toBe(events);
   // The restarted node's replica of the stream is current again.
   const name = cluster.nats.names[victim]!;
   let info = await jsm.streams.info('PDI_EVENTS');

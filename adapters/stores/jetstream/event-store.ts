@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   JetStreamApiCodes,
   JetStreamApiError,
@@ -21,8 +22,11 @@ import {
 import type { RecordMac } from '../../keys/record-mac.js';
 import { DeadlineIndex } from './deadline-index.js';
 import { failClearly } from './fail-clearly.js';
-import { LEASE_SECONDS, SchedulerLease } from './scheduler-lease.js';
+import { KvLease } from './leader-lease.js';
 import { ensureStream, openBucket, UNLIMITED, type StoreLimits } from './stream-limits.js';
+
+/** How long the scheduler lease lasts unrenewed (the expiry scheduler renews it every 5 s). */
+const LEASE_SECONDS = 15;
 
 export interface JetStreamStoreNames {
   /** The stream holding every session's events. */
@@ -97,7 +101,7 @@ export class JetStreamEventStore implements EventStore {
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly deadlines: KV,
-    private readonly lease: SchedulerLease,
+    private readonly lease: KvLease,
     /** Reads from the stream leader (a replicated stream: a follower's direct get may lag) or, on one replica, by direct get. */
     private readonly get: (query: MsgRequest) => Promise<StoredMsg | null>,
     private readonly mac: RecordMac,
@@ -133,7 +137,9 @@ export class JetStreamEventStore implements EventStore {
       replicas > 1
         ? (query: MsgRequest) => jsm.streams.getMessage(names.stream, query)
         : (query: MsgRequest) => jsm.direct.getMessage(names.stream, query);
-    const scheduler = new SchedulerLease(leases);
+    // Issue 16 §2: who runs the expiry scheduler. The entry is not MAC'd: a forged one could only delay the
+    // `Expired` events, and the rules refuse a late request whether or not its session was expired.
+    const scheduler = new KvLease(leases, 'scheduler', randomBytes(8).toString('hex'));
     return failClearly(new JetStreamEventStore(jetstream(nc), jsm, deadlines, scheduler, get, mac, names, warn));
   }
 

@@ -30,6 +30,69 @@ const wrongRevision = (error: unknown) =>
     error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 
 /**
+ * One lease as a KV entry in a bucket whose TTL is the lease's length: taken with `create`
+ * (create-if-absent: one taker wins), renewed with an `update` at the revision this holder wrote
+ * (a renewal after someone else wrote it fails), handed back with a revision-checked delete. A
+ * holder that stops renewing loses it when the server removes the entry.
+ */
+export class KvLease {
+  private revision = 0;
+
+  constructor(
+    private readonly kv: KV,
+    private readonly key: string,
+    readonly holder: string,
+  ) {}
+
+  get holding(): boolean {
+    return this.revision !== 0;
+  }
+
+  /** Take the lease when nobody holds it. */
+  async take(): Promise<boolean> {
+    try {
+      this.revision = await this.kv.create(this.key, this.holder);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Renew the lease held; a failed write throws, and one someone else's write refused also forgets the lease. */
+  async renew(): Promise<void> {
+    try {
+      this.revision = await this.kv.update(this.key, this.holder, this.revision);
+    } catch (error) {
+      if (wrongRevision(error)) this.forget();
+      throw error;
+    }
+  }
+
+  /** Whether this holder holds the lease now: renewed when it held it, else taken when nobody does. */
+  async held(): Promise<boolean> {
+    if (this.holding)
+      try {
+        await this.renew();
+        return true;
+      } catch {
+        this.forget();
+      }
+    return this.take();
+  }
+
+  forget(): void {
+    this.revision = 0;
+  }
+
+  /** Hand the lease back, so another holder takes it at once rather than after the TTL. */
+  async release(): Promise<void> {
+    const previousSeq = this.revision;
+    this.forget();
+    if (previousSeq) await this.kv.delete(this.key, { previousSeq }).catch(() => undefined);
+  }
+}
+
+/**
  * A leader lease in a KV bucket with a TTL: the holder creates the key (only one create of an
  * absent key succeeds), renews it every third of the TTL by revision (a renewal after someone
  * else took it fails), and deletes it when it stops. When the holder dies its entry ages out and
@@ -51,7 +114,7 @@ export async function runAsLeader(
   const ttl = (await kv.status()).ttl || options.ttlMs;
   const interval = Math.max(50, Math.floor(ttl / 3));
   const stopping = new AbortController();
-  let revision = 0;
+  const lease = new KvLease(kv, options.key, options.holder);
   let renewedAt = 0;
   let running: { lost: AbortController; done: Promise<void>; finished: boolean } | undefined;
 
@@ -71,19 +134,22 @@ export async function runAsLeader(
     running.lost.abort();
     await running.done;
     running = undefined;
-    revision = 0;
   };
   const tick = async () => {
+    if (!lease.holding) {
+      if (!(await lease.take())) return;
+      renewedAt = Date.now();
+      begin();
+      return;
+    }
     try {
-      revision = revision
-        ? await kv.update(options.key, options.holder, revision)
-        : await kv.create(options.key, options.holder);
+      await lease.renew();
       renewedAt = Date.now();
       if (!running || running.finished) begin();
     } catch (error) {
-      if (!revision) return;
-      if (wrongRevision(error) || Date.now() - renewedAt >= ttl - interval) {
+      if (!lease.holding || Date.now() - renewedAt >= ttl - interval) {
         warn(`lease ${options.key}: ${options.holder} lost it (${String(error)})`);
+        lease.forget();
         await end();
       }
     }
@@ -102,9 +168,8 @@ export async function runAsLeader(
     stop: async () => {
       stopping.abort();
       await loop;
-      const held = revision;
       await end();
-      if (held) await kv.delete(options.key, { previousSeq: held }).catch(() => undefined);
+      await lease.release();
     },
   };
 }

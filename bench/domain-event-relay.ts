@@ -14,30 +14,16 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { stateProtection } from '../adapters/keys/state-protection.js';
 import { JetStreamEventStore } from '../adapters/stores/jetstream/event-store.js';
 import type { SessionEvent } from '../engine/index.js';
-import { Flow, T0, runCommands, startNatsServer } from '../testing/index.js';
+import { startNatsServer } from '../testing/index.js';
 import { DEFAULT_DOMAIN_EVENT_STREAM } from '../transports/nats/domain-events.js';
 import { startDomainEventRelay } from '../transports/nats/domain-event-relay.js';
+import { appendInterleaved, happyPaths, INTERLEAVED } from './session-appends.js';
 import { numberArg, percentile, sortedCopy } from './stats.js';
 
-const INTERLEAVED = 16;
 const secret = randomBytes(32);
 const keys = { derivedSecret: (label: string) => createHash('sha256').update(secret).update(label).digest() };
 
-const sessions = (count: number, tag: string): SessionEvent[][] =>
-  Array.from({ length: count }, (_, i) => runCommands(new Flow(`relay-${tag}-${i}`).happyPath(T0)).events);
-
-/** Appends whole sessions, `INTERLEAVED` at once; events per second. */
-async function appendAll(store: JetStreamEventStore, streams: SessionEvent[][]): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < streams.length; i += INTERLEAVED)
-    await Promise.all(
-      streams.slice(i, i + INTERLEAVED).map(async (events) => {
-        for (const [version, event] of events.entries())
-          await store.append(event.meta.sessionId, version, [event], { deadline: null });
-      }),
-    );
-  return streams.flat().length / ((performance.now() - start) / 1000);
-}
+const sessions = (count: number, tag: string) => happyPaths(count, `relay-${tag}`);
 
 async function relayed(nc: NatsConnection): Promise<number> {
   return (await (await jetstreamManager(nc)).streams.info(DEFAULT_DOMAIN_EVENT_STREAM.name)).state.messages;
@@ -50,7 +36,7 @@ export async function runRelayBench(options: { sessions: number; lags: number })
   try {
     const store = await JetStreamEventStore.open(nc, stateProtection(keys).mac);
     const backlog = sessions(options.sessions, 'backlog');
-    const appendsWithoutRelay = await appendAll(store, backlog);
+    const appendsWithoutRelay = await appendInterleaved(store, backlog);
     const drainStart = performance.now();
     const relay = await startDomainEventRelay(relayNc, {
       prefix: 'pdi',
@@ -63,7 +49,7 @@ export async function runRelayBench(options: { sessions: number; lags: number })
     });
     while ((await relayed(nc)) < backlog.flat().length) await new Promise((resolve) => setTimeout(resolve, 20));
     const drainPerSecond = backlog.flat().length / ((performance.now() - drainStart) / 1000);
-    const appendsWithRelay = await appendAll(store, sessions(options.sessions, 'live'));
+    const appendsWithRelay = await appendInterleaved(store, sessions(options.sessions, 'live'));
     while ((await relayed(nc)) < 2 * backlog.flat().length) await new Promise((resolve) => setTimeout(resolve, 20));
     const seen = new Map<string, number>();
     const subscription = nc.subscribe('pdi.domain-events.>', {

@@ -20,32 +20,25 @@ import type { ChildProcess } from 'node:child_process';
 import { JetStreamEventStore } from '../adapters/stores/jetstream/event-store.js';
 import { UNLIMITED } from '../adapters/stores/jetstream/stream-limits.js';
 import { SqliteEventStore } from '../adapters/stores/sqlite/event-store.js';
-import type { EventStore, SessionEvent } from '../engine/index.js';
+import type { EventStore } from '../engine/index.js';
 import {
   freePort,
   startCluster,
   startNatsCluster,
-  Flow,
-  T0,
   spawnIssuer,
   startNatsServer,
-  runCommands,
   type RunningNats,
 } from '../testing/index.js';
 import { createWallets, runLoad, type LoadResult } from './load-generator.js';
+import { appendInterleaved, happyPaths, INTERLEAVED } from './session-appends.js';
 import { numberArg, percentile, sortedCopy } from './stats.js';
 import { summariseRuns } from './flow.js';
 import { RecordMac } from '../adapters/keys/record-mac.js';
 
 const mac = new RecordMac(randomBytes(32));
 
-const INTERLEAVED = 16;
 /** Every bench wallet keeps its DPoP key from flow to flow on loopback: the session rate limits (issue 10 §4) are raised beyond reach. */
 const UNLIMITED_RATES = { rateLimits: { sessionsPerMinutePerAddress: 1e9, sessionsPerMinutePerKey: 1e9 } };
-
-function happyPaths(count: number, tag: string): SessionEvent[][] {
-  return Array.from({ length: count }, (_, i) => runCommands(new Flow(`bench-${tag}-${i}`).happyPath(T0)).events);
-}
 
 /** Single-event durable appends, one at a time (latency), then `INTERLEAVED` sessions at once (throughput). */
 async function appendFigures(store: EventStore, appends: number, tag: string) {
@@ -57,22 +50,13 @@ async function appendFigures(store: EventStore, appends: number, tag: string) {
       latencies.push(performance.now() - start);
     }
   }
-  const streams = happyPaths(Math.ceil(appends / 7), `${tag}-par`);
-  const start = performance.now();
-  for (let i = 0; i < streams.length; i += INTERLEAVED)
-    await Promise.all(
-      streams.slice(i, i + INTERLEAVED).map(async (events) => {
-        for (const [version, event] of events.entries())
-          await store.append(event.meta.sessionId, version, [event], { deadline: null });
-      }),
-    );
-  const appended = streams.reduce((sum, events) => sum + events.length, 0);
+  const interleavedEventsPerSecond = await appendInterleaved(store, happyPaths(Math.ceil(appends / 7), `${tag}-par`));
   const sorted = sortedCopy(latencies);
   return {
     appends: latencies.length,
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
-    interleavedEventsPerSecond: appended / ((performance.now() - start) / 1000),
+    interleavedEventsPerSecond,
   };
 }
 

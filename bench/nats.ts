@@ -95,21 +95,31 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
     const jetstream = await appendFigures(await JetStreamEventStore.open(nc, mac), options.appends, 'jetstream');
 
     const rows = [];
-    for (const backend of ['SQLite', 'JetStream'] as const) {
+    // Issue 16 §3: the durable domain-event relay's cost is the difference of the two JetStream rows.
+    const setups = [
+      { name: 'SQLite store, HTTP, 1 engine process', tag: 'sqlite', config: UNLIMITED_RATES },
+      { name: 'JetStream store, HTTP, 1 engine process', tag: 'jetstream', config: UNLIMITED_RATES },
+      {
+        name: 'JetStream store, HTTP, 1 engine, no relay',
+        tag: 'jetstream-no-relay',
+        config: { ...UNLIMITED_RATES, nats: { domainEvents: { relay: false } } },
+      },
+    ];
+    for (const setup of setups) {
       const port = await freePort();
-      const dataDir = join(dir, `${backend}-issuer`);
+      const dataDir = join(dir, `${setup.tag}-issuer`);
       const url = `http://127.0.0.1:${port}`;
-      const configFile = join(dir, `${backend}-config.json`);
-      writeFileSync(configFile, JSON.stringify(UNLIMITED_RATES), { mode: 0o600 });
+      const configFile = join(dir, `${setup.tag}-config.json`);
+      writeFileSync(configFile, JSON.stringify(setup.config), { mode: 0o600 });
       const child = await spawnIssuer({
         PORT: String(port),
         PUBLIC_URL: url,
         DATA_DIR: dataDir,
         CONFIG_FILE: configFile,
-        ...(backend === 'JetStream' && nats.env('engine')),
+        ...(setup.tag !== 'sqlite' && nats.env('engine')),
       });
       try {
-        rows.push(...(await flowRuns(`${backend} store, HTTP, 1 engine process`, url, dataDir, options)));
+        rows.push(...(await flowRuns(setup.name, url, dataDir, options)));
       } finally {
         await stopped(child);
       }

@@ -51,20 +51,22 @@ export async function openNatsHost(
   if (metrics) registerNatsMetrics(metrics.registry, nc);
   const prefix = nats.subjectPrefix;
   const ports = await natsPreset(config, nc, Date.now, { logger });
-  const relay = await startDomainEventRelay(nc, {
-    prefix,
-    eventStream: nats.stream,
-    // Issue 16 §2: as many copies as the rest of the state (R3 on a three-node cluster by default).
-    domainStream: {
-      ...DEFAULT_DOMAIN_EVENT_STREAM,
-      name: nats.domainEvents.stream,
-      replicas: replicasFor(nats.jetstream.replicas, nc),
-    },
-    keys: ports.keys,
-    instance: nats.instance,
-    leaseSeconds: nats.domainEvents.leaseSeconds,
-    warn: (line) => logger.warn(line),
-  });
+  const relay = nats.domainEvents.relay
+    ? await startDomainEventRelay(nc, {
+        prefix,
+        eventStream: nats.stream,
+        // Issue 16 §2: as many copies as the rest of the state (R3 on a three-node cluster by default).
+        domainStream: {
+          ...DEFAULT_DOMAIN_EVENT_STREAM,
+          name: nats.domainEvents.stream,
+          replicas: replicasFor(nats.jetstream.replicas, nc),
+        },
+        keys: ports.keys,
+        instance: nats.instance,
+        leaseSeconds: nats.domainEvents.leaseSeconds,
+        warn: (line) => logger.warn(line),
+      })
+    : undefined;
   return {
     ports,
     onAccepted: publishDomainEvents(nc, prefix),
@@ -88,7 +90,7 @@ export async function openNatsHost(
         : undefined,
     close: async () => {
       // The batch in hand is published and acknowledged before the connection drains (its acks go out with it).
-      await relay.stop();
+      await relay?.stop();
       await nc.drain();
     },
   };

@@ -62,6 +62,12 @@ export const NatsSettings = z
           .describe(
             'The JetStream stream the relay publishes every accepted event to (`<prefix>.domain-events.<sessionId>.<EventType>`, created when absent).',
           ),
+        relay: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Relay every accepted event to the durable stream. `false` where no backend consumes it: the core subjects stay, and each event saves a JetStream publish and a consumer delivery.',
+          ),
         leaseSeconds: z
           .number()
           .min(1)

@@ -198,3 +198,33 @@ describe('durable domain events (issue 16 §3)', () => {
     }, 90_000);
   });
 });
+
+describe('without the relay (nats.domainEvents.relay: false)', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster(1, 10_000, { nats: { domainEvents: { relay: false } } as ConfigInput['nats'] });
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  it('issue 16 §3: an operator who consumes no durable stream turns the relay off: the core subjects still carry every event, the durable stream is never made', async () => {
+    const nc = await cluster.nats.connect('engine');
+    try {
+      const types: string[] = [];
+      const subscription = nc.subscribe('pdi.domain.>', {
+        callback: (_, message) => {
+          types.push(message.subject);
+        },
+      });
+      const flow = await runOne(await cluster.wallet());
+      expect(flow.credential).toBeDefined();
+      await nc.flush();
+      await sleep(200);
+      subscription.unsubscribe();
+      expect(types).toContain('pdi.domain.CredentialIssued');
+      const jsm = await jetstreamManager(nc);
+      await expect(jsm.streams.info(STREAM)).rejects.toThrow(/stream not found/i);
+    } finally {
+      await nc.close();
+    }
+  });
+});

@@ -107,7 +107,8 @@ export async function runNatsBench(options: { flows: number; appends: number; ru
     ];
     for (const setup of setups) {
       const port = await freePort();
-      const dataDir = join(dir, `${setup.tag}-issuer`);
+      // The JetStream engines share one key ring, as instances on one stream must (its records are MAC'd under it).
+      const dataDir = join(dir, setup.tag === 'sqlite' ? 'sqlite-issuer' : 'jetstream-issuer');
       const url = `http://127.0.0.1:${port}`;
       const configFile = join(dir, `${setup.tag}-config.json`);
       writeFileSync(configFile, JSON.stringify(setup.config), { mode: 0o600 });

@@ -20,8 +20,8 @@ export interface ModelFuzzOptions {
 }
 
 const ID = 'model.sequences';
-const REQUIREMENT =
-  "the engine's session machine (engine/machine.ts) as the model: OpenID4VCI 1.0 §6–§8, FiPA §5, OpenID4VP §8, RFC 9449";
+/** The model is the engine's session machine (engine/machine.ts), which follows OpenID4VCI 1.0 §6–§8, FiPA §5, OpenID4VP §8 and RFC 9449. */
+const REQUIREMENT = 'engine model (engine/machine.ts)';
 
 function titleOf(options: ModelFuzzOptions): string {
   return `${options.runs} random step sequences over ${options.sessions ?? 2} sessions agree with the model (status class, OAuth error)`;

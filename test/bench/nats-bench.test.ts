@@ -6,6 +6,6 @@ it('bench:nats runs on a tiny size and reports append figures and flow throughpu
   expect(result.appends.jetstream.appends).toBe(14);
   expect(result.appends.sqlite.p99Ms).toBeGreaterThan(0);
   expect(result.appends.jetstream.interleavedEventsPerSecond).toBeGreaterThan(0);
-  expect(result.flows.map((row) => row.setup)).toHaveLength(4);
+  expect(result.flows.map((row) => row.setup)).toHaveLength(5);
   for (const row of result.flows) expect(row.flowsPerSecond.median).toBeGreaterThan(0);
 }, 180_000);

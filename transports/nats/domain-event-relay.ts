@@ -118,7 +118,9 @@ async function relay(jsm: JetStreamManager, js: JetStreamClient, options: Relayi
     // Each session's publishes, one after another; a chain that resolves false (the lease was lost) publishes no more.
     const chains = new Map<string, Promise<boolean>>();
     try {
-      const messages = await (await fromAckFloor(jsm, js, options)).consume({ max_messages: BATCH });
+      // Pulls that expire after 5 s (heartbeats every 2.5 s): a pull a failed-over consumer leader lost is
+      // replaced within seconds, not the client's default 30 s (issue 16 §2 fault test).
+      const messages = await (await fromAckFloor(jsm, js, options)).consume({ max_messages: BATCH, expires: 5000 });
       const stop = () => messages.stop();
       lost.addEventListener('abort', stop, { once: true });
       try {
